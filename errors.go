@@ -1,0 +1,38 @@
+package fonds
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The domain errors. Adapters translate their own errors to these at their
+// edge, so that callers test with errors.Is and the web answers 404, 409 or
+// 400 without knowing which store is behind it.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+	ErrInvalid  = errors.New("invalid")
+)
+
+// ParseError is an error in an input file, at a line of it. Its message is
+// "path:line: what is wrong", the form editors and their editors understand.
+type ParseError struct {
+	Path string
+	Line int // 1-based; 0 when the error is about the whole file
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	switch {
+	case e.Path == "" && e.Line == 0:
+		return e.Msg
+	case e.Path == "":
+		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	case e.Line == 0:
+		return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+}
+
+// Unwrap makes every ParseError an ErrInvalid.
+func (e *ParseError) Unwrap() error { return ErrInvalid }

@@ -1,0 +1,83 @@
+package fonds
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+var (
+	// seriesPrefix matches a series written before its number, with or
+	// without a space or hyphen: "Pb 56", "St-21", "No. 340".
+	seriesPrefix = regexp.MustCompile(`^(\p{L}+)\.?\s*-?\s*(\d)`)
+	// seriesItem matches a protocol and item joined by a hyphen after a
+	// series prefix: the "56-68" of "pb 56-68", which means 56/68.
+	seriesItem = regexp.MustCompile(`^(\p{L}+ \d+)-(\d+|[\p{L}]+)$`)
+	spaceRun   = regexp.MustCompile(`\s+`)
+	slashSpace = regexp.MustCompile(`\s*/\s*`)
+)
+
+// NormalizeReference returns the form of an archival reference code by which
+// two writings of it compare equal: lower case, single spaces, hyphens of every
+// kind written as "-", the series separated from its number by a space, and a
+// protocol and item joined by "/" ("Pb 56-68", "Pb 56/68" and "PB 56 / 68" are
+// all "pb 56/68"; "St-21/7" is "st 21/7"; "2811-A" is "2811-a").
+func NormalizeReference(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212':
+			return '-'
+		case '\u00a0':
+			return ' '
+		}
+		return unicode.ToLower(r)
+	}, s)
+	s = strings.TrimSpace(spaceRun.ReplaceAllString(s, " "))
+	s = slashSpace.ReplaceAllString(s, "/")
+	s = seriesPrefix.ReplaceAllString(s, "$1 $2")
+	s = seriesItem.ReplaceAllString(s, "$1/$2")
+	return s
+}
+
+// Slug returns s as a URL path segment: lower case letters and digits of any
+// script, runs of anything else written as a single "-".
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+// DocumentID returns the stable id of a document, which is its permalink:
+// its start date and its primary reference ("1977-05-19-pb-56-68"), or, for a
+// document without a reference, its date and title. The collection is not part
+// of it, so a document keeps its id when it moves; the importer adds a suffix
+// when two files would otherwise share one.
+func DocumentID(d *Document) string {
+	parts := []string{d.Date.Start}
+	if d.Date.Start == "" {
+		parts[0] = "undated"
+	}
+	if r := d.PrimaryReference(); r.Normalized != "" {
+		parts = append(parts, r.Normalized)
+	} else if d.Title != "" {
+		parts = append(parts, d.Title)
+	} else if d.Summary != "" {
+		words := strings.Fields(d.Summary)
+		if len(words) > 6 {
+			words = words[:6]
+		}
+		parts = append(parts, strings.Join(words, " "))
+	}
+	return Slug(strings.Join(parts, " "))
+}

@@ -1,0 +1,93 @@
+package fonds
+
+import (
+	"context"
+	"io"
+)
+
+// Store keeps collections and documents: it is the archive's source of truth.
+// Everything else (the search index, thumbnails) is derived from it.
+//
+// Implementations translate their errors to ErrNotFound, ErrConflict and
+// ErrInvalid, and pass the contract tests of package fondstest.
+type Store interface {
+	// PutCollection creates the collection, or updates its title and
+	// description.
+	PutCollection(ctx context.Context, c Collection) error
+	// Collection returns the collection with the slug, its Count the number
+	// of its published documents.
+	Collection(ctx context.Context, slug string) (Collection, error)
+	// Collections returns every collection in order of title, each Count
+	// the number of documents the filter admits (Filter.Collection ignored).
+	Collections(ctx context.Context, f Filter) ([]Collection, error)
+
+	// PutDocument stores d in one transaction, all or nothing. A new id is
+	// added; a document whose ContentHash is unchanged is left alone; a changed
+	// one replaces the stored version, which is kept as a revision. It sets
+	// d.Hash, d.Created and d.Updated. The collection must exist.
+	PutDocument(ctx context.Context, d *Document) (PutResult, error)
+	// Document returns the document with the id, drafts included.
+	Document(ctx context.Context, id string) (*Document, error)
+	// Documents returns the page of documents the filter admits, and how
+	// many it admits in all.
+	Documents(ctx context.Context, f Filter) ([]*Document, int, error)
+	// Neighbours returns the documents just before and after the document in
+	// date order among those the filter admits; either may be nil.
+	Neighbours(ctx context.Context, id string, f Filter) (prev, next *Document, err error)
+	// DateCounts returns how many documents the filter admits per year and
+	// month, in date order; undated documents are left out.
+	DateCounts(ctx context.Context, f Filter) ([]DateCount, error)
+	// DeleteDocument removes the document; its revisions stay.
+	DeleteDocument(ctx context.Context, id string) error
+
+	// Revisions returns the earlier versions of the document, oldest first.
+	Revisions(ctx context.Context, id string) ([]Revision, error)
+
+	io.Closer
+}
+
+// PutResult says what PutDocument did.
+type PutResult string
+
+// The results of PutDocument.
+const (
+	Added     PutResult = "added"
+	Updated   PutResult = "updated"
+	Unchanged PutResult = "unchanged"
+)
+
+// Order is the order of a list of documents.
+type Order string
+
+// The orders of a list of documents.
+const (
+	ByDate  Order = "date"  // by start date, then id; the default
+	ByAdded Order = "added" // most recently created first
+)
+
+// Filter selects documents. Its zero value admits every document, drafts
+// included: the public pages set Published.
+type Filter struct {
+	Published  bool   // only published documents
+	Collection string // only documents of this collection
+	Year       int    // only documents whose date starts in this year
+	Month      int    // and this month (1-12), with Year
+	Order      Order
+	Offset     int
+	Limit      int // 0 means no limit
+}
+
+// DateCount is the number of documents of one year and month.
+type DateCount struct {
+	Year  int `json:"year"`
+	Month int `json:"month"`
+	Count int `json:"count"`
+}
+
+// Reader reads the documents of one file format.
+type Reader interface {
+	// ReadDocuments reads the documents in r, the file named name, and calls
+	// fn for each in order with the warnings about it. An error in the file
+	// is a *ParseError that names the file and the line.
+	ReadDocuments(r io.Reader, name string, fn func(*Document, []Warning) error) error
+}
