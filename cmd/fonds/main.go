@@ -1,0 +1,130 @@
+// Command fonds publishes a research archive of historical documents and
+// their translations.
+//
+// Usage:
+//
+//	fonds serve  [--data DIR] [--addr 127.0.0.1:8080] [--import PATH...] [--demo]
+//	fonds import [--data DIR] [--collection SLUG] [--draft] PATH...
+//	fonds export [--data DIR] --format text|json [--out DIR] (--all | ID...)
+//
+// The data folder (default ./fonds-data) holds the database, the source of
+// truth of the archive.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"fonds"
+	"fonds/sqlite"
+)
+
+const usage = `fonds publishes a research archive of historical documents and their translations.
+
+Usage:
+  fonds serve  [--data DIR] [--addr 127.0.0.1:8080] [--import PATH]... [--demo]
+  fonds import [--data DIR] [--collection SLUG] [--draft] PATH...
+  fonds export [--data DIR] --format text|json [--out DIR] (--all | ID...)
+
+Run "fonds COMMAND -h" for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run runs the command named by args and returns the exit code: 0 for
+// success, 1 for a failure of the work, 2 for a misuse of the command line.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serveCmd(ctx, args[1:], stderr)
+	case "import":
+		err = importCmd(ctx, args[1:], stderr)
+	case "export":
+		err = exportCmd(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "fonds: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "fonds %s: %v\n", args[0], err)
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	}
+	fmt.Fprintf(stderr, "fonds %s: %v\n", args[0], err)
+	return 1
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// errReported is returned by a command that has told the user what failed.
+var errReported = errors.New("failed")
+
+// newFlagSet returns a flag set for the command that reports its errors as
+// usage errors instead of exiting.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("fonds "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// openStore opens the database in the data folder, creating both if need be.
+func openStore(dir string) (*sqlite.Store, error) {
+	return sqlite.Open(filepath.Join(dir, "fonds.db"))
+}
+
+// stringsFlag is a flag that may be given several times.
+type stringsFlag []string
+
+func (s *stringsFlag) String() string     { return strings.Join(*s, ",") }
+func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// readers returns the reader of each file format fonds imports, by extension.
+func readers() map[string]fonds.Reader {
+	return map[string]fonds.Reader{".txt": textReader}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"fonds"
+	"fonds/ingest"
+	"fonds/sample"
+	"fonds/web"
+)
+
+func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	data := fs.String("data", "fonds-data", "the data `folder`")
+	addr := fs.String("addr", "127.0.0.1:8080", "the `address` to listen on")
+	demo := fs.Bool("demo", false, "load the sample collection (invented documents) into a fresh archive; without --data, a temporary one")
+	var imports stringsFlag
+	fs.Var(&imports, "import", "import this `path` before serving (may be repeated)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	logger := newLogger(stderr)
+
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	if *demo && !dataSet {
+		dir, err := os.MkdirTemp("", "fonds-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		*data = dir
+	}
+	store, err := openStore(*data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	if *demo {
+		sum, err := loadSample(ctx, store)
+		if err != nil {
+			return err
+		}
+		logger.Info("sample collection loaded", "summary", sum.String())
+	}
+	if len(imports) > 0 {
+		im := &ingest.Importer{Store: store, Readers: readers()}
+		sum, err := runImport(ctx, im, imports, stderr)
+		if err != nil {
+			return err
+		}
+		logger.Info("imported", "summary", sum.String())
+	}
+
+	site, err := web.New(web.Config{Store: store, Logger: logger})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           site,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "data", *data)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	// Finish the requests in flight, then stop.
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// loadSample imports the sample collection from the binary itself.
+func loadSample(ctx context.Context, store fonds.Store) (ingest.Summary, error) {
+	err := store.PutCollection(ctx, fonds.Collection{Slug: sample.Slug, Title: sample.Title, Description: sample.Description})
+	if err != nil {
+		return ingest.Summary{}, err
+	}
+	im := &ingest.Importer{Store: store, Readers: readers(), Collection: sample.Slug}
+	files, err := im.FilesFS(sample.Files, sample.Slug)
+	if err != nil {
+		return ingest.Summary{}, err
+	}
+	sum, errs := im.Import(ctx, files)
+	return sum, errors.Join(errs...)
+}

@@ -1,0 +1,739 @@
+package fondstest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fonds"
+)
+
+// TestStore runs the contract of fonds.Store against stores made by open, a
+// fresh empty store per subtest, which TestStore closes when the subtest
+// ends.
+//
+// Beyond what the interface's documentation says, the contract fixes these
+// choices, which the web and the importer rely on:
+//   - a document's date month is 0 when its date is known only to the year,
+//     so that it counts in DateCounts as month 0 of its year and no Month
+//     filter admits it;
+//   - ByDate orders by start date, undated last, then by id; ByAdded by
+//     creation time, newest first, then by id descending;
+//   - Neighbours always go in date order, whatever the filter's Order;
+//   - a filter with a negative offset, limit or year, a month outside 1-12 or
+//     without a year, or an unknown order is an ErrInvalid;
+//   - a document without id or collection, with a status other than draft or
+//     published, or with a start or end date not written YYYY-MM-DD is an
+//     ErrInvalid, as is one in a collection that does not exist;
+//   - Revisions of an id that names neither a document nor a revision is an
+//     ErrNotFound; of a document without revisions, an empty list;
+//   - times are returned in UTC; they are compared to the microsecond.
+func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, fonds.Store)
+	}{
+		{"Collections", testCollections},
+		{"PutDocument", testPutDocument},
+		{"PutDocumentInvalid", testPutDocumentInvalid},
+		{"RoundTrip", testRoundTrip},
+		{"DocumentNotFound", testDocumentNotFound},
+		{"Documents", testDocuments},
+		{"Neighbours", testNeighbours},
+		{"DateCounts", testDateCounts},
+		{"InvalidFilter", testInvalidFilter},
+		{"DeleteDocument", testDeleteDocument},
+		{"ConcurrentPut", testConcurrentPut},
+		{"Cancelled", testCancelled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := open(t)
+			defer func() {
+				if err := s.Close(); err != nil {
+					t.Errorf("Close() = %v", err)
+				}
+			}()
+			tt.fn(t, s)
+		})
+	}
+}
+
+// normalize returns a copy of d with its times in UTC and to the
+// microsecond, the precision every store keeps.
+func normalize(d *fonds.Document) *fonds.Document {
+	if d == nil {
+		return nil
+	}
+	c := *d
+	c.Created = normalTime(c.Created)
+	c.Updated = normalTime(c.Updated)
+	return &c
+}
+
+func normalTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// sameTime reports whether a and b are the same time, to the microsecond.
+func sameTime(a, b time.Time) bool { return normalTime(a).Equal(normalTime(b)) }
+
+// checkDocument reports where got differs from want, times normalized.
+func checkDocument(t *testing.T, what string, got, want *fonds.Document) {
+	t.Helper()
+	if got == nil || want == nil {
+		if got != want {
+			t.Errorf("%s = %v, want %v", what, got, want)
+		}
+		return
+	}
+	g, w := normalize(got), normalize(want)
+	if reflect.DeepEqual(g, w) {
+		return
+	}
+	gb, _ := json.MarshalIndent(g, "", "  ")
+	wb, _ := json.MarshalIndent(w, "", "  ")
+	gl, wl := strings.Split(string(gb), "\n"), strings.Split(string(wb), "\n")
+	for i := 0; i < len(gl) || i < len(wl); i++ {
+		var gs, ws string
+		if i < len(gl) {
+			gs = gl[i]
+		}
+		if i < len(wl) {
+			ws = wl[i]
+		}
+		if gs != ws {
+			t.Errorf("%s differs from what was put: at line %d of its JSON got\n\t%s\nwant\n\t%s", what, i+1, gs, ws)
+			return
+		}
+	}
+	// The JSON is the same: the difference is one JSON does not show, like
+	// an empty slice against a nil one.
+	t.Errorf("%s = %#v\nwant %#v", what, g, w)
+}
+
+// ids returns the ids of the documents, for messages and comparisons.
+func ids(docs []*fonds.Document) []string {
+	s := []string{}
+	for _, d := range docs {
+		s = append(s, d.ID)
+	}
+	return s
+}
+
+func id(d *fonds.Document) string {
+	if d == nil {
+		return "<nil>"
+	}
+	return d.ID
+}
+
+func mustPutCollection(t *testing.T, s fonds.Store, c fonds.Collection) {
+	t.Helper()
+	if err := s.PutCollection(context.Background(), c); err != nil {
+		t.Fatalf("PutCollection(%q) = %v", c.Slug, err)
+	}
+}
+
+func mustPut(t *testing.T, s fonds.Store, d *fonds.Document, want fonds.PutResult) {
+	t.Helper()
+	res, err := s.PutDocument(context.Background(), d)
+	if err != nil {
+		t.Fatalf("PutDocument(%s) = %v", d.ID, err)
+	}
+	if res != want {
+		t.Fatalf("PutDocument(%s) = %q, want %q", d.ID, res, want)
+	}
+}
+
+// waitPast waits until the clock has passed t, so that a later write gets a
+// later time even where the clock is coarse. It does not wait on a clock as
+// fine as the stores keep.
+func waitPast(t time.Time) {
+	for !normalTime(time.Now()).After(normalTime(t)) {
+		time.Sleep(time.Microsecond)
+	}
+}
+
+func testCollections(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	fixture(t, s)
+
+	if err := s.PutCollection(ctx, fonds.Collection{Title: "No slug"}); !errors.Is(err, fonds.ErrInvalid) {
+		t.Errorf("PutCollection(no slug) = %v, want %v", err, fonds.ErrInvalid)
+	}
+	if _, err := s.Collection(ctx, "missing"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Collection(%q) = %v, want %v", "missing", err, fonds.ErrNotFound)
+	}
+
+	c, err := s.Collection(ctx, "a")
+	want := fonds.Collection{Slug: "a", Title: "Second", Description: "The collection a.", Count: 4}
+	if err != nil || c != want {
+		t.Errorf("Collection(%q) = %+v, %v, want %+v (published documents counted)", "a", c, err, want)
+	}
+
+	for _, tt := range []struct {
+		f    fonds.Filter
+		want []fonds.Collection
+	}{
+		{fonds.Filter{}, []fonds.Collection{
+			{Slug: "b", Title: "First", Count: 4},
+			{Slug: "a", Title: "Second", Description: "The collection a.", Count: 5},
+			{Slug: "e", Title: "Third", Count: 0},
+		}},
+		{fonds.Filter{Published: true}, []fonds.Collection{
+			{Slug: "b", Title: "First", Count: 3},
+			{Slug: "a", Title: "Second", Description: "The collection a.", Count: 4},
+			{Slug: "e", Title: "Third", Count: 0},
+		}},
+		{fonds.Filter{Year: 1977}, []fonds.Collection{
+			{Slug: "b", Title: "First", Count: 2},
+			{Slug: "a", Title: "Second", Description: "The collection a.", Count: 3},
+			{Slug: "e", Title: "Third", Count: 0},
+		}},
+		{fonds.Filter{Published: true, Year: 1977, Month: 5, Collection: "b", Limit: 1, Offset: 2}, []fonds.Collection{
+			{Slug: "b", Title: "First", Count: 0},
+			{Slug: "a", Title: "Second", Description: "The collection a.", Count: 2},
+			{Slug: "e", Title: "Third", Count: 0},
+		}},
+	} {
+		got, err := s.Collections(ctx, tt.f)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Collections(%+v) = %+v, %v, want %+v", tt.f, got, err, tt.want)
+		}
+	}
+
+	// Putting it again updates its title and description.
+	mustPutCollection(t, s, fonds.Collection{Slug: "a", Title: "Renamed", Count: 99})
+	c, err = s.Collection(ctx, "a")
+	want = fonds.Collection{Slug: "a", Title: "Renamed", Count: 4}
+	if err != nil || c != want {
+		t.Errorf("Collection(%q) after update = %+v, %v, want %+v", "a", c, err, want)
+	}
+}
+
+func testPutDocument(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+
+	first := NewDocument("doc", "1977-05-19")
+	mustPut(t, s, first, fonds.Added)
+	if first.Hash != first.ContentHash() {
+		t.Errorf("PutDocument set Hash %q, want ContentHash %q", first.Hash, first.ContentHash())
+	}
+	if first.Created.IsZero() || !first.Created.Equal(first.Updated) {
+		t.Errorf("PutDocument(new) set Created %v, Updated %v, want both the same time", first.Created, first.Updated)
+	}
+	if first.Created.Location() != time.UTC {
+		t.Errorf("PutDocument set Created in %v, want UTC", first.Created.Location())
+	}
+	got, err := s.Document(ctx, "doc")
+	if err != nil {
+		t.Fatalf("Document(%q) = %v", "doc", err)
+	}
+	checkDocument(t, "Document(doc)", got, first)
+	if got.Created.Location() != time.UTC || got.Updated.Location() != time.UTC {
+		t.Errorf("Document(doc) times in %v and %v, want UTC", got.Created.Location(), got.Updated.Location())
+	}
+	if revs, err := s.Revisions(ctx, "doc"); err != nil || len(revs) != 0 {
+		t.Errorf("Revisions(doc) of a new document = %v, %v, want none", revs, err)
+	}
+
+	// The same content again changes nothing, and reports the stored times.
+	waitPast(first.Updated)
+	same := NewDocument("doc", "1977-05-19")
+	mustPut(t, s, same, fonds.Unchanged)
+	if same.Hash != first.Hash || !sameTime(same.Created, first.Created) || !sameTime(same.Updated, first.Updated) {
+		t.Errorf("PutDocument(unchanged) set Hash %q, Created %v, Updated %v, want the stored %q, %v, %v",
+			same.Hash, same.Created, same.Updated, first.Hash, first.Created, first.Updated)
+	}
+	if revs, err := s.Revisions(ctx, "doc"); err != nil || len(revs) != 0 {
+		t.Errorf("Revisions(doc) after an unchanged put = %v, %v, want none", revs, err)
+	}
+
+	// A change replaces the document and keeps the first version.
+	second := NewDocument("doc", "1977-05-19")
+	second.Title = "Changed"
+	second.Status = fonds.StatusDraft
+	mustPut(t, s, second, fonds.Updated)
+	if second.Hash != second.ContentHash() || second.Hash == first.Hash {
+		t.Errorf("PutDocument(changed) set Hash %q, want its ContentHash %q", second.Hash, second.ContentHash())
+	}
+	if !sameTime(second.Created, first.Created) {
+		t.Errorf("PutDocument(changed) set Created %v, want the first %v", second.Created, first.Created)
+	}
+	if !normalTime(second.Updated).After(normalTime(first.Updated)) {
+		t.Errorf("PutDocument(changed) set Updated %v, want after %v", second.Updated, first.Updated)
+	}
+	got, err = s.Document(ctx, "doc")
+	if err != nil {
+		t.Fatalf("Document(%q) = %v", "doc", err)
+	}
+	checkDocument(t, "Document(doc) after update", got, second)
+
+	revs, err := s.Revisions(ctx, "doc")
+	if err != nil || len(revs) != 1 {
+		t.Fatalf("Revisions(doc) = %v, %v, want one", revs, err)
+	}
+	r := revs[0]
+	if r.DocumentID != "doc" || r.N != 1 || r.Hash != first.Hash {
+		t.Errorf("Revisions(doc)[0] = {%q %d %q}, want {%q %d %q}", r.DocumentID, r.N, r.Hash, "doc", 1, first.Hash)
+	}
+	if normalTime(r.Created).Before(normalTime(first.Updated)) || normalTime(r.Created).After(normalTime(second.Updated)) {
+		t.Errorf("Revisions(doc)[0].Created = %v, want between %v and %v", r.Created, first.Updated, second.Updated)
+	}
+	checkDocument(t, "Revisions(doc)[0].Document", r.Document, first)
+
+	// Going back to the first content is a change too.
+	waitPast(second.Updated)
+	third := NewDocument("doc", "1977-05-19")
+	mustPut(t, s, third, fonds.Updated)
+	revs, err = s.Revisions(ctx, "doc")
+	if err != nil || len(revs) != 2 {
+		t.Fatalf("Revisions(doc) = %v, %v, want two", revs, err)
+	}
+	for i, want := range []*fonds.Document{first, second} {
+		if revs[i].N != i+1 || revs[i].Hash != want.Hash {
+			t.Errorf("Revisions(doc)[%d] = {N %d, Hash %q}, want {N %d, Hash %q}", i, revs[i].N, revs[i].Hash, i+1, want.Hash)
+		}
+		checkDocument(t, fmt.Sprintf("Revisions(doc)[%d].Document", i), revs[i].Document, want)
+	}
+	if third.Hash != first.Hash || !sameTime(third.Created, first.Created) {
+		t.Errorf("PutDocument(third) set Hash %q, Created %v, want %q, %v", third.Hash, third.Created, first.Hash, first.Created)
+	}
+}
+
+func testPutDocumentInvalid(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	for _, tt := range []struct {
+		name   string
+		change func(*fonds.Document)
+	}{
+		{"missing collection", func(d *fonds.Document) { d.Collection = "missing" }},
+		{"no collection", func(d *fonds.Document) { d.Collection = "" }},
+		{"no id", func(d *fonds.Document) { d.ID = "" }},
+		{"no status", func(d *fonds.Document) { d.Status = "" }},
+		{"unknown status", func(d *fonds.Document) { d.Status = "hidden" }},
+		{"bad start", func(d *fonds.Document) { d.Date.Start = "19 May 1977" }},
+		{"bad end", func(d *fonds.Document) { d.Date.End = "1977-13-01" }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := NewDocument("bad", "1977-05-19")
+			tt.change(d)
+			res, err := s.PutDocument(ctx, d)
+			if !errors.Is(err, fonds.ErrInvalid) {
+				t.Errorf("PutDocument(%s) = %q, %v, want %v", tt.name, res, err, fonds.ErrInvalid)
+			}
+			if _, err := s.Document(ctx, "bad"); !errors.Is(err, fonds.ErrNotFound) {
+				t.Errorf("Document(bad) after a failed put = %v, want %v", err, fonds.ErrNotFound)
+			}
+			if docs, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != 0 || len(docs) != 0 {
+				t.Errorf("Documents() after a failed put = %v, %d, %v, want none", ids(docs), total, err)
+			}
+		})
+	}
+
+	// A failed update leaves the stored document and its revisions alone.
+	good := NewDocument("good", "1977-05-19")
+	mustPut(t, s, good, fonds.Added)
+	moved := NewDocument("good", "1977-05-19")
+	moved.Collection = "missing"
+	if _, err := s.PutDocument(ctx, moved); !errors.Is(err, fonds.ErrInvalid) {
+		t.Errorf("PutDocument(good moved to a missing collection) = %v, want %v", err, fonds.ErrInvalid)
+	}
+	got, err := s.Document(ctx, "good")
+	if err != nil {
+		t.Fatalf("Document(good) = %v", err)
+	}
+	checkDocument(t, "Document(good) after a failed update", got, good)
+	if revs, err := s.Revisions(ctx, "good"); err != nil || len(revs) != 0 {
+		t.Errorf("Revisions(good) after a failed update = %v, %v, want none", revs, err)
+	}
+}
+
+func testRoundTrip(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	for _, want := range []*fonds.Document{
+		NewFullDocument("1977-05-19-st-12-34", "1977-05-19"),
+		func() *fonds.Document {
+			d := NewFullDocument("draft", "1991-06")
+			d.Status = fonds.StatusDraft
+			return d
+		}(),
+		NewFullDocument("undated", ""),
+	} {
+		mustPut(t, s, want, fonds.Added)
+		got, err := s.Document(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("Document(%s) = %v", want.ID, err)
+		}
+		checkDocument(t, fmt.Sprintf("Document(%s)", want.ID), got, want)
+		if got.ContentHash() != want.Hash {
+			t.Errorf("Document(%s).ContentHash() = %s, want %s", want.ID, got.ContentHash(), want.Hash)
+		}
+	}
+	docs, _, err := s.Documents(ctx, fonds.Filter{})
+	if err != nil || len(docs) != 3 {
+		t.Fatalf("Documents() = %v, %v, want three", ids(docs), err)
+	}
+	full := NewFullDocument("1977-05-19-st-12-34", "1977-05-19")
+	mustPut(t, s, full, fonds.Unchanged)
+	checkDocument(t, "Documents()[0]", docs[0], full)
+}
+
+func testDocumentNotFound(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	mustPut(t, s, NewDocument("doc", "1977"), fonds.Added)
+	for _, id := range []string{"missing", "", "DOC", "doc "} {
+		d, err := s.Document(ctx, id)
+		if !errors.Is(err, fonds.ErrNotFound) || d != nil {
+			t.Errorf("Document(%q) = %v, %v, want nil, %v", id, d, err, fonds.ErrNotFound)
+		}
+		if err != nil && !strings.Contains(err.Error(), id) {
+			t.Errorf("Document(%q) = %v, want an error naming the id", id, err)
+		}
+		if _, _, err := s.Neighbours(ctx, id, fonds.Filter{}); !errors.Is(err, fonds.ErrNotFound) {
+			t.Errorf("Neighbours(%q) = %v, want %v", id, err, fonds.ErrNotFound)
+		}
+		if _, err := s.Revisions(ctx, id); !errors.Is(err, fonds.ErrNotFound) {
+			t.Errorf("Revisions(%q) = %v, want %v", id, err, fonds.ErrNotFound)
+		}
+		if err := s.DeleteDocument(ctx, id); !errors.Is(err, fonds.ErrNotFound) {
+			t.Errorf("DeleteDocument(%q) = %v, want %v", id, err, fonds.ErrNotFound)
+		}
+	}
+}
+
+// fixture fills s with collections and documents for the tests of lists,
+// and returns the ids in the order they were put.
+//
+// In date order: d0 1975-12-31 (b), d5 1977 (b, known to the year),
+// d1 1977-05-19 (a), d2 1977-05-19 (a), d3 1977-05-20 (b, draft),
+// d4 1977-06 (a), d6 1980-01-02 (a), d7 undated (b), d8 undated (a, draft).
+// Collection e has no documents; b's title sorts before a's.
+func fixture(t *testing.T, s fonds.Store) []string {
+	t.Helper()
+	mustPutCollection(t, s, fonds.Collection{Slug: "a", Title: "Second", Description: "The collection a."})
+	mustPutCollection(t, s, fonds.Collection{Slug: "b", Title: "First"})
+	mustPutCollection(t, s, fonds.Collection{Slug: "e", Title: "Third"})
+	docs := []struct {
+		id, date, collection string
+		draft                bool
+	}{
+		{"d6", "1980-01-02", "a", false},
+		{"d2", "1977-05-19", "a", false},
+		{"d1", "1977-05-19", "a", false},
+		{"d7", "", "b", false},
+		{"d0", "1975-12-31", "b", false},
+		{"d3", "1977-05-20", "b", true},
+		{"d8", "", "a", true},
+		{"d5", "1977", "b", false},
+		{"d4", "1977-06", "a", false},
+	}
+	var put []string
+	for _, f := range docs {
+		d := NewDocument(f.id, f.date)
+		d.Collection = f.collection
+		if f.draft {
+			d.Status = fonds.StatusDraft
+		}
+		mustPut(t, s, d, fonds.Added)
+		waitPast(d.Created)
+		put = append(put, f.id)
+	}
+	return put
+}
+
+func testDocuments(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	fixture(t, s)
+	all := []string{"d0", "d5", "d1", "d2", "d3", "d4", "d6", "d7", "d8"}
+	for _, tt := range []struct {
+		f     fonds.Filter
+		want  []string
+		total int
+	}{
+		{fonds.Filter{}, all, 9},
+		{fonds.Filter{Order: fonds.ByDate}, all, 9},
+		{fonds.Filter{Published: true}, []string{"d0", "d5", "d1", "d2", "d4", "d6", "d7"}, 7},
+		{fonds.Filter{Collection: "a"}, []string{"d1", "d2", "d4", "d6", "d8"}, 5},
+		{fonds.Filter{Collection: "b", Published: true}, []string{"d0", "d5", "d7"}, 3},
+		{fonds.Filter{Collection: "e"}, []string{}, 0},
+		{fonds.Filter{Collection: "missing"}, []string{}, 0},
+		{fonds.Filter{Year: 1977}, []string{"d5", "d1", "d2", "d3", "d4"}, 5},
+		{fonds.Filter{Year: 1977, Month: 5}, []string{"d1", "d2", "d3"}, 3},
+		{fonds.Filter{Year: 1977, Month: 1}, []string{}, 0},
+		{fonds.Filter{Year: 1977, Published: true, Collection: "a"}, []string{"d1", "d2", "d4"}, 3},
+		{fonds.Filter{Year: 1990}, []string{}, 0},
+		{fonds.Filter{Limit: 3}, []string{"d0", "d5", "d1"}, 9},
+		{fonds.Filter{Offset: 3, Limit: 3}, []string{"d2", "d3", "d4"}, 9},
+		{fonds.Filter{Offset: 8}, []string{"d8"}, 9},
+		{fonds.Filter{Offset: 20, Limit: 5}, []string{}, 9},
+		{fonds.Filter{Published: true, Offset: 5, Limit: 5}, []string{"d6", "d7"}, 7},
+		{fonds.Filter{Order: fonds.ByAdded}, []string{"d4", "d5", "d8", "d3", "d0", "d7", "d1", "d2", "d6"}, 9},
+		{fonds.Filter{Order: fonds.ByAdded, Published: true, Limit: 2}, []string{"d4", "d5"}, 7},
+		{fonds.Filter{Order: fonds.ByAdded, Collection: "b", Offset: 1}, []string{"d3", "d0", "d7"}, 4},
+	} {
+		docs, total, err := s.Documents(ctx, tt.f)
+		if err != nil || !reflect.DeepEqual(ids(docs), tt.want) || total != tt.total {
+			t.Errorf("Documents(%+v) = %v, %d, %v, want %v, %d", tt.f, ids(docs), total, err, tt.want, tt.total)
+		}
+	}
+
+	// The listed documents are whole.
+	docs, _, err := s.Documents(ctx, fonds.Filter{Collection: "a", Limit: 1})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("Documents(a, limit 1) = %v, %v", ids(docs), err)
+	}
+	want, err := s.Document(ctx, docs[0].ID)
+	if err != nil {
+		t.Fatalf("Document(%s) = %v", docs[0].ID, err)
+	}
+	checkDocument(t, "Documents(a, limit 1)[0]", docs[0], want)
+}
+
+func testNeighbours(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	fixture(t, s)
+	for _, tt := range []struct {
+		id         string
+		f          fonds.Filter
+		prev, next string
+	}{
+		{"d1", fonds.Filter{}, "d5", "d2"},
+		{"d2", fonds.Filter{}, "d1", "d3"},
+		{"d0", fonds.Filter{}, "", "d5"},
+		{"d6", fonds.Filter{}, "d4", "d7"},
+		{"d7", fonds.Filter{}, "d6", "d8"},
+		{"d8", fonds.Filter{}, "d7", ""},
+		{"d1", fonds.Filter{Order: fonds.ByAdded}, "d5", "d2"},
+		{"d2", fonds.Filter{Published: true}, "d1", "d4"},
+		{"d3", fonds.Filter{Published: true}, "d2", "d4"},
+		{"d7", fonds.Filter{Published: true}, "d6", ""},
+		{"d1", fonds.Filter{Collection: "a"}, "", "d2"},
+		{"d6", fonds.Filter{Collection: "a"}, "d4", "d8"},
+		{"d0", fonds.Filter{Collection: "b", Published: true}, "", "d5"},
+		{"d4", fonds.Filter{Year: 1977}, "d3", ""},
+		{"d5", fonds.Filter{Year: 1977}, "", "d1"},
+		{"d2", fonds.Filter{Year: 1977, Month: 5}, "d1", "d3"},
+		{"d0", fonds.Filter{Year: 1977}, "", "d5"},
+		{"d7", fonds.Filter{Year: 1977}, "d4", ""},
+	} {
+		prev, next, err := s.Neighbours(ctx, tt.id, tt.f)
+		if err != nil {
+			t.Errorf("Neighbours(%s, %+v) = %v", tt.id, tt.f, err)
+			continue
+		}
+		want := func(id string) string {
+			if id == "" {
+				return "<nil>"
+			}
+			return id
+		}
+		if id(prev) != want(tt.prev) || id(next) != want(tt.next) {
+			t.Errorf("Neighbours(%s, %+v) = %s, %s, want %s, %s", tt.id, tt.f, id(prev), id(next), want(tt.prev), want(tt.next))
+		}
+	}
+	prev, _, err := s.Neighbours(ctx, "d2", fonds.Filter{})
+	if err != nil || prev == nil {
+		t.Fatalf("Neighbours(d2) = %v, %v", prev, err)
+	}
+	want, err := s.Document(ctx, "d1")
+	if err != nil {
+		t.Fatalf("Document(d1) = %v", err)
+	}
+	checkDocument(t, "Neighbours(d2) prev", prev, want)
+}
+
+func testDateCounts(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	fixture(t, s)
+	for _, tt := range []struct {
+		f    fonds.Filter
+		want []fonds.DateCount
+	}{
+		{fonds.Filter{}, []fonds.DateCount{dc(1975, 12, 1), dc(1977, 0, 1), dc(1977, 5, 3), dc(1977, 6, 1), dc(1980, 1, 1)}},
+		{fonds.Filter{Published: true}, []fonds.DateCount{dc(1975, 12, 1), dc(1977, 0, 1), dc(1977, 5, 2), dc(1977, 6, 1), dc(1980, 1, 1)}},
+		{fonds.Filter{Collection: "b"}, []fonds.DateCount{dc(1975, 12, 1), dc(1977, 0, 1), dc(1977, 5, 1)}},
+		{fonds.Filter{Collection: "b", Published: true}, []fonds.DateCount{dc(1975, 12, 1), dc(1977, 0, 1)}},
+		{fonds.Filter{Year: 1977}, []fonds.DateCount{dc(1977, 0, 1), dc(1977, 5, 3), dc(1977, 6, 1)}},
+		{fonds.Filter{Year: 1977, Month: 5, Limit: 1}, []fonds.DateCount{dc(1977, 5, 3)}},
+		{fonds.Filter{Collection: "e"}, []fonds.DateCount{}},
+	} {
+		got, err := s.DateCounts(ctx, tt.f)
+		if err != nil || len(got) != len(tt.want) || (len(got) > 0 && !reflect.DeepEqual(got, tt.want)) {
+			t.Errorf("DateCounts(%+v) = %v, %v, want %v", tt.f, got, err, tt.want)
+		}
+	}
+}
+
+// dc returns the DateCount of year and month.
+func dc(year, month, count int) fonds.DateCount {
+	return fonds.DateCount{Year: year, Month: month, Count: count}
+}
+
+func testInvalidFilter(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	fixture(t, s)
+	for _, f := range []fonds.Filter{
+		{Offset: -1},
+		{Limit: -1},
+		{Year: -1},
+		{Year: 1977, Month: 13},
+		{Year: 1977, Month: -1},
+		{Month: 5},
+		{Order: "title"},
+	} {
+		if _, _, err := s.Documents(ctx, f); !errors.Is(err, fonds.ErrInvalid) {
+			t.Errorf("Documents(%+v) = %v, want %v", f, err, fonds.ErrInvalid)
+		}
+		if _, _, err := s.Neighbours(ctx, "d1", f); !errors.Is(err, fonds.ErrInvalid) {
+			t.Errorf("Neighbours(d1, %+v) = %v, want %v", f, err, fonds.ErrInvalid)
+		}
+		if _, err := s.DateCounts(ctx, f); !errors.Is(err, fonds.ErrInvalid) {
+			t.Errorf("DateCounts(%+v) = %v, want %v", f, err, fonds.ErrInvalid)
+		}
+		if _, err := s.Collections(ctx, f); !errors.Is(err, fonds.ErrInvalid) {
+			t.Errorf("Collections(%+v) = %v, want %v", f, err, fonds.ErrInvalid)
+		}
+	}
+}
+
+func testDeleteDocument(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	first := NewDocument("doc", "1977-05-19")
+	mustPut(t, s, first, fonds.Added)
+	mustPut(t, s, NewDocument("other", "1977-05-20"), fonds.Added)
+	second := NewDocument("doc", "1977-05-19")
+	second.Summary = "Changed."
+	mustPut(t, s, second, fonds.Updated)
+
+	if err := s.DeleteDocument(ctx, "doc"); err != nil {
+		t.Fatalf("DeleteDocument(doc) = %v", err)
+	}
+	if _, err := s.Document(ctx, "doc"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Document(doc) after delete = %v, want %v", err, fonds.ErrNotFound)
+	}
+	if err := s.DeleteDocument(ctx, "doc"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("DeleteDocument(doc) again = %v, want %v", err, fonds.ErrNotFound)
+	}
+	if docs, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != 1 || !reflect.DeepEqual(ids(docs), []string{"other"}) {
+		t.Errorf("Documents() after delete = %v, %d, %v, want [other], 1", ids(docs), total, err)
+	}
+	if c, err := s.Collection(ctx, Collection); err != nil || c.Count != 1 {
+		t.Errorf("Collection(%s) after delete = %+v, %v, want Count 1", Collection, c, err)
+	}
+	revs, err := s.Revisions(ctx, "doc")
+	if err != nil || len(revs) != 1 {
+		t.Fatalf("Revisions(doc) after delete = %v, %v, want one", revs, err)
+	}
+	checkDocument(t, "Revisions(doc)[0].Document after delete", revs[0].Document, first)
+
+	// The id can be used again; its revisions count on.
+	waitPast(second.Updated)
+	third := NewDocument("doc", "1977-05-19")
+	third.Title = "Again"
+	mustPut(t, s, third, fonds.Added)
+	if !normalTime(third.Created).After(normalTime(first.Created)) {
+		t.Errorf("PutDocument(doc) after delete set Created %v, want a new time after %v", third.Created, first.Created)
+	}
+	mustPut(t, s, NewDocument("doc", "1977-05-19"), fonds.Updated)
+	revs, err = s.Revisions(ctx, "doc")
+	if err != nil || len(revs) != 2 {
+		t.Fatalf("Revisions(doc) = %v, %v, want two", revs, err)
+	}
+	if revs[0].N != 1 || revs[1].N != 2 {
+		t.Errorf("Revisions(doc) numbered %d, %d, want 1, 2", revs[0].N, revs[1].N)
+	}
+	checkDocument(t, "Revisions(doc)[1].Document", revs[1].Document, third)
+}
+
+func testConcurrentPut(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	const writers, each = 4, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each*2)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				d := NewFullDocument(fmt.Sprintf("w%d-%02d", w, i), fmt.Sprintf("19%02d-01-01", 50+i))
+				if res, err := s.PutDocument(ctx, d); err != nil || res != fonds.Added {
+					errs <- fmt.Errorf("PutDocument(%s) = %q, %v, want %q", d.ID, res, err, fonds.Added)
+				}
+			}
+		})
+		// Readers at the same time.
+		wg.Go(func() {
+			for range each {
+				if _, _, err := s.Documents(ctx, fonds.Filter{Limit: 5}); err != nil {
+					errs <- fmt.Errorf("Documents() while writing = %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if docs, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != writers*each || len(docs) != writers*each {
+		t.Errorf("Documents() after concurrent puts = %d documents, total %d, %v, want %d", len(docs), total, err, writers*each)
+	}
+}
+
+func testCancelled(t *testing.T, s fonds.Store) {
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	mustPut(t, s, NewDocument("doc", "1977-05-19"), fonds.Added)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	check := func(call string, err error) {
+		t.Helper()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a cancelled context = %v, want %v", call, err, context.Canceled)
+		}
+	}
+	_, err := s.PutDocument(ctx, NewDocument("new", "1977-05-19"))
+	check("PutDocument(new)", err)
+	changed := NewDocument("doc", "1977-05-19")
+	changed.Title = "Changed"
+	_, err = s.PutDocument(ctx, changed)
+	check("PutDocument(doc changed)", err)
+	check("PutCollection", s.PutCollection(ctx, fonds.Collection{Slug: "other", Title: "Other"}))
+	_, err = s.Document(ctx, "doc")
+	check("Document(doc)", err)
+	_, _, err = s.Documents(ctx, fonds.Filter{})
+	check("Documents", err)
+	_, _, err = s.Neighbours(ctx, "doc", fonds.Filter{})
+	check("Neighbours", err)
+	_, err = s.DateCounts(ctx, fonds.Filter{})
+	check("DateCounts", err)
+	_, err = s.Collection(ctx, Collection)
+	check("Collection", err)
+	_, err = s.Collections(ctx, fonds.Filter{})
+	check("Collections", err)
+	_, err = s.Revisions(ctx, "doc")
+	check("Revisions", err)
+	check("DeleteDocument", s.DeleteDocument(ctx, "doc"))
+
+	// Nothing was written.
+	bg := context.Background()
+	if _, err := s.Document(bg, "new"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Document(new) after a cancelled put = %v, want %v", err, fonds.ErrNotFound)
+	}
+	if d, err := s.Document(bg, "doc"); err != nil || d.Title != "Document doc" {
+		t.Errorf("Document(doc) after a cancelled update and delete = %v, %v, want it unchanged", d, err)
+	}
+	if _, err := s.Collection(bg, "other"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Collection(other) after a cancelled put = %v, want %v", err, fonds.ErrNotFound)
+	}
+}

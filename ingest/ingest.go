@@ -1,0 +1,247 @@
+// Package ingest imports files into a Store: it walks files and folders,
+// reads each file with the Reader for its format, and puts every document in
+// its own transaction, so that a file that fails, or a crash, leaves each
+// document whole or absent.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"fonds"
+)
+
+// Importer imports files into Store.
+type Importer struct {
+	Store fonds.Store
+	// Readers maps a file extension (".txt") to the reader of its format.
+	// Files of other extensions found in folders are skipped; named on the
+	// command line, they are an error.
+	Readers map[string]fonds.Reader
+	// Collection is the slug of the collection documents go to. If empty,
+	// each file goes to a collection named after its folder.
+	Collection string
+	// Draft imports documents as drafts, not visible to the public.
+	Draft bool
+	// Progress, if set, is called after each file.
+	Progress func(path string)
+	// Warn, if set, is called with each warning, formatted "path:line: msg".
+	Warn func(msg string)
+}
+
+// Summary counts what an import did.
+type Summary struct {
+	Added, Updated, Unchanged int
+	Failed                    int // files that failed
+	Warnings                  int
+}
+
+func (s Summary) String() string {
+	return fmt.Sprintf("added %d, updated %d, unchanged %d, failed %d, warnings %d",
+		s.Added, s.Updated, s.Unchanged, s.Failed, s.Warnings)
+}
+
+// File is a file to import, with the name it is known by in the archive.
+type File struct {
+	Path string // where to read it
+	// Origin is the path relative to the folder the import named (or the
+	// base name of a file named directly): what tells a re-import of the same
+	// file from another document with the same id, wherever the import runs.
+	Origin string
+	fsys   fs.FS // if set, Path names a file of it
+}
+
+func (f File) open() (fs.File, error) {
+	if f.fsys != nil {
+		return f.fsys.Open(f.Path)
+	}
+	return os.Open(f.Path)
+}
+
+// FilesFS lists the files of a known format in fsys, a folder built into the
+// binary or otherwise not on disk; their origins are prefix/NAME.
+func (im *Importer) FilesFS(fsys fs.FS, prefix string) ([]File, error) {
+	var files []File
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && im.reader(path) != nil {
+			files = append(files, File{Path: path, Origin: prefix + "/" + path, fsys: fsys})
+		}
+		return nil
+	})
+	return files, err
+}
+
+// Files lists the files to import below paths, in a stable order: each path
+// named, and every file of a known format below each folder named. A named file
+// of unknown format, or a path that does not exist, is an error.
+func (im *Importer) Files(paths []string) ([]File, error) {
+	var files []File
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			if im.reader(p) == nil {
+				return nil, fmt.Errorf("%s: unknown format (known: %s)", p, im.known())
+			}
+			files = append(files, File{Path: p, Origin: filepath.Base(p)})
+			continue
+		}
+		root := filepath.Dir(filepath.Clean(p))
+		var found []File
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && path != p {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && im.reader(path) != nil {
+				rel, err := filepath.Rel(root, path)
+				if err != nil {
+					rel = path
+				}
+				found = append(found, File{Path: path, Origin: filepath.ToSlash(rel)})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Slice(found, func(i, j int) bool { return found[i].Path < found[j].Path })
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+func (im *Importer) reader(path string) fonds.Reader {
+	return im.Readers[strings.ToLower(filepath.Ext(path))]
+}
+
+func (im *Importer) known() string {
+	var exts []string
+	for e := range im.Readers {
+		exts = append(exts, e)
+	}
+	sort.Strings(exts)
+	return strings.Join(exts, ", ")
+}
+
+// Import imports the files. It goes on past a file that fails and returns
+// the errors of all that failed, each naming its file (and line, where the
+// reader knows it). Only a cancelled context stops it early.
+func (im *Importer) Import(ctx context.Context, files []File) (Summary, []error) {
+	var sum Summary
+	var errs []error
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		if err := im.importFile(ctx, f, &sum); err != nil {
+			sum.Failed++
+			errs = append(errs, err)
+		}
+		if im.Progress != nil {
+			im.Progress(f.Path)
+		}
+	}
+	return sum, errs
+}
+
+func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error {
+	file, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	collection := im.Collection
+	if collection == "" {
+		collection = fonds.Slug(filepath.Base(filepath.Dir(f.Path)))
+		if collection == "" {
+			collection = "archive"
+		}
+	}
+	if err := im.ensureCollection(ctx, collection); err != nil {
+		return fmt.Errorf("%s: %w", f.Path, err)
+	}
+	n := 0
+	return im.reader(f.Path).ReadDocuments(file, f.Path, func(d *fonds.Document, warnings []fonds.Warning) error {
+		n++
+		for _, w := range warnings {
+			sum.Warnings++
+			if im.Warn != nil {
+				im.Warn((&fonds.ParseError{Path: f.Path, Line: w.Line, Msg: "warning: " + w.Message}).Error())
+			}
+		}
+		d.Collection = collection
+		d.Origin = f.Origin
+		if n > 1 {
+			d.Origin = fmt.Sprintf("%s#%d", f.Origin, n)
+		}
+		d.Status = fonds.StatusPublished
+		if im.Draft {
+			d.Status = fonds.StatusDraft
+		}
+		if err := im.assignID(ctx, d); err != nil {
+			return fmt.Errorf("%s: %w", f.Path, err)
+		}
+		res, err := im.Store.PutDocument(ctx, d)
+		if err != nil {
+			return fmt.Errorf("%s: document %s: %w", f.Path, d.ID, err)
+		}
+		switch res {
+		case fonds.Added:
+			sum.Added++
+		case fonds.Updated:
+			sum.Updated++
+		case fonds.Unchanged:
+			sum.Unchanged++
+		}
+		return nil
+	})
+}
+
+// assignID keeps the id the reader derived unless a document from another
+// file holds it; then it adds a suffix derived from the origin, so that both
+// keep stable ids across re-imports in any order.
+func (im *Importer) assignID(ctx context.Context, d *fonds.Document) error {
+	if d.ID == "" {
+		d.ID = fonds.DocumentID(d)
+	}
+	have, err := im.Store.Document(ctx, d.ID)
+	switch {
+	case errors.Is(err, fonds.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case have.Origin == d.Origin:
+		return nil
+	}
+	sum := sha256.Sum256([]byte(d.Origin))
+	d.ID += "-" + hex.EncodeToString(sum[:3])
+	return nil
+}
+
+func (im *Importer) ensureCollection(ctx context.Context, slug string) error {
+	_, err := im.Store.Collection(ctx, slug)
+	if errors.Is(err, fonds.ErrNotFound) {
+		return im.Store.PutCollection(ctx, fonds.Collection{Slug: slug, Title: slug})
+	}
+	return err
+}

@@ -1,0 +1,172 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"fonds"
+	"fonds/sqlite"
+	"fonds/text"
+)
+
+func newImporter(t *testing.T) *Importer {
+	t.Helper()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "fonds.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &Importer{Store: s, Readers: map[string]fonds.Reader{".txt": text.Reader{}}}
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const doc = "17 September 1979* (Pb 12/3) Meeting\n\nPolitburo. Resolution. Invented example.\n\nText.\n"
+
+func TestFiles(t *testing.T) {
+	im := newImporter(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"in/b.txt":          doc,
+		"in/a.TXT":          doc,
+		"in/sub/c.txt":      doc,
+		"in/notes.md":       "not a document",
+		"in/.hidden.txt":    doc,
+		"in/.git/d.txt":     doc,
+		"single/single.txt": doc,
+	})
+	files, err := im.Files([]string{filepath.Join(dir, "in"), filepath.Join(dir, "single", "single.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var origins []string
+	for _, f := range files {
+		origins = append(origins, f.Origin)
+	}
+	if got, want := strings.Join(origins, " "), "in/a.TXT in/b.txt in/sub/c.txt single.txt"; got != want {
+		t.Errorf("Files origins = %q, want %q", got, want)
+	}
+	if _, err := im.Files([]string{filepath.Join(dir, "in", "notes.md")}); err == nil || !strings.Contains(err.Error(), "unknown format") {
+		t.Errorf("Files(notes.md) error = %v, want unknown format", err)
+	}
+	if _, err := im.Files([]string{filepath.Join(dir, "missing")}); err == nil {
+		t.Error("Files(missing) gave no error")
+	}
+}
+
+// TestSameIDFromTwoFiles checks that two files whose documents would share an
+// id both keep one, and keep it when imported again in the other order.
+func TestSameIDFromTwoFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"x/one.txt": doc, "x/two.txt": strings.Replace(doc, "Text.", "Other text.", 1)})
+	im := newImporter(t)
+	ids := func(order ...string) (map[string]string, Summary) {
+		var files []File
+		for _, name := range order {
+			got, err := im.Files([]string{filepath.Join(dir, "x", name)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, got...)
+		}
+		sum, errs := im.Import(context.Background(), files)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		docs, _, err := im.Store.Documents(context.Background(), fonds.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := make(map[string]string)
+		for _, d := range docs {
+			m[d.Origin] = d.ID
+		}
+		return m, sum
+	}
+	a, _ := ids("one.txt", "two.txt")
+	if len(a) != 2 || a["one.txt"] == a["two.txt"] {
+		t.Fatalf("ids = %v, want two distinct", a)
+	}
+	if a["one.txt"] != "1979-09-17-pb-12-3" {
+		t.Errorf("first file's id = %q, want the plain id", a["one.txt"])
+	}
+	b, sum := ids("two.txt", "one.txt")
+	if !reflect.DeepEqual(a, b) || sum.Unchanged != 2 {
+		t.Errorf("re-import in the other order: ids %v, then %v (%v); want the same, unchanged", a, b, sum)
+	}
+}
+
+func TestCollectionAndDraft(t *testing.T) {
+	im := newImporter(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"Politburo Papers/a.txt": doc})
+	im.Draft = true
+	files, err := im.Files([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, errs := im.Import(context.Background(), files)
+	if len(errs) > 0 || sum.Added != 1 {
+		t.Fatalf("Import = %v, %v", sum, errs)
+	}
+	d, err := im.Store.Document(context.Background(), "1979-09-17-pb-12-3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Collection != "politburo-papers" || d.Status != fonds.StatusDraft {
+		t.Errorf("collection, status = %q, %q; want politburo-papers, draft", d.Collection, d.Status)
+	}
+}
+
+func TestFilesFS(t *testing.T) {
+	im := newImporter(t)
+	im.Collection = "sample"
+	if err := im.Store.PutCollection(context.Background(), fonds.Collection{Slug: "sample", Title: "Sample"}); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{"a.txt": {Data: []byte(doc)}, "README": {Data: []byte("x")}}
+	files, err := im.FilesFS(fsys, "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0].Origin != "sample/a.txt" {
+		t.Fatalf("FilesFS = %+v", files)
+	}
+	sum, errs := im.Import(context.Background(), files)
+	if len(errs) > 0 || sum.Added != 1 {
+		t.Errorf("Import = %v, %v", sum, errs)
+	}
+}
+
+func TestFailedFileDoesNotStopOthers(t *testing.T) {
+	im := newImporter(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"c/a.txt": "no date here\n\nx\n\ny\n", "c/b.txt": doc})
+	files, err := im.Files([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, errs := im.Import(context.Background(), files)
+	if sum.Added != 1 || sum.Failed != 1 || len(errs) != 1 {
+		t.Fatalf("Import = %v, %v; want 1 added, 1 failed", sum, errs)
+	}
+	if want := filepath.Join(dir, "c", "a.txt") + ":1: "; !strings.HasPrefix(errs[0].Error(), want) {
+		t.Errorf("error = %q, want prefix %q", errs[0], want)
+	}
+}

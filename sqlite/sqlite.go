@@ -1,0 +1,614 @@
+// Package sqlite is the embedded fonds.Store: an SQLite database in one file,
+// through a pure-Go driver, so that the binary needs no C toolchain and no
+// database server.
+//
+// The database runs in WAL mode: readers never wait for the writer. Writes
+// go through one connection and begin IMMEDIATE transactions, so that two
+// writers queue for the lock instead of deadlocking on a lock upgrade, and
+// another process writing the same file waits up to the busy timeout.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"fonds"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// busyTimeout is how long a write waits for another process's write to
+// finish, in milliseconds.
+const busyTimeout = 10000
+
+// Store is a fonds.Store on an SQLite database file. It is safe for
+// concurrent use.
+type Store struct {
+	write *sql.DB // one connection: writes are serialized anyway
+	read  *sql.DB // read-only connections, as many as readers
+}
+
+var _ fonds.Store = (*Store)(nil)
+
+// Open opens the database file at path, creating it and its folder if they
+// do not exist, and brings its schema up to date.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: open: no database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s := &Store{}
+	// The writer sets the persistent journal mode and applies migrations
+	// before any reader opens the file.
+	s.write, err = sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.write.SetMaxOpenConns(1)
+	if err := migrate(context.Background(), s.write); err != nil {
+		s.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.read, err = sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		s.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	s.read.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+	return s, nil
+}
+
+// dsn returns the driver's data source name for the file at abs, with the
+// pragmas every connection needs: a URI, so that no character of the path
+// is taken for a parameter.
+func dsn(abs string, readOnly bool) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a drive letter
+	}
+	q := url.Values{"_pragma": {
+		fmt.Sprintf("busy_timeout(%d)", busyTimeout),
+		"foreign_keys(1)",
+		"synchronous(NORMAL)",
+	}}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Set("_txlock", "immediate")
+	}
+	u := url.URL{Scheme: "file", OmitHost: true, Path: p, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// timeLayout is RFC 3339 with a fixed nine-digit fraction: in UTC the text
+// of two times sorts as the times do.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC(), nil
+}
+
+// now returns the current time as the store keeps it: in UTC, without the
+// monotonic reading, so that it equals itself read back.
+func now() time.Time { return time.Now().UTC().Round(0) }
+
+// isForeignKey reports whether err is the violation of a foreign key.
+func isForeignKey(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// translate turns the driver's errors into the domain's.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fonds.ErrNotFound
+	}
+	// A constraint the checks before a write did not catch (a foreign key,
+	// a CHECK) is the caller's invalid input, not a failure of the store.
+	var e *sqlite.Error
+	if errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_CONSTRAINT {
+		return fmt.Errorf("%w: %v", fonds.ErrInvalid, err)
+	}
+	return err
+}
+
+// PutCollection creates the collection, or updates its title and description.
+func (s *Store) PutCollection(ctx context.Context, c fonds.Collection) error {
+	if c.Slug == "" {
+		return fmt.Errorf("sqlite: put collection: %w: empty slug", fonds.ErrInvalid)
+	}
+	_, err := s.write.ExecContext(ctx, `INSERT INTO collections (slug, title, description) VALUES (?, ?, ?)
+		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description`,
+		c.Slug, c.Title, c.Description)
+	if err != nil {
+		return fmt.Errorf("sqlite: put collection %q: %w", c.Slug, translate(err))
+	}
+	return nil
+}
+
+// Collection returns the collection with the slug, its Count the number of
+// its published documents.
+func (s *Store) Collection(ctx context.Context, slug string) (fonds.Collection, error) {
+	var c fonds.Collection
+	err := s.read.QueryRowContext(ctx, `SELECT slug, title, description,
+		(SELECT count(*) FROM documents WHERE collection = slug AND status = 'published')
+		FROM collections WHERE slug = ?`, slug).Scan(&c.Slug, &c.Title, &c.Description, &c.Count)
+	if err != nil {
+		return fonds.Collection{}, fmt.Errorf("sqlite: collection %q: %w", slug, translate(err))
+	}
+	return c, nil
+}
+
+// Collections returns every collection in order of title, each Count the
+// number of its documents the filter admits.
+func (s *Store) Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collection, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, fmt.Errorf("sqlite: collections: %w", err)
+	}
+	f.Collection = ""
+	conds, args := conditions(f)
+	rows, err := s.read.QueryContext(ctx, `SELECT c.slug, c.title, c.description,
+		(SELECT count(*) FROM documents`+where(append([]string{"collection = c.slug"}, conds...)...)+`)
+		FROM collections c ORDER BY c.title, c.slug`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: collections: %w", translate(err))
+	}
+	defer rows.Close()
+	cs := []fonds.Collection{}
+	for rows.Next() {
+		var c fonds.Collection
+		if err := rows.Scan(&c.Slug, &c.Title, &c.Description, &c.Count); err != nil {
+			return nil, fmt.Errorf("sqlite: collections: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: collections: %w", translate(err))
+	}
+	return cs, nil
+}
+
+// checkDocument reports what makes d unfit to store, as an ErrInvalid.
+func checkDocument(d *fonds.Document) error {
+	switch {
+	case d == nil:
+		return fmt.Errorf("%w: no document", fonds.ErrInvalid)
+	case d.ID == "":
+		return fmt.Errorf("%w: document without an id", fonds.ErrInvalid)
+	case d.Collection == "":
+		return fmt.Errorf("%w: document %s has no collection", fonds.ErrInvalid, d.ID)
+	case d.Status != fonds.StatusDraft && d.Status != fonds.StatusPublished:
+		return fmt.Errorf("%w: document %s: status %q is neither %q nor %q",
+			fonds.ErrInvalid, d.ID, d.Status, fonds.StatusDraft, fonds.StatusPublished)
+	}
+	for _, v := range []string{d.Date.Start, d.Date.End} {
+		if v == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return fmt.Errorf("%w: document %s: date %q is not YYYY-MM-DD", fonds.ErrInvalid, d.ID, v)
+		}
+	}
+	if d.Date.Start == "" && d.Date.End != "" {
+		return fmt.Errorf("%w: document %s: date ends %s but has no start", fonds.ErrInvalid, d.ID, d.Date.End)
+	}
+	return nil
+}
+
+// month returns the month stored for a date: 0 for a date known only to the
+// year, which is a year's document and not January's.
+func month(d fonds.Date) int {
+	if d.Precision == fonds.PrecisionYear {
+		return 0
+	}
+	return d.Month()
+}
+
+// PutDocument stores d in one transaction: it adds a new document, leaves an
+// unchanged one alone, or keeps the stored version of a changed one as a
+// revision and replaces it. It sets d.Hash, d.Created and d.Updated, and
+// leaves d untouched when it fails.
+func (s *Store) PutDocument(ctx context.Context, d *fonds.Document) (fonds.PutResult, error) {
+	if err := checkDocument(d); err != nil {
+		return "", fmt.Errorf("sqlite: put document: %w", err)
+	}
+	res, err := s.putDocument(ctx, d)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: put document %s: %w", d.ID, translate(err))
+	}
+	return res, nil
+}
+
+func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutResult, error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+
+	hash := d.ContentHash()
+	t := now()
+	var old struct {
+		hash, created, updated, body string
+	}
+	err = tx.QueryRowContext(ctx, `SELECT hash, created, updated, body FROM documents WHERE id = ?`, d.ID).
+		Scan(&old.hash, &old.created, &old.updated, &old.body)
+	found := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+
+	result, created := fonds.Added, t
+	if found {
+		if created, err = parseTime(old.created); err != nil {
+			return "", fmt.Errorf("stored creation time: %w", err)
+		}
+		if old.hash == hash {
+			updated, err := parseTime(old.updated)
+			if err != nil {
+				return "", fmt.Errorf("stored update time: %w", err)
+			}
+			if err := tx.Commit(); err != nil {
+				return "", err
+			}
+			d.Hash, d.Created, d.Updated = hash, created, updated
+			return fonds.Unchanged, nil
+		}
+		result = fonds.Updated
+		if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body)
+			VALUES (?1, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), ?2, ?3, ?4)`,
+			d.ID, old.hash, formatTime(t), old.body); err != nil {
+			return "", err
+		}
+	}
+
+	// Encode a copy, so that d changes only once the transaction commits.
+	c := *d
+	c.Hash, c.Created, c.Updated = hash, created, t
+	body, err := json.Marshal(&c)
+	if err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
+		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
+			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
+			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body`,
+		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(c.Status),
+		c.Title, hash, c.Origin, formatTime(created), formatTime(t), string(body)); err != nil {
+		if isForeignKey(err) {
+			return "", fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
+		}
+		return "", err
+	}
+	if err := tx.Commit(); err != nil {
+		return "", err
+	}
+	d.Hash, d.Created, d.Updated = c.Hash, c.Created, c.Updated
+	return result, nil
+}
+
+// decode returns the document stored as body.
+func decode(body string) (*fonds.Document, error) {
+	var d fonds.Document
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		return nil, fmt.Errorf("decode stored document: %w", err)
+	}
+	d.Created, d.Updated = d.Created.UTC(), d.Updated.UTC()
+	return &d, nil
+}
+
+// Document returns the document with the id, drafts included.
+func (s *Store) Document(ctx context.Context, id string) (*fonds.Document, error) {
+	var body string
+	err := s.read.QueryRowContext(ctx, `SELECT body FROM documents WHERE id = ?`, id).Scan(&body)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: document %s: %w", id, translate(err))
+	}
+	d, err := decode(body)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: document %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// checkFilter reports what makes f meaningless, as an ErrInvalid.
+func checkFilter(f fonds.Filter) error {
+	switch {
+	case f.Offset < 0:
+		return fmt.Errorf("%w: negative offset %d", fonds.ErrInvalid, f.Offset)
+	case f.Limit < 0:
+		return fmt.Errorf("%w: negative limit %d", fonds.ErrInvalid, f.Limit)
+	case f.Year < 0:
+		return fmt.Errorf("%w: negative year %d", fonds.ErrInvalid, f.Year)
+	case f.Month < 0 || f.Month > 12:
+		return fmt.Errorf("%w: month %d is not 1 to 12", fonds.ErrInvalid, f.Month)
+	case f.Month != 0 && f.Year == 0:
+		return fmt.Errorf("%w: month %d without a year", fonds.ErrInvalid, f.Month)
+	}
+	switch f.Order {
+	case "", fonds.ByDate, fonds.ByAdded:
+		return nil
+	}
+	return fmt.Errorf("%w: unknown order %q", fonds.ErrInvalid, f.Order)
+}
+
+// conditions returns the conditions selecting what f admits, and their
+// arguments. The published test is written as a literal so that the partial
+// index on published documents serves it.
+func conditions(f fonds.Filter) ([]string, []any) {
+	var conds []string
+	var args []any
+	if f.Published {
+		conds = append(conds, "status = 'published'")
+	}
+	if f.Collection != "" {
+		conds = append(conds, "collection = ?")
+		args = append(args, f.Collection)
+	}
+	if f.Year != 0 {
+		conds = append(conds, "year = ?")
+		args = append(args, f.Year)
+		if f.Month != 0 {
+			conds = append(conds, "month = ?")
+			args = append(args, f.Month)
+		}
+	}
+	return conds, args
+}
+
+// where returns the WHERE clause of the conditions, or "" if there are none.
+func where(conds ...string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// dateOrder is the order of documents by date: undated last, then by start
+// date, then by id. It matches the columns of the date indexes.
+const dateOrder = "undated, date_start, id"
+
+// Documents returns the page of documents the filter admits, and how many it
+// admits in all.
+func (s *Store) Documents(ctx context.Context, f fonds.Filter) ([]*fonds.Document, int, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: documents: %w", err)
+	}
+	docs, total, err := s.documents(ctx, f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: documents: %w", translate(err))
+	}
+	return docs, total, nil
+}
+
+func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Document, int, error) {
+	conds, args := conditions(f)
+	w := where(conds...)
+	order := dateOrder
+	if f.Order == fonds.ByAdded {
+		order = "created DESC, id DESC"
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = -1 // no limit, to SQLite
+	}
+	// One read transaction, so that the count and the page see the same
+	// snapshot of the database.
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents`+w, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT body FROM documents`+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	docs, err := scanDocuments(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	return docs, total, nil
+}
+
+// scanDocuments decodes the bodies the rows hold, and closes them.
+func scanDocuments(rows *sql.Rows) ([]*fonds.Document, error) {
+	defer rows.Close()
+	docs := []*fonds.Document{}
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		d, err := decode(body)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, rows.Err()
+}
+
+// Neighbours returns the documents just before and after the document in
+// date order among those the filter admits; either may be nil.
+func (s *Store) Neighbours(ctx context.Context, id string, f fonds.Filter) (prev, next *fonds.Document, err error) {
+	if err := checkFilter(f); err != nil {
+		return nil, nil, fmt.Errorf("sqlite: neighbours of %s: %w", id, err)
+	}
+	prev, next, err = s.neighbours(ctx, id, f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: neighbours of %s: %w", id, translate(err))
+	}
+	return prev, next, nil
+}
+
+func (s *Store) neighbours(ctx context.Context, id string, f fonds.Filter) (prev, next *fonds.Document, err error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	var start string
+	if err := tx.QueryRowContext(ctx, `SELECT date_start FROM documents WHERE id = ?`, id).Scan(&start); err != nil {
+		return nil, nil, err
+	}
+	conds, args := conditions(f)
+	// The row value of the document's place in date order.
+	args = append(args, start == "", start, id)
+	one := func(cmp, order string) (*fonds.Document, error) {
+		w := where(append(slices.Clip(conds), "(undated, date_start, id) "+cmp+" (?, ?, ?)")...)
+		rows, err := tx.QueryContext(ctx, `SELECT body FROM documents`+w+` ORDER BY `+order+` LIMIT 1`, args...)
+		if err != nil {
+			return nil, err
+		}
+		docs, err := scanDocuments(rows)
+		if err != nil || len(docs) == 0 {
+			return nil, err
+		}
+		return docs[0], nil
+	}
+	if prev, err = one("<", "undated DESC, date_start DESC, id DESC"); err != nil {
+		return nil, nil, err
+	}
+	if next, err = one(">", dateOrder); err != nil {
+		return nil, nil, err
+	}
+	return prev, next, nil
+}
+
+// DateCounts returns how many documents the filter admits per year and
+// month, in date order; undated documents are left out. A document dated
+// only to the year counts in month 0 of its year.
+func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCount, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, fmt.Errorf("sqlite: date counts: %w", err)
+	}
+	conds, args := conditions(f)
+	rows, err := s.read.QueryContext(ctx, `SELECT year, month, count(*) FROM documents`+where(append(slices.Clip(conds), "year > 0")...)+
+		` GROUP BY year, month ORDER BY year, month`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: date counts: %w", translate(err))
+	}
+	defer rows.Close()
+	counts := []fonds.DateCount{}
+	for rows.Next() {
+		var c fonds.DateCount
+		if err := rows.Scan(&c.Year, &c.Month, &c.Count); err != nil {
+			return nil, fmt.Errorf("sqlite: date counts: %w", err)
+		}
+		counts = append(counts, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: date counts: %w", translate(err))
+	}
+	return counts, nil
+}
+
+// DeleteDocument removes the document; its revisions stay.
+func (s *Store) DeleteDocument(ctx context.Context, id string) error {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete document %s: %w", id, translate(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: delete document %s: %w", id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlite: delete document %s: %w", id, fonds.ErrNotFound)
+	}
+	return nil
+}
+
+// Revisions returns the earlier versions of the document, oldest first. A
+// document that has none has an empty list; an id that names neither a
+// document nor a revision is not found.
+func (s *Store) Revisions(ctx context.Context, id string) ([]fonds.Revision, error) {
+	revs, err := s.revisions(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: revisions of %s: %w", id, translate(err))
+	}
+	return revs, nil
+}
+
+func (s *Store) revisions(ctx context.Context, id string) ([]fonds.Revision, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT n, hash, created, body FROM revisions
+		WHERE document_id = ? ORDER BY n`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	revs := []fonds.Revision{}
+	for rows.Next() {
+		r := fonds.Revision{DocumentID: id}
+		var created, body string
+		if err := rows.Scan(&r.N, &r.Hash, &created, &body); err != nil {
+			return nil, err
+		}
+		if r.Created, err = parseTime(created); err != nil {
+			return nil, fmt.Errorf("revision %d: %w", r.N, err)
+		}
+		if r.Document, err = decode(body); err != nil {
+			return nil, fmt.Errorf("revision %d: %w", r.N, err)
+		}
+		revs = append(revs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(revs) == 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, fonds.ErrNotFound
+		}
+	}
+	return revs, nil
+}
