@@ -1,0 +1,222 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"fonds"
+)
+
+// APIDocument is a document as the JSON API and the JSON export give it.
+type APIDocument struct {
+	ID          string         `json:"id"`
+	Collection  string         `json:"collection"`
+	Title       string         `json:"title"`
+	Date        APIDate        `json:"date"`
+	Mark        string         `json:"mark,omitempty"`
+	References  []APIReference `json:"references"`
+	Summary     string         `json:"summary"`
+	Creator     string         `json:"creator"`
+	Type        string         `json:"type"`
+	ExtentPages int            `json:"extent_pages"`
+	Excerpt     bool           `json:"excerpt"`
+	Languages   []string       `json:"languages"`
+	Translators []string       `json:"translators"`
+	Pages       []APIPage      `json:"pages"`
+	Persons     []string       `json:"persons"`
+	Categories  []string       `json:"categories"`
+	Conventions []string       `json:"conventions,omitempty"`
+	Source      string         `json:"source"`
+	Status      string         `json:"status"`
+	Updated     time.Time      `json:"updated"`
+	URL         string         `json:"url"`
+	// Witnesses are the texts of the document. Lists leave them out, to
+	// stay small; a single document and the export carry them.
+	Witnesses []APIWitness `json:"witnesses,omitempty"`
+}
+
+// APIDate is the date of an APIDocument.
+type APIDate struct {
+	Start       string `json:"start"`
+	End         string `json:"end"`
+	Precision   string `json:"precision"`
+	Approximate bool   `json:"approximate"`
+	Written     string `json:"written,omitempty"`
+	Display     string `json:"display"`
+}
+
+// APIReference is an archival reference, as written and normalized.
+type APIReference struct {
+	Written    string `json:"written"`
+	Normalized string `json:"normalized"`
+}
+
+// APIPage is a page of the document: its number and its label as written.
+type APIPage struct {
+	N     int    `json:"n"`
+	Label string `json:"label"`
+}
+
+// APIWitness is one text of the document, in plain text.
+type APIWitness struct {
+	Language string      `json:"language"`
+	Role     string      `json:"role"`
+	Credits  []APICredit `json:"credits"`
+	Text     string      `json:"text"`
+}
+
+// APICredit names who made a witness.
+type APICredit struct {
+	Role string `json:"role"`
+	Name string `json:"name"`
+}
+
+// NewAPIDocument returns the API's form of d; its URL is the permalink
+// under baseURL. Lists are never null, so clients need not test for it.
+func NewAPIDocument(d *fonds.Document, baseURL string) APIDocument {
+	a := APIDocument{
+		ID:         d.ID,
+		Collection: d.Collection,
+		Title:      d.Title,
+		Date: APIDate{
+			Start:       d.Date.Start,
+			End:         d.Date.End,
+			Precision:   string(d.Date.Precision),
+			Approximate: d.Date.Approximate,
+			Written:     d.Date.Written,
+			Display:     d.Date.Display(),
+		},
+		Mark:        d.Mark,
+		References:  []APIReference{},
+		Summary:     d.Summary,
+		Creator:     d.Creator,
+		Type:        d.Type,
+		ExtentPages: d.ExtentPages,
+		Excerpt:     d.Excerpt,
+		Languages:   nonNil(d.Languages),
+		Translators: nonNil(d.Translators()),
+		Pages:       []APIPage{},
+		Persons:     []string{},
+		Categories:  nonNil(d.Categories),
+		Conventions: d.Conventions,
+		Source:      d.Source,
+		Status:      string(d.Status),
+		Updated:     d.Updated.UTC(),
+		URL:         baseURL + documentPath(d.ID),
+	}
+	for _, r := range d.References {
+		a.References = append(a.References, APIReference{Written: r.Written, Normalized: r.Normalized})
+	}
+	for _, p := range d.Pages {
+		a.Pages = append(a.Pages, APIPage{N: p.N, Label: p.Label})
+	}
+	for _, p := range d.Persons {
+		a.Persons = append(a.Persons, p.Name)
+	}
+	for _, w := range d.Witnesses {
+		aw := APIWitness{Language: w.Language, Role: w.Role, Credits: []APICredit{}, Text: w.Text.PlainText()}
+		for _, c := range w.Credits {
+			aw.Credits = append(aw.Credits, APICredit{Role: c.Role, Name: c.Name})
+		}
+		a.Witnesses = append(a.Witnesses, aw)
+	}
+	return a
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// APIDocumentList is the answer of GET /api/v1/documents.
+type APIDocumentList struct {
+	Total     int           `json:"total"`
+	Page      int           `json:"page"`
+	PerPage   int           `json:"per_page"`
+	Documents []APIDocument `json:"documents"`
+}
+
+// The page sizes of the API.
+const (
+	apiPerPage    = 20
+	apiMaxPerPage = 100
+)
+
+func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
+	n, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	size, err := intParam(r, "per_page", apiPerPage)
+	if err != nil {
+		return err
+	}
+	size = min(size, apiMaxPerPage)
+	f := fonds.Filter{Published: true, Offset: (n - 1) * size, Limit: size}
+	q := r.URL.Query()
+	if v := q.Get("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || len(v) > 4 || y < 1 {
+			return badRequest("“%s” is not a year: use a year such as 1977.", clip(v, 40))
+		}
+		f.Year = y
+	}
+	if v := q.Get("collection"); v != "" {
+		if !validSlug(v) {
+			return notFound("There is no collection “%s”.", clip(v, 80))
+		}
+		if _, err := s.store.Collection(r.Context(), v); errors.Is(err, fonds.ErrNotFound) {
+			return notFound("There is no collection “%s”.", clip(v, 80))
+		} else if err != nil {
+			return err
+		}
+		f.Collection = v
+	}
+	docs, total, err := s.store.Documents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	base := s.base(r)
+	list := APIDocumentList{Total: total, Page: n, PerPage: size, Documents: make([]APIDocument, 0, len(docs))}
+	for _, d := range docs {
+		a := NewAPIDocument(d, base)
+		a.Witnesses = nil
+		list.Documents = append(list.Documents, a)
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	d, err := s.publicDocument(r.Context(), id)
+	if errors.Is(err, fonds.ErrNotFound) {
+		return notFound("There is no document with the id “%s”.", clip(id, 80))
+	} else if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, NewAPIDocument(d, s.base(r)))
+	return nil
+}
+
+// writeJSON answers v as JSON with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		// Every value written here is made of strings, numbers and times.
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error": "Something went wrong on our side."}` + "\n")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}

@@ -1,0 +1,570 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"fonds"
+)
+
+// perPage is the length of a page of documents on the site.
+const perPage = 50
+
+// listItem is a document as lists show it.
+type listItem struct {
+	ID        string
+	URL       string
+	Date      string
+	Heading   string
+	Reference string
+	Summary   string
+}
+
+func listItems(docs []*fonds.Document) []listItem {
+	items := make([]listItem, 0, len(docs))
+	for _, d := range docs {
+		it := listItem{
+			ID:        d.ID,
+			URL:       documentPath(d.ID),
+			Date:      d.Date.Display() + d.Mark,
+			Heading:   d.Heading(),
+			Reference: d.PrimaryReference().Written,
+		}
+		if d.Title != "" {
+			it.Summary = d.DisplaySummary()
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+func documentPath(id string) string { return "/documents/" + url.PathEscape(id) }
+
+// pager is a list's position and its links to the pages either side.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         string // URLs, empty at either end
+}
+
+// pageParam reads ?page=N, 1 when absent.
+func pageParam(r *http.Request) (int, error) {
+	return intParam(r, "page", 1)
+}
+
+func intParam(r *http.Request, name string, def int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, badRequest("“%s” is not a valid %s number: use a whole number from 1.", clip(v, 40), name)
+	}
+	return n, nil
+}
+
+// newPager returns the pager of page n of total items; a page past the end
+// of a list that has items is not found.
+func newPager(r *http.Request, n, total, size int) (pager, error) {
+	pages := (total + size - 1) / size
+	if pages == 0 {
+		pages = 1
+	}
+	if n > pages {
+		return pager{}, notFound("There is no page %d of this list: it has %d.", n, pages)
+	}
+	p := pager{Page: n, Pages: pages, Total: total}
+	link := func(n int) string {
+		q := r.URL.Query()
+		if n == 1 {
+			q.Del("page")
+		} else {
+			q.Set("page", strconv.Itoa(n))
+		}
+		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+		return u.String()
+	}
+	if n > 1 {
+		p.Prev = link(n - 1)
+	}
+	if n < pages {
+		p.Next = link(n + 1)
+	}
+	return p, nil
+}
+
+// clip shortens s for quoting back to a reader.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// decade is a decade of the archive with its years.
+type decade struct {
+	Decade int
+	Count  int
+	Years  []yearCount
+}
+
+type yearCount struct {
+	Year, Count int
+	URL         string
+}
+
+type monthCount struct {
+	Month      int
+	Name       string
+	Count      int
+	URL        string
+	ByMonthURL string
+}
+
+// decades groups date counts by decade and year.
+func decades(counts []fonds.DateCount) []decade {
+	var ds []decade
+	for _, c := range counts {
+		d := c.Year / 10 * 10
+		if len(ds) == 0 || ds[len(ds)-1].Decade != d {
+			ds = append(ds, decade{Decade: d})
+		}
+		dc := &ds[len(ds)-1]
+		dc.Count += c.Count
+		if n := len(dc.Years); n > 0 && dc.Years[n-1].Year == c.Year {
+			dc.Years[n-1].Count += c.Count
+		} else {
+			dc.Years = append(dc.Years, yearCount{Year: c.Year, Count: c.Count, URL: fmt.Sprintf("/browse/%d", c.Year)})
+		}
+	}
+	return ds
+}
+
+type homeData struct {
+	Collections []fonds.Collection
+	Recent      []listItem
+	Decades     []decade
+	Total       int
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pub := fonds.Filter{Published: true}
+	cols, err := s.store.Collections(ctx, pub)
+	if err != nil {
+		return err
+	}
+	recent, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Order: fonds.ByAdded, Limit: 10})
+	if err != nil {
+		return err
+	}
+	counts, err := s.store.DateCounts(ctx, pub)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(r, "", homeData{Collections: cols, Recent: listItems(recent), Decades: decades(counts), Total: total})
+	p.Canonical = s.base(r) + "/"
+	return s.render(w, "home", p)
+}
+
+type browseData struct {
+	Heading string
+	Crumbs  []crumb
+	Decades []decade
+	Months  []monthCount
+	Docs    []listItem
+	Pager   pager
+}
+
+type crumb struct{ Label, URL string }
+
+func (s *Server) browse(w http.ResponseWriter, r *http.Request) error {
+	counts, err := s.store.DateCounts(r.Context(), fonds.Filter{Published: true})
+	if err != nil {
+		return err
+	}
+	data := browseData{Heading: "Browse by date", Decades: decades(counts)}
+	return s.render(w, "browse", s.newPage(r, "Browse by date", data))
+}
+
+// yearParam reads the {year} of a browse address.
+func yearParam(r *http.Request) (int, error) {
+	v := r.PathValue("year")
+	y, err := strconv.Atoi(v)
+	if err != nil || len(v) > 4 || y < 1 {
+		return 0, badRequest("“%s” is not a year: browse by a year such as 1977.", clip(v, 40))
+	}
+	return y, nil
+}
+
+func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
+	year, err := yearParam(r)
+	if err != nil {
+		return err
+	}
+	n, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	counts, err := s.store.DateCounts(ctx, fonds.Filter{Published: true, Year: year})
+	if err != nil {
+		return err
+	}
+	var months []monthCount
+	for _, c := range counts {
+		if c.Year != year || c.Month < 1 || c.Month > 12 {
+			continue
+		}
+		if k := len(months); k > 0 && months[k-1].Month == c.Month {
+			months[k-1].Count += c.Count
+			continue
+		}
+		months = append(months, monthCount{
+			Month: c.Month, Name: time.Month(c.Month).String(), Count: c.Count,
+			URL: fmt.Sprintf("/browse/%d/%d", year, c.Month),
+		})
+	}
+	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Year: year, Offset: (n - 1) * perPage, Limit: perPage})
+	if err != nil {
+		return err
+	}
+	if total == 0 {
+		return notFound("There are no documents from %d.", year)
+	}
+	pg, err := newPager(r, n, total, perPage)
+	if err != nil {
+		return err
+	}
+	data := browseData{
+		Heading: strconv.Itoa(year),
+		Crumbs:  []crumb{{"Browse", "/browse"}},
+		Months:  months,
+		Docs:    listItems(docs),
+		Pager:   pg,
+	}
+	return s.render(w, "browse", s.newPage(r, fmt.Sprintf("Documents of %d", year), data))
+}
+
+func (s *Server) browseMonth(w http.ResponseWriter, r *http.Request) error {
+	year, err := yearParam(r)
+	if err != nil {
+		return err
+	}
+	v := r.PathValue("month")
+	month, err := strconv.Atoi(v)
+	if err != nil || len(v) > 2 || month < 1 || month > 12 {
+		return badRequest("“%s” is not a month: use a number from 1 to 12.", clip(v, 40))
+	}
+	n, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	docs, total, err := s.store.Documents(r.Context(), fonds.Filter{Published: true, Year: year, Month: month, Offset: (n - 1) * perPage, Limit: perPage})
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%s %d", time.Month(month), year)
+	if total == 0 {
+		return notFound("There are no documents from %s.", name)
+	}
+	pg, err := newPager(r, n, total, perPage)
+	if err != nil {
+		return err
+	}
+	data := browseData{
+		Heading: name,
+		Crumbs:  []crumb{{"Browse", "/browse"}, {strconv.Itoa(year), fmt.Sprintf("/browse/%d", year)}},
+		Docs:    listItems(docs),
+		Pager:   pg,
+	}
+	return s.render(w, "browse", s.newPage(r, "Documents of "+name, data))
+}
+
+type collectionData struct {
+	Collection fonds.Collection
+	Docs       []listItem
+	Pager      pager
+}
+
+// validSlug reports whether s could be a collection slug or document id:
+// letters, digits and hyphens, not too long. Anything else cannot be in the
+// store, and is not worth asking it about.
+func validSlug(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	for _, r := range s {
+		if r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
+	slug := r.PathValue("slug")
+	missing := notFound("There is no collection “%s”.", clip(slug, 80))
+	if !validSlug(slug) {
+		return missing
+	}
+	n, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, err := s.store.Collection(ctx, slug)
+	if errors.Is(err, fonds.ErrNotFound) {
+		return missing
+	} else if err != nil {
+		return err
+	}
+	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Collection: slug, Offset: (n - 1) * perPage, Limit: perPage})
+	if err != nil {
+		return err
+	}
+	pg, err := newPager(r, n, total, perPage)
+	if err != nil {
+		return err
+	}
+	c.Count = total
+	data := collectionData{Collection: c, Docs: listItems(docs), Pager: pg}
+	return s.render(w, "collection", s.newPage(r, c.Title, data))
+}
+
+// publicDocument returns the published document with the id. A draft is
+// not found, exactly like an id that does not exist.
+func (s *Server) publicDocument(ctx context.Context, id string) (*fonds.Document, error) {
+	if !validSlug(id) {
+		return nil, fonds.ErrNotFound
+	}
+	d, err := s.store.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Public() {
+		return nil, fonds.ErrNotFound
+	}
+	return d, nil
+}
+
+// documentNotFound is the 404 of a document: it names the id and, when the
+// id starts with a date, suggests the published documents of that date (or
+// failing them, of that month).
+func (s *Server) documentNotFound(ctx context.Context, id string) error {
+	e := notFound("There is no document with the id “%s”.", clip(id, 80))
+	m := idDate.FindStringSubmatch(id)
+	if m == nil {
+		return e
+	}
+	year, _ := strconv.Atoi(m[1])
+	month, _ := strconv.Atoi(m[2])
+	f := fonds.Filter{Published: true, Year: year, Limit: 200}
+	if month >= 1 && month <= 12 {
+		f.Month = month
+	}
+	docs, _, err := s.store.Documents(ctx, f)
+	if err != nil {
+		e.err = err // suggestions are a courtesy: answer the 404 anyway
+		return e
+	}
+	prefix := m[0]
+	var same []*fonds.Document
+	for _, d := range docs {
+		if strings.HasPrefix(d.ID, prefix) {
+			same = append(same, d)
+		}
+	}
+	if len(same) == 0 {
+		same = docs
+	}
+	if len(same) > 10 {
+		same = same[:10]
+	}
+	e.suggestions = same
+	return e
+}
+
+// idDate matches the date an id starts with: "1977-05-19".
+var idDate = regexp.MustCompile(`^(\d{4})-(\d{2})(?:-(\d{2}))?`)
+
+type documentData struct {
+	Doc        *fonds.Document
+	ID         string
+	Date       string
+	References []fonds.Reference
+	Summary    string
+	Collection fonds.Collection
+	Citation   string
+	Permalink  string
+	Witnesses  []witnessView
+	Multi      bool // more than one witness: shown side by side on wide screens
+	Key        []keyItem
+	Prev, Next *listItem
+}
+
+type witnessView struct {
+	ID       string // the section's id
+	Heading  string
+	Language string
+	Credits  []string
+	Body     template.HTML
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if h, bare := s.formatHandler(id); h != nil {
+		r.SetPathValue("id", bare)
+		h.ServeHTTP(w, r)
+		return nil
+	}
+	d, err := s.publicDocument(ctx, id)
+	if errors.Is(err, fonds.ErrNotFound) {
+		return s.documentNotFound(ctx, id)
+	} else if err != nil {
+		return err
+	}
+	c, err := s.store.Collection(ctx, d.Collection)
+	if errors.Is(err, fonds.ErrNotFound) {
+		c = fonds.Collection{Slug: d.Collection, Title: d.Collection}
+	} else if err != nil {
+		return err
+	}
+	prev, next, err := s.store.Neighbours(ctx, d.ID, fonds.Filter{Published: true})
+	if err != nil {
+		return err
+	}
+	permalink := s.base(r) + documentPath(d.ID)
+	data := documentData{
+		Doc:        d,
+		ID:         d.ID,
+		Date:       d.Date.Display(),
+		Summary:    d.DisplaySummary(),
+		Collection: c,
+		Citation:   Citation(d, c.Title, s.siteName, permalink),
+		Permalink:  permalink,
+		Witnesses:  witnessViews(d),
+		Key:        legendKey(d),
+	}
+	data.Multi = len(data.Witnesses) > 1
+	for _, ref := range d.References {
+		if !containsWritten(data.References, ref.Written) {
+			data.References = append(data.References, ref)
+		}
+	}
+	if prev != nil {
+		data.Prev = &listItems([]*fonds.Document{prev})[0]
+	}
+	if next != nil {
+		data.Next = &listItems([]*fonds.Document{next})[0]
+	}
+	p := s.newPage(r, d.Heading()+", "+d.Date.Display(), data)
+	p.Canonical = permalink
+	p.Meta = citationMeta(d, c.Title, s.siteName, permalink)
+	return s.render(w, "document", p)
+}
+
+func containsWritten(refs []fonds.Reference, written string) bool {
+	for _, r := range refs {
+		if r.Written == written {
+			return true
+		}
+	}
+	return false
+}
+
+// witnessViews renders the witnesses of d, translations first: the reader
+// of this site reads the translation and checks it against the original.
+func witnessViews(d *fonds.Document) []witnessView {
+	var order []fonds.Witness
+	for _, w := range d.Witnesses {
+		if w.Role == fonds.RoleTranslation {
+			order = append(order, w)
+		}
+	}
+	for _, w := range d.Witnesses {
+		if w.Role != fonds.RoleTranslation {
+			order = append(order, w)
+		}
+	}
+	views := make([]witnessView, 0, len(order))
+	used := map[string]bool{}
+	for i, w := range order {
+		// The first witness shown owns the plain page anchors (#page-3), so
+		// that a link to a page lands on the text the reader reads first.
+		prefix := ""
+		if i > 0 {
+			prefix = fonds.Slug(w.Language + " " + w.Role)
+			for used[prefix] {
+				prefix += "-x"
+			}
+			used[prefix] = true
+			prefix += "-"
+		}
+		v := witnessView{
+			ID:       fmt.Sprintf("text-%d", i+1),
+			Heading:  witnessHeading(w),
+			Language: w.Language,
+			Body:     RenderText(w.Text, prefix),
+		}
+		for _, c := range w.Credits {
+			v.Credits = append(v.Credits, creditLine(c))
+		}
+		views = append(views, v)
+	}
+	return views
+}
+
+func witnessHeading(w fonds.Witness) string {
+	role := "text"
+	switch w.Role {
+	case fonds.RoleTranslation, fonds.RoleOriginal, fonds.RoleTranscription:
+		role = w.Role
+	}
+	lang := languageName(w.Language)
+	if lang == "" {
+		return strings.ToUpper(role[:1]) + role[1:]
+	}
+	return lang + " " + role
+}
+
+var languageNames = map[string]string{
+	"en": "English", "ru": "Russian", "uk": "Ukrainian", "de": "German", "fr": "French",
+	"pl": "Polish", "cs": "Czech", "be": "Belarusian", "lt": "Lithuanian", "lv": "Latvian",
+	"et": "Estonian", "ka": "Georgian", "hy": "Armenian", "es": "Spanish", "it": "Italian",
+}
+
+func languageName(code string) string {
+	base, _, _ := strings.Cut(code, "-")
+	if n, ok := languageNames[strings.ToLower(base)]; ok {
+		return n
+	}
+	return code
+}
+
+func creditLine(c fonds.Credit) string {
+	if c.Written != "" {
+		return c.Written
+	}
+	role := c.Role
+	switch c.Role {
+	case "translator":
+		role = "Translation"
+	case "transcriber":
+		role = "Transcription"
+	case "editor":
+		role = "Edited"
+	}
+	return role + ", " + c.Name
+}
