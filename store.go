@@ -24,7 +24,9 @@ type Store interface {
 	// PutDocument stores d in one transaction, all or nothing. A new id is
 	// added; a document whose ContentHash is unchanged is left alone; a changed
 	// one replaces the stored version, which is kept as a revision. It sets
-	// d.Hash, d.Created and d.Updated. The collection must exist.
+	// d.Hash, d.Created and d.Updated. The collection must exist. A document
+	// whose Origin differs from that of the stored one with its id is another
+	// document: PutDocument refuses it with ErrConflict.
 	PutDocument(ctx context.Context, d *Document) (PutResult, error)
 	// Document returns the document with the id, drafts included.
 	Document(ctx context.Context, id string) (*Document, error)

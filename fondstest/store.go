@@ -42,6 +42,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"Collections", testCollections},
 		{"PutDocument", testPutDocument},
 		{"PutDocumentInvalid", testPutDocumentInvalid},
+		{"PutDocumentConflict", testPutDocumentConflict},
 		{"RoundTrip", testRoundTrip},
 		{"DocumentNotFound", testDocumentNotFound},
 		{"Documents", testDocuments},
@@ -305,6 +306,36 @@ func testPutDocument(t *testing.T, s fonds.Store) {
 	if third.Hash != first.Hash || !sameTime(third.Created, first.Created) {
 		t.Errorf("PutDocument(third) set Hash %q, Created %v, want %q, %v", third.Hash, third.Created, first.Hash, first.Created)
 	}
+}
+
+// testPutDocumentConflict checks that a document from another origin does not
+// overwrite the one holding its id, while one from no origin (an edit) or the
+// same origin (a re-import) does.
+func testPutDocumentConflict(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	d := NewDocument("doc", "1977-05-19")
+	d.Origin = "a.txt"
+	mustPut(t, s, d, fonds.Added)
+
+	other := NewDocument("doc", "1977-05-19")
+	other.Origin = "b.txt"
+	other.Title = "Another document"
+	if res, err := s.PutDocument(ctx, other); !errors.Is(err, fonds.ErrConflict) {
+		t.Errorf("PutDocument from another origin = %q, %v, want %v", res, err, fonds.ErrConflict)
+	}
+	got, err := s.Document(ctx, "doc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Origin != "a.txt" || got.Title == other.Title {
+		t.Errorf("after a refused put, the document is %q from %q; want it untouched", got.Title, got.Origin)
+	}
+
+	same := NewDocument("doc", "1977-05-19")
+	same.Origin = "a.txt"
+	same.Title = "Changed"
+	mustPut(t, s, same, fonds.Updated)
 }
 
 func testPutDocumentInvalid(t *testing.T, s fonds.Store) {

@@ -35,6 +35,8 @@ type Importer struct {
 	Progress func(path string)
 	// Warn, if set, is called with each warning, formatted "path:line: msg".
 	Warn func(msg string)
+
+	collections map[string]bool // those known to exist
 }
 
 // Summary counts what an import did.
@@ -198,10 +200,17 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 		if im.Draft {
 			d.Status = fonds.StatusDraft
 		}
-		if err := im.assignID(ctx, d); err != nil {
-			return fmt.Errorf("%s: %w", f.Path, err)
+		if d.ID == "" {
+			d.ID = fonds.DocumentID(d)
 		}
 		res, err := im.Store.PutDocument(ctx, d)
+		if errors.Is(err, fonds.ErrConflict) {
+			// Another file's document holds the id: take one derived
+			// from this file's origin, the same at every re-import.
+			sum := sha256.Sum256([]byte(d.Origin))
+			d.ID += "-" + hex.EncodeToString(sum[:3])
+			res, err = im.Store.PutDocument(ctx, d)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: document %s: %w", f.Path, d.ID, err)
 		}
@@ -217,31 +226,23 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 	})
 }
 
-// assignID keeps the id the reader derived unless a document from another
-// file holds it; then it adds a suffix derived from the origin, so that both
-// keep stable ids across re-imports in any order.
-func (im *Importer) assignID(ctx context.Context, d *fonds.Document) error {
-	if d.ID == "" {
-		d.ID = fonds.DocumentID(d)
-	}
-	have, err := im.Store.Document(ctx, d.ID)
-	switch {
-	case errors.Is(err, fonds.ErrNotFound):
-		return nil
-	case err != nil:
-		return err
-	case have.Origin == d.Origin:
-		return nil
-	}
-	sum := sha256.Sum256([]byte(d.Origin))
-	d.ID += "-" + hex.EncodeToString(sum[:3])
-	return nil
-}
-
+// ensureCollection creates the collection unless it exists. It asks the
+// store once per collection: an import of many files into one collection
+// should cost one look-up, not one per file.
 func (im *Importer) ensureCollection(ctx context.Context, slug string) error {
+	if im.collections[slug] {
+		return nil
+	}
 	_, err := im.Store.Collection(ctx, slug)
 	if errors.Is(err, fonds.ErrNotFound) {
-		return im.Store.PutCollection(ctx, fonds.Collection{Slug: slug, Title: slug})
+		err = im.Store.PutCollection(ctx, fonds.Collection{Slug: slug, Title: slug})
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if im.collections == nil {
+		im.collections = make(map[string]bool)
+	}
+	im.collections[slug] = true
+	return nil
 }

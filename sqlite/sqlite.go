@@ -262,13 +262,16 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 	hash := d.ContentHash()
 	t := now()
 	var old struct {
-		hash, created, updated, body string
+		hash, origin, created, updated, body string
 	}
-	err = tx.QueryRowContext(ctx, `SELECT hash, created, updated, body FROM documents WHERE id = ?`, d.ID).
-		Scan(&old.hash, &old.created, &old.updated, &old.body)
+	err = tx.QueryRowContext(ctx, `SELECT hash, origin, created, updated, body FROM documents WHERE id = ?`, d.ID).
+		Scan(&old.hash, &old.origin, &old.created, &old.updated, &old.body)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err
+	}
+	if found && old.origin != "" && d.Origin != "" && old.origin != d.Origin {
+		return "", fmt.Errorf("%w: the id is taken by the document from %s", fonds.ErrConflict, old.origin)
 	}
 
 	result, created := fonds.Added, t

@@ -66,7 +66,7 @@ func TestKillDuringImport(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("import wrote nothing in time")
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ const seedID = "1977-05-19-pb-56-68"
 // exit code.
 func runFonds(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	var out, errb bytes.Buffer
@@ -168,8 +168,8 @@ func TestImportMalformed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 1 || docs[0].ID != "1979-09-17" {
-		t.Errorf("stored %d documents (%v), want only the good one", total, docs)
+	if total != 1 || !strings.HasSuffix(docs[0].Origin, "/good.txt") {
+		t.Errorf("stored %d documents, want only the good one", total)
 	}
 }
 
