@@ -1,0 +1,320 @@
+package text
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"fonds"
+)
+
+// markupKinds maps the names of the markup to the kinds of span they make.
+var markupKinds = map[string]fonds.SpanKind{
+	"hand":   fonds.SpanHandwritten,
+	"ins":    fonds.SpanInsertion,
+	"del":    fonds.SpanDeletion,
+	"u":      fonds.SpanUnderline,
+	"em":     fonds.SpanEmphasis,
+	"person": fonds.SpanPerson,
+	"ref":    fonds.SpanReference,
+	"note":   fonds.SpanNote,
+	"stamp":  fonds.SpanStamp,
+	"sig":    fonds.SpanSignature,
+}
+
+// markupNames maps kinds of span back to the names of their markup.
+var markupNames = func() map[fonds.SpanKind]string {
+	m := make(map[fonds.SpanKind]string)
+	for name, kind := range markupKinds {
+		m[kind] = name
+	}
+	return m
+}()
+
+var (
+	pageMarker = regexp.MustCompile(`^(?i:page)\s+(\S+)(?:\s+(?i:of)\s+(\S+))?(?:\s*[–—-]\s*(.+))?$`)
+	pageLike   = regexp.MustCompile(`^(?i)page\b`)
+	stampNote  = regexp.MustCompile(`^(?i)stamp\b`)
+	signedNote = regexp.MustCompile(`^(?i)(?:dated\s*(?:&|and)\s*)?signed(?:\s*(?:&|and)\s*dated)?$`)
+	addedNote  = regexp.MustCompile(`^(?i)added:\s*`)
+)
+
+// pageInfo is what a page marker says about its page.
+type pageInfo struct {
+	n     int
+	label string
+	of    int
+	date  *fonds.Date
+	ref   string
+}
+
+// parsePageMarker reads the words of a page marker without its brackets:
+// "page two", "page one of four", "page two – 11 May 1970 (1102‑S)".
+func parsePageMarker(s string) (pageInfo, bool) {
+	var p pageInfo
+	if strings.ContainsAny(s, "\\[]{}\n") {
+		return p, false
+	}
+	m := pageMarker.FindStringSubmatch(s)
+	if m == nil {
+		return p, false
+	}
+	var ok bool
+	if p.n, ok = parseNumber(m[1]); !ok {
+		return p, false
+	}
+	p.label = m[1]
+	if m[2] != "" {
+		if p.of, ok = parseNumber(m[2]); !ok {
+			return p, false
+		}
+	}
+	if tail := m[3]; tail != "" {
+		d, n, ok, err := parseDate(tail)
+		if !ok || err != nil {
+			return p, false
+		}
+		p.date = &d
+		rest := trimLine(tail[n:])
+		switch {
+		case rest == "":
+		case strings.HasPrefix(rest, "(") && strings.HasSuffix(rest, ")") && strings.Count(rest, "(") == 1 && strings.Count(rest, ")") == 1:
+			p.ref = trimLine(rest[1 : len(rest)-1])
+		case strings.HasPrefix(rest, ","):
+			p.ref = trimLine(rest[1:])
+		default:
+			return p, false
+		}
+		p.ref = strings.ReplaceAll(p.ref, "\u00a0", " ")
+	}
+	return p, true
+}
+
+// classifyBracket returns the span a bracketed group makes, given its raw
+// words without the brackets, and whether it looked like a page marker but
+// could not be read as one.
+func classifyBracket(raw string) (span fonds.Span, badPage bool) {
+	switch {
+	case strings.HasPrefix(raw, `\`):
+	case raw == "…" || raw == "...":
+		return fonds.Span{Kind: fonds.SpanOmission, Text: "[" + raw + "]"}, false
+	case pageLike.MatchString(raw):
+		if p, ok := parsePageMarker(raw); ok {
+			return fonds.Span{Kind: fonds.SpanPageBreak, Text: raw, Page: p.n}, false
+		}
+		badPage = true
+	case stampNote.MatchString(raw):
+		return fonds.Span{Kind: fonds.SpanStamp, Text: unescape(raw)}, false
+	case signedNote.MatchString(raw):
+		return fonds.Span{Kind: fonds.SpanSignature, Text: unescape(raw)}, false
+	case addedNote.MatchString(raw):
+		return fonds.Span{Kind: fonds.SpanInsertion, Text: unescape(addedNote.ReplaceAllString(raw, ""))}, false
+	}
+	return fonds.Span{Kind: fonds.SpanNote, Text: unescape(raw)}, badPage
+}
+
+// source is a paragraph's text with the line each part of it came from.
+type source struct {
+	b     strings.Builder
+	text  string // b's text, once read
+	offs  []int  // where each line starts in text
+	lines []int  // and its number
+}
+
+func (s *source) add(sep string, l line, text string) {
+	if len(s.offs) > 0 {
+		s.b.WriteString(sep)
+	}
+	s.offs = append(s.offs, s.b.Len())
+	s.lines = append(s.lines, l.n)
+	s.b.WriteString(text)
+}
+
+func (s *source) lineAt(off int) int {
+	i := sort.Search(len(s.offs), func(i int) bool { return s.offs[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return s.lines[i]
+}
+
+// inlineParser reads the spans of a paragraph.
+type inlineParser struct {
+	src      *source
+	pos      int
+	depth    int         // of nested markup
+	closes   map[int]int // where each bracket closes
+	warnings []fonds.Warning
+	// suppressed counts the warnings left out past maxWarnings.
+	suppressed int
+}
+
+// maxDepth is how deep markup may nest.
+const maxDepth = 100
+
+// lineError is an error at a line of the file; Parse adds the file's name.
+type lineError struct {
+	line int
+	msg  string
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("%d: %s", e.line, e.msg) }
+
+func (p *inlineParser) warn(off int, format string, args ...any) {
+	if len(p.warnings) >= maxWarnings {
+		// A line of ten thousand stray brackets needs no ten thousand
+		// warnings.
+		p.suppressed++
+		return
+	}
+	p.warnings = append(p.warnings, fonds.Warning{Line: p.src.lineAt(off), Message: fmt.Sprintf(format, args...)})
+}
+
+// parseInline returns the spans of the paragraph s.
+func parseInline(src *source) ([]fonds.Span, []fonds.Warning, error) {
+	src.text = src.b.String()
+	p := &inlineParser{src: src, closes: matchBrackets(src.text)}
+	spans, err := p.spans(false)
+	if p.suppressed > 0 {
+		p.warnings = append(p.warnings, fonds.Warning{Line: src.lines[0],
+			Message: fmt.Sprintf("%d more warnings about this paragraph not shown", p.suppressed)})
+	}
+	return spans, p.warnings, err
+}
+
+func (p *inlineParser) spans(inMarkup bool) ([]fonds.Span, error) {
+	s := p.src.text
+	var out []fonds.Span
+	var buf strings.Builder
+	flush := func() {
+		if buf.Len() > 0 {
+			out = append(out, fonds.Span{Kind: fonds.SpanText, Text: buf.String()})
+			buf.Reset()
+		}
+	}
+	for p.pos < len(s) {
+		c := s[p.pos]
+		switch {
+		case c == '\\':
+			if n := skipEscape(s, p.pos); n > 0 {
+				buf.WriteString(s[p.pos+1 : p.pos+n])
+				p.pos += n
+				continue
+			}
+			buf.WriteByte(c)
+			p.pos++
+		case c == '{':
+			start := p.pos
+			kind, target, err := p.markupOpen()
+			if err != nil {
+				return nil, err
+			}
+			if p.depth++; p.depth > maxDepth {
+				return nil, &lineError{p.src.lineAt(start), fmt.Sprintf("markup nested more than %d deep", maxDepth)}
+			}
+			children, err := p.spans(true)
+			p.depth--
+			if err != nil {
+				return nil, err
+			}
+			if p.pos >= len(s) {
+				return nil, &lineError{p.src.lineAt(start), fmt.Sprintf("unclosed %q", "{"+markupNames[kind]+":")}
+			}
+			p.pos++ // the closing brace
+			flush()
+			out = append(out, container(kind, target, children))
+		case c == '}':
+			if inMarkup {
+				flush()
+				return out, nil
+			}
+			p.warn(p.pos, `"}" without "{": read as a brace`)
+			buf.WriteByte(c)
+			p.pos++
+		case c == '[':
+			j := p.closes[p.pos]
+			if j < 0 {
+				p.warn(p.pos, `unclosed "[": read as a bracket`)
+				buf.WriteByte(c)
+				p.pos++
+				continue
+			}
+			span, bad := classifyBracket(s[p.pos+1 : j])
+			if bad {
+				p.warn(p.pos, "unreadable page marker %q: kept as a note", s[p.pos:j+1])
+			}
+			flush()
+			out = append(out, span)
+			p.pos = j + 1
+		case c == ']':
+			p.warn(p.pos, `"]" without "[": read as a bracket`)
+			buf.WriteByte(c)
+			p.pos++
+		case strings.HasPrefix(s[p.pos:], "..."):
+			flush()
+			out = append(out, fonds.Span{Kind: fonds.SpanOmission, Text: "..."})
+			p.pos += 3
+		case strings.HasPrefix(s[p.pos:], "…"):
+			flush()
+			out = append(out, fonds.Span{Kind: fonds.SpanOmission, Text: "…"})
+			p.pos += len("…")
+		default:
+			_, size := utf8.DecodeRuneInString(s[p.pos:])
+			buf.WriteString(s[p.pos : p.pos+size])
+			p.pos += size
+		}
+	}
+	flush()
+	return out, nil
+}
+
+var markupName = regexp.MustCompile(`^\{([a-z]+)([=:]?)`)
+
+// markupOpen reads "{name:" or "{name=target:" at p.pos.
+func (p *inlineParser) markupOpen() (fonds.SpanKind, string, error) {
+	s := p.src.text
+	start := p.pos
+	line := p.src.lineAt(start)
+	m := markupName.FindStringSubmatch(s[start:])
+	if m == nil || m[2] == "" {
+		return "", "", &lineError{line, `"{" opens no markup (write \{ for a brace)`}
+	}
+	kind, known := markupKinds[m[1]]
+	if !known {
+		return "", "", &lineError{line, fmt.Sprintf("unknown markup %q", "{"+m[1]+":")}
+	}
+	i := start + len(m[0])
+	var target string
+	if m[2] == "=" {
+		j := i
+		for j < len(s) && s[j] != ':' && s[j] != '}' {
+			if n := skipEscape(s, j); n > 0 {
+				j += n
+				continue
+			}
+			j++
+		}
+		if j >= len(s) || s[j] != ':' {
+			return "", "", &lineError{line, fmt.Sprintf("markup %q has no \":\"", "{"+m[1]+"=")}
+		}
+		target = unescape(s[i:j])
+		i = j + 1
+	}
+	p.pos = i
+	return kind, target, nil
+}
+
+// container returns a span of the kind holding children: their text alone
+// when they are one run of text.
+func container(kind fonds.SpanKind, target string, children []fonds.Span) fonds.Span {
+	sp := fonds.Span{Kind: kind, Target: target}
+	switch {
+	case len(children) == 1 && children[0].Kind == fonds.SpanText:
+		sp.Text = children[0].Text
+	case len(children) > 0:
+		sp.Spans = children
+	}
+	return sp
+}
