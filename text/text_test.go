@@ -198,6 +198,7 @@ func TestDescriptions(t *testing.T) {
 		{"Telegram (2 pp)", "Telegram (2 pp)", "", false, 2, nil, "", "telegram", nil},
 		{"One page", "One page", "", false, 1, nil, "", "", nil},
 		{"Decree on pensions (excerpt)", "Decree on pensions", "", true, 0, nil, "", "decree", nil},
+		{"Decree on pensions (excerpt). Signed.", "Decree on pensions. Signed.", "", true, 0, nil, "", "decree", nil},
 		{"Excerpts. Minutes of the meeting.", "Minutes of the meeting.", "", true, 0, nil, "", "minutes", nil},
 		{"Secretariat. Resolution [2.1; 5]", "Secretariat. Resolution", "", false, 0, []string{"2.1", "5"}, "Secretariat", "resolution", nil},
 		{"Note by Andrei GROMYKO to Yu.V. ANDROPOV and the KGB.", "Note by Andrei GROMYKO to Yu.V. ANDROPOV and the KGB.", "", false, 0, nil, "", "note",
