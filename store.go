@@ -39,6 +39,10 @@ type Store interface {
 	// DateCounts returns how many documents the filter admits per year and
 	// month, in date order; undated documents are left out.
 	DateCounts(ctx context.Context, f Filter) ([]DateCount, error)
+	// Stamps returns the id and content hash of every document the filter
+	// admits (its order and paging ignored): what a derived index compares
+	// itself with, without reading whole documents.
+	Stamps(ctx context.Context, f Filter) (map[string]string, error)
 	// DeleteDocument removes the document; its revisions stay.
 	DeleteDocument(ctx context.Context, id string) error
 

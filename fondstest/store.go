@@ -49,6 +49,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"Neighbours", testNeighbours},
 		{"DateCounts", testDateCounts},
 		{"InvalidFilter", testInvalidFilter},
+		{"Stamps", testStamps},
 		{"DeleteDocument", testDeleteDocument},
 		{"ConcurrentPut", testConcurrentPut},
 		{"Cancelled", testCancelled},
@@ -336,6 +337,34 @@ func testPutDocumentConflict(t *testing.T, s fonds.Store) {
 	same.Origin = "a.txt"
 	same.Title = "Changed"
 	mustPut(t, s, same, fonds.Updated)
+}
+
+func testStamps(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	pub := NewDocument("pub", "1977-05-19")
+	mustPut(t, s, pub, fonds.Added)
+	draft := NewDocument("draft", "1978-01-02")
+	draft.Status = fonds.StatusDraft
+	mustPut(t, s, draft, fonds.Added)
+
+	got, err := s.Stamps(ctx, fonds.Filter{Published: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"pub": pub.Hash}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Stamps(published) = %v, want %v", got, want)
+	}
+	got, err = s.Stamps(ctx, fonds.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"pub": pub.Hash, "draft": draft.Hash}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Stamps() = %v, want %v", got, want)
+	}
+	if pub.Hash != pub.ContentHash() {
+		t.Errorf("the stamp of a document is not its content hash")
+	}
 }
 
 func testPutDocumentInvalid(t *testing.T, s fonds.Store) {

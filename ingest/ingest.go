@@ -36,8 +36,19 @@ type Importer struct {
 	// Warn, if set, is called with each warning, formatted "path:line: msg".
 	Warn func(msg string)
 
+	// Index, if set, is kept in step with the store: changed published
+	// documents are put in it, changed drafts taken out, in batches. Should
+	// the import stop between a store write and the index write, the next
+	// reindex.Sync mends the index.
+	Index fonds.Index
+
 	collections map[string]bool // those known to exist
+	toIndex     []*fonds.Document
+	toRemove    []string
 }
+
+// indexBatch is how many changed documents wait before going to the index.
+const indexBatch = 500
 
 // Summary counts what an import did.
 type Summary struct {
@@ -162,8 +173,35 @@ func (im *Importer) Import(ctx context.Context, files []File) (Summary, []error)
 		if im.Progress != nil {
 			im.Progress(f.Path)
 		}
+		if len(im.toIndex)+len(im.toRemove) >= indexBatch {
+			if err := im.flushIndex(ctx); err != nil {
+				return sum, append(errs, err)
+			}
+		}
+	}
+	if err := im.flushIndex(ctx); err != nil {
+		errs = append(errs, err)
 	}
 	return sum, errs
+}
+
+// flushIndex sends the changed documents waiting to the index.
+func (im *Importer) flushIndex(ctx context.Context) error {
+	if im.Index == nil {
+		return nil
+	}
+	if len(im.toIndex) > 0 {
+		if err := im.Index.Put(ctx, im.toIndex...); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	if len(im.toRemove) > 0 {
+		if err := im.Index.Delete(ctx, im.toRemove...); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	im.toIndex, im.toRemove = im.toIndex[:0], im.toRemove[:0]
+	return nil
 }
 
 func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error {
@@ -213,6 +251,13 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 		}
 		if err != nil {
 			return fmt.Errorf("%s: document %s: %w", f.Path, d.ID, err)
+		}
+		if im.Index != nil && res != fonds.Unchanged {
+			if d.Public() {
+				im.toIndex = append(im.toIndex, d)
+			} else {
+				im.toRemove = append(im.toRemove, d.ID)
+			}
 		}
 		switch res {
 		case fonds.Added:

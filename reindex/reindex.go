@@ -7,7 +7,9 @@ package reindex
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"fonds"
 )
@@ -28,47 +30,69 @@ func (r Report) String() string {
 const batchSize = 500
 
 // Sync makes the index hold exactly the published documents of the store,
-// each at its current version. progress, if not nil, is called with the
-// number of documents examined so far and the total.
+// each at its current version. It compares the stamps (id and content hash)
+// of both, so that it reads from the store only the documents to index.
+// progress, if not nil, is called with the number of documents indexed so
+// far and the number to index.
 func Sync(ctx context.Context, store fonds.Store, ix fonds.Index, progress func(done, total int)) (Report, error) {
 	var rep Report
-	stamps, err := ix.Stamps(ctx)
+	want, err := store.Stamps(ctx, fonds.Filter{Published: true})
 	if err != nil {
 		return rep, err
 	}
-	f := fonds.Filter{Published: true, Limit: batchSize}
+	have, err := ix.Stamps(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Total = len(want)
+	var todo, gone []string
+	for id, hash := range want {
+		if have[id] != hash {
+			todo = append(todo, id)
+		}
+	}
+	for id := range have {
+		if _, ok := want[id]; !ok {
+			gone = append(gone, id)
+		}
+	}
+	slices.Sort(todo)
 	var batch []*fonds.Document
-	for {
-		docs, total, err := store.Documents(ctx, f)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := ix.Put(ctx, batch...); err != nil {
+			return err
+		}
+		rep.Indexed += len(batch)
+		batch = batch[:0]
+		if progress != nil {
+			progress(rep.Indexed, len(todo))
+		}
+		return nil
+	}
+	for _, id := range todo {
+		d, err := store.Document(ctx, id)
+		if errors.Is(err, fonds.ErrNotFound) {
+			continue // deleted since the stamps were read
+		}
 		if err != nil {
 			return rep, err
 		}
-		rep.Total = total
-		for _, d := range docs {
-			if h, ok := stamps[d.ID]; !ok || h != d.Hash {
-				batch = append(batch, d)
-			}
-			delete(stamps, d.ID)
+		if !d.Public() {
+			gone = append(gone, id)
+			continue
 		}
-		if len(batch) > 0 && (len(batch) >= batchSize || len(docs) < f.Limit) {
-			if err := ix.Put(ctx, batch...); err != nil {
+		batch = append(batch, d)
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
 				return rep, err
 			}
-			rep.Indexed += len(batch)
-			batch = batch[:0]
-		}
-		f.Offset += len(docs)
-		if progress != nil {
-			progress(f.Offset, total)
-		}
-		if len(docs) < f.Limit {
-			break
 		}
 	}
-	// What is left was deleted from the store or is no longer published.
-	var gone []string
-	for id := range stamps {
-		gone = append(gone, id)
+	if err := flush(); err != nil {
+		return rep, err
 	}
 	if len(gone) > 0 {
 		if err := ix.Delete(ctx, gone...); err != nil {

@@ -403,6 +403,32 @@ func where(conds ...string) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
+// Stamps returns the id and content hash of every document the filter
+// admits.
+func (s *Store) Stamps(ctx context.Context, f fonds.Filter) (map[string]string, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, fmt.Errorf("sqlite: stamps: %w", err)
+	}
+	conds, args := conditions(f)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, hash FROM documents`+where(conds...), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: stamps: %w", translate(err))
+	}
+	defer rows.Close()
+	stamps := make(map[string]string)
+	for rows.Next() {
+		var id, hash string
+		if err := rows.Scan(&id, &hash); err != nil {
+			return nil, fmt.Errorf("sqlite: stamps: %w", err)
+		}
+		stamps[id] = hash
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: stamps: %w", translate(err))
+	}
+	return stamps, nil
+}
+
 // dateOrder is the order of documents by date: undated last, then by start
 // date, then by id. It matches the columns of the date indexes.
 const dateOrder = "undated, date_start, id"
