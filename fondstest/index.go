@@ -146,6 +146,8 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 			{"Yakovlev", IndexSakharovReport, 2, "<mark>Яковлев</mark>"},
 			{"Щелоков", IndexExile, 1, "<mark>Shchelokov</mark>"},
 			{"корреспондент", IndexSakharovReport, 1, "<mark>корреспондентами</mark>"},
+			{"pisateli", IndexTrial, 1, "<mark>писатели</mark>"},
+			{"Saxarov", IndexSakharovReport, 1, "<mark>Сахаров</mark>"},
 		} {
 			res := search(t, shared, fonds.SearchRequest{Query: tt.query, Highlight: true})
 			if len(res.Hits) == 0 || res.Hits[0].ID != tt.id {
@@ -386,6 +388,24 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 		}
 	})
 
+	t.Run("Cancelled", func(t *testing.T) {
+		ix := newIndex(t)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := ix.Put(cctx, IndexDocument("cancelled", "1980", "Text.")); err == nil {
+			t.Errorf("Put with a cancelled context: no error")
+		}
+		if _, err := ix.Search(cctx, fonds.SearchRequest{Query: "text"}); err == nil {
+			t.Errorf("Search with a cancelled context: no error")
+		}
+		if _, err := ix.Stamps(cctx); err == nil {
+			t.Errorf("Stamps with a cancelled context: no error")
+		}
+		if err := ix.Delete(cctx, "cancelled"); err == nil {
+			t.Errorf("Delete with a cancelled context: no error")
+		}
+	})
+
 	t.Run("PutMany", func(t *testing.T) {
 		ix := newIndex(t)
 		var docs []*fonds.Document
@@ -424,7 +444,9 @@ var indexQueries = []struct {
 	{"ambassador", []string{IndexHumanRights}},
 	{"dissident", []string{IndexHumanRights}},
 	{"instructing", []string{IndexHumanRights}},
+	{"the ambassadors", []string{IndexHumanRights}},
 	// Russian stemming, and ё read as е.
+	{"с корреспондентами", []string{IndexSakharovReport}},
 	{"корреспондент", []string{IndexSakharovReport}},
 	{"корреспондентам", []string{IndexSakharovReport}},
 	{"отчет", []string{IndexSakharovReport}},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"fonds"
@@ -147,3 +148,7 @@ func (g *Generator) witness(lang, role string, words, names []string, size, page
 	}
 	return w
 }
+
+// Surnames returns the Cyrillic surnames the generator draws from, for
+// queries that look a name up in its romanizations.
+func Surnames() []string { return slices.Clone(surnamesRU) }

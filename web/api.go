@@ -220,3 +220,84 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
+
+// APISearchResults is the answer of GET /api/v1/search.
+type APISearchResults struct {
+	Total   int     `json:"total"`
+	TookMS  float64 `json:"took_ms"`
+	Page    int     `json:"page"`
+	PerPage int     `json:"per_page"`
+	// Interpreted says how the query was read, when not as written.
+	Interpreted string   `json:"interpreted"`
+	Hits        []APIHit `json:"hits"`
+	// Facets counts the results per value of each facet, most first.
+	Facets map[string][]fonds.FacetCount `json:"facets"`
+}
+
+// APIHit is one document a search found.
+type APIHit struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Date       APIDate  `json:"date"`
+	References []string `json:"references"`
+	Collection string   `json:"collection"`
+	// Snippet is HTML holding only text and <mark> elements around the
+	// matching words.
+	Snippet string `json:"snippet"`
+	Page    int    `json:"page"` // the page of the snippet, 0 if none
+	URL     string `json:"url"`
+}
+
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
+	if s.index == nil {
+		return searchUnavailable()
+	}
+	sp, err := parseSearch(r, true)
+	if err != nil {
+		return err
+	}
+	res, err := s.searchIndex(r.Context(), sp.req)
+	if err != nil {
+		return err
+	}
+	base := s.base(r)
+	out := APISearchResults{
+		Total:       res.Total,
+		TookMS:      float64(res.Took.Microseconds()) / 1000,
+		Page:        sp.page,
+		PerPage:     sp.size,
+		Interpreted: res.Interpreted,
+		Hits:        make([]APIHit, 0, len(res.Hits)),
+		Facets:      make(map[string][]fonds.FacetCount, len(searchFacets)),
+	}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, APIHit{
+			ID:    h.ID,
+			Title: hitTitle(h),
+			Date: APIDate{
+				Start:       h.Date.Start,
+				End:         h.Date.End,
+				Precision:   string(h.Date.Precision),
+				Approximate: h.Date.Approximate,
+				Written:     h.Date.Written,
+				Display:     h.Date.Display(),
+			},
+			References: nonNil(h.References),
+			Collection: h.Collection,
+			Snippet:    string(SanitizeSnippet(h.Snippet)),
+			Page:       h.Page,
+			URL:        base + documentPath(h.ID),
+		})
+	}
+	for _, f := range searchFacets {
+		counts := []fonds.FacetCount{}
+		for _, c := range res.Facets[f.name] {
+			if c.Value != "" && c.Count > 0 {
+				counts = append(counts, c)
+			}
+		}
+		out.Facets[f.name] = counts
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

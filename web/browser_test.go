@@ -29,13 +29,14 @@ func outputDir(t *testing.T) string {
 
 // TestBrowser reads document pages in a real browser: it follows a page
 // marker, checks that notes and handwriting look as the conventions say,
-// and saves screenshots.
+// searches from the header's box and follows a result to its page, and
+// saves screenshots.
 func TestBrowser(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Skip("chromium not installed")
 	}
-	f := newFixture(t)
+	f := newSearchFixture(t)
 	ts := httptest.NewServer(f.server) // listens on 127.0.0.1
 	defer ts.Close()
 
@@ -138,12 +139,52 @@ func TestBrowser(t *testing.T) {
 	run("open the home page", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	homeShot := screenshot("screenshot of the home page")
 
+	// Search from the box in the header, as a reader does: type, submit,
+	// read the results, follow the first to the page its snippet is on.
+	run("search from the header",
+		chromedp.SendKeys(chromedp.CSS("#site-search-q"), `"human rights"`),
+		chromedp.Submit(chromedp.CSS("#site-search-q")),
+		chromedp.WaitVisible(chromedp.CSS(".hit-title a")),
+	)
+	if got := eval("the results heading", `document.getElementById("results-heading").textContent`); got == nil || !strings.HasPrefix(got.(string), "2 results") {
+		t.Errorf("results heading = %v, want 2 results", got)
+	}
+	if got := eval("the query kept", `document.getElementById("search-q").value`); got != `"human rights"` {
+		t.Errorf("the search box holds %v after the search, want the query", got)
+	}
+	if n := eval("marks in the snippets", `document.querySelectorAll(".snippet mark").length`); n == float64(0) {
+		t.Errorf("the snippets mark no words")
+	}
+	searchShot := screenshot("screenshot of the results")
+	run("follow the first result",
+		chromedp.Click(chromedp.CSS(".hit-title a")),
+		chromedp.WaitVisible(chromedp.CSS(".witness mark")),
+	)
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`location.hash === "#page-2" && document.querySelector(".witness mark") !== null`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("after following the first result, the page is not at #page-2 with a mark: %v", err)
+	}
+	if location, err := chromedp.Run(bctx, chromedp.Location()); err != nil || !strings.Contains(location, "/documents/"+f.seedID+"?hl=") || !strings.HasSuffix(location, "#page-2") {
+		t.Errorf("after following the first result, location = %q (%v), want the seed's page 2 with ?hl=", location, err)
+	}
+	if got := eval("the marked words", `Array.from(document.querySelectorAll(".witness mark"), m => m.textContent.toLowerCase()).join(" ")`); got == nil || !strings.Contains(got.(string), "human") {
+		t.Errorf("the marks of the document page read %v, want human", got)
+	}
+	if inView := eval("page-2 in view", `(() => {
+		const r = document.getElementById("page-2").getBoundingClientRect();
+		return r.top >= 0 && r.top < window.innerHeight;
+	})()`); inView != true {
+		t.Errorf("after following the first result, the page-2 marker is not in view")
+	}
+	markedShot := screenshot("screenshot of the marked document")
+
 	dir := outputDir(t)
 	for name, shot := range map[string][]byte{
 		"document-seed.png":       seedShot,
 		"document-every-kind.png": allShot,
 		"document-360px.png":      narrowShot,
 		"home.png":                homeShot,
+		"search.png":              searchShot,
+		"document-marked.png":     markedShot,
 	} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, shot, 0o644); err != nil {

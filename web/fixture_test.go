@@ -38,6 +38,7 @@ const (
 type fixture struct {
 	t         testing.TB
 	store     *sqlite.Store
+	index     fonds.Index // set by newSearchFixture
 	server    *Server
 	seedID    string
 	published int // how many published documents the store holds

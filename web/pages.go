@@ -411,10 +411,18 @@ type documentData struct {
 	Multi      bool // more than one witness: shown side by side on wide screens
 	Key        []keyItem
 	Prev, Next *listItem
+	// Highlight are the words of a search marked in the texts, from ?hl=;
+	// Unmarked is the address of the page without them.
+	Highlight []string
+	Unmarked  string
 }
 
 type witnessView struct {
-	ID       string // the section's id
+	ID string // the section's id
+	// StartID is the anchor of page 1 when the text has no marker for it,
+	// so that a link to the first page (a search result's) lands on the
+	// text rather than the top of the page.
+	StartID  string
 	Heading  string
 	Language string
 	Credits  []string
@@ -446,6 +454,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	permalink := s.base(r) + documentPath(d.ID)
+	hl := highlightParam(r.URL.Query().Get("hl"))
 	data := documentData{
 		Doc:        d,
 		ID:         d.ID,
@@ -454,8 +463,10 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 		Collection: c,
 		Citation:   Citation(d, c.Title, s.siteName, permalink),
 		Permalink:  permalink,
-		Witnesses:  witnessViews(d),
+		Witnesses:  witnessViews(d, hl),
 		Key:        legendKey(d),
+		Highlight:  hl,
+		Unmarked:   documentPath(d.ID),
 	}
 	data.Multi = len(data.Witnesses) > 1
 	for _, ref := range d.References {
@@ -486,7 +497,8 @@ func containsWritten(refs []fonds.Reference, written string) bool {
 
 // witnessViews renders the witnesses of d, translations first: the reader
 // of this site reads the translation and checks it against the original.
-func witnessViews(d *fonds.Document) []witnessView {
+// The terms of a search, if any, are marked in them.
+func witnessViews(d *fonds.Document, terms []string) []witnessView {
 	var order []fonds.Witness
 	for _, w := range d.Witnesses {
 		if w.Role == fonds.RoleTranslation {
@@ -516,7 +528,10 @@ func witnessViews(d *fonds.Document) []witnessView {
 			ID:       fmt.Sprintf("text-%d", i+1),
 			Heading:  witnessHeading(w),
 			Language: w.Language,
-			Body:     RenderText(w.Text, prefix),
+			Body:     renderText(w.Text, prefix, terms),
+		}
+		if !hasPageBreak(w.Text, 1) {
+			v.StartID = prefix + "page-1"
 		}
 		for _, c := range w.Credits {
 			v.Credits = append(v.Credits, creditLine(c))
@@ -524,6 +539,17 @@ func witnessViews(d *fonds.Document) []witnessView {
 		views = append(views, v)
 	}
 	return views
+}
+
+// hasPageBreak reports whether the text has the marker that opens page n.
+func hasPageBreak(t fonds.Text, n int) bool {
+	found := false
+	t.Walk(func(s fonds.Span) {
+		if s.Kind == fonds.SpanPageBreak && s.Page == n {
+			found = true
+		}
+	})
+	return found
 }
 
 func witnessHeading(w fonds.Witness) string {

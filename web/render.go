@@ -19,8 +19,13 @@ import (
 // Everything written by the document or its editors is escaped; the HTML is
 // safe to put in a page as it is.
 func RenderText(t fonds.Text, prefix string) template.HTML {
+	return renderText(t, prefix, nil)
+}
+
+// renderText is RenderText marking the terms of a search (see markTerms).
+func renderText(t fonds.Text, prefix string, terms []string) template.HTML {
 	var b strings.Builder
-	r := textRenderer{b: &b, prefix: prefix}
+	r := textRenderer{b: &b, prefix: prefix, terms: longestFirst(terms)}
 	for _, blk := range t {
 		r.block(blk)
 	}
@@ -30,6 +35,7 @@ func RenderText(t fonds.Text, prefix string) template.HTML {
 type textRenderer struct {
 	b      *strings.Builder
 	prefix string
+	terms  []string // to mark, from highlightTerms
 }
 
 func (r *textRenderer) block(blk fonds.Block) {
@@ -96,7 +102,7 @@ func (r *textRenderer) text(s string) {
 		if i > 0 {
 			r.b.WriteString("<br>\n")
 		}
-		template.HTMLEscape(r.b, []byte(line))
+		markTerms(r.b, line, r.terms)
 	}
 }
 

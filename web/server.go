@@ -1,6 +1,7 @@
 // Package web serves the public site and the JSON API of an archive: the
 // home page, browsing by date and collection, the document pages with their
-// rendered text, and /api/v1. It reads only published documents.
+// rendered text, search with facets, and /api/v1. It reads only published
+// documents.
 //
 // Other packages (search, OAI-PMH, IIIF) mount their handlers on the same
 // mux with Server.Handle.
@@ -41,11 +42,16 @@ type Config struct {
 	// "http://127.0.0.1:8080", for citations and canonical links. When empty
 	// it is derived from each request.
 	BaseURL string
+	// Index is the search index, derived from the Store and holding only
+	// its published documents. It may be nil: the site then has no search
+	// box, and /search answers that search is unavailable.
+	Index fonds.Index
 }
 
 // Server is the public site and API: an http.Handler.
 type Server struct {
 	store    fonds.Store
+	index    fonds.Index // nil when the site has no search
 	log      *slog.Logger
 	siteName string
 	baseURL  string
@@ -62,7 +68,7 @@ type Server struct {
 const maxPathLen = 1024
 
 // The page templates: each is parsed with base.html, once, at New.
-var pageNames = []string{"home", "browse", "collection", "document", "error"}
+var pageNames = []string{"home", "browse", "collection", "document", "search", "error"}
 
 // New returns a Server for the config, with its templates parsed.
 func New(cfg Config) (*Server, error) {
@@ -71,6 +77,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		store:    cfg.Store,
+		index:    cfg.Index,
 		log:      cfg.Logger,
 		siteName: cfg.SiteName,
 		baseURL:  strings.TrimRight(cfg.BaseURL, "/"),
@@ -110,10 +117,12 @@ func (s *Server) routes(static fs.FS) {
 	s.mux.Handle("GET /browse/{year}/{month}", s.html(s.browseMonth))
 	s.mux.Handle("GET /collections/{slug}", s.html(s.collection))
 	s.mux.Handle("GET /documents/{id}", s.html(s.document))
+	s.mux.Handle("GET /search", s.html(s.search))
 	s.mux.Handle("GET /static/", s.staticHandler(static))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("GET /api/v1/documents", s.api(s.apiDocuments))
 	s.mux.Handle("GET /api/v1/documents/{id}", s.api(s.apiDocument))
+	s.mux.Handle("GET /api/v1/search", s.api(s.apiSearch))
 	// Everything else is answered by the error handler, so that an unknown
 	// address gets the helpful page (or a JSON error under /api/).
 	s.mux.Handle("/api/", s.api(s.unknown))
@@ -205,6 +214,9 @@ type httpError struct {
 	err    error  // the cause, for the log; may be nil
 	// suggestions are documents a reader may have meant, for a 404.
 	suggestions []*fonds.Document
+	// retry is a way out of a refused search: the same search without
+	// what was wrong with it.
+	retry *crumb
 }
 
 func (e *httpError) Error() string {
@@ -256,6 +268,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error, a
 		StatusText:  errorHeading(e.status),
 		Message:     e.msg,
 		Suggestions: listItems(e.suggestions),
+		Retry:       e.retry,
 	}
 	p := s.newPage(r, data.StatusText, data)
 	p.NoIndex = true
@@ -279,6 +292,8 @@ func errorHeading(status int) string {
 		return "Not a valid address"
 	case http.StatusMethodNotAllowed:
 		return "Not allowed"
+	case http.StatusServiceUnavailable:
+		return "Not available"
 	case http.StatusInternalServerError:
 		return "Something went wrong"
 	}
@@ -291,6 +306,7 @@ type errorPage struct {
 	StatusText  string
 	Message     string
 	Suggestions []listItem
+	Retry       *crumb
 }
 
 // unknown answers an address no route claims.
@@ -326,7 +342,10 @@ type page struct {
 	StaticVer string
 	NoIndex   bool
 	Meta      []metaTag // citation metadata for reference managers
-	Data      any
+	// Search shows the search box in the header: the site has an index.
+	Search bool
+	Query  string // what the search box holds
+	Data   any
 }
 
 type metaTag struct{ Name, Content string }
@@ -337,6 +356,7 @@ func (s *Server) newPage(r *http.Request, title string, data any) *page {
 		Title:     title,
 		Canonical: s.base(r) + r.URL.Path,
 		StaticVer: s.staticVer,
+		Search:    s.index != nil,
 		Data:      data,
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -27,12 +28,12 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if fs.NArg() == 0 {
 		return usageError{"no files or folders to import"}
 	}
-	store, err := openStore(*data)
+	a, err := openArchive(*data)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	im := &ingest.Importer{Store: store, Readers: readers(), Collection: *collection, Draft: *draft}
+	defer a.Close()
+	im := &ingest.Importer{Store: a.store, Index: a.index, Readers: readers(), Collection: *collection, Draft: *draft}
 	sum, err := runImport(ctx, im, fs.Args(), stderr)
 	if err != nil {
 		return err
@@ -52,16 +53,10 @@ func runImport(ctx context.Context, im *ingest.Importer, paths []string, stderr 
 		return ingest.Summary{}, err
 	}
 	var bar *progressbar.ProgressBar
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && len(files) > 1 {
-		bar = progressbar.NewOptions(len(files),
-			progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription("importing"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("files"),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionThrottle(100_000_000),
-		)
+	if len(files) > 1 {
+		bar = newBar(stderr, len(files), "importing")
+	}
+	if bar != nil {
 		im.Progress = func(string) { bar.Add(1) }
 	}
 	// Messages go above the bar: clear it, print, and let it redraw.
@@ -80,4 +75,21 @@ func runImport(ctx context.Context, im *ingest.Importer, paths []string, stderr 
 		say(err.Error())
 	}
 	return sum, ctx.Err()
+}
+
+// newBar returns a progress bar counting to max (-1 when not yet known) on
+// stderr, or nil when stderr is not a terminal: a log file gets no bar.
+func newBar(stderr io.Writer, max int, what string) *progressbar.ProgressBar {
+	f, ok := stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions(max,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+	)
 }

@@ -6,9 +6,12 @@
 //	fonds serve  [--data DIR] [--addr 127.0.0.1:8080] [--import PATH...] [--demo]
 //	fonds import [--data DIR] [--collection SLUG] [--draft] PATH...
 //	fonds export [--data DIR] --format text|json [--out DIR] (--all | ID...)
+//	fonds reindex [--data DIR]
+//	fonds check [--data DIR]
+//	fonds bench [--n 10000] [--queries 200]
 //
 // The data folder (default ./fonds-data) holds the database, the source of
-// truth of the archive.
+// truth of the archive, and the search index derived from it.
 package main
 
 import (
@@ -34,6 +37,10 @@ Usage:
   fonds serve  [--data DIR] [--addr 127.0.0.1:8080] [--import PATH]... [--demo]
   fonds import [--data DIR] [--collection SLUG] [--draft] PATH...
   fonds export [--data DIR] --format text|json [--out DIR] (--all | ID...)
+  fonds reindex [--data DIR]     rebuild the search index from the database
+  fonds check [--data DIR]       mend the search index where it differs from the database
+  fonds bench [--n N] [--queries Q]
+                                 measure import and search on a synthetic archive of N documents
 
 Run "fonds COMMAND -h" for the flags of a command.
 `
@@ -60,6 +67,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = importCmd(ctx, args[1:], stderr)
 	case "export":
 		err = exportCmd(ctx, args[1:], stdout, stderr)
+	case "reindex":
+		err = reindexCmd(ctx, args[1:], stderr)
+	case "check":
+		err = checkCmd(ctx, args[1:], stderr)
+	case "bench":
+		err = benchCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

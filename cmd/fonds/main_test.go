@@ -316,4 +316,40 @@ func TestServeDemo(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `"total":`) {
 		t.Errorf("GET /api/v1/documents of the demo: %d\n%.300s", code, body)
 	}
+	// A Latin spelling of a Russian name finds the document written only
+	// in Cyrillic, through the page and through the API.
+	const cyrillicOnly = "1990-07-01-central-committee-note-by-the-ideological"
+	for _, path := range []string{"/search?q=Iakovlev", "/api/v1/search?q=Jakovlev"} {
+		code, body = get(t, base+path)
+		if code != 200 || !strings.Contains(body, cyrillicOnly) {
+			t.Errorf("GET %s: %d, want the Cyrillic-only document\n%.500s", path, code, body)
+		}
+	}
+}
+
+// TestIndexRepair deletes the search index behind the archive's back and
+// checks that "fonds check" and "fonds reindex" bring it back.
+func TestIndexRepair(t *testing.T) {
+	data := t.TempDir()
+	mustFonds(t, "import", "--data", data, seedDir, sampleDir)
+	if err := os.RemoveAll(filepath.Join(data, "index")); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr := mustFonds(t, "check", "--data", data)
+	if want := "18 published documents; 18 indexed, 0 removed"; !strings.Contains(stderr, want) {
+		t.Errorf("check said %q, want %q", stderr, want)
+	}
+	_, stderr = mustFonds(t, "check", "--data", data)
+	if want := "18 published documents; 0 indexed, 0 removed"; !strings.Contains(stderr, want) {
+		t.Errorf("second check said %q, want %q", stderr, want)
+	}
+	_, stderr = mustFonds(t, "reindex", "--data", data)
+	if want := "18 published documents; 18 indexed"; !strings.Contains(stderr, want) {
+		t.Errorf("reindex said %q, want %q", stderr, want)
+	}
+	base, _, _ := startServer(t, "--data", data)
+	code, body := get(t, base+"/api/v1/search?q=pb+56-68")
+	if code != 200 || !strings.Contains(body, seedID) {
+		t.Errorf("search after reindex: %d\n%.300s", code, body)
+	}
 }

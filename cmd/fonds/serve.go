@@ -14,6 +14,7 @@ import (
 
 	"fonds"
 	"fonds/ingest"
+	"fonds/reindex"
 	"fonds/sample"
 	"fonds/web"
 )
@@ -43,21 +44,22 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		defer os.RemoveAll(dir)
 		*data = dir
 	}
-	store, err := openStore(*data)
+	a, err := openArchive(*data)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer a.Close()
+	store := a.store
 
 	if *demo {
-		sum, err := loadSample(ctx, store)
+		sum, err := loadSample(ctx, store, a.index)
 		if err != nil {
 			return err
 		}
 		logger.Info("sample collection loaded", "summary", sum.String())
 	}
 	if len(imports) > 0 {
-		im := &ingest.Importer{Store: store, Readers: readers()}
+		im := &ingest.Importer{Store: store, Index: a.index, Readers: readers()}
 		sum, err := runImport(ctx, im, imports, stderr)
 		if err != nil {
 			return err
@@ -65,7 +67,16 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		logger.Info("imported", "summary", sum.String())
 	}
 
-	site, err := web.New(web.Config{Store: store, Logger: logger})
+	// Mend the index where a crash left it behind the store.
+	rep, err := reindex.Sync(ctx, store, a.index, nil)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if rep.Indexed > 0 || rep.Removed > 0 {
+		logger.Info("search index brought up to date", "report", rep.String())
+	}
+
+	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -103,12 +114,12 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 }
 
 // loadSample imports the sample collection from the binary itself.
-func loadSample(ctx context.Context, store fonds.Store) (ingest.Summary, error) {
+func loadSample(ctx context.Context, store fonds.Store, ix fonds.Index) (ingest.Summary, error) {
 	err := store.PutCollection(ctx, fonds.Collection{Slug: sample.Slug, Title: sample.Title, Description: sample.Description})
 	if err != nil {
 		return ingest.Summary{}, err
 	}
-	im := &ingest.Importer{Store: store, Readers: readers(), Collection: sample.Slug}
+	im := &ingest.Importer{Store: store, Index: ix, Readers: readers(), Collection: sample.Slug}
 	files, err := im.FilesFS(sample.Files, sample.Slug)
 	if err != nil {
 		return ingest.Summary{}, err

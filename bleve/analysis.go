@@ -1,0 +1,384 @@
+package bleve
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"fonds/translit"
+)
+
+// The names of the analysis pieces this package registers with bleve. The
+// mapping stored with an index refers to them by name, so they must be
+// registered (by this package's init) before an index is opened.
+const (
+	yoFilterName       = "fonds_yo"          // char filter: ё → е
+	namesFilterName    = "fonds_names"       // token filter: capitalized words → name keys
+	translitFilterName = "fonds_translit"    // token filter: every word → its transliteration key
+	wordsTokenizerName = "fonds_words"       // tokenizer: runs of letters and digits
+	namesTokenizerName = "fonds_capitalized" // tokenizer: the words of fonds_words that begin with a capital
+	cachedFilterType   = "fonds_cached"      // token filter: other filters, their results remembered
+)
+
+func init() {
+	must := func(err error) {
+		if err != nil {
+			panic("bleve: register analysis: " + err.Error())
+		}
+	}
+	must(registry.RegisterCharFilter(yoFilterName, func(map[string]interface{}, *registry.Cache) (analysis.CharFilter, error) {
+		return yoFilter{}, nil
+	}))
+	must(registry.RegisterTokenFilter(namesFilterName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+		stop, err := stopWords(cache)
+		if err != nil {
+			return nil, err
+		}
+		return &namesFilter{stop: stop, cache: newKeyCache()}, nil
+	}))
+	must(registry.RegisterTokenFilter(translitFilterName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+		stop, err := stopWords(cache)
+		if err != nil {
+			return nil, err
+		}
+		return &translitFilter{stop: stop, cache: newKeyCache()}, nil
+	}))
+	must(registry.RegisterTokenFilter(cachedFilterType, newCachedFilter))
+	must(registry.RegisterTokenizer(wordsTokenizerName, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+		return wordsTokenizer{}, nil
+	}))
+	must(registry.RegisterTokenizer(namesTokenizerName, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+		return wordsTokenizer{capitalized: true}, nil
+	}))
+}
+
+// stopWords returns the English and Russian stop words: capitalized at the
+// start of a sentence ("The", "На"), they are not names.
+func stopWords(cache *registry.Cache) (analysis.TokenMap, error) {
+	words := make(analysis.TokenMap)
+	for _, name := range []string{en.StopName, ru.StopName} {
+		m, err := cache.TokenMapNamed(name)
+		if err != nil {
+			return nil, err
+		}
+		for w := range m {
+			words[w] = true
+		}
+	}
+	return words, nil
+}
+
+// yoFilter writes ё as е, as Russian print mostly does, so that a text and
+// a query agree whichever they use. Both letters take two bytes in UTF-8, so
+// the offsets of the terms in the text are unchanged.
+type yoFilter struct{}
+
+var (
+	smallYo = []byte("ё")
+	capYo   = []byte("Ё")
+)
+
+func (yoFilter) Filter(input []byte) []byte {
+	if !bytes.Contains(input, smallYo) && !bytes.Contains(input, capYo) {
+		return input
+	}
+	// The input is the stored value of the field: change a copy.
+	out := bytes.Clone(input)
+	out = bytes.ReplaceAll(out, smallYo, []byte("е"))
+	return bytes.ReplaceAll(out, capYo, []byte("Е"))
+}
+
+// foldYo returns the lower-case word s with ё written as е.
+func foldYo(s string) string {
+	if !strings.Contains(s, "ё") {
+		return s
+	}
+	return strings.ReplaceAll(s, "ё", "е")
+}
+
+// namesFilter keeps the capitalized words of a text, the names it may hold,
+// and replaces each with its name key (see NameKey).
+type namesFilter struct {
+	stop  analysis.TokenMap
+	cache *keyCache
+}
+
+func (f *namesFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	out := input[:0]
+	for _, tok := range input {
+		r, _ := utf8.DecodeRune(tok.Term)
+		if !unicode.IsUpper(r) {
+			continue
+		}
+		key := f.cache.get(tok.Term, f.key)
+		if len(key) == 0 {
+			continue
+		}
+		tok.Term = key
+		out = append(out, tok)
+	}
+	return out
+}
+
+// key returns the name key of a capitalized word, or "" for a stop word.
+func (f *namesFilter) key(word string) string {
+	w := foldYo(trimPossessive(strings.ToLower(word)))
+	if f.stop[w] {
+		return ""
+	}
+	return lemmaKey(w)
+}
+
+// translitFilter replaces every word but the stop words with its
+// transliteration key. The stop words leave gaps in the positions, as in
+// the stemmed fields, so that phrases still match.
+type translitFilter struct {
+	stop  analysis.TokenMap
+	cache *keyCache
+}
+
+func (f *translitFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	return replaceTerms(input, f.cache, f.key)
+}
+
+// replaceTerms replaces each term of input with what fn makes of it (through
+// the cache), dropping those fn makes empty.
+func replaceTerms(input analysis.TokenStream, cache *keyCache, fn func(string) string) analysis.TokenStream {
+	out := input[:0]
+	for _, tok := range input {
+		term := cache.get(tok.Term, fn)
+		if len(term) == 0 {
+			continue
+		}
+		tok.Term = term
+		out = append(out, tok)
+	}
+	return out
+}
+
+// key returns the transliteration key of a word, or "" for a stop word.
+func (f *translitFilter) key(word string) string {
+	w := foldYo(strings.ToLower(word))
+	if f.stop[w] {
+		return ""
+	}
+	return translit.Key(w)
+}
+
+// keyCache remembers the keys of the words of the texts: the words of a
+// language are few and repeat, and their keys cost more than a look-up.
+// Analysis runs on several goroutines, which share the cache.
+type keyCache struct {
+	mu   sync.RWMutex
+	keys map[string][]byte
+}
+
+// keyCacheSize bounds the words a keyCache holds; it starts again when full.
+const keyCacheSize = 100000
+
+func newKeyCache() *keyCache {
+	return &keyCache{keys: make(map[string][]byte)}
+}
+
+// get returns the key of word, computing it with key on the first call.
+// The slice returned is shared: it must not be changed.
+func (c *keyCache) get(word []byte, key func(string) string) []byte {
+	c.mu.RLock()
+	k, ok := c.keys[string(word)]
+	c.mu.RUnlock()
+	if ok {
+		return k
+	}
+	k = []byte(key(string(word)))
+	c.mu.Lock()
+	if len(c.keys) >= keyCacheSize {
+		c.keys = make(map[string][]byte)
+	}
+	c.keys[string(word)] = k
+	c.mu.Unlock()
+	return k
+}
+
+// cachedFilter applies token filters that treat each token on its own
+// (lower case, stop words, stemming), and remembers what they make of each
+// word: a text repeats its words, and a stemmer costs more than a look-up.
+type cachedFilter struct {
+	filters []analysis.TokenFilter
+	cache   *keyCache
+}
+
+// newCachedFilter returns the cachedFilter of the token filters named by
+// the list config["filters"].
+func newCachedFilter(config map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+	names, _ := config["filters"].([]interface{})
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s: no filters", cachedFilterType)
+	}
+	f := &cachedFilter{cache: newKeyCache()}
+	for _, n := range names {
+		name, ok := n.(string)
+		if !ok {
+			return nil, fmt.Errorf("%s: filter name %v is not a string", cachedFilterType, n)
+		}
+		tf, err := cache.TokenFilterNamed(name)
+		if err != nil {
+			return nil, err
+		}
+		f.filters = append(f.filters, tf)
+	}
+	return f, nil
+}
+
+func (f *cachedFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	return replaceTerms(input, f.cache, f.apply)
+}
+
+// apply returns what the filters make of a word, or "" if they drop it.
+func (f *cachedFilter) apply(word string) string {
+	stream := analysis.TokenStream{{Term: []byte(word), Type: analysis.AlphaNumeric}}
+	for _, tf := range f.filters {
+		stream = tf.Filter(stream)
+		if len(stream) == 0 {
+			return ""
+		}
+	}
+	return string(stream[0].Term)
+}
+
+// wordsTokenizer splits a text into runs of letters, marks and digits,
+// keeping an apostrophe or prime between letters (Sakharov's, Gor'kii,
+// Belʹskii) inside the word. It is a fraction of the cost of the Unicode
+// word segmentation of the stemmed fields, and the names and translit
+// fields, which read every word of the text again, need no more.
+//
+// With capitalized set, it returns only the words that begin with a capital
+// letter, the only ones the names field keeps, numbered among all the words
+// so that names written side by side have adjacent positions.
+type wordsTokenizer struct {
+	capitalized bool
+}
+
+func (t wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	var store []analysis.Token
+	if !t.capitalized {
+		store = make([]analysis.Token, 0, len(input)/8)
+	}
+	start := -1
+	pos := 0
+	emit := func(end int) {
+		pos++
+		if t.capitalized {
+			r, _ := utf8.DecodeRune(input[start:])
+			if !unicode.IsUpper(r) {
+				start = -1
+				return
+			}
+		}
+		store = append(store, analysis.Token{
+			Start:    start,
+			End:      end,
+			Term:     input[start:end],
+			Position: pos,
+			Type:     analysis.AlphaNumeric,
+		})
+		start = -1
+	}
+	for i := 0; i < len(input); {
+		c := input[i]
+		if c < utf8.RuneSelf {
+			// ASCII, most of an English text: no decoding.
+			switch {
+			case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+				if start < 0 {
+					start = i
+				}
+			case c == '\'' && start >= 0 && i+1 < len(input) && isLetterAt(input, i+1):
+			case start >= 0:
+				emit(i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(input[i:])
+		switch {
+		case isWordRune(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0 && isApostrophe(r) && i+size < len(input) && isLetterAt(input, i+size):
+		case start >= 0:
+			emit(i)
+		}
+		i += size
+	}
+	if start >= 0 {
+		emit(len(input))
+	}
+	out := make(analysis.TokenStream, len(store))
+	for i := range store {
+		out[i] = &store[i]
+	}
+	return out
+}
+
+// isWordRune reports whether r is part of a word: a letter, a digit or a
+// combining mark (the tie of I͡akovlev).
+func isWordRune(r rune) bool {
+	if 'а' <= r && r <= 'я' || 'А' <= r && r <= 'Я' {
+		return true // Russian, without a table look-up
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isLetterAt reports whether a letter starts at input[i].
+func isLetterAt(input []byte, i int) bool {
+	r, _ := utf8.DecodeRune(input[i:])
+	return unicode.IsLetter(r)
+}
+
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ'
+}
+
+// NameKey returns the term by which the names field indexes a word: its
+// lemma (see Lemma) as a transliteration key, so that Брежнева, Брежневым
+// and Brezhnev have one key. A query word is looked up by the same key.
+func NameKey(word string) string {
+	return lemmaKey(foldYo(trimPossessive(strings.ToLower(word))))
+}
+
+// lemmaKey returns the key of the lemma of w, which is in lower case with ё
+// written as е. A final y after a consonant, the key of every adjectival
+// ending (-ий, -ый, -y, -ii, -iy), is dropped: Lemma reduces adjectival
+// names to their stem when the case form does not tell the ending.
+func lemmaKey(w string) string {
+	k := translit.Key(Lemma(w))
+	if n := len(k); n > 3 && k[n-1] == 'y' && !strings.ContainsRune("aeiouy", rune(k[n-2])) {
+		k = k[:n-1]
+	}
+	return k
+}
+
+// TranslitKey returns the term by which the translit field indexes a word:
+// its transliteration key, equal for the Cyrillic and every romanization.
+func TranslitKey(word string) string {
+	return translit.Key(foldYo(strings.ToLower(word)))
+}
+
+// trimPossessive removes an English possessive: Sakharov's is Sakharov.
+func trimPossessive(w string) string {
+	for _, s := range []string{"'s", "’s"} {
+		if strings.HasSuffix(w, s) {
+			return w[:len(w)-len(s)]
+		}
+	}
+	return w
+}

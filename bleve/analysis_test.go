@@ -1,0 +1,126 @@
+package bleve
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+func testAnalyzers(t *testing.T) analyzers {
+	t.Helper()
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := analyzersOf(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestAnalyzers(t *testing.T) {
+	a := testAnalyzers(t)
+	byName := map[string]analysis.Analyzer{
+		analyzerEnglish:  a.english,
+		analyzerRussian:  a.russian,
+		analyzerNames:    a.names,
+		analyzerTranslit: a.translit,
+	}
+	for _, tt := range []struct {
+		name     string
+		analyzer string
+		in       string
+		want     []string
+	}{
+		{"English stemming", analyzerEnglish, "The ambassadors instructed Sakharov's correspondents", []string{"ambassador", "instruct", "sakharov", "correspond"}},
+		{"Russian stemming", analyzerRussian, "с иностранными корреспондентами", []string{"иностра", "корреспондент"}},
+		{"ё before stemming", analyzerRussian, "Отчёт", []string{"отчет"}},
+		{"е", analyzerRussian, "Отчет", []string{"отчет"}},
+		{"names", analyzerNames, "The report of Брежнева to Yakovlev and the KGB", []string{"brezhnev", "yakovlev", "kgb"}},
+		{"names in Latin", analyzerNames, "Leonid BREZHNEV met Iakovlev", []string{"leonid", "brezhnev", "yakovlev"}},
+		{"translit", analyzerTranslit, "Яковлев Iakovlev Jakovlev писатели pisateli", []string{"yakovlev", "yakovlev", "yakovlev", "pisately", "pisately"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			toks := byName[tt.analyzer].Analyze([]byte(tt.in))
+			var got []string
+			for _, tok := range toks {
+				got = append(got, string(tok.Term))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s.Analyze(%q) = %q, want %q", tt.analyzer, tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestYoFilterCopies checks that folding ё leaves the stored text alone.
+func TestYoFilterCopies(t *testing.T) {
+	in := []byte("Ещё Её")
+	out := yoFilter{}.Filter(in)
+	if string(in) != "Ещё Её" {
+		t.Errorf("yoFilter changed its input to %q", in)
+	}
+	if string(out) != "Еще Ее" {
+		t.Errorf("yoFilter.Filter(%q) = %q, want %q", "Ещё Её", out, "Еще Ее")
+	}
+}
+
+func TestWordsTokenizer(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{"Sakharov's visitors, 1975.", []string{"Sakharov's", "visitors", "1975"}},
+		{"Gor'kii Belʹskii Gor’kii", []string{"Gor'kii", "Belʹskii", "Gor’kii"}},
+		{"Pb 56/68 «Яковлев» — т. Щёлокову", []string{"Pb", "56", "68", "Яковлев", "т", "Щёлокову"}},
+		{"'quoted' anti-Soviet", []string{"quoted", "anti", "Soviet"}},
+		{"I͡akovlev", []string{"I͡akovlev"}},
+		{"", nil},
+	} {
+		var got []string
+		for _, tok := range (wordsTokenizer{}).Tokenize([]byte(tt.in)) {
+			if string(tok.Term) != tt.in[tok.Start:tok.End] {
+				t.Errorf("Tokenize(%q): term %q at %d:%d", tt.in, tok.Term, tok.Start, tok.End)
+			}
+			got = append(got, string(tok.Term))
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Tokenize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMarkup(t *testing.T) {
+	s, pos := cutPageMark("…" + markPage + "3" + markPageEnd + "a &lt;b&gt; " + markStart + "word" + markEnd + " c")
+	if pos != 3 {
+		t.Errorf("cutPageMark position = %d, want 3", pos)
+	}
+	if got, want := markup(s), "…a &lt;b&gt; <mark>word</mark> c"; got != want {
+		t.Errorf("markup = %q, want %q", got, want)
+	}
+	if got := clean("a" + markStart + "b" + markPageEnd); got != "ab" {
+		t.Errorf("clean = %q, want %q", got, "ab")
+	}
+}
+
+func TestCapitalizedTokenizer(t *testing.T) {
+	in := "the report of Andrei Sakharov to the KGB, in «Правда» и т. Брежневу"
+	var got []string
+	var pos []int
+	for _, tok := range (wordsTokenizer{capitalized: true}).Tokenize([]byte(in)) {
+		got = append(got, string(tok.Term))
+		pos = append(pos, tok.Position)
+	}
+	if want := []string{"Andrei", "Sakharov", "KGB", "Правда", "Брежневу"}; !slices.Equal(got, want) {
+		t.Errorf("Tokenize(%q) = %q, want %q", in, got, want)
+	}
+	// Positions count every word, so that names side by side are adjacent.
+	if want := []int{4, 5, 8, 10, 13}; !slices.Equal(pos, want) {
+		t.Errorf("Tokenize(%q) positions = %v, want %v", in, pos, want)
+	}
+}

@@ -1,0 +1,273 @@
+// Package bleve is the embedded search index of the archive: a fonds.Index
+// kept in a folder with the bleve library (scorch segments).
+//
+// It finds a person under every spelling researchers bring: the names a
+// document mentions are indexed by a key that is the same for the Russian
+// case forms of a surname (Брежнева, Брежневым) and for the Cyrillic and
+// every romanization of it (Brezhnev), and every word of the text is
+// indexed by its transliteration key as well, so that a Latin spelling finds
+// Cyrillic text and a Cyrillic query finds romanized text. English text is
+// stemmed as English, Russian text as Russian, with ё read as е.
+package bleve
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	blevesearch "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"fonds"
+)
+
+// Index is a fonds.Index in a folder.
+type Index struct {
+	idx blevesearch.Index
+	an  analyzers
+	// unpersisted counts the batches not yet written to disk, which Close
+	// waits for.
+	unpersisted sync.WaitGroup
+}
+
+var _ fonds.Index = (*Index)(nil)
+
+// versionKey is the internal key under which an index records its
+// mappingVersion.
+var versionKey = []byte("fonds.mapping")
+
+// putChunk is the number of documents indexed in one bleve batch: big enough
+// that the per-batch cost is spread thin, small enough to bound memory.
+const putChunk = 1000
+
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("bleve: "+format, args...)
+}
+
+// Open opens the index in dir, or creates it there. An index written with
+// another mapping is deleted and created anew, empty: the index is derived
+// from the store, and its empty Stamps tell the caller to index everything.
+func Open(dir string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
+		idx, err := blevesearch.OpenUsing(dir, runtimeConfig())
+		if err != nil {
+			return nil, errorf("open %s: %w", dir, err)
+		}
+		v, err := idx.GetInternal(versionKey)
+		if err == nil && string(v) == mappingVersion {
+			return newIndex(idx, false)
+		}
+		idx.Close()
+		// Remove only what bleve wrote, in case dir holds anything else.
+		for _, name := range []string{"index_meta.json", "store"} {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				return nil, errorf("remove outdated index: %w", err)
+			}
+		}
+	}
+	m, err := newMapping()
+	if err != nil {
+		return nil, errorf("mapping: %w", err)
+	}
+	idx, err := blevesearch.NewUsing(dir, m, scorch.Name, scorch.Name, runtimeConfig())
+	if err != nil {
+		return nil, errorf("create %s: %w", dir, err)
+	}
+	return newIndex(idx, true)
+}
+
+// runtimeConfig returns the settings of scorch. A batch returns once its
+// documents are searchable, without waiting for them to be written to disk:
+// the index is derived, and a crash that loses the last batches loses
+// nothing Stamps does not tell the caller to index again. An index another
+// process holds open fails to open after a while rather than blocking.
+func runtimeConfig() map[string]interface{} {
+	return map[string]interface{}{
+		"unsafe_batch": true,
+		"bolt_timeout": "5s",
+	}
+}
+
+func newIndex(idx blevesearch.Index, created bool) (*Index, error) {
+	an, err := analyzersOf(idx.Mapping())
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	ix := &Index{idx: idx, an: an}
+	if created {
+		b := idx.NewBatch()
+		b.SetInternal(versionKey, []byte(mappingVersion))
+		if err := ix.batch(b); err != nil {
+			ix.Close()
+			return nil, errorf("create: %w", err)
+		}
+	}
+	return ix, nil
+}
+
+// closeWait bounds how long Close waits for the last batches to be written.
+const closeWait = time.Minute
+
+// Close writes what is not yet on disk and closes the index.
+func (ix *Index) Close() error {
+	done := make(chan struct{})
+	go func() {
+		ix.unpersisted.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeWait):
+	}
+	return ix.idx.Close()
+}
+
+// batch applies a batch of changes. It returns once they are searchable;
+// Close waits until they are on disk.
+func (ix *Index) batch(b *blevesearch.Batch) error {
+	if b.Size() == 0 {
+		return nil
+	}
+	ix.unpersisted.Add(1)
+	persisted := sync.OnceFunc(ix.unpersisted.Done)
+	b.SetPersistedCallback(func(error) { persisted() })
+	err := ix.idx.Batch(b)
+	if err != nil {
+		persisted()
+	}
+	return err
+}
+
+// Count returns the number of documents indexed.
+func (ix *Index) Count() (uint64, error) { return ix.idx.DocCount() }
+
+// Put indexes the documents, replacing those of the same ids. A draft is
+// never indexed: putting one removes its id from the index, so that a
+// document taken back to draft disappears from search.
+//
+// The documents are indexed in batches, several at once: bleve analyzes
+// the documents of a batch in parallel but builds its segment on one core.
+func (ix *Index) Put(ctx context.Context, docs ...*fonds.Document) error {
+	// The last of the documents of one id wins, as if they were put in
+	// turn; the batches, which run at once, then hold distinct ids.
+	last := make(map[string]int, len(docs))
+	for i, d := range docs {
+		if d == nil {
+			continue
+		}
+		if d.ID == "" {
+			return fmt.Errorf("%w: index a document without an id", fonds.ErrInvalid)
+		}
+		last[d.ID] = i
+	}
+	var todo []*fonds.Document
+	for i, d := range docs {
+		if d != nil && last[d.ID] == i {
+			todo = append(todo, d)
+		}
+	}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	size := min(putChunk, (len(todo)+workers-1)/workers)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		sem      = make(chan struct{}, workers)
+	)
+	for len(todo) > 0 {
+		n := min(len(todo), size)
+		chunk := todo[:n]
+		todo = todo[n:]
+		if err := ctx.Err(); err != nil {
+			mu.Lock()
+			firstErr = cmp.Or(firstErr, err)
+			mu.Unlock()
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := ix.put(chunk); err != nil {
+				mu.Lock()
+				firstErr = cmp.Or(firstErr, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// put indexes the documents in one batch.
+func (ix *Index) put(docs []*fonds.Document) error {
+	batch := ix.idx.NewBatch()
+	for _, d := range docs {
+		if !d.Public() {
+			batch.Delete(d.ID)
+			continue
+		}
+		doc, err := ix.an.documentOf(d)
+		if err != nil {
+			return errorf("index %s: %w", d.ID, err)
+		}
+		if err := batch.IndexAdvanced(doc); err != nil {
+			return errorf("index %s: %w", d.ID, err)
+		}
+	}
+	if err := ix.batch(batch); err != nil {
+		return errorf("index: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the documents with the ids; unknown ids are ignored.
+func (ix *Index) Delete(ctx context.Context, ids ...string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	batch := ix.idx.NewBatch()
+	for _, id := range ids {
+		batch.Delete(id)
+	}
+	if err := ix.batch(batch); err != nil {
+		return errorf("delete: %w", err)
+	}
+	return nil
+}
+
+// stampsPage is the number of documents Stamps reads per search.
+var stampsPage = 5000
+
+// Stamps returns the id and content hash of every indexed document.
+func (ix *Index) Stamps(ctx context.Context) (map[string]string, error) {
+	stamps := make(map[string]string)
+	var after []string
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		req := blevesearch.NewSearchRequestOptions(blevesearch.NewMatchAllQuery(), stampsPage, 0, false)
+		req.Fields = []string{fieldHash}
+		req.SortBy([]string{"_id"})
+		req.SearchAfter = after
+		res, err := ix.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, errorf("stamps: %w", err)
+		}
+		for _, h := range res.Hits {
+			hash, _ := h.Fields[fieldHash].(string)
+			stamps[h.ID] = hash
+		}
+		if len(res.Hits) < stampsPage {
+			return stamps, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}

@@ -1,0 +1,268 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"testing"
+
+	"fonds"
+	"fonds/fondstest"
+	"fonds/sample"
+	"fonds/text"
+)
+
+func openTemp(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return ix
+}
+
+func TestIndex(t *testing.T) {
+	fondstest.TestIndex(t, func(t *testing.T) fonds.Index { return openTemp(t) })
+}
+
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := fondstest.IndexCorpus()
+	if err := ix.Put(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatalf("Open again: %v", err)
+	}
+	defer ix.Close()
+	n, err := ix.Count()
+	if err != nil || n != 6 {
+		t.Errorf("Count() = %d, %v, want 6", n, err)
+	}
+	res, err := ix.Search(ctx, fonds.SearchRequest{Query: "Брежнева"})
+	if err != nil || res.Total != 3 {
+		t.Errorf("Search(Брежнева) after reopening = %+v, %v, want 3 hits", res, err)
+	}
+}
+
+func TestOpenOutdated(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(ctx, fondstest.IndexCorpus()...); err != nil {
+		t.Fatal(err)
+	}
+	b := ix.idx.NewBatch()
+	b.SetInternal(versionKey, []byte("an older mapping"))
+	if err := ix.batch(b); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatalf("Open of an outdated index: %v", err)
+	}
+	defer ix.Close()
+	if n, err := ix.Count(); err != nil || n != 0 {
+		t.Errorf("Count() of a rebuilt index = %d, %v, want 0", n, err)
+	}
+}
+
+// TestStampsPages reads stamps over several pages of the search Stamps
+// pages through.
+func TestStampsPages(t *testing.T) {
+	defer func(n int) { stampsPage = n }(stampsPage)
+	stampsPage = 7
+	ctx := context.Background()
+	ix := openTemp(t)
+	defer ix.Close()
+	var docs []*fonds.Document
+	for i := range 30 {
+		docs = append(docs, fondstest.IndexDocument(fmt.Sprintf("doc-%02d", i), "1980", "Text."))
+	}
+	if err := ix.Put(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ix.Stamps(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(docs) {
+		t.Fatalf("Stamps() has %d documents, want %d", len(got), len(docs))
+	}
+	for _, d := range docs {
+		if got[d.ID] != d.Hash {
+			t.Errorf("Stamps()[%s] = %q, want %q", d.ID, got[d.ID], d.Hash)
+		}
+	}
+}
+
+// TestPutSameID checks that of two documents of one id in a Put, the last
+// is indexed, although a Put indexes its batches at once.
+func TestPutSameID(t *testing.T) {
+	ctx := context.Background()
+	ix := openTemp(t)
+	defer ix.Close()
+	var docs []*fonds.Document
+	for i := range 50 {
+		docs = append(docs, fondstest.IndexDocument(fmt.Sprintf("doc-%02d", i), "1980", "Wheat."))
+	}
+	docs = append(docs, fondstest.IndexDocument("doc-00", "1980", "Barley."))
+	if err := ix.Put(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, fonds.SearchRequest{Query: "barley"})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("Search(barley) = %+v, %v, want doc-00", res, err)
+	}
+	res, err = ix.Search(ctx, fonds.SearchRequest{Query: "wheat"})
+	if err != nil || res.Total != 49 {
+		t.Errorf("Search(wheat) total = %d, %v, want 49", res.Total, err)
+	}
+}
+
+func TestInvalidRequest(t *testing.T) {
+	ix := openTemp(t)
+	defer ix.Close()
+	ctx := context.Background()
+	for _, req := range []fonds.SearchRequest{
+		{From: "May 1977"},
+		{To: "1977-13"},
+		{Filters: map[string][]string{"colour": {"red"}}},
+	} {
+		if _, err := ix.Search(ctx, req); err == nil || !strings.Contains(err.Error(), "invalid") {
+			t.Errorf("Search(%+v) error = %v, want invalid", req, err)
+		}
+	}
+	if err := ix.Put(ctx, &fonds.Document{Status: fonds.StatusPublished}); err == nil {
+		t.Errorf("Put of a document without an id: no error")
+	}
+}
+
+// TestSample searches the sample collection as the text reader reads it.
+func TestSample(t *testing.T) {
+	ctx := context.Background()
+	ix := openTemp(t)
+	defer ix.Close()
+	var docs []*fonds.Document
+	err := fs.WalkDir(sample.Files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".txt" {
+			return err
+		}
+		f, err := sample.Files.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		doc, _, err := text.Parse(f, p)
+		if err != nil {
+			return err
+		}
+		doc.Collection = "sample"
+		doc.Origin = p
+		doc.Status = fonds.StatusPublished
+		if doc.ID == "" {
+			doc.ID = fonds.DocumentID(doc)
+		}
+		docs = append(docs, doc)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) == 0 {
+		t.Fatal("no sample documents")
+	}
+	if err := ix.Put(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+
+	// The note of 1990 is in Russian only: it names Яковлев in Cyrillic.
+	var note *fonds.Document
+	for _, d := range docs {
+		if strings.HasPrefix(path.Base(d.Origin), "1990-07-citizenship-note") {
+			note = d
+		}
+	}
+	if note == nil {
+		t.Fatal("the sample has no 1990-07-citizenship-note")
+	}
+	for _, w := range note.Witnesses {
+		if w.Language != "ru" {
+			t.Fatalf("the note has a witness in %q, want Russian only", w.Language)
+		}
+	}
+	for _, q := range []string{"Yakovlev", "Iakovlev", "Jakovlev", "Яковлев", "Яковлева", "person:yakovlev"} {
+		res, err := ix.Search(ctx, fonds.SearchRequest{Query: q, Limit: 100, Highlight: true})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		found := false
+		for _, h := range res.Hits {
+			if h.ID == note.ID {
+				found = true
+				if !strings.Contains(h.Snippet, "<mark>Яковлев</mark>") {
+					t.Errorf("Search(%q) snippet = %q, want Яковлев marked", q, h.Snippet)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("Search(%q) did not find %s, which names Яковлев in Russian only", q, note.ID)
+		}
+	}
+
+	// Every sample document that writes a name in Cyrillic is found by its
+	// Latin spellings.
+	for _, tt := range []struct {
+		cyrillic string
+		latin    []string
+	}{
+		{"Семичастн", []string{"Semichastny", "Semichastnyi", "Semichastnyy", "Semičastnyj"}},
+		{"Сахаров", []string{"Sakharov", "Saxarov", "Sakharova"}},
+		{"Солженицын", []string{"Solzhenitsyn", "Solženicyn", "Solzhenitsyna"}},
+	} {
+		var want []string
+		for _, d := range docs {
+			for _, w := range d.Witnesses {
+				if w.Language == "ru" && strings.Contains(w.Text.PlainText(), tt.cyrillic) {
+					want = append(want, d.ID)
+					break
+				}
+			}
+		}
+		if len(want) == 0 {
+			t.Errorf("the sample has no Russian text naming %s", tt.cyrillic)
+			continue
+		}
+		for _, q := range tt.latin {
+			res, err := ix.Search(ctx, fonds.SearchRequest{Query: q, Limit: 100})
+			if err != nil {
+				t.Fatalf("Search(%q): %v", q, err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+			}
+			for _, id := range want {
+				if !slices.Contains(got, id) {
+					t.Errorf("Search(%q) = %v, want %s, which writes %s in Cyrillic", q, got, id, tt.cyrillic)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,499 @@
+package bleve
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	blevesearch "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"fonds"
+)
+
+// mappingVersion changes whenever the mapping or the way documents are
+// turned into fields changes: an index of another version is rebuilt.
+const mappingVersion = "fonds-4"
+
+// The fields of an indexed document.
+//
+// The text of every witness is indexed page by page, as arrays whose
+// elements line up: element k of text, text_en, text_ru, text_other, names
+// and translit is the same page of the same witness, so a match in any of
+// them has its offsets in the stored element k of text, which the snippet is
+// cut from, and pages[k] (in the stored hit) is the number of its page.
+// Elements past the pages hold the title, summary and persons in the names
+// and translit fields.
+const (
+	fieldText      = "text"       // stored page texts, not indexed
+	fieldEnglish   = "text_en"    // English pages, stemmed
+	fieldRussian   = "text_ru"    // Russian pages, stemmed
+	fieldOther     = "text_other" // pages in other languages
+	fieldNotes     = "notes"      // editorial notes of non-English witnesses
+	fieldNames     = "names"      // name keys of capitalized words and persons
+	fieldTranslit  = "translit"   // transliteration keys of every word
+	fieldTitle     = "title"
+	fieldSummary   = "summary" // stored for snippets
+	fieldSource    = "source"
+	fieldID        = "id"
+	fieldCollect   = "collection"
+	fieldCreator   = "creator"
+	fieldCreatorLC = "creator_lc" // lower case, for the creator: filter
+	fieldType      = "type"
+	fieldTypeLC    = "type_lc"
+	fieldLanguage  = "language"
+	fieldPerson    = "person"
+	fieldCategory  = "category"
+	fieldReference = "reference" // normalized reference codes
+	fieldDecade    = "decade"    // "1970s"
+	fieldYear      = "year"      // "1977", for facets and filters
+	fieldYearNum   = "year_num"  // 1977
+	fieldStart     = "date_start"
+	fieldEnd       = "date_end"
+	fieldHash      = "hash" // stored content hash, for Stamps
+	fieldHit       = "hit"  // stored hitData
+)
+
+// The analyzers this package defines in the mapping.
+const (
+	analyzerEnglish  = "fonds_en"
+	analyzerRussian  = "fonds_ru"
+	analyzerPlain    = "fonds_plain"
+	analyzerNames    = "fonds_names"
+	analyzerTranslit = "fonds_translit"
+	analyzerLower    = "fonds_lower" // a whole value, lower case
+
+	// English: possessive, lower case, stop words, Snowball stemmer.
+	filtersEnglish = "fonds_en_filters"
+	// Russian: lower case, stop words, Snowball stemmer (after the ё of
+	// the text is read as е by the char filter).
+	filtersRussian = "fonds_ru_filters"
+)
+
+// facetFields maps the names of facets to their fields.
+var facetFields = map[string]string{
+	fonds.FacetDecade:     fieldDecade,
+	fonds.FacetYear:       fieldYear,
+	fonds.FacetCollection: fieldCollect,
+	fonds.FacetCreator:    fieldCreator,
+	fonds.FacetType:       fieldType,
+	fonds.FacetLanguage:   fieldLanguage,
+	fonds.FacetPerson:     fieldPerson,
+	fonds.FacetCategory:   fieldCategory,
+}
+
+// hitData is what a hit shows, stored as one JSON field so that a page of
+// results reads one stored value per hit.
+type hitData struct {
+	Title      string     `json:"t"`
+	Date       fonds.Date `json:"d"`
+	References []string   `json:"r,omitempty"`
+	Collection string     `json:"c"`
+	// Pages is the page number of each element of the text field.
+	Pages []int `json:"p,omitempty"`
+}
+
+// Indexing options of the kinds of fields.
+const (
+	storedOnly = index.StoreField
+	analyzed   = index.IndexField | index.IncludeTermVectors
+	// keysOnly indexes terms without their positions and offsets: the
+	// translit field, a copy of every word of the text, takes a tenth less
+	// time to index without them. It is not searched by phrase, and its
+	// matches are found again for snippets (see snippet).
+	keysOnly   = index.IndexField
+	keywordOpt = index.IndexField | index.DocValues
+)
+
+// newMapping returns the index mapping: the analyzers, and the field
+// mappings by which queries find the analyzer of a field and facets and
+// sorts its type. Documents are indexed through documentOf, not through
+// the mapping, which is faster and lets the page arrays line up.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := blevesearch.NewIndexMapping()
+	// The filters of the stemmed fields, each word's result remembered.
+	filters := map[string]map[string]interface{}{
+		filtersEnglish: {
+			"type":    cachedFilterType,
+			"filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName},
+		},
+		filtersRussian: {
+			"type":    cachedFilterType,
+			"filters": []interface{}{lowercase.Name, ru.StopName, ru.SnowballStemmerName},
+		},
+	}
+	for name, config := range filters {
+		if err := m.AddCustomTokenFilter(name, config); err != nil {
+			return nil, err
+		}
+	}
+	analyzers := map[string]map[string]interface{}{
+		analyzerEnglish: {
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": []string{filtersEnglish},
+		},
+		analyzerRussian: {
+			"type":          custom.Name,
+			"char_filters":  []string{yoFilterName},
+			"tokenizer":     unicode.Name,
+			"token_filters": []string{filtersRussian},
+		},
+		analyzerPlain: {
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": []string{lowercase.Name},
+		},
+		analyzerNames: {
+			"type":          custom.Name,
+			"tokenizer":     namesTokenizerName,
+			"token_filters": []string{namesFilterName},
+		},
+		analyzerTranslit: {
+			"type":          custom.Name,
+			"tokenizer":     wordsTokenizerName,
+			"token_filters": []string{translitFilterName},
+		},
+		analyzerLower: {
+			"type":          custom.Name,
+			"tokenizer":     single.Name,
+			"token_filters": []string{lowercase.Name},
+		},
+	}
+	for name, config := range analyzers {
+		if err := m.AddCustomAnalyzer(name, config); err != nil {
+			return nil, err
+		}
+	}
+
+	doc := blevesearch.NewDocumentStaticMapping()
+	text := func(analyzer string, store bool) *mapping.FieldMapping {
+		f := blevesearch.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = store
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	keys := func(analyzer string) *mapping.FieldMapping {
+		f := text(analyzer, false)
+		f.IncludeTermVectors = false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := blevesearch.NewKeywordFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := text(keyword.Name, true)
+		f.Index = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	date := func() *mapping.FieldMapping {
+		f := blevesearch.NewDateTimeFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		return f
+	}
+	fields := map[string]*mapping.FieldMapping{
+		fieldText:      stored(),
+		fieldEnglish:   text(analyzerEnglish, false),
+		fieldRussian:   text(analyzerRussian, false),
+		fieldOther:     text(analyzerPlain, false),
+		fieldNotes:     text(analyzerEnglish, false),
+		fieldNames:     text(analyzerNames, false),
+		fieldTranslit:  keys(analyzerTranslit),
+		fieldTitle:     text(analyzerEnglish, false),
+		fieldSummary:   text(analyzerEnglish, true),
+		fieldSource:    text(analyzerEnglish, false),
+		fieldID:        kw(),
+		fieldCollect:   kw(),
+		fieldCreator:   kw(),
+		fieldCreatorLC: text(analyzerLower, false),
+		fieldType:      kw(),
+		fieldTypeLC:    text(analyzerLower, false),
+		fieldLanguage:  kw(),
+		fieldPerson:    kw(),
+		fieldCategory:  kw(),
+		fieldReference: kw(),
+		fieldDecade:    kw(),
+		fieldYear:      kw(),
+		fieldStart:     date(),
+		fieldEnd:       date(),
+		fieldHash:      stored(),
+		fieldHit:       stored(),
+	}
+	for name, f := range fields {
+		doc.AddFieldMappingsAt(name, f)
+	}
+	year := blevesearch.NewNumericFieldMapping()
+	year.Store = false
+	year.IncludeInAll = false
+	doc.AddFieldMappingsAt(fieldYearNum, year)
+
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = analyzerEnglish
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m, nil
+}
+
+// analyzers are the analyzers of the mapping, which documentOf gives the
+// fields it builds.
+type analyzers struct {
+	english, russian, plain, names, translit, lower analysis.Analyzer
+}
+
+func analyzersOf(m mapping.IndexMapping) (analyzers, error) {
+	var a analyzers
+	for name, p := range map[string]*analysis.Analyzer{
+		analyzerEnglish:  &a.english,
+		analyzerRussian:  &a.russian,
+		analyzerPlain:    &a.plain,
+		analyzerNames:    &a.names,
+		analyzerTranslit: &a.translit,
+		analyzerLower:    &a.lower,
+	} {
+		*p = m.AnalyzerNamed(name)
+		if *p == nil {
+			return a, errorf("mapping has no analyzer %q", name)
+		}
+	}
+	return a, nil
+}
+
+// documentOf returns the fields of a published document.
+func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
+	doc := document.NewDocument(d.ID)
+	add := func(name string, pos []uint64, value string, opts index.FieldIndexingOptions, an analysis.Analyzer) {
+		if value == "" {
+			return
+		}
+		doc.AddField(document.NewTextFieldCustom(name, pos, []byte(value), opts, an))
+	}
+	keyword := func(name, value string) {
+		add(name, nil, value, keywordOpt, nil)
+	}
+	at := func(k int) []uint64 { return []uint64{uint64(k)} }
+
+	hit := hitData{
+		Title:      d.Heading(),
+		Date:       d.Date,
+		Collection: d.Collection,
+	}
+
+	// The pages of every witness, in the order of d.Pages.
+	pageIndex := make(map[int]int, len(d.Pages))
+	pageNumbers := []int{1}
+	if len(d.Pages) > 0 {
+		pageNumbers = make([]int, len(d.Pages))
+		for i, p := range d.Pages {
+			pageIndex[p.N] = i
+			pageNumbers[i] = p.N
+		}
+	}
+	var languages []string
+	for _, w := range d.Witnesses {
+		lang := baseLanguage(w.Language)
+		languages = appendUnique(languages, lang)
+		field, an := fieldOther, a.plain
+		switch lang {
+		case "en":
+			field, an = fieldEnglish, a.english
+		case "ru":
+			field, an = fieldRussian, a.russian
+			for i, n := range w.Text.Notes() {
+				add(fieldNotes, at(i), n, analyzed, a.english)
+			}
+		default:
+			for i, n := range w.Text.Notes() {
+				add(fieldNotes, at(i), n, analyzed, a.english)
+			}
+		}
+		for i, page := range splitPages(w.Text, pageIndex, len(pageNumbers)) {
+			k := len(hit.Pages)
+			hit.Pages = append(hit.Pages, pageNumbers[i])
+			if page == "" {
+				continue
+			}
+			add(fieldText, at(k), page, storedOnly, nil)
+			add(field, at(k), page, analyzed, an)
+			add(fieldNames, at(k), page, analyzed, a.names)
+			add(fieldTranslit, at(k), page, keysOnly, a.translit)
+		}
+	}
+	extra := len(hit.Pages)
+	title := clean(d.Title)
+	summary := clean(d.Summary)
+	add(fieldTitle, nil, title, analyzed, a.english)
+	add(fieldSummary, nil, summary, storedOnly|analyzed, a.english)
+	add(fieldSource, nil, d.Source, analyzed, a.english)
+	add(fieldTranslit, at(extra), title, keysOnly, a.translit)
+	add(fieldTranslit, at(extra+1), summary, keysOnly, a.translit)
+	add(fieldNames, at(extra), title, analyzed, a.names)
+	add(fieldNames, at(extra+1), summary, analyzed, a.names)
+	for i, p := range d.Persons {
+		add(fieldNames, at(extra+2+i), p.Name, analyzed, a.names)
+		keyword(fieldPerson, p.Name)
+	}
+
+	keyword(fieldID, d.ID)
+	keyword(fieldCollect, d.Collection)
+	keyword(fieldCreator, d.Creator)
+	add(fieldCreatorLC, nil, d.Creator, index.IndexField, a.lower)
+	keyword(fieldType, d.Type)
+	add(fieldTypeLC, nil, d.Type, index.IndexField, a.lower)
+	if len(d.Languages) > 0 {
+		languages = nil
+		for _, l := range d.Languages {
+			languages = appendUnique(languages, baseLanguage(l))
+		}
+	}
+	for _, l := range languages {
+		keyword(fieldLanguage, l)
+	}
+	for _, c := range d.Categories {
+		keyword(fieldCategory, c)
+	}
+	var refs []string
+	for _, r := range d.References {
+		norm := r.Normalized
+		if norm == "" {
+			norm = fonds.NormalizeReference(r.Written)
+		}
+		if slices.Contains(refs, norm) {
+			continue
+		}
+		refs = append(refs, norm)
+		keyword(fieldReference, norm)
+		hit.References = append(hit.References, r.Written)
+	}
+
+	if y := d.Date.Year(); y > 0 {
+		keyword(fieldYear, strconv.Itoa(y))
+		keyword(fieldDecade, strconv.Itoa(y/10*10)+"s")
+		doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldYearNum, nil, float64(y), index.IndexField))
+	}
+	if err := addDate(doc, fieldStart, d.Date.Start); err != nil {
+		return nil, err
+	}
+	end := d.Date.End
+	if end == "" {
+		end = d.Date.Start
+	}
+	if err := addDate(doc, fieldEnd, end); err != nil {
+		return nil, err
+	}
+
+	hash := d.Hash
+	if hash == "" {
+		hash = d.ContentHash()
+	}
+	add(fieldHash, nil, hash, storedOnly, nil)
+	b, err := json.Marshal(hit)
+	if err != nil {
+		return nil, err
+	}
+	add(fieldHit, nil, string(b), storedOnly, nil)
+	return doc, nil
+}
+
+const dateLayout = "2006-01-02"
+
+func addDate(doc *document.Document, name, value string) error {
+	if value == "" {
+		return nil
+	}
+	t, err := time.Parse(dateLayout, value)
+	if err != nil {
+		// An unreadable date leaves the document out of date filters and
+		// at the end of date order, rather than out of the index.
+		return nil
+	}
+	f, err := document.NewDateTimeFieldWithIndexingOptions(name, nil, t, dateLayout, keywordOpt)
+	if err != nil {
+		return err
+	}
+	doc.AddField(f)
+	return nil
+}
+
+// splitPages returns the text as n pages: the text before the first page
+// break on the first, and each page break's text on the page pageIndex maps
+// its number to (or, for a number it does not know, on the page before).
+func splitPages(t fonds.Text, pageIndex map[int]int, n int) []string {
+	pages := make([]strings.Builder, n)
+	cur := 0
+	var walk func([]fonds.Span)
+	walk = func(spans []fonds.Span) {
+		for _, s := range spans {
+			if s.Kind == fonds.SpanPageBreak {
+				if i, ok := pageIndex[s.Page]; ok {
+					cur = i
+				}
+				continue
+			}
+			pages[cur].WriteString(s.Text)
+			walk(s.Spans)
+		}
+	}
+	for _, b := range t {
+		if b.Kind == fonds.BlockSeparator {
+			continue
+		}
+		walk(b.Spans)
+		pages[cur].WriteByte('\n')
+	}
+	out := make([]string, n)
+	for i := range pages {
+		out[i] = clean(strings.TrimSpace(pages[i].String()))
+	}
+	return out
+}
+
+// clean removes the characters snippets use as marks (see markStart), so
+// that no text can forge one.
+func clean(s string) string {
+	if !strings.ContainsAny(s, marks) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(marks, r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// baseLanguage returns the language of a BCP 47 tag: "en" of "en-GB".
+func baseLanguage(tag string) string {
+	tag = strings.ToLower(tag)
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	return tag
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}

@@ -1,0 +1,633 @@
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	blevesearch "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"fonds"
+	"fonds/query"
+)
+
+// Page sizes of search results.
+const (
+	defaultLimit = 20
+	maxLimit     = 100
+	// maxOffset bounds how deep a reader may page: bleve keeps offset+limit
+	// hits in memory to find a page.
+	maxOffset = 10000
+	facetSize = 20
+)
+
+// Boosts of the fields a plain word searches: a word in the title or a
+// name weighs more than one in the text; a transliteration key, which
+// merges words Russian keeps apart, weighs less.
+const (
+	boostTitle     = 3
+	boostNames     = 2
+	boostSummary   = 1.5
+	boostText      = 1
+	boostSource    = 0.5
+	boostNotes     = 0.5
+	boostTranslit  = 0.7
+	boostReference = 50 // a reference code finds its document first
+	boostYear      = 2  // a year in the query favours documents of that year
+)
+
+// Search answers a request.
+func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	q := query.Parse(req.Query)
+
+	b := &builder{Index: ix}
+	if q.YearHint > 0 {
+		b.year = strconv.Itoa(q.YearHint)
+	}
+	main := b.node(q.Root)
+	switch {
+	case main == nil && q.Root != nil:
+		// Only stop words: nothing to find.
+		main = blevesearch.NewMatchNoneQuery()
+	case main == nil:
+		main = blevesearch.NewMatchAllQuery()
+	}
+	top := bq.NewBooleanQuery(nil, nil, nil)
+	top.AddMust(main)
+
+	var filters []bq.Query
+	for _, r := range [][2]string{{q.DateFrom, q.DateTo}, {req.From, req.To}} {
+		f, err := dateFilter(r[0], r[1])
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			filters = append(filters, f)
+		}
+	}
+	facetFilters, err := facetFilter(req.Filters)
+	if err != nil {
+		return nil, err
+	}
+	filters = append(filters, facetFilters...)
+	switch len(filters) {
+	case 0:
+	case 1:
+		top.AddFilter(filters[0])
+	default:
+		top.AddFilter(bq.NewConjunctionQuery(filters))
+	}
+	if q.YearHint > 0 {
+		y := float64(q.YearHint)
+		incl := true
+		year := bq.NewNumericRangeInclusiveQuery(&y, &y, &incl, &incl)
+		year.SetField(fieldYearNum)
+		year.SetBoost(boostYear)
+		top.AddShould(year)
+	}
+
+	limit := req.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	limit = min(limit, maxLimit)
+	offset := min(max(req.Offset, 0), maxOffset)
+
+	sr := blevesearch.NewSearchRequestOptions(top, limit, offset, false)
+	sr.Fields = []string{fieldHit}
+	switch {
+	case req.Sort == fonds.ByDateAsc, req.Sort != fonds.ByDateDesc && q.Root == nil:
+		// Without words to rank by, a list reads best in date order.
+		sr.SortByCustom(dateSort(false))
+	case req.Sort == fonds.ByDateDesc:
+		sr.SortByCustom(dateSort(true))
+	default:
+		sr.SortBy([]string{"-_score"})
+	}
+	if req.Facets {
+		names := make([]string, 0, len(facetFields))
+		for name := range facetFields {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			sr.AddFacet(name, blevesearch.NewFacetRequest(facetFields[name], facetSize))
+		}
+	}
+	if req.Highlight {
+		sr.IncludeLocations = true
+	}
+
+	res, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, errorf("search %q: %w", req.Query, err)
+	}
+
+	out := &fonds.SearchResults{
+		Total:       int(res.Total),
+		Hits:        make([]fonds.Hit, 0, len(res.Hits)),
+		Interpreted: q.Interpreted,
+	}
+	for _, h := range res.Hits {
+		var data hitData
+		if s, ok := h.Fields[fieldHit].(string); ok {
+			if err := json.Unmarshal([]byte(s), &data); err != nil {
+				return nil, errorf("hit %s: %w", h.ID, err)
+			}
+		}
+		hit := fonds.Hit{
+			ID:         h.ID,
+			Title:      data.Title,
+			Date:       data.Date,
+			References: data.References,
+			Collection: data.Collection,
+			Score:      h.Score,
+		}
+		if math.IsNaN(hit.Score) || math.IsInf(hit.Score, 0) {
+			hit.Score = 0
+		}
+		if req.Highlight {
+			doc, err := ix.idx.Document(h.ID)
+			if err != nil {
+				return nil, errorf("snippet of %s: %w", h.ID, err)
+			}
+			if doc != nil {
+				hit.Snippet, hit.Page = snippet(h, doc, &data, ix.an.translit, b.keys)
+			}
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if req.Facets {
+		out.Facets = make(map[string][]fonds.FacetCount, len(res.Facets))
+		for name, fr := range res.Facets {
+			counts := []fonds.FacetCount{}
+			if fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					counts = append(counts, fonds.FacetCount{Value: t.Term, Count: t.Count})
+				}
+			}
+			out.Facets[name] = counts
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// dateSort orders by the start of the date, undated documents last, then by
+// id so that pages of equal dates do not overlap.
+func dateSort(desc bool) search.SortOrder {
+	return search.SortOrder{
+		&search.SortField{Field: fieldStart, Type: search.SortFieldAsDate, Desc: desc, Missing: search.SortFieldMissingLast},
+		&search.SortDocID{},
+	}
+}
+
+// dateFilter returns the documents whose dates overlap the range from the
+// start of from to the end of to ("1977", "1977-05", "1977-05-19"), or nil
+// if both are empty.
+func dateFilter(from, to string) (bq.Query, error) {
+	if from == "" && to == "" {
+		return nil, nil
+	}
+	var parts []bq.Query
+	incl := true
+	if from != "" {
+		start, _, err := period(from)
+		if err != nil {
+			return nil, err
+		}
+		// The document ends on or after the start of the range.
+		q := bq.NewDateRangeInclusiveQuery(start, time.Time{}, &incl, nil)
+		q.SetField(fieldEnd)
+		parts = append(parts, q)
+	}
+	if to != "" {
+		_, end, err := period(to)
+		if err != nil {
+			return nil, err
+		}
+		// And starts on or before its end.
+		q := bq.NewDateRangeInclusiveQuery(time.Time{}, end, nil, &incl)
+		q.SetField(fieldStart)
+		parts = append(parts, q)
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return bq.NewConjunctionQuery(parts), nil
+}
+
+// period returns the first and last day of a year, month or day.
+func period(s string) (first, last time.Time, err error) {
+	s = strings.TrimSpace(s)
+	for _, p := range []struct {
+		layout string
+		next   func(time.Time) time.Time
+	}{
+		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
+		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
+		{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }},
+	} {
+		t, err := time.Parse(p.layout, s)
+		if err == nil {
+			return t, p.next(t).AddDate(0, 0, -1), nil
+		}
+	}
+	return first, last, fmt.Errorf("%w: date %q: want a year, year-month or year-month-day (1977, 1977-05, 1977-05-19)", fonds.ErrInvalid, s)
+}
+
+// facetFilter returns a filter per facet of the request: a document must
+// have one of the values asked of each facet.
+func facetFilter(filters map[string][]string) ([]bq.Query, error) {
+	names := make([]string, 0, len(filters))
+	for name := range filters {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []bq.Query
+	for _, name := range names {
+		field, ok := facetFields[name]
+		if !ok {
+			return nil, fmt.Errorf("%w: no facet %q", fonds.ErrInvalid, name)
+		}
+		var terms []bq.Query
+		for _, v := range filters[name] {
+			if v == "" {
+				continue
+			}
+			terms = append(terms, termQuery(field, v, 1))
+		}
+		switch len(terms) {
+		case 0:
+		case 1:
+			out = append(out, terms[0])
+		default:
+			out = append(out, bq.NewDisjunctionQuery(terms))
+		}
+	}
+	return out, nil
+}
+
+// builder translates a parsed query to bleve queries.
+type builder struct {
+	*Index
+	// year is the query's YearHint, or "". The query keeps it as a word, but
+	// a document of that year that does not write it is still found: the
+	// word only ranks higher the documents that have it.
+	year string
+	// keys are the transliteration keys searched, to mark in snippets.
+	keys translitKeys
+}
+
+// isYear reports whether n is the word of the query's year hint.
+func (ix *builder) isYear(n query.Node) bool {
+	t, ok := n.(query.Term)
+	return ok && ix.year != "" && t.Field == "" && t.Text == ix.year && !t.Prefix && t.Fuzziness == 0
+}
+
+// node translates a parsed query to a bleve query, or nil for none.
+func (ix *builder) node(n query.Node) bq.Query {
+	switch n := n.(type) {
+	case query.Term:
+		return ix.term(n)
+	case query.Phrase:
+		return ix.phrase(n)
+	case query.Reference:
+		return ix.reference(n)
+	case query.And:
+		b := bq.NewBooleanQuery(nil, nil, nil)
+		must, mustNot := 0, 0
+		var years []bq.Query
+		for _, c := range n.Nodes {
+			if ix.isYear(c) {
+				if q := ix.node(c); q != nil {
+					years = append(years, q)
+				}
+				continue
+			}
+			if not, ok := c.(query.Not); ok {
+				if q := ix.node(not.Node); q != nil {
+					b.AddMustNot(q)
+					mustNot++
+				}
+				continue
+			}
+			if q := ix.node(c); q != nil {
+				b.AddMust(q)
+				must++
+			}
+		}
+		switch {
+		case must > 0:
+			b.AddShould(years...)
+		case len(years) > 0:
+			// Only the year: the documents of that year or naming it.
+			b.AddMust(years...)
+		case mustNot > 0:
+			b.AddMust(bq.NewMatchAllQuery())
+		default:
+			return nil
+		}
+		return b
+	case query.Or:
+		var qs []bq.Query
+		for _, c := range n.Nodes {
+			if q := ix.node(c); q != nil {
+				qs = append(qs, q)
+			}
+		}
+		return disjunction(qs)
+	case query.Not:
+		q := ix.node(n.Node)
+		if q == nil {
+			return nil
+		}
+		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, []bq.Query{q})
+	}
+	return nil
+}
+
+// term translates a word, with or without a field.
+func (ix *builder) term(t query.Term) bq.Query {
+	text := strings.TrimSpace(t.Text)
+	if text == "" {
+		return nil
+	}
+	if t.Field == "" && !t.Prefix && ix.stopWord(text) {
+		// "the", "и": no document is without them, and the stemmed
+		// fields do not index them, so a query does not ask for them.
+		return nil
+	}
+	if ix.isYear(t) {
+		return disjunction([]bq.Query{
+			ix.words(text, t, []weighted{{fieldEnglish, boostText}, {fieldRussian, boostText}, {fieldOther, boostText}, {fieldTitle, boostTitle}, {fieldSummary, boostSummary}}, false),
+			termQuery(fieldYear, ix.year, boostYear),
+		})
+	}
+	switch t.Field {
+	case "title":
+		return ix.words(text, t, []weighted{{fieldTitle, 1}}, false)
+	case "person":
+		return ix.names(text, t, 1)
+	case "ref":
+		norm := fonds.NormalizeReference(text)
+		if t.Prefix {
+			q := bq.NewPrefixQuery(norm)
+			q.SetField(fieldReference)
+			return q
+		}
+		return termQuery(fieldReference, norm, 1)
+	case "collection":
+		return termQuery(fieldCollect, strings.ToLower(text), 1)
+	case "lang":
+		return termQuery(fieldLanguage, languageCode(text), 1)
+	case "type":
+		return termQuery(fieldTypeLC, strings.ToLower(text), 1)
+	case "creator":
+		return termQuery(fieldCreatorLC, strings.ToLower(text), 1)
+	case "category":
+		// A section holds its subsections: category:2 finds 2.1.
+		sub := bq.NewPrefixQuery(text + ".")
+		sub.SetField(fieldCategory)
+		return disjunction([]bq.Query{termQuery(fieldCategory, text, 1), sub})
+	}
+	return ix.words(text, t, []weighted{
+		{fieldEnglish, boostText},
+		{fieldRussian, boostText},
+		{fieldOther, boostText},
+		{fieldTitle, boostTitle},
+		{fieldSummary, boostSummary},
+		{fieldSource, boostSource},
+		{fieldNotes, boostNotes},
+	}, true)
+}
+
+type weighted struct {
+	field string
+	boost float64
+}
+
+// words searches a word in text fields, and, when keys is set, by its name
+// and transliteration keys.
+func (ix *builder) words(text string, t query.Term, fields []weighted, keys bool) bq.Query {
+	fuzz := min(max(t.Fuzziness, 0), 2)
+	var qs []bq.Query
+	for _, f := range fields {
+		switch {
+		case t.Prefix:
+			qs = append(qs, ix.prefix(text, f.field, f.boost)...)
+		default:
+			m := bq.NewMatchQuery(text)
+			m.SetField(f.field)
+			m.SetBoost(f.boost)
+			m.SetOperator(bq.MatchQueryOperatorAnd)
+			m.SetFuzziness(fuzz)
+			qs = append(qs, m)
+		}
+	}
+	if keys {
+		if q := ix.names(text, t, boostNames); q != nil {
+			qs = append(qs, q)
+		}
+		if t.Prefix {
+			qs = append(qs, ix.prefix(text, fieldTranslit, boostTranslit)...)
+			ix.keys.prefixes = append(ix.keys.prefixes, TranslitKey(text))
+		} else {
+			for _, tok := range ix.an.translit.Analyze([]byte(text)) {
+				ix.keys.terms = append(ix.keys.terms, string(tok.Term))
+			}
+			m := bq.NewMatchQuery(text)
+			m.SetField(fieldTranslit)
+			m.SetBoost(boostTranslit)
+			m.SetOperator(bq.MatchQueryOperatorAnd)
+			m.SetFuzziness(fuzz)
+			qs = append(qs, m)
+		}
+	}
+	return disjunction(qs)
+}
+
+// prefix searches the terms of a field that begin as the word does, as
+// written and as the field's analyzer reduces it (a stemmer may cut the end
+// of the word the reader typed: "politic" is indexed as "polit").
+func (ix *builder) prefix(text, field string, boost float64) []bq.Query {
+	var prefixes []string
+	switch field {
+	case fieldTranslit:
+		prefixes = []string{TranslitKey(text)}
+	case fieldEnglish, fieldTitle, fieldSummary, fieldSource, fieldNotes:
+		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text)}
+	case fieldRussian:
+		prefixes = []string{foldYo(strings.ToLower(text)), ix.analyzed(ix.an.russian, text)}
+	default:
+		prefixes = []string{strings.ToLower(text)}
+	}
+	var qs []bq.Query
+	for i, p := range prefixes {
+		if p == "" || (i > 0 && p == prefixes[0]) {
+			continue
+		}
+		q := bq.NewPrefixQuery(p)
+		q.SetField(field)
+		q.SetBoost(boost)
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// stopWord reports whether the word is an English or Russian stop word.
+func (ix *builder) stopWord(word string) bool {
+	return len(ix.an.english.Analyze([]byte(word))) == 0 || len(ix.an.russian.Analyze([]byte(word))) == 0
+}
+
+// analyzed returns the single term the analyzer makes of a word, or "".
+func (ix *builder) analyzed(a analysis.Analyzer, word string) string {
+	toks := a.Analyze([]byte(word))
+	if len(toks) != 1 {
+		return ""
+	}
+	return string(toks[0].Term)
+}
+
+// names searches a word (or words) in the names field, by the key the
+// names analyzer gives it when capitalized, as a name in a text is.
+func (ix *builder) names(text string, t query.Term, boost float64) bq.Query {
+	capital := capitalizeWords(text)
+	if t.Prefix {
+		key := NameKey(text)
+		if key == "" {
+			return nil
+		}
+		q := bq.NewPrefixQuery(key)
+		q.SetField(fieldNames)
+		q.SetBoost(boost)
+		return q
+	}
+	if len(ix.an.names.Analyze([]byte(capital))) == 0 {
+		return nil // a stop word
+	}
+	m := bq.NewMatchQuery(capital)
+	m.SetField(fieldNames)
+	m.Analyzer = analyzerNames
+	m.SetBoost(boost)
+	m.SetOperator(bq.MatchQueryOperatorAnd)
+	m.SetFuzziness(min(max(t.Fuzziness, 0), 2))
+	return m
+}
+
+// phrase translates a phrase.
+func (ix *builder) phrase(p query.Phrase) bq.Query {
+	text := strings.TrimSpace(strings.Join(p.Words, " "))
+	if text == "" {
+		return nil
+	}
+	matchPhrase := func(field, analyzer string, s string, boost float64) bq.Query {
+		q := bq.NewMatchPhraseQuery(s)
+		q.SetField(field)
+		if analyzer != "" {
+			q.Analyzer = analyzer
+		}
+		q.SetBoost(boost)
+		return q
+	}
+	switch p.Field {
+	case "title":
+		return matchPhrase(fieldTitle, "", text, 1)
+	case "person":
+		return matchPhrase(fieldNames, analyzerNames, capitalizeWords(text), 1)
+	case "":
+	default:
+		// A field whose values are whole: creator:"Central Committee".
+		return ix.term(query.Term{Field: p.Field, Text: text})
+	}
+	return disjunction([]bq.Query{
+		matchPhrase(fieldEnglish, "", text, boostText),
+		matchPhrase(fieldRussian, "", text, boostText),
+		matchPhrase(fieldOther, "", text, boostText),
+		matchPhrase(fieldTitle, "", text, boostTitle),
+		matchPhrase(fieldSummary, "", text, boostSummary),
+		matchPhrase(fieldSource, "", text, boostSource),
+		matchPhrase(fieldNames, analyzerNames, capitalizeWords(text), boostNames),
+	})
+}
+
+// reference finds the document with the reference code first, and after it
+// those whose text cites it.
+func (ix *builder) reference(r query.Reference) bq.Query {
+	norm := r.Normalized
+	if norm == "" {
+		norm = fonds.NormalizeReference(r.Written)
+	}
+	qs := []bq.Query{termQuery(fieldReference, norm, boostReference)}
+	if r.Written != "" {
+		for _, f := range []weighted{{fieldEnglish, boostText}, {fieldRussian, boostText}, {fieldSummary, boostSummary}, {fieldSource, boostSource}} {
+			q := bq.NewMatchPhraseQuery(r.Written)
+			q.SetField(f.field)
+			q.SetBoost(f.boost)
+			qs = append(qs, q)
+		}
+	}
+	return disjunction(qs)
+}
+
+func termQuery(field, term string, boost float64) bq.Query {
+	q := bq.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+func disjunction(qs []bq.Query) bq.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return bq.NewDisjunctionQuery(qs)
+}
+
+// capitalizeWords writes the first letter of every word in upper case, so
+// that the names analyzer, which keeps only capitalized words, reads a name
+// typed in lower case as a name.
+func capitalizeWords(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	prev := ' '
+	for _, r := range s {
+		if !unicode.IsLetter(prev) && !unicode.IsDigit(prev) && prev != '\'' && prev != '’' {
+			r = unicode.ToUpper(r)
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// languageCode returns the code of a language named in a lang: filter.
+func languageCode(s string) string {
+	s = strings.ToLower(s)
+	switch s {
+	case "english", "английский", "англ":
+		return "en"
+	case "russian", "русский", "рус":
+		return "ru"
+	}
+	return baseLanguage(s)
+}
