@@ -118,6 +118,9 @@ type Page struct {
 	Of        int    `json:"of,omitempty"`
 	Date      *Date  `json:"date,omitempty"`      // a page with its own date
 	Reference string `json:"reference,omitempty"` // and its own reference, as written
+	// Facs names the image of the page (a file name or URL), where the
+	// source gives one.
+	Facs string `json:"facs,omitempty"`
 }
 
 // Person is a person the document mentions.
@@ -182,6 +185,9 @@ type Document struct {
 	// Conventions is the edition's legend of transcription conventions, one
 	// line each, as written.
 	Conventions []string `json:"conventions,omitempty"`
+	// Aliases are other paths the document was published at (the URL of a
+	// WordPress post it was imported from): the site redirects them to it.
+	Aliases []string `json:"aliases,omitempty"`
 
 	Status Status `json:"status"`
 	// Origin is where the document was imported from (a file path), which

@@ -43,6 +43,9 @@ type Store interface {
 	// admits (its order and paging ignored): what a derived index compares
 	// itself with, without reading whole documents.
 	Stamps(ctx context.Context, f Filter) (map[string]string, error)
+	// Alias returns the id of the document that lists path among its
+	// Aliases, or ErrNotFound.
+	Alias(ctx context.Context, path string) (string, error)
 	// DeleteDocument removes the document; its revisions stay.
 	DeleteDocument(ctx context.Context, id string) error
 

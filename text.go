@@ -16,6 +16,18 @@ const (
 	BlockHeading   BlockKind = "heading"
 	BlockQuote     BlockKind = "quote"
 	BlockSeparator BlockKind = "separator" // a line of "=====": no spans
+	// BlockItem is one item of a list; consecutive items form the list.
+	BlockItem BlockKind = "item"
+	// BlockRow is one row of a table; its spans of kind SpanCell are the
+	// cells; consecutive rows form the table.
+	BlockRow BlockKind = "row"
+	// BlockOpener and BlockCloser hold the formulas that open and close a
+	// letter or dispatch: dateline, salutation, signature.
+	BlockOpener BlockKind = "opener"
+	BlockCloser BlockKind = "closer"
+	// BlockAttachment opens an attachment or enclosure of the document; its
+	// spans are its heading. The blocks after it belong to the attachment.
+	BlockAttachment BlockKind = "attachment"
 )
 
 // Block is a paragraph, heading, quotation or separator.
@@ -43,6 +55,18 @@ const (
 	SpanUnderline   SpanKind = "underline"
 	SpanPerson      SpanKind = "person"    // a mention of a person
 	SpanReference   SpanKind = "reference" // a cross-reference; Target says to what
+	SpanPlace       SpanKind = "place"     // a mention of a place; Target may identify it
+	SpanOrg         SpanKind = "org"       // a mention of an organization; Target may identify it
+	// SpanTerm is a term the edition explains: Target holds the gloss.
+	SpanTerm SpanKind = "term"
+	// SpanFootnote is a footnote of the edition, at its place in the text;
+	// Target holds its number or mark, Spans its text.
+	SpanFootnote  SpanKind = "footnote"
+	SpanUnclear   SpanKind = "unclear" // words the editor could not read for certain
+	SpanCell      SpanKind = "cell"    // a cell of a BlockRow
+	SpanSmallCaps SpanKind = "smallcaps"
+	SpanStrong    SpanKind = "strong"
+	SpanLineBreak SpanKind = "linebreak" // a line break within a block
 )
 
 // Span is a run of inline text. Text holds its words; a container kind

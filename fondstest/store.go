@@ -50,6 +50,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"DateCounts", testDateCounts},
 		{"InvalidFilter", testInvalidFilter},
 		{"Stamps", testStamps},
+		{"Aliases", testAliases},
 		{"DeleteDocument", testDeleteDocument},
 		{"ConcurrentPut", testConcurrentPut},
 		{"Cancelled", testCancelled},
@@ -337,6 +338,40 @@ func testPutDocumentConflict(t *testing.T, s fonds.Store) {
 	same.Origin = "a.txt"
 	same.Title = "Changed"
 	mustPut(t, s, same, fonds.Updated)
+}
+
+func testAliases(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	a := NewDocument("a", "1977-05-19")
+	a.Aliases = []string{"/1977/05/old-post/", "/?p=12"}
+	mustPut(t, s, a, fonds.Added)
+	for _, p := range a.Aliases {
+		if id, err := s.Alias(ctx, p); err != nil || id != "a" {
+			t.Errorf("Alias(%q) = %q, %v, want a", p, id, err)
+		}
+	}
+	if _, err := s.Alias(ctx, "/nowhere/"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Alias(/nowhere/) = %v, want %v", err, fonds.ErrNotFound)
+	}
+	// An update replaces the aliases; a path taken by another document moves.
+	a.Aliases = []string{"/1977/05/old-post/"}
+	mustPut(t, s, a, fonds.Updated)
+	if _, err := s.Alias(ctx, "/?p=12"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Alias of a dropped alias = %v, want %v", err, fonds.ErrNotFound)
+	}
+	b := NewDocument("b", "1978-01-01")
+	b.Aliases = []string{"/1977/05/old-post/"}
+	mustPut(t, s, b, fonds.Added)
+	if id, err := s.Alias(ctx, "/1977/05/old-post/"); err != nil || id != "b" {
+		t.Errorf("Alias of a moved alias = %q, %v, want b", id, err)
+	}
+	if err := s.DeleteDocument(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Alias(ctx, "/1977/05/old-post/"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Alias of a deleted document = %v, want %v", err, fonds.ErrNotFound)
+	}
 }
 
 func testStamps(t *testing.T, s fonds.Store) {

@@ -319,11 +319,39 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		}
 		return "", err
 	}
+	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
+		return "", err
+	}
 	if err := tx.Commit(); err != nil {
 		return "", err
 	}
 	d.Hash, d.Created, d.Updated = c.Hash, c.Created, c.Updated
 	return result, nil
+}
+
+// putAliases makes paths the aliases of the document id. A path another
+// document held moves to this one: the latest import of an old URL wins.
+func putAliases(ctx context.Context, tx *sql.Tx, id string, paths []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM aliases WHERE document_id = ?`, id); err != nil {
+		return err
+	}
+	for _, p := range paths {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO aliases (path, document_id) VALUES (?, ?)
+			ON CONFLICT (path) DO UPDATE SET document_id = excluded.document_id`, p, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Alias returns the id of the document that lists path among its aliases.
+func (s *Store) Alias(ctx context.Context, path string) (string, error) {
+	var id string
+	err := s.read.QueryRowContext(ctx, `SELECT document_id FROM aliases WHERE path = ?`, path).Scan(&id)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: alias %q: %w", path, translate(err))
+	}
+	return id, nil
 }
 
 // decode returns the document stored as body.

@@ -17,13 +17,50 @@ import (
 // Generator makes synthetic documents.
 type Generator struct {
 	rng *rand.Rand
+	// zipfEN and zipfRU draw ranks of the vocabularies: a few words are
+	// very common, most are rare, as in real text.
+	zipfEN, zipfRU *rand.Zipf
 	// Collection is the collection of the documents made.
 	Collection string
 }
 
 // New returns a generator seeded with seed.
 func New(seed uint64) *Generator {
-	return &Generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), Collection: "synthetic"}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	return &Generator{
+		rng:        rng,
+		zipfEN:     rand.NewZipf(rng, 1.1, 2, uint64(len(vocabEN)-1)),
+		zipfRU:     rand.NewZipf(rng, 1.1, 2, uint64(len(vocabRU)-1)),
+		Collection: "synthetic",
+	}
+}
+
+// The vocabularies: the common words of the genre first, then a long tail
+// of made-up words built from syllables, so that the number of distinct
+// words, and so the size of the index, grows with the archive as it does
+// with real text.
+var (
+	vocabEN = vocabulary(wordsEN, strings.Fields("ba de ri mo tal ven sor ca lin pe ro gra mi tes nal do cu fer pol star"), 30000)
+	vocabRU = vocabulary(wordsRU, strings.Fields("ба де ри мо тал вен сор ка лин пе ро гра ми тес нал до ку фер пол стар"), 30000)
+)
+
+// vocabulary returns head followed by words of two to four syllables, n in
+// all.
+func vocabulary(head, syllables []string, n int) []string {
+	words := slices.Clone(head)
+	rng := rand.New(rand.NewPCG(7, 11))
+	seen := make(map[string]bool)
+	for len(words) < n {
+		var b strings.Builder
+		for k := 2 + rng.IntN(3); k > 0; k-- {
+			b.WriteString(syllables[rng.IntN(len(syllables))])
+		}
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	return words
 }
 
 // Surnames of the period, in Cyrillic and in the simplified romanization,
@@ -98,13 +135,13 @@ func (g *Generator) Document(i int) *fonds.Document {
 	}
 	switch i % 3 {
 	case 0:
-		d.Witnesses = []fonds.Witness{g.witness("ru", fonds.RoleOriginal, wordsRU, surnamesRU, size, pages)}
+		d.Witnesses = []fonds.Witness{g.witness("ru", fonds.RoleOriginal, vocabRU, g.zipfRU, surnamesRU, size, pages)}
 	case 1:
-		d.Witnesses = []fonds.Witness{g.witness("en", fonds.RoleOriginal, wordsEN, surnamesEN, size, pages)}
+		d.Witnesses = []fonds.Witness{g.witness("en", fonds.RoleOriginal, vocabEN, g.zipfEN, surnamesEN, size, pages)}
 	default:
 		d.Witnesses = []fonds.Witness{
-			g.witness("en", fonds.RoleTranslation, wordsEN, surnamesEN, size/2, pages),
-			g.witness("ru", fonds.RoleOriginal, wordsRU, surnamesRU, size/2, pages),
+			g.witness("en", fonds.RoleTranslation, vocabEN, g.zipfEN, surnamesEN, size/2, pages),
+			g.witness("ru", fonds.RoleOriginal, vocabRU, g.zipfRU, surnamesRU, size/2, pages),
 		}
 	}
 	for _, w := range d.Witnesses {
@@ -123,7 +160,7 @@ func (g *Generator) size() int {
 
 // witness makes a text of about size bytes over pages pages, with a page
 // break opening each page and names mentioned now and then.
-func (g *Generator) witness(lang, role string, words, names []string, size, pages int) fonds.Witness {
+func (g *Generator) witness(lang, role string, words []string, zipf *rand.Zipf, names []string, size, pages int) fonds.Witness {
 	r := g.rng
 	w := fonds.Witness{Language: lang, Role: role}
 	per := size/pages + 1
@@ -135,7 +172,7 @@ func (g *Generator) witness(lang, role string, words, names []string, size, page
 			if r.IntN(25) == 0 {
 				b.WriteString(names[r.IntN(len(names))])
 			} else {
-				b.WriteString(words[r.IntN(len(words))])
+				b.WriteString(words[zipf.Uint64()])
 			}
 			if r.IntN(12) == 0 {
 				b.WriteString(". ")

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -30,6 +31,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	n := fs.Int("n", 10000, "the number of documents")
 	queries := fs.Int("queries", 200, "the number of searches of each kind")
 	seed := fs.Uint64("seed", 1, "the seed of the synthetic archive")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import to this `file`")
 	keep := fs.String("dir", "", "build the archive in this `folder` and keep it (default: a temporary folder, removed)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -68,9 +70,22 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if bar != nil {
 		im.Progress = func(string) { bar.Add(1) }
 	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	sum, errs := im.Import(ctx, files)
 	took := time.Since(start)
+	if *cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
 	if bar != nil {
 		bar.Finish()
 	}
@@ -176,7 +191,18 @@ func benchQueries(ctx context.Context, a *archive, q int, seed uint64) ([]benchK
 		return nil, fmt.Errorf("no words to search for")
 	}
 	clean := func(s string) string { return strings.Trim(s, ".,;:") }
-	word := func() string { return clean(words[rng.IntN(len(words))]) }
+	// Readers search for words of every frequency, not for the commonest
+	// words of the texts: single words are drawn from the distinct words
+	// of four letters or more.
+	seen := make(map[string]bool)
+	var distinct []string
+	for _, w := range words {
+		if w = clean(w); len([]rune(w)) >= 4 && !seen[w] {
+			seen[w] = true
+			distinct = append(distinct, w)
+		}
+	}
+	word := func() string { return distinct[rng.IntN(len(distinct))] }
 	phrase := func() string {
 		i := rng.IntN(len(words) - 1)
 		return `"` + clean(words[i]) + " " + clean(words[i+1]) + `"`
