@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -210,14 +211,8 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 		return err
 	}
 	defer file.Close()
-	collection := im.Collection
-	if collection == "" {
-		collection = fonds.Slug(filepath.Base(filepath.Dir(f.Path)))
-		if collection == "" {
-			collection = "archive"
-		}
-	}
-	if err := im.ensureCollection(ctx, collection); err != nil {
+	collection, err := im.collectionOf(ctx, f)
+	if err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
 	n := 0
@@ -271,16 +266,52 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 	})
 }
 
+// A CollectionDeclarer is a Reader of a format whose files may declare the
+// collection they hold, as a TEI volume does.
+type CollectionDeclarer interface {
+	// DeclaredCollection returns the collection the file declares, reading
+	// no further than it must, or ok false if it declares none.
+	DeclaredCollection(r io.Reader) (c fonds.Collection, ok bool, err error)
+}
+
+// collectionOf returns the slug of the collection the documents of f go to,
+// creating it if need be: the one the import names, else the one the file
+// declares, else one named after the file's folder.
+func (im *Importer) collectionOf(ctx context.Context, f File) (string, error) {
+	if im.Collection != "" {
+		return im.Collection, im.ensureCollection(ctx, fonds.Collection{Slug: im.Collection, Title: im.Collection})
+	}
+	if cd, ok := im.reader(f.Path).(CollectionDeclarer); ok {
+		file, err := f.open()
+		if err != nil {
+			return "", err
+		}
+		c, ok, err := cd.DeclaredCollection(file)
+		file.Close()
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return c.Slug, im.ensureCollection(ctx, c)
+		}
+	}
+	slug := fonds.Slug(filepath.Base(filepath.Dir(f.Path)))
+	if slug == "" {
+		slug = "archive"
+	}
+	return slug, im.ensureCollection(ctx, fonds.Collection{Slug: slug, Title: filepath.Base(filepath.Dir(f.Path))})
+}
+
 // ensureCollection creates the collection unless it exists. It asks the
 // store once per collection: an import of many files into one collection
 // should cost one look-up, not one per file.
-func (im *Importer) ensureCollection(ctx context.Context, slug string) error {
-	if im.collections[slug] {
+func (im *Importer) ensureCollection(ctx context.Context, c fonds.Collection) error {
+	if im.collections[c.Slug] {
 		return nil
 	}
-	_, err := im.Store.Collection(ctx, slug)
+	_, err := im.Store.Collection(ctx, c.Slug)
 	if errors.Is(err, fonds.ErrNotFound) {
-		err = im.Store.PutCollection(ctx, fonds.Collection{Slug: slug, Title: slug})
+		err = im.Store.PutCollection(ctx, c)
 	}
 	if err != nil {
 		return err
@@ -288,6 +319,6 @@ func (im *Importer) ensureCollection(ctx context.Context, slug string) error {
 	if im.collections == nil {
 		im.collections = make(map[string]bool)
 	}
-	im.collections[slug] = true
+	im.collections[c.Slug] = true
 	return nil
 }
