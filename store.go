@@ -52,6 +52,8 @@ type Store interface {
 	// Revisions returns the earlier versions of the document, oldest first.
 	Revisions(ctx context.Context, id string) ([]Revision, error)
 
+	RecordStore
+
 	io.Closer
 }
 

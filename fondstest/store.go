@@ -51,6 +51,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"InvalidFilter", testInvalidFilter},
 		{"Stamps", testStamps},
 		{"Aliases", testAliases},
+		{"Records", testRecords},
 		{"DeleteDocument", testDeleteDocument},
 		{"ConcurrentPut", testConcurrentPut},
 		{"Cancelled", testCancelled},
@@ -338,6 +339,83 @@ func testPutDocumentConflict(t *testing.T, s fonds.Store) {
 	same.Origin = "a.txt"
 	same.Title = "Changed"
 	mustPut(t, s, same, fonds.Updated)
+}
+
+// testRecords follows documents through publication, change, withdrawal and
+// deletion as a harvester sees them.
+func testRecords(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	mustPutCollection(t, s, fonds.Collection{Slug: "other", Title: "Other"})
+	records := func(f fonds.RecordFilter) ([]fonds.Record, int) {
+		t.Helper()
+		recs, total, err := s.Records(ctx, f)
+		if err != nil {
+			t.Fatalf("Records(%+v): %v", f, err)
+		}
+		return recs, total
+	}
+	if earliest, err := s.EarliestDatestamp(ctx); err != nil || !earliest.IsZero() {
+		t.Errorf("EarliestDatestamp of an empty store = %v, %v; want zero", earliest, err)
+	}
+	a := NewDocument("a", "1970-01-01")
+	mustPut(t, s, a, fonds.Added)
+	b := NewDocument("b", "1971-01-01")
+	b.Collection = "other"
+	mustPut(t, s, b, fonds.Added)
+	draft := NewDocument("draft", "1972-01-01")
+	draft.Status = fonds.StatusDraft
+	mustPut(t, s, draft, fonds.Added)
+
+	recs, total := records(fonds.RecordFilter{})
+	if total != 2 || len(recs) != 2 || recs[0].ID != "a" || recs[1].ID != "b" || recs[0].Document == nil || recs[0].Deleted {
+		t.Fatalf("Records() = %+v (%d), want a then b, no draft", recs, total)
+	}
+	if earliest, err := s.EarliestDatestamp(ctx); err != nil || !earliest.Equal(recs[0].Datestamp) {
+		t.Errorf("EarliestDatestamp = %v, %v; want %v", earliest, err, recs[0].Datestamp)
+	}
+	if recs, total := records(fonds.RecordFilter{Collection: "other"}); total != 1 || recs[0].ID != "b" {
+		t.Errorf("Records(collection other) = %+v, want b", recs)
+	}
+	// Paging continues after the last record seen.
+	page, total := records(fonds.RecordFilter{Limit: 1})
+	rest, _ := records(fonds.RecordFilter{Limit: 1, AfterTime: page[0].Datestamp, AfterID: page[0].ID})
+	if total != 2 || len(page) != 1 || len(rest) != 1 || rest[0].ID != "b" {
+		t.Errorf("Records paged = %+v then %+v, want a then b", page, rest)
+	}
+
+	// Withdraw a (made a draft) and delete b: both become deletions, dated
+	// after everything before, and the datestamp range selects them.
+	before := recs[1].Datestamp
+	a.Status = fonds.StatusDraft
+	mustPut(t, s, a, fonds.Updated)
+	if err := s.DeleteDocument(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	recs, total = records(fonds.RecordFilter{From: before.Add(time.Nanosecond)})
+	if total != 2 || !recs[0].Deleted || !recs[1].Deleted || recs[0].Document != nil {
+		t.Fatalf("Records after withdrawal = %+v, want two deletions", recs)
+	}
+	if recs[0].ID != "a" || recs[1].ID != "b" || recs[1].Collection != "other" {
+		t.Errorf("deletions = %+v, want a then b (of other)", recs)
+	}
+	if recs, total := records(fonds.RecordFilter{Until: before}); total != 0 {
+		t.Errorf("Records(until before the deletions) = %+v, want none (the old versions are gone)", recs)
+	}
+	// Publishing again replaces the deletion with the document.
+	a.Status = fonds.StatusPublished
+	mustPut(t, s, a, fonds.Updated)
+	recs, total = records(fonds.RecordFilter{})
+	if total != 2 || recs[0].ID != "b" || !recs[0].Deleted || recs[1].ID != "a" || recs[1].Deleted {
+		t.Errorf("Records after republishing = %+v, want b deleted then a", recs)
+	}
+	// A draft deleted was never public: no deletion is recorded.
+	if err := s.DeleteDocument(ctx, "draft"); err != nil {
+		t.Fatal(err)
+	}
+	if _, total := records(fonds.RecordFilter{}); total != 2 {
+		t.Errorf("deleting a draft made %d records, want 2", total)
+	}
 }
 
 func testAliases(t *testing.T, s fonds.Store) {

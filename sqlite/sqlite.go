@@ -262,10 +262,10 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 	hash := d.ContentHash()
 	t := now()
 	var old struct {
-		hash, origin, created, updated, body string
+		hash, origin, status, created, updated, body string
 	}
-	err = tx.QueryRowContext(ctx, `SELECT hash, origin, created, updated, body FROM documents WHERE id = ?`, d.ID).
-		Scan(&old.hash, &old.origin, &old.created, &old.updated, &old.body)
+	err = tx.QueryRowContext(ctx, `SELECT hash, origin, status, created, updated, body FROM documents WHERE id = ?`, d.ID).
+		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated, &old.body)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err
@@ -320,6 +320,10 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		return "", err
 	}
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
+		return "", err
+	}
+	withdrawn := found && old.status == string(fonds.StatusPublished) && c.Status != fonds.StatusPublished
+	if err := noteDeletion(ctx, tx, c.ID, c.Collection, t, withdrawn); err != nil {
 		return "", err
 	}
 	if err := tx.Commit(); err != nil {
@@ -603,18 +607,43 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 
 // DeleteDocument removes the document; its revisions stay.
 func (s *Store) DeleteDocument(ctx context.Context, id string) error {
-	res, err := s.write.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id)
-	if err != nil {
+	if err := s.deleteDocument(ctx, id); err != nil {
 		return fmt.Errorf("sqlite: delete document %s: %w", id, translate(err))
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("sqlite: delete document %s: %w", id, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("sqlite: delete document %s: %w", id, fonds.ErrNotFound)
-	}
 	return nil
+}
+
+func (s *Store) deleteDocument(ctx context.Context, id string) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var collection, status string
+	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status`, id).
+		Scan(&collection, &status)
+	if err != nil {
+		return err // sql.ErrNoRows: not found
+	}
+	if err := noteDeletion(ctx, tx, id, collection, now(), status == string(fonds.StatusPublished)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// noteDeletion records that the document was withdrawn from the public at t,
+// when withdrawn; otherwise it forgets a deletion of it, for a document that
+// is public again or never was.
+func noteDeletion(ctx context.Context, tx *sql.Tx, id, collection string, t time.Time, withdrawn bool) error {
+	var err error
+	if withdrawn {
+		_, err = tx.ExecContext(ctx, `INSERT INTO deletions (id, collection, datestamp) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, datestamp = excluded.datestamp`,
+			id, collection, formatTime(t))
+	} else {
+		_, err = tx.ExecContext(ctx, `DELETE FROM deletions WHERE id = ?`, id)
+	}
+	return err
 }
 
 // Revisions returns the earlier versions of the document, oldest first. A
