@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/discovery"
 	"fonds/ingest"
 	"fonds/reindex"
 	"fonds/sample"
@@ -79,6 +80,13 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger})
 	if err != nil {
 		return err
+	}
+	disc, err := discovery.New(discovery.Config{Store: store, Logger: logger})
+	if err != nil {
+		return err
+	}
+	for _, p := range discovery.Patterns {
+		site.Handle(p, disc)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
