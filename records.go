@@ -21,6 +21,7 @@ type Record struct {
 type RecordFilter struct {
 	From, Until time.Time // inclusive bounds on the datestamp; zero means open
 	Collection  string
+	ID          string    // only the record of this document
 	AfterTime   time.Time // with AfterID: only records after this one in order
 	AfterID     string
 	Limit       int // 0 means no limit

@@ -402,6 +402,13 @@ func testRecords(t *testing.T, s fonds.Store) {
 	if recs, total := records(fonds.RecordFilter{Until: before}); total != 0 {
 		t.Errorf("Records(until before the deletions) = %+v, want none (the old versions are gone)", recs)
 	}
+	// A withdrawn document edited while still a draft stays deleted; the
+	// record of one document is found by its id.
+	a.Title = "Edited while withdrawn"
+	mustPut(t, s, a, fonds.Updated)
+	if recs, total := records(fonds.RecordFilter{ID: "a"}); total != 1 || !recs[0].Deleted {
+		t.Errorf("Records(id a) after an edit of the draft = %+v, want its deletion", recs)
+	}
 	// Publishing again replaces the deletion with the document.
 	a.Status = fonds.StatusPublished
 	mustPut(t, s, a, fonds.Updated)

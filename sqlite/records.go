@@ -47,6 +47,10 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 		conds = append(conds, "collection = ?")
 		args = append(args, f.Collection)
 	}
+	if f.ID != "" {
+		conds = append(conds, "id = ?")
+		args = append(args, f.ID)
+	}
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, 0, err

@@ -322,8 +322,14 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
 		return "", err
 	}
-	withdrawn := found && old.status == string(fonds.StatusPublished) && c.Status != fonds.StatusPublished
-	if err := noteDeletion(ctx, tx, c.ID, c.Collection, t, withdrawn); err != nil {
+	switch {
+	case c.Status == fonds.StatusPublished:
+		// Public again: the record is the document, not its deletion.
+		_, err = tx.ExecContext(ctx, `DELETE FROM deletions WHERE id = ?`, c.ID)
+	case found && old.status == string(fonds.StatusPublished):
+		err = noteDeletion(ctx, tx, c.ID, c.Collection, t)
+	}
+	if err != nil {
 		return "", err
 	}
 	if err := tx.Commit(); err != nil {
@@ -625,24 +631,20 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 	if err != nil {
 		return err // sql.ErrNoRows: not found
 	}
-	if err := noteDeletion(ctx, tx, id, collection, now(), status == string(fonds.StatusPublished)); err != nil {
-		return err
+	if status == string(fonds.StatusPublished) {
+		if err := noteDeletion(ctx, tx, id, collection, now()); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }
 
-// noteDeletion records that the document was withdrawn from the public at t,
-// when withdrawn; otherwise it forgets a deletion of it, for a document that
-// is public again or never was.
-func noteDeletion(ctx context.Context, tx *sql.Tx, id, collection string, t time.Time, withdrawn bool) error {
-	var err error
-	if withdrawn {
-		_, err = tx.ExecContext(ctx, `INSERT INTO deletions (id, collection, datestamp) VALUES (?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, datestamp = excluded.datestamp`,
-			id, collection, formatTime(t))
-	} else {
-		_, err = tx.ExecContext(ctx, `DELETE FROM deletions WHERE id = ?`, id)
-	}
+// noteDeletion records that the document was withdrawn from the public at t.
+// A deletion is kept until the document is published again.
+func noteDeletion(ctx context.Context, tx *sql.Tx, id, collection string, t time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO deletions (id, collection, datestamp) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, datestamp = excluded.datestamp`,
+		id, collection, formatTime(t))
 	return err
 }
 
