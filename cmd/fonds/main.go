@@ -137,6 +137,10 @@ func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
+// teiWriter writes a document as TEI P5, for the OAI-PMH "tei" format and
+// TEI downloads; nil until the TEI package is wired in.
+var teiWriter func(io.Writer, *fonds.Document) error
+
 // readers returns the reader of each file format fonds imports, by extension.
 func readers() map[string]fonds.Reader {
 	return map[string]fonds.Reader{".txt": textReader}

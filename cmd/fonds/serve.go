@@ -10,11 +10,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"fonds"
 	"fonds/discovery"
 	"fonds/ingest"
+	"fonds/oai"
 	"fonds/reindex"
 	"fonds/sample"
 	"fonds/web"
@@ -24,6 +26,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	data := fs.String("data", "fonds-data", "the data `folder`")
 	addr := fs.String("addr", "127.0.0.1:8080", "the `address` to listen on")
+	publicURL := fs.String("url", "", "the public `URL` of the archive, for permalinks, citations and OAI-PMH identifiers (default: the address of each request)")
 	demo := fs.Bool("demo", false, "load the sample collection (invented documents) into a fresh archive; without --data, a temporary one")
 	var imports stringsFlag
 	fs.Var(&imports, "import", "import this `path` before serving (may be repeated)")
@@ -77,11 +80,21 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		logger.Info("search index brought up to date", "report", rep.String())
 	}
 
-	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger})
+	base := strings.TrimSuffix(*publicURL, "/")
+	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger, BaseURL: base})
 	if err != nil {
 		return err
 	}
-	disc, err := discovery.New(discovery.Config{Store: store, Logger: logger})
+	oaiURL := ""
+	if base != "" {
+		oaiURL = base + "/oai"
+	}
+	harvest, err := oai.New(oai.Config{Store: store, BaseURL: oaiURL, Logger: logger, TEI: teiWriter})
+	if err != nil {
+		return err
+	}
+	site.Handle("/oai", harvest)
+	disc, err := discovery.New(discovery.Config{Store: store, Logger: logger, BaseURL: base})
 	if err != nil {
 		return err
 	}
