@@ -87,6 +87,9 @@ type Span struct {
 // PlainText returns the words of the span and its children, as a reader
 // would read them aloud.
 func (s Span) PlainText() string {
+	if s.Kind == SpanLineBreak {
+		return "\n"
+	}
 	if len(s.Spans) == 0 {
 		return s.Text
 	}

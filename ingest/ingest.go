@@ -225,9 +225,16 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 			}
 		}
 		d.Collection = collection
-		d.Origin = f.Origin
-		if n > 1 {
+		// A reader of files holding many documents names each within its
+		// file ("#p123" for a WordPress post), so that its origin stays the
+		// same when others are added or taken out; failing that, its place.
+		switch {
+		case strings.HasPrefix(d.Origin, "#"):
+			d.Origin = f.Origin + d.Origin
+		case n > 1:
 			d.Origin = fmt.Sprintf("%s#%d", f.Origin, n)
+		default:
+			d.Origin = f.Origin
 		}
 		d.Status = fonds.StatusPublished
 		if im.Draft {

@@ -194,6 +194,23 @@ func allKindsText() fonds.Text {
 			text(" "),
 			{Kind: fonds.SpanSignature, Text: "[signed] Ivanov"},
 		}},
+		{Kind: fonds.BlockOpener, Spans: []fonds.Span{{Kind: fonds.SpanPlace, Text: "Moscow", Target: "Moscow, USSR"}, text(", 3 February"), {Kind: fonds.SpanLineBreak}, text("To the "), {Kind: fonds.SpanOrg, Text: "Central Committee"}}},
+		{Kind: fonds.BlockItem, Spans: []fonds.Span{text("to "), {Kind: fonds.SpanStrong, Text: "refuse"}, text(" the request;")}},
+		{Kind: fonds.BlockItem, Spans: []fonds.Span{text("to inform the "), {Kind: fonds.SpanSmallCaps, Text: "Tass"}, text(" agency.")}},
+		{Kind: fonds.BlockRow, Spans: []fonds.Span{{Kind: fonds.SpanCell, Text: "Name"}, {Kind: fonds.SpanCell, Text: "Decision"}}},
+		{Kind: fonds.BlockRow, Spans: []fonds.Span{{Kind: fonds.SpanCell, Text: "Petrov"}, {Kind: fonds.SpanCell, Spans: []fonds.Span{{Kind: fonds.SpanUnclear, Text: "refused"}}}}},
+		{Kind: fonds.BlockParagraph, Spans: []fonds.Span{
+			text("The "),
+			{Kind: fonds.SpanTerm, Text: "nomenklatura", Target: "the list of posts the Party filled"},
+			text(" agreed"),
+			{Kind: fonds.SpanFootnote, Target: "1", Spans: []fonds.Span{text("See the "), {Kind: fonds.SpanEmphasis, Text: "protocol"}, text(" of 1901.")}},
+			text(" at once"),
+			{Kind: fonds.SpanFootnote, Text: "A second <note> & more."},
+			text("."),
+		}},
+		{Kind: fonds.BlockCloser, Spans: []fonds.Span{text("Secretary of the Central Committee")}},
+		{Kind: fonds.BlockAttachment, Spans: []fonds.Span{text("Attachment: list of names")}},
+		{Kind: fonds.BlockItem, Spans: []fonds.Span{text("Petrov, I. I.")}},
 	}
 }
 

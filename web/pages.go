@@ -158,6 +158,14 @@ type homeData struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	// "/?p=123" is how WordPress addresses a post: an old link, redirected
+	// if the post is here, and otherwise not found.
+	if wordpressQuery(r.URL) {
+		if ok, err := s.redirectAlias(w, r); ok || err != nil {
+			return err
+		}
+		return notFound("There is no page at this address.")
+	}
 	ctx := r.Context()
 	pub := fonds.Filter{Published: true}
 	cols, err := s.store.Collections(ctx, pub)
@@ -415,6 +423,13 @@ type documentData struct {
 	// Unmarked is the address of the page without them.
 	Highlight []string
 	Unmarked  string
+	// Downloads are the document in other formats.
+	Downloads []download
+}
+
+// download is a link to the document in another format.
+type download struct {
+	Label, URL, Type string
 }
 
 type witnessView struct {
@@ -467,6 +482,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 		Key:        legendKey(d),
 		Highlight:  hl,
 		Unmarked:   documentPath(d.ID),
+		Downloads:  s.downloads(d.ID),
 	}
 	data.Multi = len(data.Witnesses) > 1
 	for _, ref := range d.References {
@@ -484,6 +500,16 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	p.Canonical = permalink
 	p.Meta = citationMeta(d, c.Title, s.siteName, permalink)
 	return s.render(w, "document", p)
+}
+
+// downloads returns the links to the document in the other formats the
+// site serves.
+func (s *Server) downloads(id string) []download {
+	ds := []download{{"Plain text", documentPath(id) + ".txt", "text/plain"}}
+	if s.tei != nil {
+		ds = append(ds, download{"TEI XML", documentPath(id) + ".tei.xml", "application/tei+xml"})
+	}
+	return ds
 }
 
 func containsWritten(refs []fonds.Reference, written string) bool {

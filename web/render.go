@@ -14,7 +14,8 @@ import (
 // RenderText returns the text as HTML: every block and span kind mapped to
 // semantic elements with classes the stylesheet gives their look. Page
 // markers become anchors with the ids prefix+"page-N", so that two witnesses
-// on one page keep distinct ids.
+// on one page keep distinct ids; footnotes are numbered links to a list of
+// notes after the text, with ids prefix+"fn-N" and links back.
 //
 // Everything written by the document or its editors is escaped; the HTML is
 // safe to put in a page as it is.
@@ -29,6 +30,8 @@ func renderText(t fonds.Text, prefix string, terms []string) template.HTML {
 	for _, blk := range t {
 		r.block(blk)
 	}
+	r.group("")
+	r.footnoteList()
 	return template.HTML(b.String())
 }
 
@@ -36,9 +39,56 @@ type textRenderer struct {
 	b      *strings.Builder
 	prefix string
 	terms  []string // to mark, from highlightTerms
+	// open is the element that groups consecutive blocks of one kind and
+	// is still open: "ul" for list items, "table" for rows, or "".
+	open string
+	// footnotes are the notes met so far, rendered, for the list after the
+	// text.
+	footnotes []footnote
+}
+
+// footnote is a footnote of the text: its mark as the edition writes it
+// and its words as HTML.
+type footnote struct {
+	mark string
+	body string
+}
+
+// group opens the element that holds a run of blocks of one kind (a list,
+// a table), closing the one open before if it is another.
+func (r *textRenderer) group(el string) {
+	if r.open == el {
+		return
+	}
+	switch r.open {
+	case "ul":
+		r.b.WriteString("</ul>\n")
+	case "table":
+		r.b.WriteString("</table>\n")
+	}
+	switch el {
+	case "ul":
+		r.b.WriteString("<ul class=\"items\">\n")
+	case "table":
+		r.b.WriteString("<table class=\"rows\">\n")
+	}
+	r.open = el
 }
 
 func (r *textRenderer) block(blk fonds.Block) {
+	switch blk.Kind {
+	case fonds.BlockItem:
+		r.group("ul")
+		r.b.WriteString("<li>")
+		r.spans(blk.Spans)
+		r.b.WriteString("</li>\n")
+		return
+	case fonds.BlockRow:
+		r.group("table")
+		r.row(blk.Spans)
+		return
+	}
+	r.group("")
 	if blk.Kind == fonds.BlockSeparator {
 		r.b.WriteString("<hr class=\"separator\">\n")
 		return
@@ -62,11 +112,66 @@ func (r *textRenderer) block(blk fonds.Block) {
 		r.b.WriteString("<blockquote class=\"quote\"><p>")
 		r.spans(blk.Spans)
 		r.b.WriteString("</p></blockquote>\n")
+	case fonds.BlockOpener, fonds.BlockCloser:
+		fmt.Fprintf(r.b, "<div class=\"%s\">", blk.Kind)
+		r.spans(blk.Spans)
+		r.b.WriteString("</div>\n")
+	case fonds.BlockAttachment:
+		// An attachment opens a part of the document: its heading is a
+		// heading of the text, saying what follows.
+		r.b.WriteString("<h3 class=\"attachment\">")
+		if len(blk.Spans) == 0 {
+			r.b.WriteString("Attachment")
+		}
+		r.spans(blk.Spans)
+		r.b.WriteString("</h3>\n")
 	default:
 		r.b.WriteString("<p>")
 		r.spans(blk.Spans)
 		r.b.WriteString("</p>\n")
 	}
+}
+
+// row writes a row of a table: each cell a <td>; words outside a cell
+// (which a row should not have) in a cell of their own.
+func (r *textRenderer) row(spans []fonds.Span) {
+	r.b.WriteString("<tr>")
+	var loose []fonds.Span
+	flush := func() {
+		if len(loose) > 0 {
+			r.b.WriteString("<td>")
+			r.spans(loose)
+			r.b.WriteString("</td>")
+			loose = nil
+		}
+	}
+	for _, s := range spans {
+		if s.Kind != fonds.SpanCell {
+			loose = append(loose, s)
+			continue
+		}
+		flush()
+		r.b.WriteString("<td>")
+		r.inner(s)
+		r.b.WriteString("</td>")
+	}
+	flush()
+	r.b.WriteString("</tr>\n")
+}
+
+// footnoteList writes the list of the text's footnotes, each with a link
+// back to its place in the text.
+func (r *textRenderer) footnoteList() {
+	if len(r.footnotes) == 0 {
+		return
+	}
+	r.b.WriteString("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<h3 class=\"footnotes-heading\">Notes</h3>\n<ol>\n")
+	for i, fn := range r.footnotes {
+		n := strconv.Itoa(i + 1)
+		fmt.Fprintf(r.b, "<li id=\"%sfn-%s\"><span class=\"footnote-mark\">%s</span> %s <a class=\"footnote-back\" href=\"#%sfnref-%s\" aria-label=\"Back to the text of note %s\">↩</a></li>\n",
+			r.prefix, n, template.HTMLEscapeString(fn.mark), fn.body, r.prefix, n, template.HTMLEscapeString(fn.mark))
+	}
+	r.b.WriteString("</ol>\n</section>\n")
 }
 
 func onlyPageBreaks(spans []fonds.Span) bool {
@@ -193,11 +298,72 @@ func (r *textRenderer) span(s fonds.Span) {
 		b.WriteString(`<cite class="reference">`)
 		r.inner(s)
 		b.WriteString("</cite>")
+	case fonds.SpanPlace, fonds.SpanOrg:
+		fmt.Fprintf(b, `<span class="%s"`, s.Kind)
+		if s.Target != "" && s.Target != s.PlainText() {
+			b.WriteString(` title="`)
+			b.WriteString(template.HTMLEscapeString(s.Target))
+			b.WriteString(`"`)
+		}
+		b.WriteString(">")
+		r.inner(s)
+		b.WriteString("</span>")
+	case fonds.SpanTerm:
+		// The gloss shows on hover; in print, where nothing hovers, it is
+		// written after the term.
+		if s.Target == "" {
+			b.WriteString(`<dfn class="term">`)
+			r.inner(s)
+			b.WriteString("</dfn>")
+			return
+		}
+		gloss := template.HTMLEscapeString(s.Target)
+		b.WriteString(`<dfn class="term"><abbr title="` + gloss + `">`)
+		r.inner(s)
+		b.WriteString(`</abbr></dfn><span class="gloss"> (` + gloss + `)</span>`)
+	case fonds.SpanFootnote:
+		r.footnoteRef(s)
+	case fonds.SpanUnclear:
+		b.WriteString(`<span class="unclear" title="uncertain reading">`)
+		r.inner(s)
+		b.WriteString("</span>")
+	case fonds.SpanSmallCaps:
+		b.WriteString(`<span class="smallcaps">`)
+		r.inner(s)
+		b.WriteString("</span>")
+	case fonds.SpanStrong:
+		b.WriteString("<strong>")
+		r.inner(s)
+		b.WriteString("</strong>")
+	case fonds.SpanLineBreak:
+		b.WriteString("<br>")
 	default:
-		// SpanText, and any kind this renderer does not know yet: the
-		// words are shown plain rather than lost.
+		// SpanText, a cell outside a row, and any kind this renderer does
+		// not know yet: the words are shown plain rather than lost.
 		r.inner(s)
 	}
+}
+
+// footnoteRef writes the mark of a footnote where it stands, a link to the
+// note in the list after the text, and keeps the note for the list.
+func (r *textRenderer) footnoteRef(s fonds.Span) {
+	n := strconv.Itoa(len(r.footnotes) + 1)
+	mark := strings.TrimSpace(s.Target)
+	if mark == "" {
+		mark = n
+	}
+	// The note's words are rendered apart, with the same renderer state so
+	// that a note within a note joins the list too.
+	var body strings.Builder
+	inner := textRenderer{b: &body, prefix: r.prefix, terms: r.terms}
+	r.footnotes = append(r.footnotes, footnote{mark: mark})
+	i := len(r.footnotes) - 1
+	inner.footnotes = r.footnotes
+	inner.inner(s)
+	r.footnotes = inner.footnotes
+	r.footnotes[i].body = body.String()
+	fmt.Fprintf(r.b, `<sup class="footnote-ref" id="%sfnref-%s"><a href="#%sfn-%s" aria-label="Note %s">%s</a></sup>`,
+		r.prefix, n, r.prefix, n, template.HTMLEscapeString(mark), template.HTMLEscapeString(mark))
 }
 
 // pageMarker writes the marker that opens page s.Page, an anchor a reader can
@@ -244,23 +410,32 @@ type keyItem struct {
 }
 
 // keyOrder lists the conventions the key can explain, in the order it
-// explains them, each with a sample drawn as the text draws it.
+// explains them, each with a sample drawn as the text draws it (or, where
+// drawing it would need the rest of a text, as given).
 var keyOrder = []struct {
 	kind    fonds.SpanKind
 	sample  fonds.Span
+	html    template.HTML
 	meaning string
 }{
-	{fonds.SpanNote, fonds.Span{Kind: fonds.SpanNote, Text: "note"}, "a note by the translator or editor, not the document’s words"},
-	{fonds.SpanHandwritten, fonds.Span{Kind: fonds.SpanHandwritten, Text: "handwriting"}, "written by hand"},
-	{fonds.SpanInsertion, fonds.Span{Kind: fonds.SpanInsertion, Text: "insertion"}, "inserted by hand into a typed text"},
-	{fonds.SpanDeletion, fonds.Span{Kind: fonds.SpanDeletion, Text: "deletion"}, "struck out in the document"},
-	{fonds.SpanOmission, fonds.Span{Kind: fonds.SpanOmission, Text: "[…]"}, "words the edition leaves out"},
-	{fonds.SpanStamp, fonds.Span{Kind: fonds.SpanStamp, Text: "[Stamp]"}, "a stamp on the document"},
-	{fonds.SpanSignature, fonds.Span{Kind: fonds.SpanSignature, Text: "[signed]"}, "a signature"},
-	{fonds.SpanUnderline, fonds.Span{Kind: fonds.SpanUnderline, Text: "underlined"}, "underlined in the document"},
-	{fonds.SpanEmphasis, fonds.Span{Kind: fonds.SpanEmphasis, Text: "emphasis"}, "emphasised in the document"},
-	{fonds.SpanPerson, fonds.Span{Kind: fonds.SpanPerson, Text: "Name"}, "a person the document mentions"},
-	{fonds.SpanReference, fonds.Span{Kind: fonds.SpanReference, Text: "reference"}, "a reference to another document"},
+	{kind: fonds.SpanNote, sample: fonds.Span{Kind: fonds.SpanNote, Text: "note"}, meaning: "a note by the translator or editor, not the document’s words"},
+	{kind: fonds.SpanFootnote, html: `<sup class="footnote-ref">1</sup>`, meaning: "a footnote of the edition: the link leads to the note after the text, and back"},
+	{kind: fonds.SpanHandwritten, sample: fonds.Span{Kind: fonds.SpanHandwritten, Text: "handwriting"}, meaning: "written by hand"},
+	{kind: fonds.SpanInsertion, sample: fonds.Span{Kind: fonds.SpanInsertion, Text: "insertion"}, meaning: "inserted by hand into a typed text"},
+	{kind: fonds.SpanDeletion, sample: fonds.Span{Kind: fonds.SpanDeletion, Text: "deletion"}, meaning: "struck out in the document"},
+	{kind: fonds.SpanUnclear, sample: fonds.Span{Kind: fonds.SpanUnclear, Text: "unclear"}, meaning: "an uncertain reading: the editors could not read these words for certain"},
+	{kind: fonds.SpanOmission, sample: fonds.Span{Kind: fonds.SpanOmission, Text: "[…]"}, meaning: "words the edition leaves out"},
+	{kind: fonds.SpanStamp, sample: fonds.Span{Kind: fonds.SpanStamp, Text: "[Stamp]"}, meaning: "a stamp on the document"},
+	{kind: fonds.SpanSignature, sample: fonds.Span{Kind: fonds.SpanSignature, Text: "[signed]"}, meaning: "a signature"},
+	{kind: fonds.SpanUnderline, sample: fonds.Span{Kind: fonds.SpanUnderline, Text: "underlined"}, meaning: "underlined in the document"},
+	{kind: fonds.SpanEmphasis, sample: fonds.Span{Kind: fonds.SpanEmphasis, Text: "emphasis"}, meaning: "emphasised in the document"},
+	{kind: fonds.SpanStrong, sample: fonds.Span{Kind: fonds.SpanStrong, Text: "bold"}, meaning: "in bold type in the document"},
+	{kind: fonds.SpanSmallCaps, sample: fonds.Span{Kind: fonds.SpanSmallCaps, Text: "Small capitals"}, meaning: "in small capitals in the document"},
+	{kind: fonds.SpanPerson, sample: fonds.Span{Kind: fonds.SpanPerson, Text: "Name"}, meaning: "a person the document mentions"},
+	{kind: fonds.SpanPlace, sample: fonds.Span{Kind: fonds.SpanPlace, Text: "Place"}, meaning: "a place the document mentions"},
+	{kind: fonds.SpanOrg, sample: fonds.Span{Kind: fonds.SpanOrg, Text: "Organization"}, meaning: "an organization the document mentions"},
+	{kind: fonds.SpanTerm, sample: fonds.Span{Kind: fonds.SpanTerm, Text: "term", Target: "its explanation"}, meaning: "a term the edition explains: point at it to read the explanation"},
+	{kind: fonds.SpanReference, sample: fonds.Span{Kind: fonds.SpanReference, Text: "reference"}, meaning: "a reference to another document"},
 }
 
 // legendKey explains the conventions the document's text uses, and only
@@ -287,10 +462,14 @@ func keyFor(kinds map[fonds.SpanKind]bool) []keyItem {
 		if !kinds[k.kind] {
 			continue
 		}
-		var b strings.Builder
-		r := textRenderer{b: &b}
-		r.span(k.sample)
-		key = append(key, keyItem{Sample: template.HTML(b.String()), Meaning: k.meaning})
+		sample := k.html
+		if sample == "" {
+			var b strings.Builder
+			r := textRenderer{b: &b}
+			r.span(k.sample)
+			sample = template.HTML(b.String())
+		}
+		key = append(key, keyItem{Sample: sample, Meaning: k.meaning})
 	}
 	return key
 }

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,10 @@ type Config struct {
 	// its published documents. It may be nil: the site then has no search
 	// box, and /search answers that search is unavailable.
 	Index fonds.Index
+	// TEI writes a document as TEI XML, for GET /documents/{id}.tei.xml
+	// (tei.Write). When nil the site offers no TEI, and that address is
+	// not found.
+	TEI func(io.Writer, *fonds.Document) error
 }
 
 // Server is the public site and API: an http.Handler.
@@ -61,6 +66,7 @@ type Server struct {
 	formats   map[string]http.Handler // by extension: ".txt"
 	pages     map[string]*template.Template
 	staticVer string // a hash of the static files, for cache busting
+	tei       func(io.Writer, *fonds.Document) error
 }
 
 // maxPathLen is the longest request path served; anything longer is a
@@ -84,6 +90,7 @@ func New(cfg Config) (*Server, error) {
 		mux:      http.NewServeMux(),
 		pages:    make(map[string]*template.Template),
 		formats:  make(map[string]http.Handler),
+		tei:      cfg.TEI,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -126,7 +133,11 @@ func (s *Server) routes(static fs.FS) {
 	// Everything else is answered by the error handler, so that an unknown
 	// address gets the helpful page (or a JSON error under /api/).
 	s.mux.Handle("/api/", s.api(s.unknown))
-	s.mux.Handle("/", s.html(s.unknown))
+	s.mux.Handle("/", s.html(s.unknownOrAlias))
+	s.Handle("GET /documents/{id}.txt", s.html(s.documentText))
+	if s.tei != nil {
+		s.Handle("GET /documents/{id}.tei.xml", s.html(s.documentTEI))
+	}
 }
 
 // Handle registers h for pattern on the server's mux, for packages that add
@@ -150,19 +161,26 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, h)
 }
 
-// documentFormat matches the pattern of a document in another format.
-var documentFormat = regexp.MustCompile(`^(?:GET )?/documents/\{id\}(\.[A-Za-z0-9]+)$`)
+// documentFormat matches the pattern of a document in another format; the
+// extension may have more than one part (".tei.xml").
+var documentFormat = regexp.MustCompile(`^(?:GET )?/documents/\{id\}((?:\.[A-Za-z0-9]+)+)$`)
 
 // formatHandler returns the handler registered for a document id's
-// extension, if the id has one.
+// extension, the longest that matches, if the id has one.
 func (s *Server) formatHandler(id string) (http.Handler, string) {
-	ext := path.Ext(id)
-	if ext == "" {
+	if path.Ext(id) == "" {
 		return nil, ""
 	}
 	s.formatsMu.RLock()
 	defer s.formatsMu.RUnlock()
-	return s.formats[ext], strings.TrimSuffix(id, ext)
+	var h http.Handler
+	best := ""
+	for ext, fh := range s.formats {
+		if len(ext) > len(best) && len(id) > len(ext) && strings.HasSuffix(id, ext) {
+			h, best = fh, ext
+		}
+	}
+	return h, strings.TrimSuffix(id, best)
 }
 
 // ServeHTTP sets the security headers every answer carries and dispatches

@@ -58,7 +58,10 @@ func TestRoutes(t *testing.T) {
 		{"/documents/" + allKindsID, 200, htmlType, []string{`lang="ru"`, "Russian original", "English translation", `id="ru-original-page-2"`, "Test Translator"}, nil},
 		{"/documents/1977-05-19-pb-56-6", 404, htmlType, []string{"There is no document with the id “1977-05-19-pb-56-6”.", "Perhaps you were looking for", `href="` + seed + `"`}, nil},
 		{"/documents/nothing-like-an-id", 404, htmlType, []string{"There is no document", `href="/browse"`}, []string{"Perhaps you were looking for"}},
-		{"/documents/" + f.seedID + ".txt", 404, htmlType, nil, nil},
+		{"/documents/" + f.seedID + ".txt", 200, "text/plain; charset=utf-8", []string{"19 May 1977* (Pb 56/68) Human rights", "[page two]"}, nil},
+		{"/documents/" + f.seedID + ".tei.xml", 404, htmlType, []string{"There is no document"}, nil},
+		{"/documents/" + draftID + ".txt", 404, htmlType, []string{"There is no document"}, []string{draftTitle}},
+		{"/documents/nothing.txt", 404, htmlType, nil, nil},
 		{long, 400, htmlType, []string{"The address is too long"}, nil},
 		{"/documents/" + strings.Repeat("a", 500), 404, htmlType, nil, nil},
 		{"/no/such/page", 404, htmlType, []string{"There is no page at this address.", `href="/browse"`}, nil},
@@ -431,13 +434,29 @@ func TestHandle(t *testing.T) {
 	}
 
 	// A document in another format: a pattern ServeMux cannot hold.
-	f.server.Handle("GET /documents/{id}.txt", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "text of %s", r.PathValue("id"))
+	f.server.Handle("GET /documents/{id}.csv", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "table of %s", r.PathValue("id"))
 	}))
-	w = f.get("/documents/" + f.seedID + ".txt")
-	if want := "text of " + f.seedID; w.Code != 200 || w.Body.String() != want {
-		t.Errorf("GET /documents/{id}.txt = %d %q, want %q", w.Code, w.Body, want)
+	w = f.get("/documents/" + f.seedID + ".csv")
+	if want := "table of " + f.seedID; w.Code != 200 || w.Body.String() != want {
+		t.Errorf("GET /documents/{id}.csv = %d %q, want %q", w.Code, w.Body, want)
 	}
+	// A format of two extensions, and one that ends like another.
+	f.server.Handle("GET /documents/{id}.v2.csv", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "v2 of %s", r.PathValue("id"))
+	}))
+	w = f.get("/documents/" + f.seedID + ".v2.csv")
+	if want := "v2 of " + f.seedID; w.Code != 200 || w.Body.String() != want {
+		t.Errorf("GET /documents/{id}.v2.csv = %d %q, want %q", w.Code, w.Body, want)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("Handle(.txt) twice did not panic")
+			}
+		}()
+		f.server.Handle("GET /documents/{id}.txt", http.NotFoundHandler())
+	}()
 	if w := f.get("/documents/" + f.seedID + ".pdf"); w.Code != http.StatusNotFound {
 		t.Errorf("GET /documents/{id}.pdf = %d, want 404", w.Code)
 	}
@@ -515,10 +534,25 @@ func TestRenderGolden(t *testing.T) {
 	// Every kind but plain text has its own mark-up.
 	for _, k := range []fonds.SpanKind{fonds.SpanNote, fonds.SpanHandwritten, fonds.SpanInsertion, fonds.SpanDeletion,
 		fonds.SpanOmission, fonds.SpanStamp, fonds.SpanSignature, fonds.SpanPageBreak, fonds.SpanEmphasis,
-		fonds.SpanUnderline, fonds.SpanPerson, fonds.SpanReference} {
+		fonds.SpanUnderline, fonds.SpanPerson, fonds.SpanReference, fonds.SpanPlace, fonds.SpanOrg, fonds.SpanTerm,
+		fonds.SpanFootnote, fonds.SpanUnclear, fonds.SpanCell, fonds.SpanSmallCaps, fonds.SpanStrong, fonds.SpanLineBreak} {
 		if !text.SpanKinds()[k] {
 			t.Errorf("the golden text does not use %s", k)
 		}
+	}
+	kinds := map[fonds.BlockKind]bool{}
+	for _, b := range text {
+		kinds[b.Kind] = true
+	}
+	for _, k := range []fonds.BlockKind{fonds.BlockParagraph, fonds.BlockHeading, fonds.BlockQuote, fonds.BlockSeparator,
+		fonds.BlockItem, fonds.BlockRow, fonds.BlockOpener, fonds.BlockCloser, fonds.BlockAttachment} {
+		if !kinds[k] {
+			t.Errorf("the golden text does not use block kind %s", k)
+		}
+	}
+	// Every kind the key can explain is explained when used.
+	if got, want := len(keyFor(text.SpanKinds())), len(keyOrder)+1; got != want {
+		t.Errorf("keyFor(every kind) has %d items, want %d", got, want)
 	}
 }
 

@@ -28,7 +28,9 @@ import (
 	"syscall"
 
 	"fonds"
+	"fonds/ingest"
 	"fonds/sqlite"
+	"fonds/wxr"
 )
 
 const usage = `fonds publishes a research archive of historical documents and their translations.
@@ -143,5 +145,12 @@ var teiWriter func(io.Writer, *fonds.Document) error
 
 // readers returns the reader of each file format fonds imports, by extension.
 func readers() map[string]fonds.Reader {
-	return map[string]fonds.Reader{".txt": textReader}
+	return map[string]fonds.Reader{
+		".txt": textReader,
+		".xml": ingest.Sniffer{
+			// The Bukovsky Archive's convention: italic is handwriting,
+			// underlined italic a handwritten insertion.
+			{Name: "WordPress export", Sniff: wxr.Sniff, Reader: wxr.Reader{Conventions: wxr.Conventions{ItalicIsHandwriting: true}}},
+		},
+	}
 }

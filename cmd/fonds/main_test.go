@@ -353,3 +353,37 @@ func TestIndexRepair(t *testing.T) {
 		t.Errorf("search after reindex: %d\n%.300s", code, body)
 	}
 }
+
+// TestWordPressImport imports the WordPress exports of the corpus and follows
+// an old WordPress address to the document's permalink.
+func TestWordPressImport(t *testing.T) {
+	data := t.TempDir()
+	_, stderr := mustFonds(t, "import", "--data", data, filepath.Join(corpus, "wxr"))
+	if !strings.Contains(stderr, "failed 0") {
+		t.Fatalf("import of the WordPress exports: %s", stderr)
+	}
+	docs, _, err := openData(t, data).Documents(context.Background(), fonds.Filter{Published: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alias, id string
+	for _, d := range docs {
+		if len(d.Aliases) > 0 {
+			alias, id = d.Aliases[0], d.ID
+			break
+		}
+	}
+	if alias == "" {
+		t.Fatal("no imported post kept its WordPress address")
+	}
+	base, _, _ := startServer(t, "--data", data)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(base + alias)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/documents/"+id {
+		t.Errorf("GET %s = %d to %q, want 301 to /documents/%s", alias, resp.StatusCode, resp.Header.Get("Location"), id)
+	}
+}
