@@ -125,7 +125,7 @@ func (im *Importer) Files(paths []string) ([]File, error) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && im.reader(path) != nil {
+			if d.Type().IsRegular() && im.reader(path) != nil && !isFolderNote(d.Name()) {
 				rel, err := filepath.Rel(root, path)
 				if err != nil {
 					rel = path
@@ -141,6 +141,23 @@ func (im *Importer) Files(paths []string) ([]File, error) {
 		files = append(files, found...)
 	}
 	return files, nil
+}
+
+// isFolderNote reports whether a file found in a folder is a note about the
+// folder rather than a document: a name in capitals, like README.txt,
+// SOURCES.txt or LICENSE.txt. Named on the command line, it is imported all
+// the same.
+func isFolderNote(name string) bool {
+	base := strings.TrimSuffix(name, filepath.Ext(name))
+	if base == "" {
+		return false
+	}
+	for _, r := range base {
+		if !(r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func (im *Importer) reader(path string) fonds.Reader {

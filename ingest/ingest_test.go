@@ -47,6 +47,7 @@ func TestFiles(t *testing.T) {
 		"in/a.TXT":          doc,
 		"in/sub/c.txt":      doc,
 		"in/notes.md":       "not a document",
+		"in/SOURCES.txt":    "where the files come from",
 		"in/.hidden.txt":    doc,
 		"in/.git/d.txt":     doc,
 		"single/single.txt": doc,
