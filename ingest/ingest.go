@@ -37,6 +37,12 @@ type Importer struct {
 	// Warn, if set, is called with each warning, formatted "path:line: msg".
 	Warn func(msg string)
 
+	// Images, if set, receives the page images found beside a file: for
+	// NAME.txt, the images in the folder NAME/, one a page in name order; for
+	// a file whose pages name their images (TEI's pb/@facs), those files in
+	// the file's folder.
+	Images ImageStore
+
 	// Index, if set, is kept in step with the store: changed published
 	// documents are put in it, changed drafts taken out, in batches. Should
 	// the import stop between a store write and the index write, the next
@@ -46,6 +52,15 @@ type Importer struct {
 	collections map[string]bool // those known to exist
 	toIndex     []*fonds.Document
 	toRemove    []string
+}
+
+// ImageStore keeps the page images of documents.
+type ImageStore interface {
+	// Put stores the image of page n of document id and returns the name
+	// to record as the page's Facs.
+	Put(id string, n int, r io.Reader) (string, error)
+	// Has reports whether the document has the image named facs.
+	Has(id, facs string) bool
 }
 
 // indexBatch is how many changed documents wait before going to the index.
@@ -260,6 +275,13 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 		if d.ID == "" {
 			d.ID = fonds.DocumentID(d)
 		}
+		images, notes := im.pageImages(f, d)
+		for _, w := range notes {
+			sum.Warnings++
+			if im.Warn != nil {
+				im.Warn((&fonds.ParseError{Path: f.Path, Msg: "warning: " + w}).Error())
+			}
+		}
 		res, err := im.Store.PutDocument(ctx, d)
 		if errors.Is(err, fonds.ErrConflict) {
 			// Another file's document holds the id: take one derived
@@ -269,6 +291,9 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 			res, err = im.Store.PutDocument(ctx, d)
 		}
 		if err != nil {
+			return fmt.Errorf("%s: document %s: %w", f.Path, d.ID, err)
+		}
+		if err := im.putImages(d, images, res != fonds.Unchanged); err != nil {
 			return fmt.Errorf("%s: document %s: %w", f.Path, d.ID, err)
 		}
 		if im.Index != nil && res != fonds.Unchanged {

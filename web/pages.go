@@ -482,7 +482,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 		Key:        legendKey(d),
 		Highlight:  hl,
 		Unmarked:   documentPath(d.ID),
-		Downloads:  s.downloads(d.ID),
+		Downloads:  s.downloads(d),
 	}
 	data.Multi = len(data.Witnesses) > 1
 	for _, ref := range d.References {
@@ -504,10 +504,14 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 
 // downloads returns the links to the document in the other formats the
 // site serves.
-func (s *Server) downloads(id string) []download {
-	ds := []download{{"Plain text", documentPath(id) + ".txt", "text/plain"}}
+func (s *Server) downloads(d *fonds.Document) []download {
+	ds := []download{{"Plain text", documentPath(d.ID) + ".txt", "text/plain"}}
 	if s.tei != nil {
-		ds = append(ds, download{"TEI XML", documentPath(id) + ".tei.xml", "application/tei+xml"})
+		ds = append(ds, download{"TEI XML", documentPath(d.ID) + ".tei.xml", "application/tei+xml"})
+	}
+	if len(facsimiles(d)) > 0 {
+		// For image viewers: the scans, their pages and transcriptions.
+		ds = append(ds, download{"IIIF manifest", "/iiif/" + url.PathEscape(d.ID) + "/manifest", "application/ld+json"})
 	}
 	return ds
 }
@@ -538,7 +542,13 @@ func witnessViews(d *fonds.Document, terms []string) []witnessView {
 	}
 	views := make([]witnessView, 0, len(order))
 	used := map[string]bool{}
+	pageImages := facsimiles(d)
 	for i, w := range order {
+		// The scans go beside the first text shown, once.
+		var images map[int]string
+		if i == 0 {
+			images = pageImages
+		}
 		// The first witness shown owns the plain page anchors (#page-3), so
 		// that a link to a page lands on the text the reader reads first.
 		prefix := ""
@@ -554,7 +564,7 @@ func witnessViews(d *fonds.Document, terms []string) []witnessView {
 			ID:       fmt.Sprintf("text-%d", i+1),
 			Heading:  witnessHeading(w),
 			Language: w.Language,
-			Body:     renderText(w.Text, prefix, terms),
+			Body:     renderTextImages(w.Text, prefix, terms, images),
 		}
 		if !hasPageBreak(w.Text, 1) {
 			v.StartID = prefix + "page-1"
@@ -565,6 +575,18 @@ func witnessViews(d *fonds.Document, terms []string) []witnessView {
 		views = append(views, v)
 	}
 	return views
+}
+
+// facsimiles returns the IIIF image identifiers of the pages that have an
+// image in the archive, by page number.
+func facsimiles(d *fonds.Document) map[int]string {
+	images := make(map[int]string)
+	for _, p := range d.Pages {
+		if p.Facs != "" && !strings.Contains(p.Facs, "://") {
+			images[p.N] = d.ID + "~" + strconv.Itoa(p.N)
+		}
+	}
+	return images
 }
 
 // hasPageBreak reports whether the text has the marker that opens page n.

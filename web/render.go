@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,8 +26,14 @@ func RenderText(t fonds.Text, prefix string) template.HTML {
 
 // renderText is RenderText marking the terms of a search (see markTerms).
 func renderText(t fonds.Text, prefix string, terms []string) template.HTML {
+	return renderTextImages(t, prefix, terms, nil)
+}
+
+// renderTextImages is renderText showing beside each page marker the image
+// of that page, from images: page number → IIIF image identifier.
+func renderTextImages(t fonds.Text, prefix string, terms []string, images map[int]string) template.HTML {
 	var b strings.Builder
-	r := textRenderer{b: &b, prefix: prefix, terms: longestFirst(terms)}
+	r := textRenderer{b: &b, prefix: prefix, terms: longestFirst(terms), images: images}
 	for _, blk := range t {
 		r.block(blk)
 	}
@@ -45,6 +52,8 @@ type textRenderer struct {
 	// footnotes are the notes met so far, rendered, for the list after the
 	// text.
 	footnotes []footnote
+	// images maps page numbers to the IIIF identifiers of their images.
+	images map[int]string
 }
 
 // footnote is a footnote of the text: its mark as the edition writes it
@@ -373,6 +382,14 @@ func (r *textRenderer) pageMarker(s fonds.Span, block bool) {
 	label := PageLabel(s)
 	if block {
 		fmt.Fprintf(r.b, "<h3 class=\"page-marker\" id=\"%s\"><a href=\"#%s\">%s</a></h3>\n", id, id, template.HTMLEscapeString(label))
+		if ident, ok := r.images[s.Page]; ok {
+			// The scan of the page beside its text: a plain image, so the
+			// page reads without JavaScript; the link opens it whole.
+			base := "/iiif/image/" + url.PathEscape(ident)
+			fmt.Fprintf(r.b, "<figure class=\"facsimile\"><a href=\"%s/full/max/0/default.jpg\">"+
+				"<img src=\"%s/full/!480,720/0/default.jpg\" alt=\"Facsimile of %s\" loading=\"lazy\"></a></figure>\n",
+				base, base, template.HTMLEscapeString(strings.ToLower(label[:1])+label[1:]))
+		}
 		return
 	}
 	fmt.Fprintf(r.b, "<span class=\"page-marker\" id=\"%s\"><a href=\"#%s\">[%s]</a></span>", id, id, template.HTMLEscapeString(label))

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"fonds/bleve"
+	"fonds/iiif"
 	"fonds/reindex"
 	"fonds/sqlite"
 )
@@ -16,9 +17,10 @@ import (
 // archive is an open data folder: the store, the source of truth, and the
 // search index derived from it.
 type archive struct {
-	dir   string
-	store *sqlite.Store
-	index *bleve.Index
+	dir    string
+	store  *sqlite.Store
+	index  *bleve.Index
+	images *iiif.Images // page images, and the images derived from them
 }
 
 // openArchive opens the data folder, creating it if need be.
@@ -32,7 +34,13 @@ func openArchive(dir string) (*archive, error) {
 		store.Close()
 		return nil, fmt.Errorf("search index: %w (delete %s and run fonds reindex to rebuild it)", err, indexDir(dir))
 	}
-	return &archive{dir: dir, store: store, index: ix}, nil
+	images, err := iiif.OpenImages(filepath.Join(dir, "images"))
+	if err != nil {
+		ix.Close()
+		store.Close()
+		return nil, err
+	}
+	return &archive{dir: dir, store: store, index: ix, images: images}, nil
 }
 
 func indexDir(dir string) string { return filepath.Join(dir, "index") }

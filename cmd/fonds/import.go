@@ -33,7 +33,7 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	im := &ingest.Importer{Store: a.store, Index: a.index, Readers: readers(), Collection: *collection, Draft: *draft}
+	im := &ingest.Importer{Store: a.store, Index: a.index, Images: a.images, Readers: readers(), Collection: *collection, Draft: *draft}
 	sum, err := runImport(ctx, im, fs.Args(), stderr)
 	if err != nil {
 		return err

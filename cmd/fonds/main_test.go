@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"net"
 	"net/http"
 	"os"
@@ -385,5 +387,49 @@ func TestWordPressImport(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/documents/"+id {
 		t.Errorf("GET %s = %d to %q, want 301 to /documents/%s", alias, resp.StatusCode, resp.Header.Get("Location"), id)
+	}
+}
+
+// TestFacsimiles imports a transcription with its page images beside it and
+// reads the scans through the document page, the IIIF Image API and the
+// manifest.
+func TestFacsimiles(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	doc := "3 March 1972* (Pb 31/7) Writers\n\nSecretariat. Note (2 pp). Invented example.\n\n[page 1]\n\nFirst.\n\n[page 2]\n\nSecond.\n"
+	if err := os.WriteFile(filepath.Join(src, "note.txt"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(src, "note"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"scan-1.png", "scan-2.png"} {
+		img := image.NewGray(image.Rect(0, 0, 300, 420))
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, "note", name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustFonds(t, "import", "--data", data, src)
+	base, _, _ := startServer(t, "--data", data)
+	const id = "1972-03-03-pb-31-7"
+	code, body := get(t, base+"/documents/"+id)
+	img := "/iiif/image/" + id + "~2/full/!480,720/0/default.jpg"
+	if code != 200 || !strings.Contains(body, img) || !strings.Contains(body, "/iiif/"+id+"/manifest") {
+		t.Fatalf("document page: %d, want the scan of page 2 and the manifest link\n%.2000s", code, body)
+	}
+	resp, err := http.Get(base + img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("GET %s = %d %s", img, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	code, body = get(t, base+"/iiif/"+id+"/manifest")
+	if code != 200 || !strings.Contains(body, `"type": "Canvas"`) && !strings.Contains(body, `"type":"Canvas"`) {
+		t.Errorf("manifest: %d\n%.500s", code, body)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"fonds"
 	"fonds/discovery"
+	"fonds/iiif"
 	"fonds/ingest"
 	"fonds/oai"
 	"fonds/reindex"
@@ -63,7 +64,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		logger.Info("sample collection loaded", "summary", sum.String())
 	}
 	if len(imports) > 0 {
-		im := &ingest.Importer{Store: store, Index: a.index, Readers: readers()}
+		im := &ingest.Importer{Store: store, Index: a.index, Images: a.images, Readers: readers()}
 		sum, err := runImport(ctx, im, imports, stderr)
 		if err != nil {
 			return err
@@ -94,6 +95,12 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	site.Handle("/oai", harvest)
+	images, err := iiif.New(iiif.Config{Store: store, Images: a.images, BaseURL: base, Logger: logger})
+	if err != nil {
+		return err
+	}
+	// Without a method, so that CORS preflight requests reach it.
+	site.Handle("/iiif/", images)
 	disc, err := discovery.New(discovery.Config{Store: store, Logger: logger, BaseURL: base})
 	if err != nil {
 		return err
