@@ -20,12 +20,15 @@ import (
 // mapping stored with an index refers to them by name, so they must be
 // registered (by this package's init) before an index is opened.
 const (
-	yoFilterName       = "fonds_yo"          // char filter: ё → е
-	namesFilterName    = "fonds_names"       // token filter: capitalized words → name keys
-	translitFilterName = "fonds_translit"    // token filter: every word → its transliteration key
-	wordsTokenizerName = "fonds_words"       // tokenizer: runs of letters and digits
-	namesTokenizerName = "fonds_capitalized" // tokenizer: the words of fonds_words that begin with a capital
-	cachedFilterType   = "fonds_cached"      // token filter: other filters, their results remembered
+	yoFilterName       = "fonds_yo"       // char filter: ё → е
+	namesFilterName    = "fonds_names"    // token filter: capitalized words → name keys
+	translitFilterName = "fonds_translit" // token filter: every word → its transliteration key
+	// token filter: every word of an English text → its transliteration
+	// key, unless the key is the word's term in the English field
+	translitEnFilterName = "fonds_translit_en"
+	wordsTokenizerName   = "fonds_words"       // tokenizer: runs of letters and digits
+	namesTokenizerName   = "fonds_capitalized" // tokenizer: the words of fonds_words that begin with a capital
+	cachedFilterType     = "fonds_cached"      // token filter: other filters, their results remembered
 )
 
 func init() {
@@ -50,6 +53,17 @@ func init() {
 			return nil, err
 		}
 		return &translitFilter{stop: stop, cache: newKeyCache()}, nil
+	}))
+	must(registry.RegisterTokenFilter(translitEnFilterName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+		stop, err := stopWords(cache)
+		if err != nil {
+			return nil, err
+		}
+		english, err := cache.TokenFilterNamed(filtersEnglish)
+		if err != nil {
+			return nil, err
+		}
+		return &translitEnFilter{translitFilter{stop: stop, cache: newKeyCache()}, english}, nil
 	}))
 	must(registry.RegisterTokenFilter(cachedFilterType, newCachedFilter))
 	must(registry.RegisterTokenizer(wordsTokenizerName, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
@@ -147,6 +161,43 @@ type translitFilter struct {
 
 func (f *translitFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return replaceTerms(input, f.cache, f.key)
+}
+
+// translitEnFilter is the translitFilter of English text, which leaves out
+// the words whose transliteration key is the term the English field indexes
+// them by (report, dissident, Brezhnev): the English field finds them by
+// that key as well (see builder.words). Most English words are such; the
+// keys left are those of words the stemmer or the key changes (committee,
+// exile), and of romanized names spelled otherwise than their key.
+type translitEnFilter struct {
+	translitFilter
+	english analysis.TokenFilter // the filters of the English field
+}
+
+func (f *translitEnFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	return replaceTerms(input, f.cache, f.key)
+}
+
+// key returns the transliteration key of a word, or "" for a stop word or a
+// word whose key is its English term.
+func (f *translitEnFilter) key(word string) string {
+	k := f.translitFilter.key(word)
+	if k == "" {
+		return ""
+	}
+	var term string
+	if c, ok := f.english.(*cachedFilter); ok {
+		term = c.apply(word)
+	} else {
+		stream := f.english.Filter(analysis.TokenStream{{Term: []byte(word), Type: analysis.AlphaNumeric}})
+		if len(stream) == 1 {
+			term = string(stream[0].Term)
+		}
+	}
+	if term == k {
+		return ""
+	}
+	return k
 }
 
 // replaceTerms replaces each term of input with what fn makes of it (through

@@ -266,3 +266,44 @@ func TestSample(t *testing.T) {
 		}
 	}
 }
+
+// TestDateRangeBounds checks the edges of the day, month and year terms a
+// date range reads: the days on either side of a month and a year.
+func TestDateRangeBounds(t *testing.T) {
+	ctx := context.Background()
+	ix := openTemp(t)
+	defer ix.Close()
+	days := []string{"1976-12-31", "1977-01-01", "1977-04-30", "1977-05-01", "1977-05-19", "1977-05-31", "1977-06-01", "1977-12-31", "1978-01-01"}
+	var docs []*fonds.Document
+	for _, d := range days {
+		docs = append(docs, fondstest.IndexDocument(d, d, "Text."))
+	}
+	if err := ix.Put(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		from, to string
+		want     []string
+	}{
+		{"1977-05", "1977-05", []string{"1977-05-01", "1977-05-19", "1977-05-31"}},
+		{"1977-05-19", "", []string{"1977-05-19", "1977-05-31", "1977-06-01", "1977-12-31", "1978-01-01"}},
+		{"", "1977-05-19", []string{"1976-12-31", "1977-01-01", "1977-04-30", "1977-05-01", "1977-05-19"}},
+		{"1977", "1977", []string{"1977-01-01", "1977-04-30", "1977-05-01", "1977-05-19", "1977-05-31", "1977-06-01", "1977-12-31"}},
+		{"1977-04-30", "1977-06-01", []string{"1977-04-30", "1977-05-01", "1977-05-19", "1977-05-31", "1977-06-01"}},
+		{"1977-12-31", "1978-01-01", []string{"1977-12-31", "1978-01-01"}},
+		{"1979", "", nil},
+	} {
+		res, err := ix.Search(ctx, fonds.SearchRequest{From: tt.from, To: tt.to, Limit: 100})
+		if err != nil {
+			t.Fatalf("Search(from %q, to %q): %v", tt.from, tt.to, err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Search(from %q, to %q) = %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight"
 	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
@@ -83,7 +84,11 @@ func (k translitKeys) match(term string) bool {
 // A document found only by the transliteration of a word has its text
 // analyzed again to mark the words of that key; a document found by none of
 // its words (by a filter, a reference) gets the beginning of its text.
-func snippet(dm *search.DocumentMatch, doc index.Document, h *hitData, translit analysis.Analyzer, keys translitKeys) (string, int) {
+func snippet(dm *search.DocumentMatch, stored index.Document, h *hitData, translit analysis.Analyzer, keys translitKeys) (string, int, error) {
+	doc, err := snippetSource(stored)
+	if err != nil {
+		return "", 0, err
+	}
 	pages := len(h.Pages)
 	onText := make(search.TermLocationMap)
 	onSummary := make(search.TermLocationMap)
@@ -133,14 +138,37 @@ func snippet(dm *search.DocumentMatch, doc index.Document, h *hitData, translit 
 	m := &search.DocumentMatch{Locations: search.FieldTermLocationMap{field: locs}}
 	frags := highlighter.BestFragmentsInField(m, doc, field, 1)
 	if len(frags) == 0 {
-		return "", 0
+		return "", 0, nil
 	}
 	s, pos := cutPageMark(frags[0])
 	page := 0
 	if field == fieldText && pos >= 0 && pos < pages {
 		page = h.Pages[pos]
 	}
-	return markup(s), page
+	return markup(s), page, nil
+}
+
+// snippetSource returns the fields of a stored document that snippets are
+// cut from, as the highlighter reads them: the page texts, decompressed,
+// each with its array position, and the summary.
+func snippetSource(stored index.Document) (*document.Document, error) {
+	doc := document.NewDocument(stored.ID())
+	var err error
+	stored.VisitFields(func(f index.Field) {
+		switch f.Name() {
+		case fieldSummary:
+			doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSummary, nil, f.Value(), storedOnly))
+		case fieldText:
+			var pages []string
+			pages, err = decodePages(f.Value())
+			for k, p := range pages {
+				if p != "" {
+					doc.AddField(document.NewTextFieldWithIndexingOptions(fieldText, []uint64{uint64(k)}, []byte(p), storedOnly))
+				}
+			}
+		}
+	})
+	return doc, err
 }
 
 // cutPageMark returns the fragment without its page mark, and the array

@@ -25,19 +25,19 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-4"
+const mappingVersion = "fonds-5"
 
 // The fields of an indexed document.
 //
 // The text of every witness is indexed page by page, as arrays whose
-// elements line up: element k of text, text_en, text_ru, text_other, names
-// and translit is the same page of the same witness, so a match in any of
-// them has its offsets in the stored element k of text, which the snippet is
-// cut from, and pages[k] (in the stored hit) is the number of its page.
+// elements line up: element k of text_en, text_ru, text_other, names and
+// translit is the same page of the same witness, so a match in any of them
+// has its offsets in page text k of the stored text field, which the snippet
+// is cut from, and pages[k] (in the stored hit) is the number of its page.
 // Elements past the pages hold the title, summary and persons in the names
 // and translit fields.
 const (
-	fieldText      = "text"       // stored page texts, not indexed
+	fieldText      = "text"       // stored page texts, compressed (see encodePages)
 	fieldEnglish   = "text_en"    // English pages, stemmed
 	fieldRussian   = "text_ru"    // Russian pages, stemmed
 	fieldOther     = "text_other" // pages in other languages
@@ -59,11 +59,16 @@ const (
 	fieldReference = "reference" // normalized reference codes
 	fieldDecade    = "decade"    // "1970s"
 	fieldYear      = "year"      // "1977", for facets and filters
-	fieldYearNum   = "year_num"  // 1977
-	fieldStart     = "date_start"
-	fieldEnd       = "date_end"
-	fieldHash      = "hash" // stored content hash, for Stamps
-	fieldHit       = "hit"  // stored hitData
+	// The first and last day of the date, as 1977-05-19, and their months
+	// and years (1977-05, 1977) in fields of their own: written so, the
+	// order of the terms is the order of the days, which the date order of
+	// results reads, and a range filter reads few terms (see atLeast). A
+	// date field of bleve, which indexes sixteen terms a value for its
+	// numeric ranges, took a tenth of the index.
+	fieldStart = "date_start"
+	fieldEnd   = "date_end"
+	fieldHash  = "hash" // stored content hash, for Stamps
+	fieldHit   = "hit"  // stored hitData
 )
 
 // The analyzers this package defines in the mapping.
@@ -73,7 +78,9 @@ const (
 	analyzerPlain    = "fonds_plain"
 	analyzerNames    = "fonds_names"
 	analyzerTranslit = "fonds_translit"
-	analyzerLower    = "fonds_lower" // a whole value, lower case
+	// The translit analyzer of English pages (see translitEnFilter).
+	analyzerTranslitEn = "fonds_translit_en"
+	analyzerLower      = "fonds_lower" // a whole value, lower case
 
 	// English: possessive, lower case, stop words, Snowball stemmer.
 	filtersEnglish = "fonds_en_filters"
@@ -166,6 +173,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 			"tokenizer":     wordsTokenizerName,
 			"token_filters": []string{translitFilterName},
 		},
+		analyzerTranslitEn: {
+			"type":          custom.Name,
+			"tokenizer":     wordsTokenizerName,
+			"token_filters": []string{translitEnFilterName},
+		},
 		analyzerLower: {
 			"type":          custom.Name,
 			"tokenizer":     single.Name,
@@ -205,47 +217,41 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.IncludeTermVectors = false
 		return f
 	}
-	date := func() *mapping.FieldMapping {
-		f := blevesearch.NewDateTimeFieldMapping()
-		f.Store = false
-		f.IncludeInAll = false
-		return f
-	}
 	fields := map[string]*mapping.FieldMapping{
-		fieldText:      stored(),
-		fieldEnglish:   text(analyzerEnglish, false),
-		fieldRussian:   text(analyzerRussian, false),
-		fieldOther:     text(analyzerPlain, false),
-		fieldNotes:     text(analyzerEnglish, false),
-		fieldNames:     text(analyzerNames, false),
-		fieldTranslit:  keys(analyzerTranslit),
-		fieldTitle:     text(analyzerEnglish, false),
-		fieldSummary:   text(analyzerEnglish, true),
-		fieldSource:    text(analyzerEnglish, false),
-		fieldID:        kw(),
-		fieldCollect:   kw(),
-		fieldCreator:   kw(),
-		fieldCreatorLC: text(analyzerLower, false),
-		fieldType:      kw(),
-		fieldTypeLC:    text(analyzerLower, false),
-		fieldLanguage:  kw(),
-		fieldPerson:    kw(),
-		fieldCategory:  kw(),
-		fieldReference: kw(),
-		fieldDecade:    kw(),
-		fieldYear:      kw(),
-		fieldStart:     date(),
-		fieldEnd:       date(),
-		fieldHash:      stored(),
-		fieldHit:       stored(),
+		fieldText:                stored(),
+		fieldEnglish:             text(analyzerEnglish, false),
+		fieldRussian:             text(analyzerRussian, false),
+		fieldOther:               text(analyzerPlain, false),
+		fieldNotes:               text(analyzerEnglish, false),
+		fieldNames:               text(analyzerNames, false),
+		fieldTranslit:            keys(analyzerTranslit),
+		fieldTitle:               text(analyzerEnglish, false),
+		fieldSummary:             text(analyzerEnglish, true),
+		fieldSource:              text(analyzerEnglish, false),
+		fieldID:                  kw(),
+		fieldCollect:             kw(),
+		fieldCreator:             kw(),
+		fieldCreatorLC:           text(analyzerLower, false),
+		fieldType:                kw(),
+		fieldTypeLC:              text(analyzerLower, false),
+		fieldLanguage:            kw(),
+		fieldPerson:              kw(),
+		fieldCategory:            kw(),
+		fieldReference:           kw(),
+		fieldDecade:              kw(),
+		fieldYear:                kw(),
+		fieldStart:               kw(),
+		fieldEnd:                 kw(),
+		fieldStart + monthSuffix: kw(),
+		fieldEnd + monthSuffix:   kw(),
+		fieldStart + yearSuffix:  kw(),
+		fieldEnd + yearSuffix:    kw(),
+		fieldHash:                stored(),
+		fieldHit:                 stored(),
 	}
 	for name, f := range fields {
 		doc.AddFieldMappingsAt(name, f)
 	}
-	year := blevesearch.NewNumericFieldMapping()
-	year.Store = false
-	year.IncludeInAll = false
-	doc.AddFieldMappingsAt(fieldYearNum, year)
 
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = analyzerEnglish
@@ -259,17 +265,20 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 // fields it builds.
 type analyzers struct {
 	english, russian, plain, names, translit, lower analysis.Analyzer
+	// translitEn is the translit analyzer of English pages.
+	translitEn analysis.Analyzer
 }
 
 func analyzersOf(m mapping.IndexMapping) (analyzers, error) {
 	var a analyzers
 	for name, p := range map[string]*analysis.Analyzer{
-		analyzerEnglish:  &a.english,
-		analyzerRussian:  &a.russian,
-		analyzerPlain:    &a.plain,
-		analyzerNames:    &a.names,
-		analyzerTranslit: &a.translit,
-		analyzerLower:    &a.lower,
+		analyzerEnglish:    &a.english,
+		analyzerRussian:    &a.russian,
+		analyzerPlain:      &a.plain,
+		analyzerNames:      &a.names,
+		analyzerTranslit:   &a.translit,
+		analyzerTranslitEn: &a.translitEn,
+		analyzerLower:      &a.lower,
 	} {
 		*p = m.AnalyzerNamed(name)
 		if *p == nil {
@@ -310,13 +319,14 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		}
 	}
 	var languages []string
+	var texts []string // the page texts, element k of the page arrays
 	for _, w := range d.Witnesses {
 		lang := baseLanguage(w.Language)
 		languages = appendUnique(languages, lang)
-		field, an := fieldOther, a.plain
+		field, an, keys := fieldOther, a.plain, a.translit
 		switch lang {
 		case "en":
-			field, an = fieldEnglish, a.english
+			field, an, keys = fieldEnglish, a.english, a.translitEn
 		case "ru":
 			field, an = fieldRussian, a.russian
 			for i, n := range w.Text.Notes() {
@@ -330,14 +340,17 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		for i, page := range splitPages(w.Text, pageIndex, len(pageNumbers)) {
 			k := len(hit.Pages)
 			hit.Pages = append(hit.Pages, pageNumbers[i])
+			texts = append(texts, page)
 			if page == "" {
 				continue
 			}
-			add(fieldText, at(k), page, storedOnly, nil)
 			add(field, at(k), page, analyzed, an)
 			add(fieldNames, at(k), page, analyzed, a.names)
-			add(fieldTranslit, at(k), page, keysOnly, a.translit)
+			add(fieldTranslit, at(k), page, keysOnly, keys)
 		}
+	}
+	if len(texts) > 0 {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldText, nil, encodePages(texts), storedOnly))
 	}
 	extra := len(hit.Pages)
 	title := clean(d.Title)
@@ -354,7 +367,8 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		keyword(fieldPerson, p.Name)
 	}
 
-	keyword(fieldID, d.ID)
+	// Neither sorted nor counted: no doc values.
+	add(fieldID, nil, d.ID, index.IndexField, nil)
 	keyword(fieldCollect, d.Collection)
 	keyword(fieldCreator, d.Creator)
 	add(fieldCreatorLC, nil, d.Creator, index.IndexField, a.lower)
@@ -382,25 +396,20 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 			continue
 		}
 		refs = append(refs, norm)
-		keyword(fieldReference, norm)
+		add(fieldReference, nil, norm, index.IndexField, nil)
 		hit.References = append(hit.References, r.Written)
 	}
 
 	if y := d.Date.Year(); y > 0 {
 		keyword(fieldYear, strconv.Itoa(y))
 		keyword(fieldDecade, strconv.Itoa(y/10*10)+"s")
-		doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldYearNum, nil, float64(y), index.IndexField))
-	}
-	if err := addDate(doc, fieldStart, d.Date.Start); err != nil {
-		return nil, err
 	}
 	end := d.Date.End
 	if end == "" {
 		end = d.Date.Start
 	}
-	if err := addDate(doc, fieldEnd, end); err != nil {
-		return nil, err
-	}
+	addDay(doc, fieldStart, d.Date.Start)
+	addDay(doc, fieldEnd, end)
 
 	hash := d.Hash
 	if hash == "" {
@@ -417,22 +426,28 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 
 const dateLayout = "2006-01-02"
 
-func addDate(doc *document.Document, name, value string) error {
-	if value == "" {
-		return nil
-	}
+// The suffixes of the names of the month and year fields of a date field.
+const (
+	monthSuffix = "_month"
+	yearSuffix  = "_year"
+)
+
+// addDay adds the day, its month and its year to the date field name and
+// its month and year fields. An unreadable date leaves the document out of
+// date filters and at the end of date order, rather than out of the index.
+func addDay(doc *document.Document, name, value string) {
 	t, err := time.Parse(dateLayout, value)
-	if err != nil {
-		// An unreadable date leaves the document out of date filters and
-		// at the end of date order, rather than out of the index.
-		return nil
+	if err != nil || t.Year() < 1 || t.Year() > 9999 {
+		return
 	}
-	f, err := document.NewDateTimeFieldWithIndexingOptions(name, nil, t, dateLayout, keywordOpt)
-	if err != nil {
-		return err
+	day := t.Format(dateLayout)
+	opts := index.IndexField
+	if name == fieldStart {
+		opts = keywordOpt // sorted by; the other fields are only filtered
 	}
-	doc.AddField(f)
-	return nil
+	doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(day), opts))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(name+monthSuffix, nil, []byte(day[:7]), index.IndexField))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(name+yearSuffix, nil, []byte(day[:4]), index.IndexField))
 }
 
 // splitPages returns the text as n pages: the text before the first page

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,12 +92,7 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		top.AddFilter(bq.NewConjunctionQuery(filters))
 	}
 	if q.YearHint > 0 {
-		y := float64(q.YearHint)
-		incl := true
-		year := bq.NewNumericRangeInclusiveQuery(&y, &y, &incl, &incl)
-		year.SetField(fieldYearNum)
-		year.SetBoost(boostYear)
-		top.AddShould(year)
+		top.AddShould(termQuery(fieldYear, strconv.Itoa(q.YearHint), boostYear))
 	}
 
 	limit := req.Limit
@@ -168,7 +164,10 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 				return nil, errorf("snippet of %s: %w", h.ID, err)
 			}
 			if doc != nil {
-				hit.Snippet, hit.Page = snippet(h, doc, &data, ix.an.translit, b.keys)
+				hit.Snippet, hit.Page, err = snippet(h, doc, &data, ix.an.translit, b.keys)
+				if err != nil {
+					return nil, errorf("snippet of %s: %w", h.ID, err)
+				}
 			}
 		}
 		out.Hits = append(out.Hits, hit)
@@ -193,7 +192,7 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 // id so that pages of equal dates do not overlap.
 func dateSort(desc bool) search.SortOrder {
 	return search.SortOrder{
-		&search.SortField{Field: fieldStart, Type: search.SortFieldAsDate, Desc: desc, Missing: search.SortFieldMissingLast},
+		&search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Desc: desc, Missing: search.SortFieldMissingLast},
 		&search.SortDocID{},
 	}
 }
@@ -206,16 +205,13 @@ func dateFilter(from, to string) (bq.Query, error) {
 		return nil, nil
 	}
 	var parts []bq.Query
-	incl := true
 	if from != "" {
 		start, _, err := period(from)
 		if err != nil {
 			return nil, err
 		}
 		// The document ends on or after the start of the range.
-		q := bq.NewDateRangeInclusiveQuery(start, time.Time{}, &incl, nil)
-		q.SetField(fieldEnd)
-		parts = append(parts, q)
+		parts = append(parts, atLeast(fieldEnd, start.Format(dateLayout)))
 	}
 	if to != "" {
 		_, end, err := period(to)
@@ -223,14 +219,43 @@ func dateFilter(from, to string) (bq.Query, error) {
 			return nil, err
 		}
 		// And starts on or before its end.
-		q := bq.NewDateRangeInclusiveQuery(time.Time{}, end, nil, &incl)
-		q.SetField(fieldStart)
-		parts = append(parts, q)
+		parts = append(parts, atMost(fieldStart, end.Format(dateLayout)))
 	}
 	if len(parts) == 1 {
 		return parts[0], nil
 	}
 	return bq.NewConjunctionQuery(parts), nil
+}
+
+// atLeast returns the documents whose date field is on or after the day
+// (as 1977-05-19): those of the later days of its month, of the later months
+// of its year, and of the later years, which reads a few dozen terms where a
+// range of days would read one a day.
+func atLeast(field, day string) bq.Query {
+	month, year := day[:7], day[:4]
+	return disjunction([]bq.Query{
+		termRange(field, day, month+"-99", true, true),
+		termRange(field+monthSuffix, month, year+"-99", false, true),
+		termRange(field+yearSuffix, year, "", false, false),
+	})
+}
+
+// atMost returns the documents whose date field is on or before the day.
+func atMost(field, day string) bq.Query {
+	month, year := day[:7], day[:4]
+	return disjunction([]bq.Query{
+		termRange(field, month+"-00", day, true, true),
+		termRange(field+monthSuffix, year+"-00", month, true, false),
+		termRange(field+yearSuffix, "", year, true, false),
+	})
+}
+
+// termRange returns the terms of the field from min to max; an empty min or
+// max leaves that end open.
+func termRange(field, min, max string, minIncl, maxIncl bool) bq.Query {
+	q := bq.NewTermRangeInclusiveQuery(min, max, &minIncl, &maxIncl)
+	q.SetField(field)
+	return q
 }
 
 // period returns the first and last day of a year, month or day.
@@ -448,19 +473,41 @@ func (ix *builder) words(text string, t query.Term, fields []weighted, keys bool
 		if t.Prefix {
 			qs = append(qs, ix.prefix(text, fieldTranslit, boostTranslit)...)
 			ix.keys.prefixes = append(ix.keys.prefixes, TranslitKey(text))
-		} else {
-			for _, tok := range ix.an.translit.Analyze([]byte(text)) {
-				ix.keys.terms = append(ix.keys.terms, string(tok.Term))
-			}
-			m := bq.NewMatchQuery(text)
-			m.SetField(fieldTranslit)
-			m.SetBoost(boostTranslit)
-			m.SetOperator(bq.MatchQueryOperatorAnd)
-			m.SetFuzziness(fuzz)
-			qs = append(qs, m)
+		} else if q := ix.translit(text, fuzz); q != nil {
+			qs = append(qs, q)
 		}
 	}
 	return disjunction(qs)
+}
+
+// translit searches the transliteration keys of the words of text, every
+// one of them, each in the translit field or, since the translit field of
+// English pages leaves out the words whose key is their English term (see
+// translitEnFilter), as a term of the English field.
+func (ix *builder) translit(text string, fuzz int) bq.Query {
+	key := func(field, k string) bq.Query {
+		if fuzz > 0 {
+			q := bq.NewFuzzyQuery(k)
+			q.SetFuzziness(fuzz)
+			q.SetField(field)
+			q.SetBoost(boostTranslit)
+			return q
+		}
+		return termQuery(field, k, boostTranslit)
+	}
+	var keys []bq.Query
+	for _, tok := range ix.an.translit.Analyze([]byte(text)) {
+		k := string(tok.Term)
+		ix.keys.terms = append(ix.keys.terms, k)
+		keys = append(keys, disjunction([]bq.Query{key(fieldTranslit, k), key(fieldEnglish, k)}))
+	}
+	switch len(keys) {
+	case 0:
+		return nil
+	case 1:
+		return keys[0]
+	}
+	return bq.NewConjunctionQuery(keys)
 }
 
 // prefix searches the terms of a field that begin as the word does, as
@@ -471,7 +518,11 @@ func (ix *builder) prefix(text, field string, boost float64) []bq.Query {
 	switch field {
 	case fieldTranslit:
 		prefixes = []string{TranslitKey(text)}
-	case fieldEnglish, fieldTitle, fieldSummary, fieldSource, fieldNotes:
+	case fieldEnglish:
+		// With the key, for the words of English pages that the translit
+		// field leaves out (see translitEnFilter).
+		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text), TranslitKey(text)}
+	case fieldTitle, fieldSummary, fieldSource, fieldNotes:
 		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text)}
 	case fieldRussian:
 		prefixes = []string{foldYo(strings.ToLower(text)), ix.analyzed(ix.an.russian, text)}
@@ -480,7 +531,7 @@ func (ix *builder) prefix(text, field string, boost float64) []bq.Query {
 	}
 	var qs []bq.Query
 	for i, p := range prefixes {
-		if p == "" || (i > 0 && p == prefixes[0]) {
+		if p == "" || slices.Contains(prefixes[:i], p) {
 			continue
 		}
 		q := bq.NewPrefixQuery(p)
