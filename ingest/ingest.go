@@ -52,6 +52,7 @@ type Importer struct {
 	collections map[string]bool // those known to exist
 	toIndex     []*fonds.Document
 	toRemove    []string
+	indexing    chan error // the batch the index is working on, if any
 }
 
 // ImageStore keeps the page images of documents.
@@ -212,29 +213,56 @@ func (im *Importer) Import(ctx context.Context, files []File) (Summary, []error)
 			}
 		}
 	}
-	if err := im.flushIndex(ctx); err != nil {
+	err := im.flushIndex(ctx)
+	if err == nil {
+		err = im.waitIndex()
+	}
+	if err != nil {
 		errs = append(errs, err)
 	}
 	return sum, errs
 }
 
-// flushIndex sends the changed documents waiting to the index.
+// flushIndex sends the changed documents waiting to the index. The index
+// works on them while the import reads and stores the next ones: it waits
+// only for the batch before, so that at most two are in hand at once.
 func (im *Importer) flushIndex(ctx context.Context) error {
-	if im.Index == nil {
+	if im.Index == nil || len(im.toIndex)+len(im.toRemove) == 0 {
 		return nil
 	}
-	if len(im.toIndex) > 0 {
-		if err := im.Index.Put(ctx, im.toIndex...); err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
+	if err := im.waitIndex(); err != nil {
+		return err
 	}
-	if len(im.toRemove) > 0 {
-		if err := im.Index.Delete(ctx, im.toRemove...); err != nil {
-			return fmt.Errorf("search index: %w", err)
+	put, remove := im.toIndex, im.toRemove
+	im.toIndex, im.toRemove = nil, nil
+	done := make(chan error, 1)
+	im.indexing = done
+	go func() {
+		if len(put) > 0 {
+			if err := im.Index.Put(ctx, put...); err != nil {
+				done <- fmt.Errorf("search index: %w", err)
+				return
+			}
 		}
-	}
-	im.toIndex, im.toRemove = im.toIndex[:0], im.toRemove[:0]
+		if len(remove) > 0 {
+			if err := im.Index.Delete(ctx, remove...); err != nil {
+				done <- fmt.Errorf("search index: %w", err)
+				return
+			}
+		}
+		done <- nil
+	}()
 	return nil
+}
+
+// waitIndex waits for the batch the index is working on, if any.
+func (im *Importer) waitIndex() error {
+	if im.indexing == nil {
+		return nil
+	}
+	err := <-im.indexing
+	im.indexing = nil
+	return err
 }
 
 func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error {
