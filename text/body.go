@@ -20,7 +20,24 @@ var (
 	// legendItem starts an item of the legend: "1. Notes …".
 	legendItem  = regexp.MustCompile(`^\d+[.)][ \t]`)
 	legendFirst = regexp.MustCompile(`^1[.)][ \t]`)
+	// itemLine starts an item of a list: "- Human rights", "* Agreed".
+	itemLine = regexp.MustCompile(`^[-*](?:[ \t]|$)`)
+	// formulaLine is an opener, a closer or the heading of an attachment:
+	// "@opener Washington, 5 January 1977".
+	formulaLine = regexp.MustCompile(`^@(opener|closer|attachment)(?:[ \t]|$)`)
 )
+
+// formulaKinds maps the words of formula lines to the blocks they make.
+var formulaKinds = map[string]fonds.BlockKind{
+	"opener":     fonds.BlockOpener,
+	"closer":     fonds.BlockCloser,
+	"attachment": fonds.BlockAttachment,
+}
+
+// isRowLine reports whether s is a row of a table: "| a | b |".
+func isRowLine(s string) bool {
+	return len(s) >= 2 && s[0] == '|' && s[len(s)-1] == '|' && s[len(s)-2] != '\\'
+}
 
 // legendWords are what a legend of conventions speaks of; a numbered list
 // that mentions none of them is body text.
@@ -160,45 +177,55 @@ func parseWitness(lines []line) (witnessBody, []fonds.Warning, error) {
 	return w, warnings, err
 }
 
-// parseBlocks reads paragraphs, quotations, headings, separators and page
-// markers.
+// parseBlocks reads paragraphs, quotations, list items, table rows,
+// headings, openers, closers, attachments, separators and page markers.
 func parseBlocks(lines []line) (fonds.Text, []fonds.Warning, error) {
 	var (
 		text     fonds.Text
 		warnings []fonds.Warning
 		para     *source
-		quote    bool
+		kind     fonds.BlockKind // of para
 	)
+	inline := func(src *source) ([]fonds.Span, error) {
+		spans, warns, err := parseInline(src)
+		warnings = append(warnings, warns...)
+		return spans, err
+	}
 	flush := func() error {
 		if para == nil {
 			return nil
 		}
-		spans, warns, err := parseInline(para)
+		spans, err := inline(para)
 		if err != nil {
 			return err
 		}
-		warnings = append(warnings, warns...)
-		kind := fonds.BlockParagraph
-		if quote {
-			kind = fonds.BlockQuote
-		}
 		text = append(text, fonds.Block{Kind: kind, Spans: spans})
-		para, quote = nil, false
+		para = nil
 		return nil
 	}
-	single := func(kind fonds.BlockKind, l line, s string) error {
+	open := func(k fonds.BlockKind) {
+		para, kind = &source{}, k
+	}
+	single := func(k fonds.BlockKind, l line, s string) error {
 		if err := flush(); err != nil {
 			return err
 		}
-		b := fonds.Block{Kind: kind}
-		if kind != fonds.BlockSeparator {
-			src := &source{}
-			src.add("", l, s)
-			spans, warns, err := parseInline(src)
+		b := fonds.Block{Kind: k}
+		switch k {
+		case fonds.BlockSeparator:
+		case fonds.BlockRow:
+			cells, err := parseRow(l, s, inline)
 			if err != nil {
 				return err
 			}
-			warnings = append(warnings, warns...)
+			b.Spans = cells
+		default:
+			src := &source{}
+			src.add("", l, s)
+			spans, err := inline(src)
+			if err != nil {
+				return err
+			}
 			b.Spans = spans
 		}
 		text = append(text, b)
@@ -216,20 +243,35 @@ func parseBlocks(lines []line) (fonds.Text, []fonds.Warning, error) {
 			err = single(fonds.BlockHeading, l, strings.TrimLeft(t[1:], " \t"))
 		case isPageMarkerLine(t):
 			err = single(fonds.BlockParagraph, l, t)
-		case strings.HasPrefix(t, ">") && (para == nil || quote):
+		case isRowLine(t):
+			err = single(fonds.BlockRow, l, t)
+		case formulaLine.MatchString(t):
+			m := formulaLine.FindStringSubmatch(t)
+			err = single(formulaKinds[m[1]], l, strings.TrimLeft(t[len(m[0]):], " \t"))
+		case strings.HasPrefix(t, ">") && (para == nil || kind == fonds.BlockQuote):
 			if para == nil {
-				para, quote = &source{}, true
+				open(fonds.BlockQuote)
 			}
 			inner := strings.TrimPrefix(t[1:], " ")
 			para.add("\n", l, inner)
+		case itemLine.MatchString(t):
+			if err = flush(); err == nil {
+				open(fonds.BlockItem)
+				para.add(" ", l, strings.TrimLeft(t[1:], " \t"))
+			}
 		default:
-			if quote {
+			if para != nil && kind == fonds.BlockQuote {
 				err = flush()
 			}
 			if para == nil {
-				para = &source{}
+				open(fonds.BlockParagraph)
 			}
-			para.add(" ", l, t)
+			sep := " "
+			if para.b.Len() == 0 {
+				// An item whose marker stood alone begins on this line.
+				sep = ""
+			}
+			para.add(sep, l, t)
 		}
 		if err != nil {
 			return nil, nil, err
@@ -239,4 +281,49 @@ func parseBlocks(lines []line) (fonds.Text, []fonds.Warning, error) {
 		return nil, nil, err
 	}
 	return text, warnings, nil
+}
+
+// parseRow reads the cells of a table row, "| a | {em:b} |": each cell is
+// read as inline text, its spaces trimmed. A "|" inside a cell is written
+// "\|"; one inside a bracket or markup does not divide cells.
+func parseRow(l line, s string, inline func(*source) ([]fonds.Span, error)) ([]fonds.Span, error) {
+	var cells []fonds.Span
+	for _, raw := range splitCells(s[1 : len(s)-1]) {
+		src := &source{}
+		src.add("", l, trimLine(raw))
+		spans, err := inline(src)
+		if err != nil {
+			return nil, err
+		}
+		cells = append(cells, container(fonds.SpanCell, "", spans))
+	}
+	return cells, nil
+}
+
+// splitCells cuts s at every "|" that is not escaped and not inside
+// brackets or braces.
+func splitCells(s string) []string {
+	var cells []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); {
+		if n := skipEscape(s, i); n > 0 {
+			i += n
+			continue
+		}
+		switch s[i] {
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case '|':
+			if depth == 0 {
+				cells = append(cells, s[start:i])
+				start = i + 1
+			}
+		}
+		i++
+	}
+	return append(cells, s[start:])
 }

@@ -12,17 +12,28 @@ import (
 
 // markupKinds maps the names of the markup to the kinds of span they make.
 var markupKinds = map[string]fonds.SpanKind{
-	"hand":   fonds.SpanHandwritten,
-	"ins":    fonds.SpanInsertion,
-	"del":    fonds.SpanDeletion,
-	"u":      fonds.SpanUnderline,
-	"em":     fonds.SpanEmphasis,
-	"person": fonds.SpanPerson,
-	"ref":    fonds.SpanReference,
-	"note":   fonds.SpanNote,
-	"stamp":  fonds.SpanStamp,
-	"sig":    fonds.SpanSignature,
+	"hand":    fonds.SpanHandwritten,
+	"ins":     fonds.SpanInsertion,
+	"del":     fonds.SpanDeletion,
+	"u":       fonds.SpanUnderline,
+	"em":      fonds.SpanEmphasis,
+	"person":  fonds.SpanPerson,
+	"ref":     fonds.SpanReference,
+	"note":    fonds.SpanNote,
+	"stamp":   fonds.SpanStamp,
+	"sig":     fonds.SpanSignature,
+	"place":   fonds.SpanPlace,
+	"org":     fonds.SpanOrg,
+	"term":    fonds.SpanTerm,
+	"fn":      fonds.SpanFootnote,
+	"unclear": fonds.SpanUnclear,
+	"sc":      fonds.SpanSmallCaps,
+	"strong":  fonds.SpanStrong,
+	"cell":    fonds.SpanCell,
 }
+
+// lineBreak is the markup of a line break within a block.
+const lineBreak = "{br}"
 
 // markupNames maps kinds of span back to the names of their markup.
 var markupNames = func() map[fonds.SpanKind]string {
@@ -205,6 +216,10 @@ func (p *inlineParser) spans(inMarkup bool) ([]fonds.Span, error) {
 			}
 			buf.WriteByte(c)
 			p.pos++
+		case strings.HasPrefix(s[p.pos:], lineBreak):
+			flush()
+			out = append(out, fonds.Span{Kind: fonds.SpanLineBreak})
+			p.pos += len(lineBreak)
 		case c == '{':
 			start := p.pos
 			kind, target, err := p.markupOpen()

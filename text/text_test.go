@@ -239,6 +239,9 @@ func note(s string) fonds.Span { return fonds.Span{Kind: fonds.SpanNote, Text: s
 func kind(k fonds.SpanKind, s string, children ...fonds.Span) fonds.Span {
 	return fonds.Span{Kind: k, Text: s, Spans: children}
 }
+func block(k fonds.BlockKind, spans ...fonds.Span) fonds.Block {
+	return fonds.Block{Kind: k, Spans: spans}
+}
 func para(spans ...fonds.Span) fonds.Block {
 	return fonds.Block{Kind: fonds.BlockParagraph, Spans: spans}
 }
@@ -275,6 +278,20 @@ func TestBody(t *testing.T) {
 		{"# Annex", fonds.Text{{Kind: fonds.BlockHeading, Spans: []fonds.Span{txt("Annex")}}}},
 		{"> quoted\n> lines", fonds.Text{{Kind: fonds.BlockQuote, Spans: []fonds.Span{txt("quoted\nlines")}}}},
 		{"1. Approve the plan.\n2. Report by June.", fonds.Text{para(txt("1. Approve the plan. 2. Report by June."))}},
+		{"- one\n* two\n  continued\n-", fonds.Text{block(fonds.BlockItem, txt("one")), block(fonds.BlockItem, txt("two continued")), block(fonds.BlockItem)}},
+		{"| a | {em:b} |\n| [x | y] | \\| |", fonds.Text{
+			block(fonds.BlockRow, kind(fonds.SpanCell, "a"), kind(fonds.SpanCell, "", kind(fonds.SpanEmphasis, "b"))),
+			block(fonds.BlockRow, kind(fonds.SpanCell, "", note("x | y")), kind(fonds.SpanCell, "|"))}},
+		{"@opener Moscow,{br}12 May 1977\n@closer {sig:Ivanov}\n@attachment Draft\n@attachment", fonds.Text{
+			block(fonds.BlockOpener, txt("Moscow,"), fonds.Span{Kind: fonds.SpanLineBreak}, txt("12 May 1977")),
+			block(fonds.BlockCloser, kind(fonds.SpanSignature, "Ivanov")),
+			block(fonds.BlockAttachment, txt("Draft")), block(fonds.BlockAttachment)}},
+		{"{place:Moscow} {org=#o1:TASS} {term=United Nations:UN}", fonds.Text{para(kind(fonds.SpanPlace, "Moscow"), txt(" "),
+			fonds.Span{Kind: fonds.SpanOrg, Text: "TASS", Target: "#o1"}, txt(" "), fonds.Span{Kind: fonds.SpanTerm, Text: "UN", Target: "United Nations"})}},
+		{"word{fn=1:A {em:note}.} {unclear:illegible} {sc:Secret} {strong:Top}", fonds.Text{para(txt("word"),
+			fonds.Span{Kind: fonds.SpanFootnote, Target: "1", Spans: []fonds.Span{txt("A "), kind(fonds.SpanEmphasis, "note"), txt(".")}},
+			txt(" "), kind(fonds.SpanUnclear, "illegible"), txt(" "), kind(fonds.SpanSmallCaps, "Secret"), txt(" "), kind(fonds.SpanStrong, "Top"))}},
+		{"a - b | c @opener", fonds.Text{para(txt("a - b | c @opener"))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.body, func(t *testing.T) {
@@ -611,6 +628,12 @@ func TestWriteEscapes(t *testing.T) {
 		{para(note("a [nested"))},
 		{para(kind(fonds.SpanStamp, "Approved"))},
 		{{Kind: fonds.BlockQuote, Spans: []fonds.Span{txt("a\n\n  b")}}},
+		{para(txt("- not an item")), para(txt("* nor this")), para(txt("| not | a row |")), para(txt("@closer not a closer"))},
+		{para(txt("a | bar"), fonds.Span{Kind: fonds.SpanLineBreak}, txt("{br} as text"))},
+		{block(fonds.BlockItem, txt("item")), block(fonds.BlockItem)},
+		{block(fonds.BlockRow, kind(fonds.SpanCell, "a|b"), kind(fonds.SpanCell, ""), kind(fonds.SpanCell, "", note("n|m")))},
+		{block(fonds.BlockOpener, txt("Moscow")), block(fonds.BlockCloser), block(fonds.BlockAttachment, kind(fonds.SpanStrong, "Annex"))},
+		{para(kind(fonds.SpanCell, "a stray cell"))},
 	}
 	for _, text := range texts {
 		d := &fonds.Document{Date: fonds.Date{Start: "1977-05-19", End: "1977-05-19", Precision: fonds.PrecisionDay, Written: "19 May 1977"},

@@ -102,6 +102,12 @@ func blockLines(b fonds.Block, last bool) []string {
 		return []string{"====="}
 	case fonds.BlockHeading:
 		return []string{"# " + oneLine(renderSpans(b.Spans))}
+	case fonds.BlockItem:
+		return []string{strings.TrimRight("- "+oneLine(renderSpans(b.Spans)), " ")}
+	case fonds.BlockRow:
+		return []string{renderRow(b.Spans)}
+	case fonds.BlockOpener, fonds.BlockCloser, fonds.BlockAttachment:
+		return []string{strings.TrimRight("@"+string(b.Kind)+" "+oneLine(renderSpans(b.Spans)), " ")}
 	case fonds.BlockQuote:
 		var lines []string
 		for _, l := range strings.Split(renderSpans(b.Spans), "\n") {
@@ -130,7 +136,7 @@ func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 func needsLineEscape(l string, last bool) bool {
 	switch {
 	case separatorLine.MatchString(l), headingLine.MatchString(l), strings.HasPrefix(l, ">"),
-		witnessLine.MatchString(l):
+		witnessLine.MatchString(l), itemLine.MatchString(l), isRowLine(l), formulaLine.MatchString(l):
 		return true
 	case last && isLegend([]string{l}):
 		return true
@@ -163,6 +169,8 @@ func renderSpan(s fonds.Span, dotsNext bool) string {
 		return escapeText(s.Text, dotsNext)
 	case fonds.SpanOmission:
 		return omissionText(s.Text)
+	case fonds.SpanLineBreak:
+		return lineBreak
 	case fonds.SpanPageBreak:
 		if p, ok := parsePageMarker(s.Text); ok && p.n == s.Page {
 			return "[" + s.Text + "]"
@@ -220,11 +228,29 @@ func escapeText(s string, dotsNext bool) string {
 			b.WriteString(`\…`)
 			i += len("…")
 			continue
-		case strings.IndexByte(`\{}[]`, c) >= 0:
+		case strings.IndexByte(`\{}[]|`, c) >= 0:
 			b.WriteByte('\\')
 		}
 		b.WriteByte(c)
 		i++
+	}
+	return b.String()
+}
+
+// renderRow writes a table row: its cells between bars. A span of the row
+// that is not a cell is written as a cell holding it.
+func renderRow(spans []fonds.Span) string {
+	var b strings.Builder
+	b.WriteString("|")
+	for _, s := range spans {
+		var inner string
+		if s.Kind == fonds.SpanCell {
+			firstDots := len(s.Spans) > 0 && s.Spans[0].Kind == fonds.SpanOmission && omissionText(s.Spans[0].Text) == "..."
+			inner = escapeText(s.Text, firstDots) + renderSpans(s.Spans)
+		} else {
+			inner = renderSpans([]fonds.Span{s})
+		}
+		b.WriteString(" " + oneLine(inner) + " |")
 	}
 	return b.String()
 }

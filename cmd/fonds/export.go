@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"context"
 	"encoding/json"
@@ -14,17 +15,49 @@ import (
 	"fonds/web"
 )
 
+// exportFormat is a format documents are exported in.
+type exportFormat struct {
+	ext   string // of a file of one document
+	write func(io.Writer, *fonds.Document) error
+	// many says how documents share one stream: "" when they cannot (each
+	// is a whole file), else what goes between two.
+	many string
+}
+
+var exportFormats = map[string]exportFormat{
+	// The transcription format holds one document a file; on one stream,
+	// a form feed line parts them.
+	"text": {ext: ".txt", write: text.Write, many: "\f\n"},
+	"json": {ext: ".json", write: writeJSON, many: "\n"},
+	// jsonl is json by the name data users look for: a document a line.
+	"jsonl": {ext: ".json", write: writeJSON, many: "\n"},
+	"tei":   {ext: ".tei.xml", write: func(w io.Writer, d *fonds.Document) error { return teiWriter(w, d) }},
+}
+
+func writeJSON(w io.Writer, d *fonds.Document) error {
+	b, err := json.Marshal(web.NewAPIDocument(d, ""))
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("export", stderr)
 	data := fs.String("data", "fonds-data", "the data `folder`")
-	format := fs.String("format", "", "the format: text (the transcription format) or json (one document a line)")
-	out := fs.String("out", "", "write one file per document into this `folder` instead of to standard output")
+	format := fs.String("format", "", "the format: text (the transcription format), json or jsonl (one document a line), tei (TEI P5, with --out), tei-zip (a zip of TEI files)")
+	out := fs.String("out", "", "write one file per document into this `folder` (tei-zip: the zip file) instead of to standard output")
 	all := fs.Bool("all", false, "export every document, drafts included")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" {
-		return usageError{fmt.Sprintf("--format must be text or json, not %q", *format)}
+	f, ok := exportFormats[*format]
+	if !ok && *format != "tei-zip" {
+		return usageError{fmt.Sprintf("--format must be text, json, jsonl, tei or tei-zip, not %q", *format)}
+	}
+	if *format == "tei" && *out == "" {
+		return usageError{"--format tei writes a file a document: give the folder with --out, or use tei-zip"}
 	}
 	if *all == (fs.NArg() > 0) {
 		return usageError{"name the documents to export, or --all"}
@@ -34,76 +67,113 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer store.Close()
-
-	w := bufio.NewWriter(stdout)
-	n := 0
-	emit := func(d *fonds.Document) error {
-		n++
-		if *out != "" {
-			return exportFile(*out, *format, d)
+	each := func(emit func(*fonds.Document) error) error {
+		if *all {
+			return eachDocument(ctx, store, emit)
 		}
-		if *format == "text" && n > 1 {
-			// The transcription format holds one document a file; on one
-			// stream, a form feed line parts them.
-			fmt.Fprint(w, "\f\n")
-		}
-		return writeDocument(w, *format, d)
-	}
-	if *all {
-		// Page through the archive so memory stays flat however large it is.
-		const page = 500
-		for offset := 0; ; offset += page {
-			docs, _, err := store.Documents(ctx, fonds.Filter{Offset: offset, Limit: page})
+		for _, id := range fs.Args() {
+			d, err := store.Document(ctx, id)
 			if err != nil {
 				return err
 			}
-			for _, d := range docs {
-				if err := emit(d); err != nil {
-					return err
-				}
-			}
-			if len(docs) < page {
-				break
+			if err := emit(d); err != nil {
+				return err
 			}
 		}
-		return w.Flush()
+		return nil
 	}
-	for _, id := range fs.Args() {
-		d, err := store.Document(ctx, id)
-		if err != nil {
+
+	switch {
+	case *format == "tei-zip":
+		return exportZip(*out, stdout, each)
+	case *out != "":
+		return each(func(d *fonds.Document) error { return exportFile(*out, f, d) })
+	}
+	w := bufio.NewWriter(stdout)
+	n := 0
+	err = each(func(d *fonds.Document) error {
+		if n++; n > 1 && f.many == "\f\n" {
+			io.WriteString(w, f.many)
+		}
+		if err := f.write(w, d); err != nil {
 			return err
 		}
-		if err := emit(d); err != nil {
-			return err
+		if f.many == "\n" {
+			io.WriteString(w, "\n")
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return w.Flush()
 }
 
-func writeDocument(w io.Writer, format string, d *fonds.Document) error {
-	if format == "json" {
-		return json.NewEncoder(w).Encode(web.NewAPIDocument(d, ""))
+// eachDocument calls emit for every document of the store, in date order,
+// a page at a time, so that memory stays flat however large the archive.
+func eachDocument(ctx context.Context, store fonds.Store, emit func(*fonds.Document) error) error {
+	const page = 500
+	for offset := 0; ; offset += page {
+		docs, _, err := store.Documents(ctx, fonds.Filter{Offset: offset, Limit: page})
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if err := emit(d); err != nil {
+				return err
+			}
+		}
+		if len(docs) < page {
+			return nil
+		}
 	}
-	return text.Write(w, d)
 }
 
-// exportFile writes d to DIR/ID.txt or DIR/ID.json, through a temporary file
-// renamed into place, so that no half-written file is left behind.
-func exportFile(dir, format string, d *fonds.Document) error {
+// exportZip writes a zip of TEI files, one a document, to the file named
+// path (through a temporary file renamed into place) or to stdout.
+func exportZip(path string, stdout io.Writer, each func(func(*fonds.Document) error) error) error {
+	write := func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		err := each(func(d *fonds.Document) error {
+			fw, err := zw.CreateHeader(&zip.FileHeader{Name: d.ID + ".tei.xml", Method: zip.Deflate, Modified: d.Updated})
+			if err != nil {
+				return err
+			}
+			return teiWriter(fw, d)
+		})
+		if err != nil {
+			return err
+		}
+		return zw.Close()
+	}
+	if path == "" {
+		bw := bufio.NewWriter(stdout)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	return writeAtomically(path, func(w io.Writer) error { return write(w) })
+}
+
+// exportFile writes d to DIR/ID.EXT.
+func exportFile(dir string, f exportFormat, d *fonds.Document) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	ext := ".txt"
-	if format == "json" {
-		ext = ".json"
-	}
-	f, err := os.CreateTemp(dir, ".export-*")
+	return writeAtomically(filepath.Join(dir, d.ID+f.ext), func(w io.Writer) error { return f.write(w, d) })
+}
+
+// writeAtomically writes the file at path through a temporary file renamed
+// into place, so that no half-written file is ever left behind.
+func writeAtomically(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".export-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name())
 	bw := bufio.NewWriter(f)
-	if err := writeDocument(bw, format, d); err != nil {
+	if err := write(bw); err != nil {
 		f.Close()
 		return err
 	}
@@ -114,5 +184,5 @@ func exportFile(dir, format string, d *fonds.Document) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), filepath.Join(dir, d.ID+ext))
+	return os.Rename(f.Name(), path)
 }

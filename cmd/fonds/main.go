@@ -30,6 +30,7 @@ import (
 	"fonds"
 	"fonds/ingest"
 	"fonds/sqlite"
+	"fonds/tei"
 	"fonds/wxr"
 )
 
@@ -139,15 +140,23 @@ func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
-// teiWriter writes a document as TEI P5, for the OAI-PMH "tei" format and
-// TEI downloads; nil until the TEI package is wired in.
-var teiWriter func(io.Writer, *fonds.Document) error
+// teiWriter writes a document as TEI P5: for the OAI-PMH "tei" format, TEI
+// downloads and exports.
+var teiWriter = tei.Write
+
+// teiReader reads TEI files; a volume declares its collection.
+type teiReader struct{ tei.Reader }
+
+func (teiReader) DeclaredCollection(r io.Reader) (fonds.Collection, bool, error) {
+	return tei.Volume(r)
+}
 
 // readers returns the reader of each file format fonds imports, by extension.
 func readers() map[string]fonds.Reader {
 	return map[string]fonds.Reader{
 		".txt": textReader,
 		".xml": ingest.Sniffer{
+			{Name: "TEI", Sniff: tei.Sniff, Reader: teiReader{}},
 			// The Bukovsky Archive's convention: italic is handwriting,
 			// underlined italic a handwritten insertion.
 			{Name: "WordPress export", Sniff: wxr.Sniff, Reader: wxr.Reader{Conventions: wxr.Conventions{ItalicIsHandwriting: true}}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -431,5 +432,49 @@ func TestFacsimiles(t *testing.T) {
 	code, body = get(t, base+"/iiif/"+id+"/manifest")
 	if code != 200 || !strings.Contains(body, `"type": "Canvas"`) && !strings.Contains(body, `"type":"Canvas"`) {
 		t.Errorf("manifest: %d\n%.500s", code, body)
+	}
+}
+
+// TestImportCorpus imports the whole real corpus — the seed, FRUS documents
+// and volumes in TEI, WordPress exports — and reads it back out as TEI.
+func TestImportCorpus(t *testing.T) {
+	data := t.TempDir()
+	_, stderr := mustFonds(t, "import", "--data", data, corpus)
+	if !strings.Contains(stderr, "failed 0") {
+		t.Fatalf("import of the corpus: %s", stderr)
+	}
+	ctx := context.Background()
+	s := openData(t, data)
+	for slug, want := range map[string]int{"frus1977-80v02": 24, "frus1977-80v06": 18} {
+		c, err := s.Collection(ctx, slug)
+		if err != nil {
+			t.Fatalf("the volume %s is not a collection: %v", slug, err)
+		}
+		if c.Count != want || !strings.Contains(c.Title, "Foreign Relations") {
+			t.Errorf("collection %s = %q with %d documents, want the volume's title and %d", slug, c.Title, c.Count, want)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "tei.zip")
+	mustFonds(t, "export", "--data", data, "--format", "tei-zip", "--all", "--out", out)
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	_, total, err := s.Documents(ctx, fonds.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != total || total < 90 {
+		t.Errorf("the TEI zip holds %d files for %d documents", len(zr.File), total)
+	}
+	base, _, _ := startServer(t, "--data", data)
+	code, body := get(t, base+"/documents/frus1977-80v02-d1.tei.xml")
+	if code != 200 || !strings.Contains(body, "<TEI") {
+		t.Errorf("GET the TEI of a FRUS document: %d\n%.300s", code, body)
+	}
+	code, body = get(t, base+"/oai?verb=GetRecord&metadataPrefix=tei&identifier=oai:127.0.0.1:frus1977-80v02-d1")
+	if code != 200 || !strings.Contains(body, "<TEI") {
+		t.Errorf("GET a FRUS document as TEI through OAI-PMH: %d\n%.500s", code, body)
 	}
 }

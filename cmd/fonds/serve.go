@@ -82,7 +82,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	base := strings.TrimSuffix(*publicURL, "/")
-	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger, BaseURL: base})
+	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger, BaseURL: base, TEI: teiWriter})
 	if err != nil {
 		return err
 	}
