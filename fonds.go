@@ -196,6 +196,10 @@ type Document struct {
 	Hash    string    `json:"hash,omitempty"`
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
+	// Version counts the versions of the document the store has kept: 1
+	// for the first; version N of a changed document is its Revision N. A
+	// citation pins a version (/documents/ID?rev=N).
+	Version int `json:"version,omitempty"`
 }
 
 // ContentHash returns a hash of what the document says: every field but the
@@ -206,6 +210,7 @@ func (d *Document) ContentHash() string {
 	c.Hash = ""
 	c.Created = time.Time{}
 	c.Updated = time.Time{}
+	c.Version = 0
 	b, err := json.Marshal(&c)
 	if err != nil {
 		// A Document holds only strings, numbers and slices of them.

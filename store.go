@@ -24,7 +24,7 @@ type Store interface {
 	// PutDocument stores d in one transaction, all or nothing. A new id is
 	// added; a document whose ContentHash is unchanged is left alone; a changed
 	// one replaces the stored version, which is kept as a revision. It sets
-	// d.Hash, d.Created and d.Updated. The collection must exist. A document
+	// d.Hash, d.Created, d.Updated and d.Version. The collection must exist. A document
 	// whose Origin differs from that of the stored one with its id is another
 	// document: PutDocument refuses it with ErrConflict.
 	PutDocument(ctx context.Context, d *Document) (PutResult, error)
@@ -46,7 +46,8 @@ type Store interface {
 	// Alias returns the id of the document that lists path among its
 	// Aliases, or ErrNotFound.
 	Alias(ctx context.Context, path string) (string, error)
-	// DeleteDocument removes the document; its revisions stay.
+	// DeleteDocument removes the document. Its revisions stay, and its last
+	// version becomes one of them.
 	DeleteDocument(ctx context.Context, id string) error
 
 	// Revisions returns the earlier versions of the document, oldest first.

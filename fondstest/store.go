@@ -52,6 +52,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"Stamps", testStamps},
 		{"Aliases", testAliases},
 		{"Records", testRecords},
+		{"Versions", testVersions},
 		{"DeleteDocument", testDeleteDocument},
 		{"ConcurrentPut", testConcurrentPut},
 		{"Cancelled", testCancelled},
@@ -339,6 +340,50 @@ func testPutDocumentConflict(t *testing.T, s fonds.Store) {
 	same.Origin = "a.txt"
 	same.Title = "Changed"
 	mustPut(t, s, same, fonds.Updated)
+}
+
+// testVersions checks that a document counts its versions, that revision N
+// is version N, and that counting carries on after a delete and re-add.
+func testVersions(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	d := NewDocument("v", "1977-05-19")
+	mustPut(t, s, d, fonds.Added)
+	if d.Version != 1 {
+		t.Fatalf("Version after Added = %d, want 1", d.Version)
+	}
+	mustPut(t, s, d, fonds.Unchanged)
+	if d.Version != 1 {
+		t.Errorf("Version after Unchanged = %d, want 1", d.Version)
+	}
+	d.Title = "Second"
+	mustPut(t, s, d, fonds.Updated)
+	d.Title = "Third"
+	mustPut(t, s, d, fonds.Updated)
+	got, err := s.Document(ctx, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Version != 3 || got.Version != 3 {
+		t.Errorf("Version after two updates = %d (stored %d), want 3", d.Version, got.Version)
+	}
+	revs, err := s.Revisions(ctx, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range revs {
+		if r.N != i+1 || r.Document.Version != r.N {
+			t.Errorf("revision %d has N %d and holds version %d", i+1, r.N, r.Document.Version)
+		}
+	}
+	if err := s.DeleteDocument(ctx, "v"); err != nil {
+		t.Fatal(err)
+	}
+	d = NewDocument("v", "1977-05-19")
+	mustPut(t, s, d, fonds.Added)
+	if d.Version != 4 {
+		t.Errorf("Version of a re-added document = %d, want 4 (after its three versions, the deleted one kept)", d.Version)
+	}
 }
 
 // testRecords follows documents through publication, change, withdrawal and
@@ -811,11 +856,13 @@ func testDeleteDocument(t *testing.T, s fonds.Store) {
 	if c, err := s.Collection(ctx, Collection); err != nil || c.Count != 1 {
 		t.Errorf("Collection(%s) after delete = %+v, %v, want Count 1", Collection, c, err)
 	}
+	// The deleted version is kept as a revision, after the one it replaced.
 	revs, err := s.Revisions(ctx, "doc")
-	if err != nil || len(revs) != 1 {
-		t.Fatalf("Revisions(doc) after delete = %v, %v, want one", revs, err)
+	if err != nil || len(revs) != 2 {
+		t.Fatalf("Revisions(doc) after delete = %v, %v, want two", revs, err)
 	}
 	checkDocument(t, "Revisions(doc)[0].Document after delete", revs[0].Document, first)
+	checkDocument(t, "Revisions(doc)[1].Document after delete", revs[1].Document, second)
 
 	// The id can be used again; its revisions count on.
 	waitPast(second.Updated)
@@ -827,13 +874,13 @@ func testDeleteDocument(t *testing.T, s fonds.Store) {
 	}
 	mustPut(t, s, NewDocument("doc", "1977-05-19"), fonds.Updated)
 	revs, err = s.Revisions(ctx, "doc")
-	if err != nil || len(revs) != 2 {
-		t.Fatalf("Revisions(doc) = %v, %v, want two", revs, err)
+	if err != nil || len(revs) != 3 {
+		t.Fatalf("Revisions(doc) = %v, %v, want three", revs, err)
 	}
-	if revs[0].N != 1 || revs[1].N != 2 {
-		t.Errorf("Revisions(doc) numbered %d, %d, want 1, 2", revs[0].N, revs[1].N)
+	if revs[0].N != 1 || revs[1].N != 2 || revs[2].N != 3 {
+		t.Errorf("Revisions(doc) numbered %d, %d, %d, want 1, 2, 3", revs[0].N, revs[1].N, revs[2].N)
 	}
-	checkDocument(t, "Revisions(doc)[1].Document", revs[1].Document, third)
+	checkDocument(t, "Revisions(doc)[2].Document", revs[2].Document, third)
 }
 
 func testConcurrentPut(t *testing.T, s fonds.Store) {

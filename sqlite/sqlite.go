@@ -284,10 +284,14 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 			if err != nil {
 				return "", fmt.Errorf("stored update time: %w", err)
 			}
+			stored, err := decode(old.body)
+			if err != nil {
+				return "", err
+			}
 			if err := tx.Commit(); err != nil {
 				return "", err
 			}
-			d.Hash, d.Created, d.Updated = hash, created, updated
+			d.Hash, d.Created, d.Updated, d.Version = hash, created, updated, stored.Version
 			return fonds.Unchanged, nil
 		}
 		result = fonds.Updated
@@ -298,9 +302,15 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		}
 	}
 
+	// The version after those kept as revisions (which outlive a deleted
+	// document, so that a re-added one carries on counting).
+	var version int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) + 1 FROM revisions WHERE document_id = ?`, d.ID).Scan(&version); err != nil {
+		return "", err
+	}
 	// Encode a copy, so that d changes only once the transaction commits.
 	c := *d
-	c.Hash, c.Created, c.Updated = hash, created, t
+	c.Hash, c.Created, c.Updated, c.Version = hash, created, t, version
 	body, err := json.Marshal(&c)
 	if err != nil {
 		return "", err
@@ -335,7 +345,7 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 	if err := tx.Commit(); err != nil {
 		return "", err
 	}
-	d.Hash, d.Created, d.Updated = c.Hash, c.Created, c.Updated
+	d.Hash, d.Created, d.Updated, d.Version = c.Hash, c.Created, c.Updated, c.Version
 	return result, nil
 }
 
@@ -611,7 +621,7 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 	return counts, nil
 }
 
-// DeleteDocument removes the document; its revisions stay.
+// DeleteDocument removes the document, keeping its last version as a revision.
 func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 	if err := s.deleteDocument(ctx, id); err != nil {
 		return fmt.Errorf("sqlite: delete document %s: %w", id, translate(err))
@@ -625,11 +635,18 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 		return err
 	}
 	defer tx.Rollback()
-	var collection, status string
-	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status`, id).
-		Scan(&collection, &status)
+	var collection, status, hash, body string
+	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status, hash, body`, id).
+		Scan(&collection, &status, &hash, &body)
 	if err != nil {
 		return err // sql.ErrNoRows: not found
+	}
+	// The deleted version is kept like any replaced one: nothing is lost,
+	// and a citation of it still finds it.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body)
+		VALUES (?1, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), ?2, ?3, ?4)`,
+		id, hash, formatTime(now()), body); err != nil {
+		return err
 	}
 	if status == string(fonds.StatusPublished) {
 		if err := noteDeletion(ctx, tx, id, collection, now()); err != nil {

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"time"
 
 	"fonds"
+	"fonds/cite"
 	"fonds/text"
 )
 
@@ -45,4 +48,52 @@ func (s *Server) documentAs(w http.ResponseWriter, r *http.Request, ctype, ext s
 		s.log.Debug("write response", "err", err)
 	}
 	return nil
+}
+
+// citationFormat is a format reference managers import a citation from.
+type citationFormat struct {
+	label, ext, ctype string
+	write             func(io.Writer, cite.Item) error
+}
+
+var citationFormats = []citationFormat{
+	{"BibTeX", ".bib", "application/x-bibtex", cite.WriteBibTeX},
+	{"RIS", ".ris", "application/x-research-info-systems", cite.WriteRIS},
+	{"CSL-JSON", ".csl.json", "application/vnd.citationstyles.csl+json", cite.WriteCSLJSON},
+}
+
+// documentCitation returns the handler of GET /documents/{id}.EXT in the
+// citation format f; ?rev=N cites that version.
+func (s *Server) documentCitation(f citationFormat) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		id := r.PathValue("id")
+		d, err := s.publicDocument(ctx, id)
+		if errors.Is(err, fonds.ErrNotFound) {
+			return s.documentNotFound(ctx, id)
+		} else if err != nil {
+			return err
+		}
+		if rev := r.URL.Query().Get("rev"); rev != "" {
+			if d, err = s.version(ctx, d, rev); err != nil {
+				return err
+			}
+		}
+		title := d.Collection
+		if c, err := s.store.Collection(ctx, d.Collection); err == nil {
+			title = c.Title
+		}
+		link := s.base(r) + documentPath(d.ID) + "?rev=" + strconv.Itoa(d.Version)
+		var buf bytes.Buffer
+		if err := f.write(&buf, cite.NewItem(d, title, s.siteName, link, time.Now())); err != nil {
+			return fmt.Errorf("write %s as %s: %w", d.ID, f.ext, err)
+		}
+		h := w.Header()
+		h.Set("Content-Type", f.ctype+"; charset=utf-8")
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, d.ID, f.ext))
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			s.log.Debug("write response", "err", err)
+		}
+		return nil
+	}
 }

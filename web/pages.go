@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"fonds/cite"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -415,10 +416,14 @@ type documentData struct {
 	Collection fonds.Collection
 	Citation   string
 	Permalink  string
-	Witnesses  []witnessView
-	Multi      bool // more than one witness: shown side by side on wide screens
-	Key        []keyItem
-	Prev, Next *listItem
+	// Pinned is the permalink of this version; Version is its number and
+	// Current the number of the latest.
+	Pinned           string
+	Version, Current int
+	Witnesses        []witnessView
+	Multi            bool // more than one witness: shown side by side on wide screens
+	Key              []keyItem
+	Prev, Next       *listItem
 	// Highlight are the words of a search marked in the texts, from ?hl=;
 	// Unmarked is the address of the page without them.
 	Highlight []string
@@ -458,6 +463,12 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
+	current := d.Version
+	if rev := r.URL.Query().Get("rev"); rev != "" {
+		if d, err = s.version(ctx, d, rev); err != nil {
+			return err
+		}
+	}
 	c, err := s.store.Collection(ctx, d.Collection)
 	if errors.Is(err, fonds.ErrNotFound) {
 		c = fonds.Collection{Slug: d.Collection, Title: d.Collection}
@@ -469,6 +480,11 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	permalink := s.base(r) + documentPath(d.ID)
+	pinned := permalink
+	if d.Version > 0 {
+		pinned = permalink + "?rev=" + strconv.Itoa(d.Version)
+	}
+	item := cite.NewItem(d, c.Title, s.siteName, pinned, time.Now())
 	hl := highlightParam(r.URL.Query().Get("hl"))
 	data := documentData{
 		Doc:        d,
@@ -476,8 +492,11 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 		Date:       d.Date.Display(),
 		Summary:    d.DisplaySummary(),
 		Collection: c,
-		Citation:   Citation(d, c.Title, s.siteName, permalink),
+		Citation:   item.Chicago(),
 		Permalink:  permalink,
+		Pinned:     pinned,
+		Version:    d.Version,
+		Current:    current,
 		Witnesses:  witnessViews(d, hl),
 		Key:        legendKey(d),
 		Highlight:  hl,
@@ -498,14 +517,47 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.newPage(r, d.Heading()+", "+d.Date.Display(), data)
 	p.Canonical = permalink
-	p.Meta = citationMeta(d, c.Title, s.siteName, permalink)
+	for _, m := range cite.MetaTags(item) {
+		p.Meta = append(p.Meta, metaTag{m.Name, m.Content})
+	}
+	if ld, err := cite.JSONLD(item, s.base(r)+"/collections/"+url.PathEscape(c.Slug)); err == nil {
+		p.JSONLD = template.JS(ld)
+	}
 	return s.render(w, "document", p)
 }
 
 // downloads returns the links to the document in the other formats the
 // site serves.
+// version returns the version rev (a number) of the published document d:
+// d itself when rev is its version, else the revision, which must have been
+// public too. A citation pinned to a version keeps finding it.
+func (s *Server) version(ctx context.Context, d *fonds.Document, rev string) (*fonds.Document, error) {
+	n, err := strconv.Atoi(rev)
+	if err != nil || n < 1 {
+		return nil, badRequest("The version (rev) must be a number from 1.")
+	}
+	if n == d.Version {
+		return d, nil
+	}
+	revs, err := s.store.Revisions(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if n > len(revs) || !revs[n-1].Document.Public() {
+		return nil, notFound("The document %s has no public version %d; its latest is version %d.", d.ID, n, d.Version)
+	}
+	old := revs[n-1].Document
+	if old.Version == 0 {
+		old.Version = n
+	}
+	return old, nil
+}
+
 func (s *Server) downloads(d *fonds.Document) []download {
 	ds := []download{{"Plain text", documentPath(d.ID) + ".txt", "text/plain"}}
+	for _, f := range citationFormats {
+		ds = append(ds, download{f.label, documentPath(d.ID) + f.ext, f.ctype})
+	}
 	if s.tei != nil {
 		ds = append(ds, download{"TEI XML", documentPath(d.ID) + ".tei.xml", "application/tei+xml"})
 	}

@@ -135,6 +135,9 @@ func (s *Server) routes(static fs.FS) {
 	s.mux.Handle("/api/", s.api(s.unknown))
 	s.mux.Handle("/", s.html(s.unknownOrAlias))
 	s.Handle("GET /documents/{id}.txt", s.html(s.documentText))
+	for _, f := range citationFormats {
+		s.Handle("GET /documents/{id}"+f.ext, s.html(s.documentCitation(f)))
+	}
 	if s.tei != nil {
 		s.Handle("GET /documents/{id}.tei.xml", s.html(s.documentTEI))
 	}
@@ -359,7 +362,8 @@ type page struct {
 	Canonical string
 	StaticVer string
 	NoIndex   bool
-	Meta      []metaTag // citation metadata for reference managers
+	Meta      []metaTag   // citation metadata for reference managers
+	JSONLD    template.JS // schema.org description of the page, safe in a script element
 	// Search shows the search box in the header: the site has an index.
 	Search bool
 	Query  string // what the search box holds
