@@ -34,6 +34,9 @@ type Importer struct {
 	Draft bool
 	// Progress, if set, is called after each file.
 	Progress func(path string)
+	// Stored, if set, is called after each document stored (a volume holds
+	// many): the count a progress bar shows.
+	Stored func()
 	// Warn, if set, is called with each warning, formatted "path:line: msg".
 	Warn func(msg string)
 
@@ -330,6 +333,9 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 			} else {
 				im.toRemove = append(im.toRemove, d.ID)
 			}
+		}
+		if im.Stored != nil {
+			im.Stored()
 		}
 		switch res {
 		case fonds.Added:

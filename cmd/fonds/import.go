@@ -56,8 +56,19 @@ func runImport(ctx context.Context, im *ingest.Importer, paths []string, stderr 
 	if len(files) > 1 {
 		bar = newBar(stderr, len(files), "importing")
 	}
-	if bar != nil {
+	if bar == nil && len(files) == 1 {
+		// One file may be a volume of thousands of documents: count them.
+		bar = newBar(stderr, -1, "importing documents")
+		if bar != nil {
+			im.Stored = func() { bar.Add(1) }
+		}
+	} else if bar != nil {
+		documents := 0
 		im.Progress = func(string) { bar.Add(1) }
+		im.Stored = func() {
+			documents++
+			bar.Describe(fmt.Sprintf("importing (%d documents)", documents))
+		}
 	}
 	// Messages go above the bar: clear it, print, and let it redraw.
 	say := func(msg string) {
