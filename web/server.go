@@ -130,6 +130,8 @@ func (s *Server) routes(static fs.FS) {
 	s.mux.Handle("GET /api/v1/documents", s.api(s.apiDocuments))
 	s.mux.Handle("GET /api/v1/documents/{id}", s.api(s.apiDocument))
 	s.mux.Handle("GET /api/v1/search", s.api(s.apiSearch))
+	s.mux.Handle("GET /api/v1/export.jsonl", s.api(s.apiExport))
+	s.mux.Handle("GET /api/v1/openapi.json", s.api(s.apiOpenAPI))
 	// Everything else is answered by the error handler, so that an unknown
 	// address gets the helpful page (or a JSON error under /api/).
 	s.mux.Handle("/api/", s.api(s.unknown))
