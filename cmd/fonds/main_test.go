@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -467,6 +468,34 @@ func TestImportCorpus(t *testing.T) {
 	}
 	if len(zr.File) != total || total < 90 {
 		t.Errorf("the TEI zip holds %d files for %d documents", len(zr.File), total)
+	}
+	// Every document, whatever format it came from, is valid TEI.
+	if jing, err := exec.LookPath("jing"); err != nil {
+		t.Log("jing is not installed: the TEI export is not validated here (package tei checks what it can)")
+	} else {
+		dir := t.TempDir()
+		var files []string
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join(dir, f.Name)
+			if err := os.WriteFile(name, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, name)
+		}
+		schema := filepath.Join(corpus, "schema", "tei_all.rng")
+		out, err := exec.Command(jing, append([]string{schema}, files...)...).CombinedOutput()
+		if err != nil {
+			t.Errorf("jing finds the exported TEI invalid: %v\n%.3000s", err, out)
+		}
 	}
 	base, _, _ := startServer(t, "--data", data)
 	code, body := get(t, base+"/documents/frus1977-80v02-d1.tei.xml")
