@@ -47,6 +47,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"fonds"
+	"fonds/mojibake"
 )
 
 // Conventions says how a collection's HTML encodes what a typed page does
@@ -424,12 +425,12 @@ func (rd Reader) document(it item, ch channel) (*fonds.Document, []fonds.Warning
 	}
 
 	title := cleanTitle(it.title)
-	if r, ok := repairMojibake(title); ok {
+	if r, ok := mojibake.Repair(title); ok {
 		title = r
 		warn(it.line, "repaired mojibake (UTF-8 read as Windows-1252) in the title")
 	}
 	content := it.content
-	if r, ok := repairMojibake(content); ok {
+	if r, ok := mojibake.Repair(content); ok {
 		content = r
 		warn(contentLine, "repaired mojibake (UTF-8 read as Windows-1252) in the content")
 	}

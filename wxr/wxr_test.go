@@ -313,26 +313,6 @@ func TestRepairBytes(t *testing.T) {
 	}
 }
 
-func TestRepairMojibake(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"â€œquotedâ€", "“quoted”", true},
-		{"Ã©tÃ©", "été", true},
-		{"ÃƒÂ©", "é", true}, // garbled twice
-		{"café, naïve, Ünter, ğreȧt", "café, naïve, Ünter, ğreȧt", false},
-		{"Ü̷̢̯̭n̶̰̍", "Ü̷̢̯̭n̶̰̍", false},
-		{"plain", "plain", false},
-	}
-	for _, tt := range tests {
-		got, ok := repairMojibake(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("repairMojibake(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestAliases(t *testing.T) {
 	tests := []struct {
 		name string
