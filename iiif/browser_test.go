@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"fonds/internal/browsertest"
 )
 
 // outputDir returns the folder for what a test leaves to look at:
@@ -115,8 +117,8 @@ Mirador.viewer({
 // browser: the viewer must read the manifest and the image information,
 // fetch tiles and paint the page image, and a screenshot is saved.
 func TestViewer(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
+	// Skip before fetching the viewer, when there is no browser to run it.
+	if _, err := exec.LookPath("chromium"); err != nil {
 		t.Skip("chromium not installed")
 	}
 	bundle := npmFile(t, miradorPackage, "dist/mirador.min.js")
@@ -141,28 +143,7 @@ func TestViewer(t *testing.T) {
 	defer srv.Close()
 	manifestURL = srv.URL + "/iiif/" + fullID + "/manifest"
 
-	// The whole test is bounded: a browser that hangs fails it, never
-	// keeps it running.
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	bctx := browsertest.Start(t)
 
 	if err := chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatalf("open the viewer: %v", err)
@@ -177,7 +158,7 @@ func TestViewer(t *testing.T) {
 		"the image info.json": regexp.MustCompile(`^200 /iiif/image/` + fullID + `~1/info\.json$`),
 		"a tile of the image": regexp.MustCompile(`^200 /iiif/image/` + fullID + `~1/[^/]+/[^/]+/0/default\.jpg$`),
 	} {
-		wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
+		wctx, wcancel := context.WithTimeout(bctx, 30*time.Second)
 		if !log.waitFor(wctx, re) {
 			t.Errorf("the viewer did not fetch %s; requests:\n%s", what, log)
 		}

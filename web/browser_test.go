@@ -1,16 +1,16 @@
 package web
 
 import (
-	"context"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"fonds/internal/browsertest"
 )
 
 // outputDir returns the folder for what a test leaves to look at:
@@ -32,36 +32,11 @@ func outputDir(t *testing.T) string {
 // searches from the header's box and follows a result to its page, and
 // saves screenshots.
 func TestBrowser(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed")
-	}
 	f := newSearchFixture(t)
 	ts := httptest.NewServer(f.server) // listens on 127.0.0.1
 	defer ts.Close()
 
-	// The whole test is bounded: a browser that hangs fails it, never
-	// keeps it running.
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	bctx := browsertest.Start(t)
 
 	// run runs one action of the test, or stops the test.
 	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
