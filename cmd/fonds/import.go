@@ -12,6 +12,7 @@ import (
 
 	"fonds"
 	"fonds/ingest"
+	"fonds/reindex"
 	"fonds/text"
 )
 
@@ -39,6 +40,17 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stderr, sum)
+	if sum.Unchanged > 0 {
+		// Documents found unchanged may be ones an interrupted import
+		// stored but did not get to index: finish its job.
+		rep, err := reindex.Sync(ctx, a.store, a.index, nil)
+		if err != nil {
+			return err
+		}
+		if rep.Indexed > 0 || rep.Removed > 0 {
+			fmt.Fprintf(stderr, "search index mended: %d indexed, %d removed\n", rep.Indexed, rep.Removed)
+		}
+	}
 	if sum.Failed > 0 {
 		return errReported
 	}

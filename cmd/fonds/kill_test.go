@@ -94,4 +94,9 @@ func TestKillDuringImport(t *testing.T) {
 	if !strings.Contains(stderr, want) {
 		t.Errorf("the next import said %q, want %q", stderr, want)
 	}
+	// The search index is whole too: every document is found.
+	_, stderr = mustFonds(t, "check", "--data", data)
+	if want := fmt.Sprintf("%d published documents; 0 indexed, 0 removed", n); !strings.Contains(stderr, want) {
+		t.Errorf("check after the next import said %q, want %q", stderr, want)
+	}
 }
