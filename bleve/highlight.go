@@ -84,11 +84,7 @@ func (k translitKeys) match(term string) bool {
 // A document found only by the transliteration of a word has its text
 // analyzed again to mark the words of that key; a document found by none of
 // its words (by a filter, a reference) gets the beginning of its text.
-func snippet(dm *search.DocumentMatch, stored index.Document, h *hitData, translit analysis.Analyzer, keys translitKeys) (string, int, error) {
-	doc, err := snippetSource(stored)
-	if err != nil {
-		return "", 0, err
-	}
+func snippet(dm *search.DocumentMatch, h *hitData, translit analysis.Analyzer, keys translitKeys) (string, int, error) {
 	pages := len(h.Pages)
 	onText := make(search.TermLocationMap)
 	onSummary := make(search.TermLocationMap)
@@ -113,6 +109,25 @@ func snippet(dm *search.DocumentMatch, stored index.Document, h *hitData, transl
 	}
 	for term, locs := range dm.Locations[fieldSummary] {
 		onSummary[fieldSummary+" "+term] = append(onSummary[fieldSummary+" "+term], locs...)
+	}
+	// The pages to decompress: up to the last page with a match, since the
+	// pages after it, which score nothing, cannot change the best fragment;
+	// none if only the summary matched; all if nothing did.
+	need := -1
+	switch {
+	case len(onText) > 0:
+		need = 0
+		for _, locs := range onText {
+			for _, l := range locs {
+				need = max(need, int(l.ArrayPositions[0])+1)
+			}
+		}
+	case len(onSummary) > 0:
+		need = 0
+	}
+	doc, err := snippetSource(dm, need)
+	if err != nil {
+		return "", 0, err
 	}
 	if len(onText) == 0 && len(onSummary) == 0 && (len(keys.terms) > 0 || len(keys.prefixes) > 0) {
 		doc.VisitFields(func(f index.Field) {
@@ -148,27 +163,28 @@ func snippet(dm *search.DocumentMatch, stored index.Document, h *hitData, transl
 	return markup(s), page, nil
 }
 
-// snippetSource returns the fields of a stored document that snippets are
-// cut from, as the highlighter reads them: the page texts, decompressed,
-// each with its array position, and the summary.
-func snippetSource(stored index.Document) (*document.Document, error) {
-	doc := document.NewDocument(stored.ID())
-	var err error
-	stored.VisitFields(func(f index.Field) {
-		switch f.Name() {
-		case fieldSummary:
-			doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSummary, nil, f.Value(), storedOnly))
-		case fieldText:
-			var pages []string
-			pages, err = decodePages(f.Value())
-			for k, p := range pages {
-				if p != "" {
-					doc.AddField(document.NewTextFieldWithIndexingOptions(fieldText, []uint64{uint64(k)}, []byte(p), storedOnly))
-				}
+// snippetSource returns the fields of a hit that snippets are cut from, as
+// the highlighter reads them: the page texts (the first pages of them, or
+// all if pages is negative), decompressed, each with its array position,
+// and the summary. The search loads their stored values with the hit's
+// (see Search), which reads the stored document once.
+func snippetSource(dm *search.DocumentMatch, pages int) (*document.Document, error) {
+	doc := document.NewDocument(dm.ID)
+	if s, ok := dm.Fields[fieldSummary].(string); ok && s != "" {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSummary, nil, []byte(s), storedOnly))
+	}
+	if s, ok := dm.Fields[fieldText].(string); ok && s != "" {
+		texts, err := decodePages([]byte(s), pages)
+		if err != nil {
+			return nil, err
+		}
+		for k, p := range texts {
+			if p != "" {
+				doc.AddField(document.NewTextFieldWithIndexingOptions(fieldText, []uint64{uint64(k)}, []byte(p), storedOnly))
 			}
 		}
-	})
-	return doc, err
+	}
+	return doc, nil
 }
 
 // cutPageMark returns the fragment without its page mark, and the array

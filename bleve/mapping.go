@@ -25,7 +25,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-5"
+const mappingVersion = "fonds-6"
 
 // The fields of an indexed document.
 //
@@ -69,7 +69,25 @@ const (
 	fieldEnd   = "date_end"
 	fieldHash  = "hash" // stored content hash, for Stamps
 	fieldHit   = "hit"  // stored hitData
+	// fieldFacets holds the values of the facet fields, each after the
+	// letter of its field (see facetCodes), and is the only field whose doc
+	// values facets read: counting the facets of a hit reads one chunk of doc
+	// values, not one a facet, and decompressing those chunks is most of the
+	// time of a search with facets, so the terms are short. The decade is
+	// not in it: it is counted from the year.
+	fieldFacets = "facets"
 )
+
+// facetCodes are the letters of the facet fields in the facets field.
+var facetCodes = map[string]byte{
+	fieldYear:     'y',
+	fieldCollect:  'c',
+	fieldCreator:  'r',
+	fieldType:     't',
+	fieldLanguage: 'l',
+	fieldPerson:   'p',
+	fieldCategory: 'k',
+}
 
 // The analyzers this package defines in the mapping.
 const (
@@ -122,6 +140,12 @@ const (
 	// matches are found again for snippets (see snippet).
 	keysOnly   = index.IndexField
 	keywordOpt = index.IndexField | index.DocValues
+	// facetsOpt are the options of fieldFacets, whose doc values are read
+	// for every hit of a search with facets: each document's are kept apart
+	// and uncompressed, so that a search reads those of its hits only, not
+	// whole chunks of a thousand documents to decompress. The field is never
+	// scored.
+	facetsOpt = keywordOpt | index.SkipDVChunking | index.SkipDVCompression | index.SkipFreqNorm
 )
 
 // newMapping returns the index mapping: the analyzers, and the field
@@ -248,6 +272,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldEnd + yearSuffix:    kw(),
 		fieldHash:                stored(),
 		fieldHit:                 stored(),
+		fieldFacets:              kw(),
 	}
 	for name, f := range fields {
 		doc.AddFieldMappingsAt(name, f)
@@ -297,8 +322,16 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		}
 		doc.AddField(document.NewTextFieldCustom(name, pos, []byte(value), opts, an))
 	}
+	// A facet's value is indexed in its field, for filters, and counted
+	// in fieldFacets.
 	keyword := func(name, value string) {
-		add(name, nil, value, keywordOpt, nil)
+		if value == "" {
+			return
+		}
+		add(name, nil, value, index.IndexField, nil)
+		if code, ok := facetCodes[name]; ok {
+			add(fieldFacets, nil, string(code)+value, facetsOpt, nil)
+		}
 	}
 	at := func(k int) []uint64 { return []uint64{uint64(k)} }
 
@@ -402,6 +435,7 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 
 	if y := d.Date.Year(); y > 0 {
 		keyword(fieldYear, strconv.Itoa(y))
+		// Filtered by; counted from the year (see facetCounts).
 		keyword(fieldDecade, strconv.Itoa(y/10*10)+"s")
 	}
 	end := d.Date.End

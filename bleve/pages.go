@@ -54,30 +54,51 @@ func encodePages(pages []string) []byte {
 
 var pageReaders sync.Pool
 
-// decodePages returns the page texts of a stored value.
-func decodePages(value []byte) ([]string, error) {
+// decodePages returns the page texts of a stored value: all of them when n
+// is negative, else the first n (or fewer), which spares decompressing the
+// rest.
+func decodePages(value []byte, n int) ([]string, error) {
+	if n == 0 {
+		return nil, nil
+	}
 	r, ok := pageReaders.Get().(io.ReadCloser)
 	if ok {
 		r.(flate.Resetter).Reset(bytes.NewReader(value), nil)
 	} else {
 		r = flate.NewReader(bytes.NewReader(value))
 	}
-	raw, err := io.ReadAll(r)
-	pageReaders.Put(r)
-	if err != nil {
-		return nil, err
-	}
-	s := string(raw)
+	defer pageReaders.Put(r)
+	br := byteReader{r: r}
 	var pages []string
-	for len(s) > 0 {
-		n, k := binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
-		if k <= 0 || uint64(len(s)-k) < n {
+	for n < 0 || len(pages) < n {
+		size, err := binary.ReadUvarint(&br)
+		if err == io.EOF {
+			break
+		}
+		if err != nil || size > uint64(len(value))*1032+64 {
+			// DEFLATE expands at most 1032 times: a bigger length is corrupt.
 			return nil, errCorruptPages
 		}
-		pages = append(pages, s[k:k+int(n)])
-		s = s[k+int(n):]
+		page := make([]byte, size)
+		if _, err := io.ReadFull(r, page); err != nil {
+			return nil, errCorruptPages
+		}
+		pages = append(pages, string(page))
 	}
 	return pages, nil
+}
+
+// byteReader reads one byte at a time, for binary.ReadUvarint.
+type byteReader struct {
+	r   io.Reader
+	buf [1]byte
+}
+
+func (b *byteReader) ReadByte() (byte, error) {
+	if _, err := io.ReadFull(b.r, b.buf[:]); err != nil {
+		return 0, err
+	}
+	return b.buf[0], nil
 }
 
 var errCorruptPages = errors.New("corrupt stored page texts")

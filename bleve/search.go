@@ -113,18 +113,15 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	default:
 		sr.SortBy([]string{"-_score"})
 	}
-	if req.Facets {
-		names := make([]string, 0, len(facetFields))
-		for name := range facetFields {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			sr.AddFacet(name, blevesearch.NewFacetRequest(facetFields[name], facetSize))
-		}
-	}
 	if req.Highlight {
 		sr.IncludeLocations = true
+		// The snippets' texts, loaded with the hit's stored document.
+		sr.Fields = append(sr.Fields, fieldText, fieldSummary)
+	}
+	if req.Facets {
+		// Every value of every facet, counted in one pass over the doc
+		// values of one field, and cut to the facets below.
+		sr.AddFacet(fieldFacets, blevesearch.NewFacetRequest(fieldFacets, math.MaxInt32))
 	}
 
 	res, err := ix.idx.SearchInContext(ctx, sr)
@@ -159,33 +156,70 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 			hit.Score = 0
 		}
 		if req.Highlight {
-			doc, err := ix.idx.Document(h.ID)
+			var err error
+			hit.Snippet, hit.Page, err = snippet(h, &data, ix.an.translit, b.keys)
 			if err != nil {
 				return nil, errorf("snippet of %s: %w", h.ID, err)
-			}
-			if doc != nil {
-				hit.Snippet, hit.Page, err = snippet(h, doc, &data, ix.an.translit, b.keys)
-				if err != nil {
-					return nil, errorf("snippet of %s: %w", h.ID, err)
-				}
 			}
 		}
 		out.Hits = append(out.Hits, hit)
 	}
 	if req.Facets {
-		out.Facets = make(map[string][]fonds.FacetCount, len(res.Facets))
-		for name, fr := range res.Facets {
-			counts := []fonds.FacetCount{}
-			if fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					counts = append(counts, fonds.FacetCount{Value: t.Term, Count: t.Count})
-				}
-			}
-			out.Facets[name] = counts
-		}
+		out.Facets = facetCounts(res.Facets[fieldFacets])
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// facetCounts splits the counts of the facets field by facet, and counts
+// the decades from the years, each facet's values most first (ties in the
+// order of the values, as bleve orders the terms of a facet), cut to
+// facetSize.
+func facetCounts(fr *search.FacetResult) map[string][]fonds.FacetCount {
+	name := make(map[byte]string, len(facetCodes))
+	for n, field := range facetFields {
+		if code, ok := facetCodes[field]; ok {
+			name[code] = n
+		}
+	}
+	out := make(map[string][]fonds.FacetCount, len(facetFields))
+	for n := range facetFields {
+		out[n] = []fonds.FacetCount{}
+	}
+	decades := make(map[string]int)
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			if t.Term == "" {
+				continue
+			}
+			n, ok := name[t.Term[0]]
+			if !ok {
+				continue
+			}
+			value := t.Term[1:]
+			out[n] = append(out[n], fonds.FacetCount{Value: value, Count: t.Count})
+			if n == fonds.FacetYear {
+				// A document has one year, and its decade is that of the
+				// year (see documentOf).
+				if y, err := strconv.Atoi(value); err == nil {
+					decades[strconv.Itoa(y/10*10)+"s"] += t.Count
+				}
+			}
+		}
+	}
+	for d, c := range decades {
+		out[fonds.FacetDecade] = append(out[fonds.FacetDecade], fonds.FacetCount{Value: d, Count: c})
+	}
+	for n, counts := range out {
+		slices.SortFunc(counts, func(a, b fonds.FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		out[n] = counts[:min(len(counts), facetSize)]
+	}
+	return out
 }
 
 // dateSort orders by the start of the date, undated documents last, then by
