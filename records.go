@@ -14,6 +14,9 @@ type Record struct {
 	Datestamp  time.Time // when the document was last published, changed or withdrawn
 	Deleted    bool
 	Document   *Document // nil when Deleted
+	// Categories are the document's subject categories: of its latest
+	// published version, or of the version withdrawn.
+	Categories []string
 }
 
 // RecordFilter selects records for a harvest. Records come in order of
@@ -21,6 +24,7 @@ type Record struct {
 type RecordFilter struct {
 	From, Until time.Time // inclusive bounds on the datestamp; zero means open
 	Collection  string
+	Category    string    // only records of documents filed under this category
 	ID          string    // only the record of this document
 	AfterTime   time.Time // with AfterID: only records after this one in order
 	AfterID     string
@@ -36,4 +40,6 @@ type RecordStore interface {
 	// EarliestDatestamp returns the datestamp of the oldest record, or the
 	// zero time when there is none.
 	EarliestDatestamp(ctx context.Context) (time.Time, error)
+	// Categories returns the categories of the published documents, sorted.
+	Categories(ctx context.Context) ([]string, error)
 }

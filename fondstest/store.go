@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -461,12 +462,32 @@ func testRecords(t *testing.T, s fonds.Store) {
 	if total != 2 || recs[0].ID != "b" || !recs[0].Deleted || recs[1].ID != "a" || recs[1].Deleted {
 		t.Errorf("Records after republishing = %+v, want b deleted then a", recs)
 	}
+	// Records of a category, deletions included; the categories of what is
+	// published.
+	c := NewDocument("c", "1973-01-01")
+	c.Categories = []string{"2.1", "5"}
+	mustPut(t, s, c, fonds.Added)
+	if recs, total := records(fonds.RecordFilter{Category: "5"}); total != 1 || recs[0].ID != "c" || !slices.Equal(recs[0].Categories, c.Categories) {
+		t.Errorf("Records(category 5) = %+v, want c with its categories", recs)
+	}
+	if cats, err := s.Categories(ctx); err != nil || !slices.Equal(cats, []string{"2.1", "5"}) {
+		t.Errorf("Categories() = %v, %v; want [2.1 5]", cats, err)
+	}
+	if err := s.DeleteDocument(ctx, "c"); err != nil {
+		t.Fatal(err)
+	}
+	if recs, total := records(fonds.RecordFilter{Category: "2.1"}); total != 1 || !recs[0].Deleted || !slices.Equal(recs[0].Categories, c.Categories) {
+		t.Errorf("Records(category 2.1) after deleting c = %+v, want its deletion with its categories", recs)
+	}
+	if cats, err := s.Categories(ctx); err != nil || len(cats) != 0 {
+		t.Errorf("Categories() with nothing filed = %v, %v; want none", cats, err)
+	}
 	// A draft deleted was never public: no deletion is recorded.
 	if err := s.DeleteDocument(ctx, "draft"); err != nil {
 		t.Fatal(err)
 	}
-	if _, total := records(fonds.RecordFilter{}); total != 2 {
-		t.Errorf("deleting a draft made %d records, want 2", total)
+	if _, total := records(fonds.RecordFilter{}); total != 3 {
+		t.Errorf("deleting a draft made %d records, want 3", total)
 	}
 }
 

@@ -17,8 +17,9 @@
 // # Sets
 //
 // Each collection is a set: its setSpec is the collection's slug, its
-// setName its title. The archive's subject categories are not sets, because
-// the store cannot select records by category.
+// setName its title. Each subject category of the archive is a set too:
+// "category-2-1" for category 2.1 (a setSpec cannot hold every character a
+// category can, so it holds the category's slug).
 //
 // # Deleted records
 //
@@ -396,8 +397,37 @@ func (h *handler) listSets(ctx context.Context, resp *response) error {
 		}
 		w.close("set")
 	}
+	cats, err := h.store.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range cats {
+		w.open("set")
+		w.elem("setSpec", categorySet+fonds.Slug(c))
+		w.elem("setName", "Category "+c)
+		w.close("set")
+	}
 	w.close("ListSets")
 	return nil
+}
+
+// categorySet begins the setSpec of a category's set: "category-2-1" holds
+// the documents filed under category 2.1. A setSpec may not hold every
+// character a category may, so the category is written as a slug.
+const categorySet = "category-"
+
+// category returns the category whose slug is slug.
+func (h *handler) category(ctx context.Context, slug string) (string, bool, error) {
+	cats, err := h.store.Categories(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	for _, c := range cats {
+		if fonds.Slug(c) == slug {
+			return c, true, nil
+		}
+	}
+	return "", false, nil
 }
 
 // loadCollections fills s.collections, for dc:relation.
@@ -444,6 +474,18 @@ func (h *handler) list(ctx context.Context, resp *response) error {
 			if len(cols) == 0 {
 				resp.fail(noSetHierarchy, "the repository has no collections")
 				return nil
+			}
+			tok.Collection = tok.Set
+			if slug, ok := strings.CutPrefix(tok.Set, categorySet); ok {
+				cat, found, err := h.category(ctx, slug)
+				if err != nil {
+					return err
+				}
+				if !found {
+					resp.fail(noRecordsMatch, "no document is filed under the category of set "+tok.Set)
+					return nil
+				}
+				tok.Collection, tok.Category = "", cat
 			}
 		}
 	}
@@ -567,6 +609,9 @@ func writeHeader(w *xmlWriter, s *site, rec fonds.Record) {
 	if rec.Collection != "" {
 		w.elem("setSpec", rec.Collection)
 	}
+	for _, c := range rec.Categories {
+		w.elem("setSpec", categorySet+fonds.Slug(c))
+	}
 	w.close("header")
 }
 
@@ -581,7 +626,7 @@ func (e *writeError) Unwrap() error { return e.err }
 func (h *handler) writeRecord(w *xmlWriter, s *site, f format, rec fonds.Record) error {
 	if rec.Deleted || rec.Document == nil {
 		w.open("record")
-		writeHeader(w, s, fonds.Record{ID: rec.ID, Collection: rec.Collection, Datestamp: rec.Datestamp, Deleted: true})
+		writeHeader(w, s, fonds.Record{ID: rec.ID, Collection: rec.Collection, Categories: rec.Categories, Datestamp: rec.Datestamp, Deleted: true})
 		w.close("record")
 		return nil
 	}

@@ -1235,3 +1235,43 @@ func TestRootElement(t *testing.T) {
 		}
 	}
 }
+
+// TestCategorySets harvests the documents of a subject category, the
+// deletion of one included.
+func TestCategorySets(t *testing.T) {
+	a := newArchive(t, Config{}, false)
+	filed := fondstest.NewDocument("filed", "1977-05-19")
+	filed.Categories = []string{"2.1", "Human rights"}
+	gone := fondstest.NewDocument("gone", "1977-05-20")
+	gone.Categories = []string{"2.1"}
+	a.put(t, filed, gone, fondstest.NewDocument("unfiled", "1977-05-21"))
+	if err := a.store.DeleteDocument(context.Background(), "gone"); err != nil {
+		t.Fatal(err)
+	}
+
+	root := a.get(t, "verb=ListSets")
+	mustOK(t, "ListSets", root)
+	var specs []string
+	for _, s := range root.kid("ListSets").all("set") {
+		specs = append(specs, s.kid("setSpec").text)
+	}
+	if got, want := strings.Join(specs, " "), "other test category-2-1 category-human-rights"; got != want {
+		t.Errorf("ListSets = %s, want %s", got, want)
+	}
+	root = a.get(t, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=category-2-1")
+	mustOK(t, "ListIdentifiers of category 2.1", root)
+	ids, deleted := a.headerIDs(t, root)
+	if strings.Join(ids, " ") != "filed gone" || strings.Join(deleted, " ") != "gone" {
+		t.Errorf("category 2.1 lists %v (deleted %v), want filed and the deletion of gone", ids, deleted)
+	}
+	var headerSets []string
+	for _, s := range root.kid("ListIdentifiers").all("header")[0].all("setSpec") {
+		headerSets = append(headerSets, s.text)
+	}
+	if got, want := strings.Join(headerSets, " "), "test category-2-1 category-human-rights"; got != want {
+		t.Errorf("the header of filed names the sets %s, want %s", got, want)
+	}
+	if got := errorCode(a.get(t, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=category-nothing")); got != noRecordsMatch {
+		t.Errorf("a category nothing is filed under: error %q, want %q", got, noRecordsMatch)
+	}
+}

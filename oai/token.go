@@ -19,8 +19,11 @@ type token struct {
 	Verb   string `json:"v"`
 	Prefix string `json:"p"`
 	Set    string `json:"s,omitempty"`
-	From   string `json:"f,omitempty"`
-	Until  string `json:"u,omitempty"`
+	// Collection and Category are what Set selects.
+	Collection string `json:"sc,omitempty"`
+	Category   string `json:"sk,omitempty"`
+	From       string `json:"f,omitempty"`
+	Until      string `json:"u,omitempty"`
 	// AfterTime and AfterID are the datestamp, at full precision, and the
 	// id of the last record sent: the list goes on after them.
 	AfterTime string `json:"at,omitempty"`
@@ -53,7 +56,7 @@ func (h *handler) sign(b []byte) []byte {
 // filter returns the record filter of the token's list, from where it
 // stopped, with a limit. decodeToken checked its times.
 func (t token) filter(limit int) fonds.RecordFilter {
-	f := fonds.RecordFilter{Collection: t.Set, AfterID: t.AfterID, Limit: limit}
+	f := fonds.RecordFilter{Collection: t.Collection, Category: t.Category, AfterID: t.AfterID, Limit: limit}
 	f.From, _ = parseTime(t.From)
 	f.Until, _ = parseTime(t.Until)
 	f.AfterTime, _ = parseTime(t.AfterTime)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -13,10 +14,11 @@ import (
 // the time they were last changed, and deletions at the time they were
 // withdrawn. A document made a draft is in neither: drafts are never shown,
 // and its withdrawal is among the deletions.
-const recordsQuery = `SELECT id, collection, updated AS datestamp, 0 AS deleted, body
+const recordsQuery = `SELECT id, collection, updated AS datestamp, 0 AS deleted, body,
+		coalesce(json_extract(body, '$.categories'), '[]') AS categories
 	FROM documents WHERE status = 'published'
 	UNION ALL
-	SELECT d.id, d.collection, d.datestamp, 1, NULL
+	SELECT d.id, d.collection, d.datestamp, 1, NULL, d.categories
 	FROM deletions d WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = d.id AND status = 'published')`
 
 // Records returns the page of records the filter admits, in order of
@@ -47,6 +49,10 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 		conds = append(conds, "collection = ?")
 		args = append(args, f.Collection)
 	}
+	if f.Category != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(categories) WHERE value = ?)")
+		args = append(args, f.Category)
+	}
 	if f.ID != "" {
 		conds = append(conds, "id = ?")
 		args = append(args, f.ID)
@@ -69,7 +75,7 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 	if limit == 0 {
 		limit = -1
 	}
-	q = `SELECT id, collection, datestamp, deleted, body FROM (` + recordsQuery + `)` + where(conds...) +
+	q = `SELECT id, collection, datestamp, deleted, body, categories FROM (` + recordsQuery + `)` + where(conds...) +
 		` ORDER BY datestamp, id LIMIT ?`
 	rows, err := tx.QueryContext(ctx, q, append(args, limit)...)
 	if err != nil {
@@ -81,8 +87,12 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 		var r fonds.Record
 		var stamp string
 		var body sql.NullString
-		if err := rows.Scan(&r.ID, &r.Collection, &stamp, &r.Deleted, &body); err != nil {
+		var cats string
+		if err := rows.Scan(&r.ID, &r.Collection, &stamp, &r.Deleted, &body, &cats); err != nil {
 			return nil, 0, err
+		}
+		if err := json.Unmarshal([]byte(cats), &r.Categories); err != nil {
+			return nil, 0, fmt.Errorf("categories of %s: %w", r.ID, err)
 		}
 		if r.Datestamp, err = parseTime(stamp); err != nil {
 			return nil, 0, err
@@ -95,6 +105,28 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 		recs = append(recs, r)
 	}
 	return recs, total, rows.Err()
+}
+
+// Categories returns the categories of the published documents, sorted.
+func (s *Store) Categories(ctx context.Context) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT c.value FROM documents d, json_each(d.body, '$.categories') c
+		WHERE d.status = 'published' ORDER BY c.value`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: categories: %w", translate(err))
+	}
+	defer rows.Close()
+	cats := []string{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("sqlite: categories: %w", err)
+		}
+		cats = append(cats, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: categories: %w", translate(err))
+	}
+	return cats, nil
 }
 
 // EarliestDatestamp returns the datestamp of the oldest record.

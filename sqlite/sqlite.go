@@ -337,7 +337,7 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		// Public again: the record is the document, not its deletion.
 		_, err = tx.ExecContext(ctx, `DELETE FROM deletions WHERE id = ?`, c.ID)
 	case found && old.status == string(fonds.StatusPublished):
-		err = noteDeletion(ctx, tx, c.ID, c.Collection, t)
+		err = noteDeletion(ctx, tx, c.ID, c.Collection, c.Categories, t)
 	}
 	if err != nil {
 		return "", err
@@ -649,7 +649,11 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 		return err
 	}
 	if status == string(fonds.StatusPublished) {
-		if err := noteDeletion(ctx, tx, id, collection, now()); err != nil {
+		d, err := decode(body)
+		if err != nil {
+			return err
+		}
+		if err := noteDeletion(ctx, tx, id, collection, d.Categories, now()); err != nil {
 			return err
 		}
 	}
@@ -658,10 +662,18 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 
 // noteDeletion records that the document was withdrawn from the public at t.
 // A deletion is kept until the document is published again.
-func noteDeletion(ctx context.Context, tx *sql.Tx, id, collection string, t time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO deletions (id, collection, datestamp) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, datestamp = excluded.datestamp`,
-		id, collection, formatTime(t))
+func noteDeletion(ctx context.Context, tx *sql.Tx, id, collection string, categories []string, t time.Time) error {
+	if categories == nil {
+		categories = []string{}
+	}
+	cats, err := json.Marshal(categories)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO deletions (id, collection, datestamp, categories) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, datestamp = excluded.datestamp,
+			categories = excluded.categories`,
+		id, collection, formatTime(t), string(cats))
 	return err
 }
 
