@@ -234,8 +234,34 @@ func (r *textRenderer) bracketed(s fonds.Span) {
 	}
 }
 
+// wrappers are the span kinds drawn as an element around their words, and
+// for some, the words shown when the span has none ("[Stamp]").
+var wrappers = map[fonds.SpanKind]struct{ open, close, empty string }{
+	fonds.SpanHandwritten: {`<i class="hand" title="Written by hand">`, "</i>", ""},
+	fonds.SpanInsertion:   {`<ins class="hand-insertion" title="Inserted by hand">`, "</ins>", ""},
+	fonds.SpanDeletion:    {`<del class="deletion" title="Struck out">`, "</del>", ""},
+	fonds.SpanOmission:    {`<span class="omission" title="Words left out by the edition">`, "</span>", "[…]"},
+	fonds.SpanStamp:       {`<span class="stamp" title="Stamp">`, "</span>", "[Stamp]"},
+	fonds.SpanSignature:   {`<span class="signature" title="Signature">`, "</span>", ""},
+	fonds.SpanEmphasis:    {"<em>", "</em>", ""},
+	fonds.SpanUnderline:   {`<u class="underline">`, "</u>", ""},
+	fonds.SpanUnclear:     {`<span class="unclear" title="uncertain reading">`, "</span>", ""},
+	fonds.SpanSmallCaps:   {`<span class="smallcaps">`, "</span>", ""},
+	fonds.SpanStrong:      {"<strong>", "</strong>", ""},
+}
+
 func (r *textRenderer) span(s fonds.Span) {
 	b := r.b
+	if w, ok := wrappers[s.Kind]; ok {
+		b.WriteString(w.open)
+		if w.empty != "" && s.PlainText() == "" {
+			b.WriteString(w.empty)
+		} else {
+			r.inner(s)
+		}
+		b.WriteString(w.close)
+		return
+	}
 	switch s.Kind {
 	case fonds.SpanNote:
 		// The note role and its label let a screen reader announce the
@@ -243,48 +269,8 @@ func (r *textRenderer) span(s fonds.Span) {
 		b.WriteString(`<span class="note" title="Editorial note" role="note" aria-label="Editorial note">`)
 		r.bracketed(s)
 		b.WriteString("</span>")
-	case fonds.SpanHandwritten:
-		b.WriteString(`<i class="hand" title="Written by hand">`)
-		r.inner(s)
-		b.WriteString("</i>")
-	case fonds.SpanInsertion:
-		b.WriteString(`<ins class="hand-insertion" title="Inserted by hand">`)
-		r.inner(s)
-		b.WriteString("</ins>")
-	case fonds.SpanDeletion:
-		b.WriteString(`<del class="deletion" title="Struck out">`)
-		r.inner(s)
-		b.WriteString("</del>")
-	case fonds.SpanOmission:
-		b.WriteString(`<span class="omission" title="Words left out by the edition">`)
-		if s.PlainText() == "" {
-			b.WriteString("[…]")
-		} else {
-			r.inner(s)
-		}
-		b.WriteString("</span>")
-	case fonds.SpanStamp:
-		b.WriteString(`<span class="stamp" title="Stamp">`)
-		if s.PlainText() == "" {
-			b.WriteString("[Stamp]")
-		} else {
-			r.inner(s)
-		}
-		b.WriteString("</span>")
-	case fonds.SpanSignature:
-		b.WriteString(`<span class="signature" title="Signature">`)
-		r.inner(s)
-		b.WriteString("</span>")
 	case fonds.SpanPageBreak:
 		r.pageMarker(s, false)
-	case fonds.SpanEmphasis:
-		b.WriteString("<em>")
-		r.inner(s)
-		b.WriteString("</em>")
-	case fonds.SpanUnderline:
-		b.WriteString(`<u class="underline">`)
-		r.inner(s)
-		b.WriteString("</u>")
 	case fonds.SpanPerson:
 		b.WriteString(`<span class="person"`)
 		if s.Target != "" && s.Target != s.PlainText() {
@@ -332,18 +318,6 @@ func (r *textRenderer) span(s fonds.Span) {
 		b.WriteString(`</abbr></dfn><span class="gloss"> (` + gloss + `)</span>`)
 	case fonds.SpanFootnote:
 		r.footnoteRef(s)
-	case fonds.SpanUnclear:
-		b.WriteString(`<span class="unclear" title="uncertain reading">`)
-		r.inner(s)
-		b.WriteString("</span>")
-	case fonds.SpanSmallCaps:
-		b.WriteString(`<span class="smallcaps">`)
-		r.inner(s)
-		b.WriteString("</span>")
-	case fonds.SpanStrong:
-		b.WriteString("<strong>")
-		r.inner(s)
-		b.WriteString("</strong>")
 	case fonds.SpanLineBreak:
 		b.WriteString("<br>")
 	default:
