@@ -60,7 +60,8 @@ func Slug(s string) string {
 
 // DocumentID returns the stable id of a document, which is its permalink:
 // its start date and its primary reference ("1977-05-19-pb-56-68"), or, for a
-// document without a reference, its date and title. The collection is not part
+// document without a reference or with a series but no number, its date and
+// title ("1972-03-16-pb-writers-union"). The collection is not part
 // of it, so a document keeps its id when it moves; the importer adds a suffix
 // when two files would otherwise share one.
 func DocumentID(d *Document) string {
@@ -68,16 +69,23 @@ func DocumentID(d *Document) string {
 	if d.Date.Start == "" {
 		parts[0] = "undated"
 	}
-	if r := d.PrimaryReference(); r.Normalized != "" {
+	r := d.PrimaryReference()
+	if r.Normalized != "" {
 		parts = append(parts, r.Normalized)
-	} else if d.Title != "" {
-		parts = append(parts, d.Title)
-	} else if d.Summary != "" {
-		words := strings.Fields(d.Summary)
-		if len(words) > 6 {
-			words = words[:6]
+	}
+	// A reference with a number identifies the document; a series alone
+	// ("Pb") does not, and the title or the summary helps.
+	if !strings.ContainsAny(r.Normalized, "0123456789") {
+		switch {
+		case d.Title != "":
+			parts = append(parts, d.Title)
+		case d.Summary != "":
+			words := strings.Fields(d.Summary)
+			if len(words) > 6 {
+				words = words[:6]
+			}
+			parts = append(parts, strings.Join(words, " "))
 		}
-		parts = append(parts, strings.Join(words, " "))
 	}
 	return Slug(strings.Join(parts, " "))
 }

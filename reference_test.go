@@ -31,6 +31,10 @@ func TestDocumentID(t *testing.T) {
 	if got, want := DocumentID(d), "1977-05-19-pb-56-68"; got != want {
 		t.Errorf("DocumentID = %q, want %q", got, want)
 	}
+	d = &Document{Date: Date{Start: "1972-03-16"}, Title: "Writers' Union", References: []Reference{NewReference("Pb", "heading")}}
+	if got, want := DocumentID(d), "1972-03-16-pb-writers-union"; got != want {
+		t.Errorf("DocumentID of a series without a number = %q, want %q", got, want)
+	}
 	d = &Document{Date: Date{Start: "1991-06-01"}, Title: "Writers' union"}
 	if got, want := DocumentID(d), "1991-06-01-writers-union"; got != want {
 		t.Errorf("DocumentID = %q, want %q", got, want)
