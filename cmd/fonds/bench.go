@@ -61,7 +61,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer a.Close()
-	im := &ingest.Importer{Store: a.store, Index: a.index, Readers: readers(), Collection: "synthetic"}
+	im := &ingest.Importer{Store: a.store, Index: a.index, Readers: readers("handwriting"), Collection: "synthetic"}
 	files, err := im.Files([]string{src})
 	if err != nil {
 		return err

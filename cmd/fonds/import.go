@@ -23,18 +23,22 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	data := fs.String("data", "fonds-data", "the data `folder`")
 	collection := fs.String("collection", "", "the `slug` of the collection to import into (default: each file's folder name)")
 	draft := fs.Bool("draft", false, "import as drafts, not visible to the public")
+	italic := fs.String("italic", "handwriting", "what italic means in WordPress exports: handwriting (underlined italic: a handwritten insertion) or emphasis")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{"no files or folders to import"}
 	}
+	if *italic != "handwriting" && *italic != "emphasis" {
+		return usageError{fmt.Sprintf("--italic must be handwriting or emphasis, not %q", *italic)}
+	}
 	a, err := openArchive(*data)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	im := &ingest.Importer{Store: a.store, Index: a.index, Images: a.images, Readers: readers(), Collection: *collection, Draft: *draft}
+	im := &ingest.Importer{Store: a.store, Index: a.index, Images: a.images, Readers: readers(*italic), Collection: *collection, Draft: *draft}
 	sum, err := runImport(ctx, im, fs.Args(), stderr)
 	if err != nil {
 		return err

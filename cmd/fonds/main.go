@@ -151,15 +151,17 @@ func (teiReader) DeclaredCollection(r io.Reader) (fonds.Collection, bool, error)
 	return tei.Volume(r)
 }
 
-// readers returns the reader of each file format fonds imports, by extension.
-func readers() map[string]fonds.Reader {
+// readers returns the reader of each file format fonds imports, by
+// extension. italic says what italic means in WordPress exports:
+// "handwriting", the Bukovsky Archive's convention (underlined italic is then
+// a handwritten insertion), or "emphasis".
+func readers(italic string) map[string]fonds.Reader {
+	wp := wxr.Reader{Conventions: wxr.Conventions{ItalicIsHandwriting: italic != "emphasis"}}
 	return map[string]fonds.Reader{
 		".txt": textReader,
 		".xml": ingest.Sniffer{
 			{Name: "TEI", Sniff: tei.Sniff, Reader: teiReader{}},
-			// The Bukovsky Archive's convention: italic is handwriting,
-			// underlined italic a handwritten insertion.
-			{Name: "WordPress export", Sniff: wxr.Sniff, Reader: wxr.Reader{Conventions: wxr.Conventions{ItalicIsHandwriting: true}}},
+			{Name: "WordPress export", Sniff: wxr.Sniff, Reader: wp},
 		},
 	}
 }

@@ -186,6 +186,7 @@ func TestUsageErrors(t *testing.T) {
 		{"export", "--data", data, "--format", "pdf", "--all"},
 		{"export", "--data", data, "--format", "text"},
 		{"serve", "--data", data, "--nonsense"},
+		{"import", "--data", data, "--italic", "bold", seedDir},
 	}
 	for _, args := range tests {
 		_, stderr, code := runFonds(t, args...)

@@ -64,7 +64,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		logger.Info("sample collection loaded", "summary", sum.String())
 	}
 	if len(imports) > 0 {
-		im := &ingest.Importer{Store: store, Index: a.index, Images: a.images, Readers: readers()}
+		im := &ingest.Importer{Store: store, Index: a.index, Images: a.images, Readers: readers("handwriting")}
 		sum, err := runImport(ctx, im, imports, stderr)
 		if err != nil {
 			return err
@@ -147,7 +147,7 @@ func loadSample(ctx context.Context, store fonds.Store, ix fonds.Index) (ingest.
 	if err != nil {
 		return ingest.Summary{}, err
 	}
-	im := &ingest.Importer{Store: store, Index: ix, Readers: readers(), Collection: sample.Slug}
+	im := &ingest.Importer{Store: store, Index: ix, Readers: readers("handwriting"), Collection: sample.Slug}
 	files, err := im.FilesFS(sample.Files, sample.Slug)
 	if err != nil {
 		return ingest.Summary{}, err
