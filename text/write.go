@@ -2,11 +2,14 @@ package text
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"fonds"
+	"fonds/mojibake"
 )
 
 // Write writes d in the transcription format, such that Parse of the output
@@ -18,6 +21,43 @@ import (
 // so a document that did not come from Parse can lose a field that its
 // summary or text does not support; see docs/format.md.
 func Write(w io.Writer, d *fonds.Document) error {
+	var buf bytes.Buffer
+	if err := write(&buf, d); err != nil {
+		return err
+	}
+	// Text that reads like mojibake ("Ã©" is how "é" looks read wrongly)
+	// would be "repaired" when read back: a backslash keeps it as written.
+	out := buf.Bytes()
+	if !utf8.Valid(out) {
+		_, err := w.Write(out)
+		return err
+	}
+	lines := strings.SplitAfter(string(out), "\n")
+	for i, line := range lines {
+		if _, ok := mojibake.Repair(line); ok {
+			lines[i] = guardMojibake(line)
+		}
+	}
+	_, err := io.WriteString(w, strings.Join(lines, ""))
+	return err
+}
+
+// guardMojibake puts a backslash between every two non-ASCII characters of
+// line, so that no run of them reads as UTF-8 decoded as Windows-1252.
+func guardMojibake(line string) string {
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range line {
+		if r >= utf8.RuneSelf && prev >= utf8.RuneSelf {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+func write(w io.Writer, d *fonds.Document) error {
 	bw := bufio.NewWriter(w)
 	h := heading{date: d.Date, mark: d.Mark, title: strings.ReplaceAll(d.Title, "\n", " ")}
 	if c := summaryCreator(d.Summary); c != d.Creator {
