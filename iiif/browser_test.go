@@ -20,20 +20,6 @@ import (
 	"fonds/internal/browsertest"
 )
 
-// outputDir returns the folder for what a test leaves to look at:
-// $FONDS_TEST_OUTPUT, or testoutput/ beside the package (ignored by git).
-func outputDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("FONDS_TEST_OUTPUT")
-	if dir == "" {
-		dir = "testoutput"
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // requestLog records the requests a server answered, and tells a waiting
 // test when one it waits for has come.
 type requestLog struct {
@@ -181,7 +167,7 @@ func TestViewer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	path := filepath.Join(outputDir(t), "mirador.png")
+	path := filepath.Join(browsertest.OutputDir(t), "mirador.png")
 	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}

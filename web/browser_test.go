@@ -13,20 +13,6 @@ import (
 	"fonds/internal/browsertest"
 )
 
-// outputDir returns the folder for what a test leaves to look at:
-// $FONDS_TEST_OUTPUT, or testoutput/ beside the package (ignored by git).
-func outputDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("FONDS_TEST_OUTPUT")
-	if dir == "" {
-		dir = "testoutput"
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // TestBrowser reads document pages in a real browser: it follows a page
 // marker, checks that notes and handwriting look as the conventions say,
 // searches from the header's box and follows a result to its page, and
@@ -152,7 +138,7 @@ func TestBrowser(t *testing.T) {
 	}
 	markedShot := screenshot("screenshot of the marked document")
 
-	dir := outputDir(t)
+	dir := browsertest.OutputDir(t)
 	for name, shot := range map[string][]byte{
 		"document-seed.png":       seedShot,
 		"document-every-kind.png": allShot,

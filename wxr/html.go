@@ -459,43 +459,27 @@ func normalize(nodes []inode, st *wsState) []inode {
 }
 
 // trimSpaceEnd drops the space the nodes end with.
-func trimSpaceEnd(nodes []inode) []inode {
-	for len(nodes) > 0 {
-		last := &nodes[len(nodes)-1]
-		switch last.kind {
-		case fonds.SpanText:
-			last.text = strings.TrimRight(last.text, " ")
-			if last.text != "" {
-				return nodes
-			}
-		case fonds.SpanLineBreak, fonds.SpanCell:
-			return nodes
-		default:
-			last.children = trimSpaceEnd(last.children)
-			if len(last.children) > 0 {
-				return nodes
-			}
-		}
-		nodes = nodes[:len(nodes)-1]
-	}
-	return nodes
-}
+func trimSpaceEnd(nodes []inode) []inode { return trimTail(nodes, false) }
 
 // trimEnd drops the space and line breaks a block ends with.
-func trimEnd(nodes []inode) []inode {
+func trimEnd(nodes []inode) []inode { return trimTail(nodes, true) }
+
+// trimTail drops the space the nodes end with, and their closing line
+// breaks when breaks is set, looking into the last node's children.
+func trimTail(nodes []inode, breaks bool) []inode {
 	for len(nodes) > 0 {
 		last := &nodes[len(nodes)-1]
-		switch last.kind {
-		case fonds.SpanText:
+		switch {
+		case last.kind == fonds.SpanText:
 			last.text = strings.TrimRight(last.text, " ")
 			if last.text != "" {
 				return nodes
 			}
-		case fonds.SpanLineBreak:
-		case fonds.SpanCell:
+		case last.kind == fonds.SpanLineBreak && breaks:
+		case last.kind == fonds.SpanLineBreak, last.kind == fonds.SpanCell:
 			return nodes
 		default:
-			last.children = trimEnd(last.children)
+			last.children = trimTail(last.children, breaks)
 			if len(last.children) > 0 {
 				return nodes
 			}

@@ -4,6 +4,7 @@ package browsertest
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"testing"
 	"time"
@@ -47,4 +48,19 @@ func Start(t *testing.T) context.Context {
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	t.Cleanup(cancelBrowser)
 	return bctx
+}
+
+// OutputDir returns the folder for what a browser test leaves to look at
+// (screenshots): $FONDS_TEST_OUTPUT, or testoutput/ beside the package,
+// which git ignores.
+func OutputDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("FONDS_TEST_OUTPUT")
+	if dir == "" {
+		dir = "testoutput"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
