@@ -208,7 +208,7 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 		if got, w := res.Facets[fonds.FacetCollection], indexCounts("bukovsky", 2, "sample", 1); !slices.Equal(indexSortCounts(got), w) {
 			t.Errorf("Search(Sakharov) collection facet = %v, want %v", got, w)
 		}
-		if res := search(t, shared, fonds.SearchRequest{Query: "Sakharov"}); res.Facets != nil && len(res.Facets) > 0 {
+		if res := search(t, shared, fonds.SearchRequest{Query: "Sakharov"}); len(res.Facets) > 0 {
 			t.Errorf("Search without Facets has facets %v", res.Facets)
 		}
 	})

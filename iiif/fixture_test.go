@@ -109,7 +109,6 @@ var (
 	green  = color.RGBA{30, 200, 30, 255}  // top right
 	blue   = color.RGBA{30, 30, 220, 255}  // bottom left
 	yellow = color.RGBA{230, 220, 30, 255} // bottom right
-	colors = []color.RGBA{red, green, blue, yellow}
 )
 
 // quadrants returns an image of w×h pixels in four coloured quarters.

@@ -107,9 +107,7 @@ func parseDescription(s string) description {
 				continue
 			}
 		case g.kind == bracketCategories:
-			for _, c := range categorySep.Split(trimLine(raw), -1) {
-				d.categories = append(d.categories, c)
-			}
+			d.categories = append(d.categories, categorySep.Split(trimLine(raw), -1)...)
 		default:
 			continue
 		}
