@@ -3,6 +3,7 @@ package fonds
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // Store keeps collections and documents: it is the archive's source of truth.
@@ -39,10 +40,11 @@ type Store interface {
 	// DateCounts returns how many documents the filter admits per year and
 	// month, in date order; undated documents are left out.
 	DateCounts(ctx context.Context, f Filter) ([]DateCount, error)
-	// Stamps returns the id and content hash of every document the filter
-	// admits (its order and paging ignored): what a derived index compares
-	// itself with, without reading whole documents.
-	Stamps(ctx context.Context, f Filter) (map[string]string, error)
+	// Stamps returns, by id, the content hash and update time of every
+	// document the filter admits (its order and paging ignored): what a
+	// derived index compares itself with, and a sitemap lists, without
+	// reading whole documents.
+	Stamps(ctx context.Context, f Filter) (map[string]Stamp, error)
 	// Alias returns the id of the document that lists path among its
 	// Aliases, or ErrNotFound.
 	Alias(ctx context.Context, path string) (string, error)
@@ -56,6 +58,12 @@ type Store interface {
 	RecordStore
 
 	io.Closer
+}
+
+// Stamp is what tells one version of a document from another.
+type Stamp struct {
+	Hash    string
+	Updated time.Time
 }
 
 // PutResult says what PutDocument did.

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -135,13 +137,17 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f := fonds.Filter{Published: true, Order: fonds.ByDate, Offset: (n - 1) * h.cfg.perSitemap, Limit: h.cfg.perSitemap}
-	docs, total, err := h.cfg.Store.Documents(r.Context(), f)
+	// The stamps, not whole documents: a sitemap needs only the ids and
+	// the times they changed. Ids begin with the date, so their order is
+	// nearly the order of dates.
+	stamps, err := h.cfg.Store.Stamps(r.Context(), fonds.Filter{Published: true})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if len(docs) == 0 && !(n == 1 && total == 0) {
+	ids := slices.Sorted(maps.Keys(stamps))
+	from := (n - 1) * h.cfg.perSitemap
+	if from >= len(ids) && !(n == 1 && len(ids) == 0) {
 		http.NotFound(w, r)
 		return
 	}
@@ -149,10 +155,10 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 	if n == 1 {
 		set.URLs = append(set.URLs, url{Loc: h.base(r) + "/"})
 	}
-	for _, d := range docs {
+	for _, id := range ids[from:min(len(ids), from+h.cfg.perSitemap)] {
 		set.URLs = append(set.URLs, url{
-			Loc:     h.base(r) + "/documents/" + d.ID,
-			LastMod: d.Updated.UTC().Format(time.RFC3339),
+			Loc:     h.base(r) + "/documents/" + id,
+			LastMod: stamps[id].Updated.UTC().Format(time.RFC3339),
 		})
 	}
 	writeXML(w, "application/xml", set)

@@ -538,14 +538,21 @@ func testStamps(t *testing.T, s fonds.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string]string{"pub": pub.Hash}; !reflect.DeepEqual(got, want) {
+	stamp := func(d *fonds.Document) fonds.Stamp { return fonds.Stamp{Hash: d.Hash, Updated: normalTime(d.Updated)} }
+	normal := func(m map[string]fonds.Stamp) map[string]fonds.Stamp {
+		for id, s := range m {
+			m[id] = fonds.Stamp{Hash: s.Hash, Updated: normalTime(s.Updated)}
+		}
+		return m
+	}
+	if want := map[string]fonds.Stamp{"pub": stamp(pub)}; !reflect.DeepEqual(normal(got), want) {
 		t.Errorf("Stamps(published) = %v, want %v", got, want)
 	}
 	got, err = s.Stamps(ctx, fonds.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string]string{"pub": pub.Hash, "draft": draft.Hash}; !reflect.DeepEqual(got, want) {
+	if want := map[string]fonds.Stamp{"pub": stamp(pub), "draft": stamp(draft)}; !reflect.DeepEqual(normal(got), want) {
 		t.Errorf("Stamps() = %v, want %v", got, want)
 	}
 	if pub.Hash != pub.ContentHash() {

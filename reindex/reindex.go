@@ -46,8 +46,8 @@ func Sync(ctx context.Context, store fonds.Store, ix fonds.Index, progress func(
 	}
 	rep.Total = len(want)
 	var todo, gone []string
-	for id, hash := range want {
-		if have[id] != hash {
+	for id, stamp := range want {
+		if have[id] != stamp.Hash {
 			todo = append(todo, id)
 		}
 	}

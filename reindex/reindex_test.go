@@ -76,9 +76,9 @@ func TestSync(t *testing.T) {
 	if len(stamps) != len(want) {
 		t.Errorf("index stamps = %v, want %v", stamps, want)
 	}
-	for id, h := range want {
-		if stamps[id] != h {
-			t.Errorf("index holds %s at %q, want %q", id, stamps[id], h)
+	for id, s := range want {
+		if stamps[id] != s.Hash {
+			t.Errorf("index holds %s at %q, want %q", id, stamps[id], s.Hash)
 		}
 	}
 	if rep, err := reindex.Sync(ctx, store, ix, nil); err != nil || rep.Indexed != 0 || rep.Removed != 0 {

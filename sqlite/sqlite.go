@@ -451,25 +451,29 @@ func where(conds ...string) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
-// Stamps returns the id and content hash of every document the filter
-// admits.
-func (s *Store) Stamps(ctx context.Context, f fonds.Filter) (map[string]string, error) {
+// Stamps returns the content hash and update time of every document the
+// filter admits, by id.
+func (s *Store) Stamps(ctx context.Context, f fonds.Filter) (map[string]fonds.Stamp, error) {
 	if err := checkFilter(f); err != nil {
 		return nil, fmt.Errorf("sqlite: stamps: %w", err)
 	}
 	conds, args := conditions(f)
-	rows, err := s.read.QueryContext(ctx, `SELECT id, hash FROM documents`+where(conds...), args...)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, hash, updated FROM documents`+where(conds...), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: stamps: %w", translate(err))
 	}
 	defer rows.Close()
-	stamps := make(map[string]string)
+	stamps := make(map[string]fonds.Stamp)
 	for rows.Next() {
-		var id, hash string
-		if err := rows.Scan(&id, &hash); err != nil {
+		var id, hash, updated string
+		if err := rows.Scan(&id, &hash, &updated); err != nil {
 			return nil, fmt.Errorf("sqlite: stamps: %w", err)
 		}
-		stamps[id] = hash
+		t, err := parseTime(updated)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: stamps: %s: %w", id, err)
+		}
+		stamps[id] = fonds.Stamp{Hash: hash, Updated: t}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: stamps: %w", translate(err))
