@@ -12,6 +12,15 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict")
 	ErrInvalid  = errors.New("invalid")
+	// ErrNoSpace is a write refused because the disk (or the database's
+	// quota) is full: nothing after it can succeed, so an import stops.
+	ErrNoSpace = errors.New("no space left")
+	// ErrReadOnly is a write to an archive opened read-only, such as a data
+	// folder on read-only media.
+	ErrReadOnly = errors.New("archive is read-only")
+	// ErrTimeout is work stopped because it ran past its deadline, such as
+	// a search that would cost more than a request may.
+	ErrTimeout = errors.New("took too long")
 )
 
 // ParseError is an error in an input file, at a line of it. Its message is
