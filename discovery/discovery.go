@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,8 +31,8 @@ const FeedSize = 50
 type Config struct {
 	Store    fonds.Store
 	SiteName string
-	// BaseURL is the site's address without a trailing slash; derived from
-	// the request when empty.
+	// BaseURL is the site's address without a trailing slash. It is
+	// required: links must never come from a client's Host header.
 	BaseURL string
 	Logger  *slog.Logger
 	// perSitemap overrides PerSitemap in tests.
@@ -49,6 +50,9 @@ type Handler struct {
 func New(cfg Config) (*Handler, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("discovery: no store")
+	}
+	if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("discovery: base URL %q is not an http or https URL", cfg.BaseURL)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -72,15 +76,8 @@ var Patterns = []string{"GET /robots.txt", "GET /sitemap.xml", "GET /sitemaps/{f
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-func (h *Handler) base(r *http.Request) string {
-	if h.cfg.BaseURL != "" {
-		return strings.TrimSuffix(h.cfg.BaseURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+func (h *Handler) base(*http.Request) string {
+	return strings.TrimSuffix(h.cfg.BaseURL, "/")
 }
 
 // fail answers a failure of the store: the cause goes to the log, the client
@@ -107,11 +104,11 @@ type sitemapRef struct {
 }
 
 type urlSet struct {
-	XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-	URLs    []url    `xml:"url"`
+	XMLName xml.Name   `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []urlEntry `xml:"url"`
 }
 
-type url struct {
+type urlEntry struct {
 	Loc     string `xml:"loc"`
 	LastMod string `xml:"lastmod,omitempty"`
 }
@@ -151,12 +148,12 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	set := urlSet{URLs: []url{}}
+	set := urlSet{URLs: []urlEntry{}}
 	if n == 1 {
-		set.URLs = append(set.URLs, url{Loc: h.base(r) + "/"})
+		set.URLs = append(set.URLs, urlEntry{Loc: h.base(r) + "/"})
 	}
 	for _, id := range ids[from:min(len(ids), from+h.cfg.perSitemap)] {
-		set.URLs = append(set.URLs, url{
+		set.URLs = append(set.URLs, urlEntry{
 			Loc:     h.base(r) + "/documents/" + id,
 			LastMod: stamps[id].Updated.UTC().Format(time.RFC3339),
 		})

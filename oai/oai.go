@@ -92,9 +92,9 @@ type Config struct {
 	// Collections and Document are used.
 	Store fonds.Store
 	// BaseURL is the URL harvesters send requests to, such as
-	// "https://archive.example.org/oai". When empty, it is derived from
-	// each request (its Host header and path), and so are identifiers: a
-	// public server sets it.
+	// "https://archive.example.org/oai". It is required: identifiers and
+	// the baseURL harvesters see must never come from a client's Host
+	// header.
 	BaseURL string
 	// RepositoryName is the name Identify gives; DefaultRepositoryName
 	// when empty.
@@ -156,15 +156,13 @@ func New(cfg Config) (http.Handler, error) {
 		tei:      cfg.TEI,
 		now:      time.Now,
 	}
-	if cfg.BaseURL != "" {
-		u, err := url.Parse(cfg.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return nil, fmt.Errorf("oai: base URL %q is not an http or https URL without query", cfg.BaseURL)
-		}
-		u.Path = strings.TrimSuffix(u.Path, "/")
-		u.RawPath = ""
-		h.base = u
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("oai: base URL %q is not an http or https URL without query", cfg.BaseURL)
 	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = ""
+	h.base = u
 	if h.name == "" {
 		h.name = DefaultRepositoryName
 	}
@@ -200,23 +198,10 @@ type site struct {
 	collections map[string]string
 }
 
-// siteOf returns the site of the request: the configured base URL, or one
-// made of the request's host and path.
+// siteOf returns the site: the configured base URL, whatever the request
+// says of its host.
 func (h *handler) siteOf(r *http.Request) *site {
 	u := h.base
-	if u == nil {
-		p := r.URL.Path
-		// A handler mounted under http.StripPrefix sees only the rest of
-		// the path; the request line has all of it.
-		if ru, err := url.ParseRequestURI(r.RequestURI); err == nil && ru.Path != "" {
-			p = ru.Path
-		}
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		u = &url.URL{Scheme: scheme, Host: r.Host, Path: strings.TrimSuffix(p, "/")}
-	}
 	root := *u
 	root.Path = strings.TrimSuffix(path.Dir("/"+strings.TrimPrefix(u.Path, "/")), "/")
 	host := strings.ToLower(u.Hostname())

@@ -589,26 +589,31 @@ func TestNewErrors(t *testing.T) {
 	}
 }
 
-// TestDerivedBaseURL checks a handler without a base URL, under
-// http.StripPrefix: the base URL is the request's.
-func TestDerivedBaseURL(t *testing.T) {
+// TestBaseURLRequired checks that identifiers never come from a client's
+// Host header: a handler needs a base URL, and a forged Host changes nothing.
+func TestBaseURLRequired(t *testing.T) {
 	s, err := sqlite.Open(filepath.Join(t.TempDir(), "fonds.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	h, err := New(Config{Store: s})
+	if _, err := New(Config{Store: s}); err == nil {
+		t.Error("New without a base URL = nil error, want one")
+	}
+	a := newArchive(t, Config{}, false)
+	req, err := http.NewRequest("GET", a.base+"?verb=Identify", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/archive/oai", http.StripPrefix("/archive", h))
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	a := &archive{base: srv.URL + "/archive/oai"}
-	root := a.get(t, "verb=Identify")
-	if got := root.path("Identify", "baseURL").text; got != a.base {
-		t.Errorf("derived baseURL = %q, want %q", got, a.base)
+	req.Host = "evil.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(body), "evil.example") {
+		t.Errorf("Identify with Host evil.example names it:\n%s", body)
 	}
 }
 
