@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/internal/testenv"
 	"fonds/sample"
 	"fonds/text"
 )
@@ -64,9 +65,7 @@ func installCitationJS(t *testing.T) string {
 		t.Skip("skipped in -short mode: installs citation-js from the npm registry")
 	}
 	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not found: cannot read the formats back with citation-js", tool)
-		}
+		testenv.Tool(t, tool)
 	}
 	dir := t.TempDir()
 	// A deadline keeps a registry that never answers from hanging the
@@ -78,7 +77,7 @@ func installCitationJS(t *testing.T) string {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("npm install citation-js failed (registry unavailable?): %v\n%s", err, out)
+		testenv.Missing(t, "npm install citation-js failed (registry unavailable?): %v\n%s", err, out)
 	}
 	return dir
 }
@@ -99,7 +98,7 @@ func corpusDocuments(t *testing.T) map[string]Item {
 		return d
 	}
 
-	seed := filepath.Join("..", "..", "shared", "corpus", "seed", "000_4215be4c9e9eb522.txt")
+	seed := filepath.Join(testenv.Corpus(t), "seed", "000_4215be4c9e9eb522.txt")
 	f, err := os.Open(seed)
 	if err != nil {
 		t.Fatalf("open the seed: %v", err)

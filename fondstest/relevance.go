@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"fonds"
+	"fonds/internal/testenv"
 	"fonds/sample"
 	"fonds/text"
 )
@@ -45,9 +46,9 @@ func RelevanceCorpus(t *testing.T) []*fonds.Document {
 		}
 		add(e.Name(), b, sample.Slug)
 	}
-	seeds, err := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "seed", "*.txt"))
+	seeds, err := filepath.Glob(filepath.Join(testenv.Corpus(t), "seed", "*.txt"))
 	if err != nil || len(seeds) == 0 {
-		t.Fatalf("the seed record is not in ../../shared/corpus/seed (%v)", err)
+		t.Fatalf("the seed record is not in the corpus's seed folder (%v)", err)
 	}
 	for _, p := range seeds {
 		b, err := os.ReadFile(p)

@@ -12,6 +12,7 @@ import (
 
 	"fonds"
 	"fonds/fondstest"
+	"fonds/internal/testenv"
 )
 
 // harvested is one record as the harvester printed it.
@@ -59,10 +60,7 @@ func parseHarvest(t *testing.T, out []byte) []harvested {
 // TestHarvester harvests the repository with a real OAI-PMH harvester,
 // HTTP::OAI's oai_pmh, through every resumption token.
 func TestHarvester(t *testing.T) {
-	harvester, err := exec.LookPath("oai_pmh")
-	if err != nil {
-		t.Skip("the OAI-PMH harvester oai_pmh (HTTP::OAI) is not installed")
-	}
+	harvester := testenv.Tool(t, "oai_pmh")
 	a := newArchive(t, Config{PageSize: 100}, false)
 	ctx := context.Background()
 	published := make(map[string]bool)

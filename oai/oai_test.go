@@ -22,6 +22,7 @@ import (
 
 	"fonds"
 	"fonds/fondstest"
+	"fonds/internal/testenv"
 	"fonds/sqlite"
 )
 
@@ -427,10 +428,7 @@ func (a *archive) do(t *testing.T, req *http.Request) *node {
 // well-formed and namespace-well-formed.
 func wellFormed(t *testing.T, body []byte) {
 	t.Helper()
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		return
-	}
+	xmllint := testenv.Tool(t, "xmllint")
 	cmd := exec.Command(xmllint, "--noout", "--nonet", "-")
 	cmd.Stdin = bytes.NewReader(body)
 	if out, err := cmd.CombinedOutput(); err != nil {

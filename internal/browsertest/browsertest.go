@@ -5,11 +5,12 @@ package browsertest
 import (
 	"context"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"fonds/internal/testenv"
 )
 
 // Timeout bounds a browser test: a browser that hangs fails the test, never
@@ -21,10 +22,7 @@ const Timeout = 90 * time.Second
 // when the test ends.
 func Start(t *testing.T) context.Context {
 	t.Helper()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed")
-	}
+	chromium := testenv.Tool(t, "chromium")
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	t.Cleanup(cancel)
 	opts := []chromedp.ExecAllocatorOption{
