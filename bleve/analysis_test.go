@@ -95,14 +95,7 @@ func TestWordsTokenizer(t *testing.T) {
 	}
 }
 
-func TestMarkup(t *testing.T) {
-	s, pos := cutPageMark("…" + markPage + "3" + markPageEnd + "a &lt;b&gt; " + markStart + "word" + markEnd + " c")
-	if pos != 3 {
-		t.Errorf("cutPageMark position = %d, want 3", pos)
-	}
-	if got, want := markup(s), "…a &lt;b&gt; <mark>word</mark> c"; got != want {
-		t.Errorf("markup = %q, want %q", got, want)
-	}
+func TestClean(t *testing.T) {
 	if got := clean("a" + markStart + "b" + markPageEnd); got != "ab" {
 		t.Errorf("clean = %q, want %q", got, "ab")
 	}

@@ -13,6 +13,7 @@ package bleve
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,20 +23,60 @@ import (
 
 	blevesearch "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"fonds"
 )
 
 // Index is a fonds.Index in a folder.
+//
+// Its fields are the bounds of a search, set before the index is searched.
 type Index struct {
-	idx blevesearch.Index
-	an  analyzers
+	// Timeout bounds the time of one search: a search past it stops with
+	// an error that is a fonds.ErrTimeout. Zero means DefaultTimeout.
+	Timeout time.Duration
+	// MaxExpansion bounds the words that the prefixes (dissid*) and fuzzy
+	// words (Sharansky~) of one query stand for, all together: the most
+	// frequent are searched, and the results say so. Zero means
+	// DefaultMaxExpansion.
+	MaxExpansion int
+
+	idx      blevesearch.Index
+	an       analyzers
+	readOnly bool
 	// unpersisted counts the batches not yet written to disk, which Close
 	// waits for.
 	unpersisted sync.WaitGroup
 }
 
 var _ fonds.Index = (*Index)(nil)
+
+// DefaultTimeout is the default of Index.Timeout: longer than any search a
+// reader means to make takes, short enough that a search meant to exhaust
+// the server gives up soon.
+const DefaultTimeout = 5 * time.Second
+
+func (ix *Index) timeout() time.Duration {
+	if ix.Timeout > 0 {
+		return ix.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (ix *Index) maxExpansion() int {
+	if ix.MaxExpansion > 0 {
+		return ix.MaxExpansion
+	}
+	return DefaultMaxExpansion
+}
+
+// ErrLocked is the error of opening an index that another process, or
+// another Open in this one, holds open.
+var ErrLocked = errors.New("the search index is in use by another process")
+
+// lockWait is how long Open waits for an index held by another to be
+// released before it fails with ErrLocked.
+const lockWait = 500 * time.Millisecond
 
 // versionKey is the internal key under which an index records its
 // mappingVersion.
@@ -52,11 +93,15 @@ func errorf(format string, args ...any) error {
 // Open opens the index in dir, or creates it there. An index written with
 // another mapping is deleted and created anew, empty: the index is derived
 // from the store, and its empty Stamps tell the caller to index everything.
+//
+// An index held open by another process, or by another Open in this one,
+// is not waited for: Open fails within a second with an error that is
+// ErrLocked.
 func Open(dir string) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
-		idx, err := blevesearch.OpenUsing(dir, runtimeConfig())
+		idx, err := blevesearch.OpenUsing(dir, runtimeConfig(false))
 		if err != nil {
-			return nil, errorf("open %s: %w", dir, err)
+			return nil, openError(dir, err)
 		}
 		v, err := idx.GetInternal(versionKey)
 		if err == nil && string(v) == mappingVersion {
@@ -74,23 +119,65 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, errorf("mapping: %w", err)
 	}
-	idx, err := blevesearch.NewUsing(dir, m, scorch.Name, scorch.Name, runtimeConfig())
+	idx, err := blevesearch.NewUsing(dir, m, scorch.Name, scorch.Name, runtimeConfig(false))
 	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, openError(dir, err)
+		}
 		return nil, errorf("create %s: %w", dir, err)
 	}
 	return newIndex(idx, true)
+}
+
+// OpenReadOnly opens the index in dir for searching only, writing nothing
+// in dir, as on read-only media: its Put and Delete fail with an error that
+// is a fonds.ErrReadOnly. Unlike Open it neither creates an index nor
+// rebuilds one written with another mapping.
+func OpenReadOnly(dir string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+		return nil, errorf("open %s read-only: no index there: %w", dir, fonds.ErrNotFound)
+	}
+	idx, err := blevesearch.OpenUsing(dir, runtimeConfig(true))
+	if err != nil {
+		return nil, openError(dir, err)
+	}
+	if v, err := idx.GetInternal(versionKey); err != nil || string(v) != mappingVersion {
+		idx.Close()
+		return nil, errorf("open %s read-only: the index was written by another version of fonds, and cannot be rebuilt where it is read-only", dir)
+	}
+	ix, err := newIndex(idx, false)
+	if err != nil {
+		return nil, err
+	}
+	ix.readOnly = true
+	return ix, nil
+}
+
+// openError translates the error of opening the index in dir: a lock
+// another holds becomes ErrLocked.
+func openError(dir string, err error) error {
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return fmt.Errorf("bleve: open %s: %w", dir, ErrLocked)
+	}
+	return errorf("open %s: %w", dir, err)
 }
 
 // runtimeConfig returns the settings of scorch. A batch returns once its
 // documents are searchable, without waiting for them to be written to disk:
 // the index is derived, and a crash that loses the last batches loses
 // nothing Stamps does not tell the caller to index again. An index another
-// process holds open fails to open after a while rather than blocking.
-func runtimeConfig() map[string]interface{} {
+// holds open fails to open after lockWait rather than blocking.
+func runtimeConfig(readOnly bool) map[string]interface{} {
 	return map[string]interface{}{
 		"unsafe_batch": true,
-		"bolt_timeout": "5s",
+		"bolt_timeout": lockWait.String(),
+		"read_only":    readOnly,
 	}
+}
+
+// errReadOnly is the error of a write to an index opened read-only.
+func errReadOnly(what string) error {
+	return fmt.Errorf("bleve: %s: %w", what, fonds.ErrReadOnly)
 }
 
 func newIndex(idx blevesearch.Index, created bool) (*Index, error) {
@@ -154,6 +241,9 @@ func (ix *Index) Count() (uint64, error) { return ix.idx.DocCount() }
 // The documents are indexed in batches, several at once: bleve analyzes
 // the documents of a batch in parallel but builds its segment on one core.
 func (ix *Index) Put(ctx context.Context, docs ...*fonds.Document) error {
+	if ix.readOnly {
+		return errReadOnly("index")
+	}
 	// The last of the documents of one id wins, as if they were put in
 	// turn; the batches, which run at once, then hold distinct ids.
 	last := make(map[string]int, len(docs))
@@ -229,6 +319,9 @@ func (ix *Index) put(docs []*fonds.Document) error {
 
 // Delete removes the documents with the ids; unknown ids are ignored.
 func (ix *Index) Delete(ctx context.Context, ids ...string) error {
+	if ix.readOnly {
+		return errReadOnly("delete")
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -1,24 +1,21 @@
 package bleve
 
 import (
+	"cmp"
+	"context"
+	"html"
 	"slices"
-	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight"
-	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
-	simplefragmenter "github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
-	simplehighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
-// The marks the highlighter writes, characters of the private use area that
-// clean removes from every indexed text: the start and end of a matching
-// term, and around the array position of the fragment (which tells the
-// page). They become HTML only after the text is escaped.
+// The marks that clean removes from every indexed text, characters of the
+// private use area, which snippets once wrote around the matching terms
+// before escaping. Indexed texts keep being cleaned of them, so that an
+// index written before keeps its mapping.
 const (
 	markStart   = "\uE000"
 	markEnd     = "\uE001"
@@ -30,27 +27,12 @@ const (
 // snippetSize is the length of a snippet, in characters.
 const snippetSize = 240
 
-// highlighter is bleve's simple highlighter with its html formatter (which
-// escapes the text between the terms), writing the marks above.
-var highlighter = simplehighlighter.NewHighlighter(
-	simplefragmenter.NewFragmenter(snippetSize),
-	pageFormatter{htmlformat.NewFragmentFormatter(markStart, markEnd)},
-	"…",
-)
-
-// pageFormatter writes the array position of the fragment before it, which
-// the highlighter's output otherwise loses.
-type pageFormatter struct {
-	html highlight.FragmentFormatter
-}
-
-func (f pageFormatter) Format(frag *highlight.Fragment, locs highlight.TermLocations) string {
-	pos := ""
-	if len(frag.ArrayPositions) > 0 {
-		pos = markPage + strconv.FormatUint(frag.ArrayPositions[0], 10) + markPageEnd
-	}
-	return pos + f.html.Format(frag, locs)
-}
+// maxSnippetMatches bounds the matches of one hit a snippet is chosen
+// among: the first of them, in the order of the text. A document of
+// megabytes may match a common word a million times; the passage that best
+// shows why it matched is found among its first matches as well as among
+// all, at a cost that does not grow with the document.
+const maxSnippetMatches = 4096
 
 // textFields are the fields whose elements line up with the stored text
 // and keep the offsets of their terms.
@@ -75,6 +57,20 @@ func (k translitKeys) match(term string) bool {
 	return false
 }
 
+// match is a matching term in a text: on the page text at index page, or
+// on the summary (page -1), at the byte offsets start to end. term tells
+// apart the terms a snippet counts.
+type match struct {
+	page       int
+	start, end int
+	term       string
+}
+
+func compareMatches(a, b match) int {
+	// Of two matches at one place, the longer first, which is marked.
+	return cmp.Or(cmp.Compare(a.page, b.page), cmp.Compare(a.start, b.start), cmp.Compare(b.end, a.end))
+}
+
 // snippet returns the best passage of the document for the match, with its
 // terms marked, and the number of its page (0 when it is not on a page).
 // The locations of every field that indexes the page texts are gathered on
@@ -84,128 +80,241 @@ func (k translitKeys) match(term string) bool {
 // A document found only by the transliteration of a word has its text
 // analyzed again to mark the words of that key; a document found by none of
 // its words (by a filter, a reference) gets the beginning of its text.
-func snippet(dm *search.DocumentMatch, h *hitData, translit analysis.Analyzer, keys translitKeys) (string, int, error) {
+//
+// The best passage is the one of snippetSize characters holding the most
+// distinct terms, the first of those; it is found in one pass over the
+// first maxSnippetMatches matches and the text up to them, so that the
+// work is linear in the document and bounded by its matches.
+func snippet(ctx context.Context, dm *search.DocumentMatch, h *hitData, translit analysis.Analyzer, keys translitKeys) (string, int, error) {
 	pages := len(h.Pages)
-	onText := make(search.TermLocationMap)
-	onSummary := make(search.TermLocationMap)
+	var onText, onSummary []match
 	for _, field := range textFields {
 		for term, locs := range dm.Locations[field] {
 			for _, l := range locs {
 				if len(l.ArrayPositions) != 1 {
 					continue
 				}
+				m := match{start: int(l.Start), end: int(l.End), term: field + " " + term}
 				switch k := int(l.ArrayPositions[0]); {
 				case k < pages:
-					onText[field+" "+term] = append(onText[field+" "+term], l)
+					m.page = k
+					onText = append(onText, m)
 				case k == pages+1 && field == fieldNames:
 					// The summary, as the names and translit fields hold
 					// it after the pages (see documentOf).
-					c := *l
-					c.ArrayPositions = nil
-					onSummary[field+" "+term] = append(onSummary[field+" "+term], &c)
+					m.page = -1
+					onSummary = append(onSummary, m)
 				}
 			}
 		}
 	}
 	for term, locs := range dm.Locations[fieldSummary] {
-		onSummary[fieldSummary+" "+term] = append(onSummary[fieldSummary+" "+term], locs...)
+		for _, l := range locs {
+			onSummary = append(onSummary, match{page: -1, start: int(l.Start), end: int(l.End), term: fieldSummary + " " + term})
+		}
 	}
+	if err := ctx.Err(); err != nil {
+		return "", 0, err
+	}
+	onText = firstMatches(onText)
+	onSummary = firstMatches(onSummary)
 	// The pages to decompress: up to the last page with a match, since the
-	// pages after it, which score nothing, cannot change the best fragment;
+	// pages after it, which score nothing, cannot change the best passage;
 	// none if only the summary matched; all if nothing did.
 	need := -1
 	switch {
 	case len(onText) > 0:
-		need = 0
-		for _, locs := range onText {
-			for _, l := range locs {
-				need = max(need, int(l.ArrayPositions[0])+1)
-			}
-		}
+		need = onText[len(onText)-1].page + 1
 	case len(onSummary) > 0:
 		need = 0
 	}
-	doc, err := snippetSource(dm, need)
-	if err != nil {
-		return "", 0, err
+	var texts []string
+	if s, ok := dm.Fields[fieldText].(string); ok && s != "" {
+		var err error
+		if texts, err = decodePages([]byte(s), need); err != nil {
+			return "", 0, err
+		}
 	}
+	summary, _ := dm.Fields[fieldSummary].(string)
 	if len(onText) == 0 && len(onSummary) == 0 && (len(keys.terms) > 0 || len(keys.prefixes) > 0) {
-		doc.VisitFields(func(f index.Field) {
-			if f.Name() != fieldText {
-				return
-			}
-			for _, tok := range translit.Analyze(f.Value()) {
-				if keys.match(string(tok.Term)) {
-					onText[fieldTranslit] = append(onText[fieldTranslit], &search.Location{
-						Pos:            uint64(tok.Position),
-						Start:          uint64(tok.Start),
-						End:            uint64(tok.End),
-						ArrayPositions: f.ArrayPositions(),
-					})
+		onText = translitMatches(ctx, texts, translit, keys)
+	}
+	switch {
+	case len(onText) > 0:
+		best := bestPassage(texts, onText)
+		p, page := onText[best].page, 0
+		if p < pages {
+			page = h.Pages[p]
+		}
+		text := ""
+		if p < len(texts) {
+			text = texts[p]
+		}
+		return passage(text, pageMatches(onText, p), onText[best].start), page, nil
+	case len(onSummary) > 0:
+		best := bestPassage([]string{summary}, relabel(onSummary))
+		return passage(summary, onSummary, onSummary[best].start), 0, nil
+	}
+	// Nothing to mark: the beginning of the first text.
+	for _, t := range texts {
+		if t != "" {
+			return passage(t, nil, 0), 0, nil
+		}
+	}
+	if summary != "" {
+		return passage(summary, nil, 0), 0, nil
+	}
+	return "", 0, nil
+}
+
+// firstMatches returns the first maxSnippetMatches of the matches, in the
+// order of the text, without those whose offsets are not in order.
+func firstMatches(ms []match) []match {
+	ms = slices.DeleteFunc(ms, func(m match) bool { return m.start < 0 || m.end < m.start })
+	slices.SortFunc(ms, compareMatches)
+	return ms[:min(len(ms), maxSnippetMatches)]
+}
+
+// relabel puts the matches of the summary on text 0, for bestPassage.
+func relabel(ms []match) []match {
+	out := make([]match, len(ms))
+	for i, m := range ms {
+		m.page = 0
+		out[i] = m
+	}
+	return out
+}
+
+// pageMatches returns the matches on one page.
+func pageMatches(ms []match, page int) []match {
+	i, _ := slices.BinarySearchFunc(ms, page, func(m match, p int) int { return cmp.Compare(m.page, p) })
+	j := i
+	for j < len(ms) && ms[j].page == page {
+		j++
+	}
+	return ms[i:j]
+}
+
+// translitMatches returns the words of the texts whose transliteration key
+// a search looked for, at most maxSnippetMatches, analyzing the texts page
+// by page until they are found.
+func translitMatches(ctx context.Context, texts []string, translit analysis.Analyzer, keys translitKeys) []match {
+	var ms []match
+	for k, t := range texts {
+		if len(ms) > 0 || ctx.Err() != nil {
+			break
+		}
+		for _, tok := range translit.Analyze([]byte(t)) {
+			if keys.match(string(tok.Term)) {
+				ms = append(ms, match{page: k, start: tok.Start, end: tok.End, term: string(tok.Term)})
+				if len(ms) == maxSnippetMatches {
+					break
 				}
 			}
-		})
+		}
 	}
-	field, locs := fieldText, onText
-	if len(onText) == 0 && len(onSummary) > 0 {
-		field, locs = fieldSummary, onSummary
-	}
-	m := &search.DocumentMatch{Locations: search.FieldTermLocationMap{field: locs}}
-	frags := highlighter.BestFragmentsInField(m, doc, field, 1)
-	if len(frags) == 0 {
-		return "", 0, nil
-	}
-	s, pos := cutPageMark(frags[0])
-	page := 0
-	if field == fieldText && pos >= 0 && pos < pages {
-		page = h.Pages[pos]
-	}
-	return markup(s), page, nil
+	return firstMatches(ms)
 }
 
-// snippetSource returns the fields of a hit that snippets are cut from, as
-// the highlighter reads them: the page texts (the first pages of them, or
-// all if pages is negative), decompressed, each with its array position,
-// and the summary. The search loads their stored values with the hit's
-// (see Search), which reads the stored document once.
-func snippetSource(dm *search.DocumentMatch, pages int) (*document.Document, error) {
-	doc := document.NewDocument(dm.ID)
-	if s, ok := dm.Fields[fieldSummary].(string); ok && s != "" {
-		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSummary, nil, []byte(s), storedOnly))
-	}
-	if s, ok := dm.Fields[fieldText].(string); ok && s != "" {
-		texts, err := decodePages([]byte(s), pages)
-		if err != nil {
-			return nil, err
+// bestPassage returns the index of the match that begins the best passage:
+// of the passages of snippetSize characters beginning at a match, the first
+// holding the most distinct terms. The matches are in the order of the
+// text; a window slides over them, the rune offsets of each counted once.
+func bestPassage(texts []string, ms []match) int {
+	// runes[i] is the rune offset of the start of ms[i], and ends[i] of its
+	// end, counted from the start of its page.
+	runes := make([]int, len(ms))
+	ends := make([]int, len(ms))
+	page, at, n := -1, 0, 0
+	for i, m := range ms {
+		if m.page != page {
+			page, at, n = m.page, 0, 0
 		}
-		for k, p := range texts {
-			if p != "" {
-				doc.AddField(document.NewTextFieldWithIndexingOptions(fieldText, []uint64{uint64(k)}, []byte(p), storedOnly))
+		t := ""
+		if m.page >= 0 && m.page < len(texts) {
+			t = texts[m.page]
+		}
+		start := min(m.start, len(t))
+		if start > at {
+			n += utf8.RuneCountInString(t[at:start])
+			at = start
+		}
+		runes[i] = n
+		ends[i] = n + utf8.RuneCountInString(t[start:min(max(m.end, start), len(t))])
+	}
+	best, bestScore := 0, 0
+	counts := make(map[string]int)
+	distinct := 0
+	j := 0 // the end of the window of match i, exclusive
+	for i := range ms {
+		if j < i {
+			j = i
+		}
+		for j < len(ms) && ms[j].page == ms[i].page && ends[j] <= runes[i]+snippetSize {
+			if counts[ms[j].term] == 0 {
+				distinct++
+			}
+			counts[ms[j].term]++
+			j++
+		}
+		if distinct > bestScore {
+			best, bestScore = i, distinct
+		}
+		if j > i {
+			if counts[ms[i].term]--; counts[ms[i].term] == 0 {
+				distinct--
 			}
 		}
 	}
-	return doc, nil
+	return best
 }
 
-// cutPageMark returns the fragment without its page mark, and the array
-// position the mark gave (or -1).
-func cutPageMark(s string) (string, int) {
-	i := strings.Index(s, markPage)
-	if i < 0 {
-		return s, -1
+// passage returns the passage of snippetSize characters of text around the
+// byte offset at, escaped as HTML, with the matches in it wrapped in <mark>
+// and </mark>, and "…" where it cuts the text. The matches are in the order
+// of the text; those overlapping one before are left unmarked.
+func passage(text string, ms []match, at int) string {
+	at = min(max(at, 0), len(text))
+	for at > 0 && !utf8.RuneStart(text[at]) {
+		at--
 	}
-	j := strings.Index(s[i:], markPageEnd)
-	if j < 0 {
-		return s, -1
+	// The characters after at, up to snippetSize; what is left of it is
+	// shared before the start (up to half of it when the text goes on).
+	end, used := at, 0
+	for end < len(text) && used < snippetSize {
+		_, size := utf8.DecodeRuneInString(text[end:])
+		end += size
+		used++
 	}
-	pos, err := strconv.Atoi(s[i+len(markPage) : i+j])
-	if err != nil {
-		pos = -1
+	back := snippetSize - used
+	if end < len(text) {
+		back = min(back, snippetSize/8)
 	}
-	return s[:i] + s[i+j+len(markPageEnd):], pos
-}
-
-// markup turns the marks of the escaped fragment into HTML.
-func markup(s string) string {
-	return strings.NewReplacer(markStart, "<mark>", markEnd, "</mark>", markPage, "", markPageEnd, "").Replace(s)
+	start := at
+	for start > 0 && back > 0 {
+		_, size := utf8.DecodeLastRuneInString(text[:start])
+		start -= size
+		back--
+	}
+	var b strings.Builder
+	b.Grow(end - start + 64)
+	if start > 0 {
+		b.WriteString("…")
+	}
+	done := start
+	for _, m := range ms {
+		if m.start < done || m.end > end {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[done:m.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[m.start:m.end]))
+		b.WriteString("</mark>")
+		done = m.end
+	}
+	b.WriteString(html.EscapeString(text[done:end]))
+	if end < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
 }

@@ -46,15 +46,21 @@ const (
 	boostYear      = 2  // a year in the query favours documents of that year
 )
 
-// Search answers a request.
+// Search answers a request. It stops at the index's Timeout, or sooner
+// when ctx is done, with an error that is a fonds.ErrTimeout.
 func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, stopped(req.Query, err)
 	}
 	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, ix.timeout())
+	defer cancel()
+	// bleve's own bound on the terms of one search, beyond the expansions
+	// the budget bounds: the words of a query of MaxLength characters.
+	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, ix.maxExpansion()+maxTermSearchers)
 	q := query.Parse(req.Query)
 
-	b := &builder{Index: ix}
+	b := &builder{Index: ix, budget: &budget{max: ix.maxExpansion()}}
 	if q.YearHint > 0 {
 		b.year = strconv.Itoa(q.YearHint)
 	}
@@ -125,10 +131,13 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	}
 
 	res, err := ix.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, stopped(req.Query, ctx.Err())
+	case err != nil && strings.Contains(err.Error(), "TooManyTermSearchers"):
+		// bleve's error has no type to test.
+		return nil, fmt.Errorf("bleve: search %q: %w: it holds too many words", req.Query, fonds.ErrTimeout)
+	case err != nil:
 		return nil, errorf("search %q: %w", req.Query, err)
 	}
 
@@ -137,7 +146,13 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		Hits:        make([]fonds.Hit, 0, len(res.Hits)),
 		Interpreted: q.Interpreted,
 	}
+	if _, cut := b.budget.Used(); cut {
+		out.Interpreted = strings.TrimSpace(out.Interpreted + " " + noteExpansion)
+	}
 	for _, h := range res.Hits {
+		if err := ctx.Err(); err != nil {
+			return nil, stopped(req.Query, err)
+		}
 		var data hitData
 		if s, ok := h.Fields[fieldHit].(string); ok {
 			if err := json.Unmarshal([]byte(s), &data); err != nil {
@@ -157,7 +172,10 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		}
 		if req.Highlight {
 			var err error
-			hit.Snippet, hit.Page, err = snippet(h, &data, ix.an.translit, b.keys)
+			hit.Snippet, hit.Page, err = snippet(ctx, h, &data, ix.an.translit, b.keys)
+			if ctx.Err() != nil {
+				return nil, stopped(req.Query, ctx.Err())
+			}
 			if err != nil {
 				return nil, errorf("snippet of %s: %w", h.ID, err)
 			}
@@ -169,6 +187,20 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// maxTermSearchers bounds the terms of a query, besides those its prefixes
+// and fuzzy words stand for: its words, each searched in a dozen fields.
+const maxTermSearchers = 8192
+
+// noteExpansion tells the reader that a prefix or fuzzy word was searched
+// as fewer words than it matches.
+const noteExpansion = "Some prefixes or fuzzy words match too many words: only the most frequent of them were searched."
+
+// stopped returns the error of a search stopped because its context is
+// done: past its deadline, or because the reader went away.
+func stopped(q string, err error) error {
+	return fmt.Errorf("bleve: search %q stopped: %w (%w)", q, fonds.ErrTimeout, err)
 }
 
 // facetCounts splits the counts of the facets field by facet, and counts
@@ -352,6 +384,8 @@ type builder struct {
 	year string
 	// keys are the transliteration keys searched, to mark in snippets.
 	keys translitKeys
+	// budget bounds the words the prefixes and fuzzy words stand for.
+	budget *budget
 }
 
 // isYear reports whether n is the word of the query's year hint.
@@ -447,9 +481,7 @@ func (ix *builder) term(t query.Term) bq.Query {
 	case "ref":
 		norm := fonds.NormalizeReference(text)
 		if t.Prefix {
-			q := bq.NewPrefixQuery(norm)
-			q.SetField(fieldReference)
-			return q
+			return ix.budget.expansion(fieldReference, norm, 0, 1)
 		}
 		return termQuery(fieldReference, norm, 1)
 	case "collection":
@@ -462,8 +494,7 @@ func (ix *builder) term(t query.Term) bq.Query {
 		return termQuery(fieldCreatorLC, strings.ToLower(text), 1)
 	case "category":
 		// A section holds its subsections: category:2 finds 2.1.
-		sub := bq.NewPrefixQuery(text + ".")
-		sub.SetField(fieldCategory)
+		sub := ix.budget.expansion(fieldCategory, text+".", 0, 1)
 		return disjunction([]bq.Query{termQuery(fieldCategory, text, 1), sub})
 	}
 	return ix.words(text, t, []weighted{
@@ -491,12 +522,13 @@ func (ix *builder) words(text string, t query.Term, fields []weighted, keys bool
 		switch {
 		case t.Prefix:
 			qs = append(qs, ix.prefix(text, f.field, f.boost)...)
+		case fuzz > 0:
+			qs = append(qs, ix.budget.fuzzyMatch(f.field, "", text, fuzz, f.boost))
 		default:
 			m := bq.NewMatchQuery(text)
 			m.SetField(f.field)
 			m.SetBoost(f.boost)
 			m.SetOperator(bq.MatchQueryOperatorAnd)
-			m.SetFuzziness(fuzz)
 			qs = append(qs, m)
 		}
 	}
@@ -521,11 +553,7 @@ func (ix *builder) words(text string, t query.Term, fields []weighted, keys bool
 func (ix *builder) translit(text string, fuzz int) bq.Query {
 	key := func(field, k string) bq.Query {
 		if fuzz > 0 {
-			q := bq.NewFuzzyQuery(k)
-			q.SetFuzziness(fuzz)
-			q.SetField(field)
-			q.SetBoost(boostTranslit)
-			return q
+			return ix.budget.expansion(field, k, fuzz, boostTranslit)
 		}
 		return termQuery(field, k, boostTranslit)
 	}
@@ -568,10 +596,7 @@ func (ix *builder) prefix(text, field string, boost float64) []bq.Query {
 		if p == "" || slices.Contains(prefixes[:i], p) {
 			continue
 		}
-		q := bq.NewPrefixQuery(p)
-		q.SetField(field)
-		q.SetBoost(boost)
-		qs = append(qs, q)
+		qs = append(qs, ix.budget.expansion(field, p, 0, boost))
 	}
 	return qs
 }
@@ -599,20 +624,19 @@ func (ix *builder) names(text string, t query.Term, boost float64) bq.Query {
 		if key == "" {
 			return nil
 		}
-		q := bq.NewPrefixQuery(key)
-		q.SetField(fieldNames)
-		q.SetBoost(boost)
-		return q
+		return ix.budget.expansion(fieldNames, key, 0, boost)
 	}
 	if len(ix.an.names.Analyze([]byte(capital))) == 0 {
 		return nil // a stop word
+	}
+	if fuzz := min(max(t.Fuzziness, 0), 2); fuzz > 0 {
+		return ix.budget.fuzzyMatch(fieldNames, analyzerNames, capital, fuzz, boost)
 	}
 	m := bq.NewMatchQuery(capital)
 	m.SetField(fieldNames)
 	m.Analyzer = analyzerNames
 	m.SetBoost(boost)
 	m.SetOperator(bq.MatchQueryOperatorAnd)
-	m.SetFuzziness(min(max(t.Fuzziness, 0), 2))
 	return m
 }
 
