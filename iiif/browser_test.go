@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"fonds/internal/browsertest"
+	"fonds/internal/testenv"
 )
 
 // requestLog records the requests a server answered, and tells a waiting
@@ -104,15 +104,14 @@ Mirador.viewer({
 // fetch tiles and paint the page image, and a screenshot is saved.
 func TestViewer(t *testing.T) {
 	// Skip before fetching the viewer, when there is no browser to run it.
-	if _, err := exec.LookPath("chromium"); err != nil {
-		t.Skip("chromium not installed")
-	}
+	testenv.Tool(t, "chromium")
 	bundle := npmFile(t, miradorPackage, "dist/mirador.min.js")
 	f := newFixture(t)
 
 	log := &requestLog{changed: make(chan struct{}, 1)}
 	mux := http.NewServeMux()
-	h, err := New(Config{Store: f.store, Images: f.images})
+	srv := httptest.NewUnstartedServer(mux) // listens on 127.0.0.1
+	h, err := New(Config{Store: f.store, Images: f.images, BaseURL: "http://" + srv.Listener.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +124,7 @@ func TestViewer(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		viewerPage.Execute(w, manifestURL)
 	})
-	srv := httptest.NewServer(mux) // listens on 127.0.0.1
+	srv.Start()
 	defer srv.Close()
 	manifestURL = srv.URL + "/iiif/" + fullID + "/manifest"
 

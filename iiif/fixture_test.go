@@ -93,11 +93,14 @@ func newFixture(t *testing.T) *fixture {
 		}
 	}
 
-	h, err := New(Config{Store: store, Images: images})
+	// The server's address is the base URL, known once it listens.
+	srv := httptest.NewUnstartedServer(nil)
+	h, err := New(Config{Store: store, Images: images, BaseURL: "http://" + srv.Listener.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv.Config.Handler = h
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &fixture{store: store, images: images, dir: filepath.Join(dir, "images"), server: srv}
 }

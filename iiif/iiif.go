@@ -20,8 +20,16 @@
 // upscaling; rotation by multiples of 90 degrees, with mirroring; qualities
 // default, color and gray; formats jpg and png. Arbitrary rotation, the
 // bitonal quality and other formats are answered 501 Not Implemented. No
-// derived image exceeds 10,000 pixels a side or 25 million pixels (maxWidth,
-// maxHeight and maxArea in info.json); a larger size is answered 400.
+// derived image exceeds 8,000 pixels a side or 12 million pixels (maxWidth,
+// maxHeight and maxArea in info.json); a larger size is answered 400, and
+// max is the largest size within them.
+//
+// Whatever the image, a request takes a bounded amount of memory: a large
+// PNG is read a row at a time and scaled as it is read, other originals
+// are decoded in their own format (never expanded to RGBA), within a
+// budget Put enforces; a few images are made at once, and the derived
+// images kept on disk stay within a size, the least recently used going
+// first.
 //
 // A manifest has a canvas for each page of the document (each Page), of the
 // size of the page's image; a page without an image has a canvas of
@@ -38,6 +46,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 
@@ -49,8 +58,16 @@ type Config struct {
 	Store  fonds.Store
 	Images *Images
 	// BaseURL is the address the site is reached at, e.g.
-	// "http://127.0.0.1:8080"; when empty it is derived from each request.
+	// "http://127.0.0.1:8080", from which every identifier is made. It is
+	// required: a client's Host header must never name the archive.
 	BaseURL string
+	// CacheBytes bounds the derived images kept on disk; 0 means
+	// DefaultCacheBytes (1 GiB).
+	CacheBytes int64
+	// Renders is how many images are made at once; 0 means one for each
+	// processor. Each takes up to about 150 MB; requests beyond wait
+	// their turn while their client waits.
+	Renders int
 	Logger  *slog.Logger
 }
 
@@ -76,13 +93,29 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Images == nil {
 		return nil, errors.New("iiif: no images")
 	}
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("iiif: the base URL %q is not an http or https address: identifiers are made from it", cfg.BaseURL)
+	}
+	if cfg.CacheBytes < 0 || cfg.Renders < 0 {
+		return nil, errors.New("iiif: a negative cache size or number of renders")
+	}
+	renders := cfg.Renders
+	if renders == 0 {
+		renders = runtime.GOMAXPROCS(0)
+	}
+	cache := cfg.CacheBytes
+	if cache == 0 {
+		cache = DefaultCacheBytes
+	}
+	cfg.Images.disk.setLimit(cache)
 	h := &handler{
 		store:   cfg.Store,
 		images:  cfg.Images,
-		baseURL: strings.TrimRight(cfg.BaseURL, "/"),
+		baseURL: base,
 		log:     cfg.Logger,
 		mux:     http.NewServeMux(),
-		renders: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
+		renders: make(chan struct{}, renders),
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -174,17 +207,9 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	fmt.Fprintln(w, e.msg)
 }
 
-// base returns the site's base URL: the configured one, or the request's.
-func (h *handler) base(r *http.Request) string {
-	if h.baseURL != "" {
-		return h.baseURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// base returns the site's base URL, the configured one: never one made
+// from the request, whose Host header the client chooses.
+func (h *handler) base(*http.Request) string { return h.baseURL }
 
 // writeJSON answers v as JSON of the content type, with validators for
 // conditional requests: a client that has the same version gets 304.

@@ -17,18 +17,18 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/image/draw"
-
 	"fonds"
 )
 
 // The limits of the image service, announced in info.json: no derived image
 // is wider or higher than maxWidth and maxHeight, nor holds more than
-// maxArea pixels.
+// maxArea pixels. A result is held whole while it is encoded, at four bytes
+// a pixel: 48 MB at most, which with decodeBudget keeps a request within
+// its 256 MB.
 const (
-	maxWidth  = 10000
-	maxHeight = 10000
-	maxArea   = 25_000_000
+	maxWidth  = 8000
+	maxHeight = 8000
+	maxArea   = 12_000_000
 )
 
 // tileSize is the width and height of the tiles info.json offers.
@@ -372,77 +372,28 @@ func (req *imageRequest) canonical(width, height int, r image.Rectangle, w, h in
 	return region + "/" + size + "/" + rotation + "/" + req.quality + "." + req.format
 }
 
-// render writes the derived image: the region of img scaled to w×h,
-// mirrored and rotated, in the quality and format of the request.
-func (req *imageRequest) render(out io.Writer, img image.Image, r image.Rectangle, w, h int) error {
-	r = r.Add(img.Bounds().Min)
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	op := draw.Src
-	if req.format == "jpg" && !isOpaque(img) {
-		// JPEG has no transparency: lay the image on white paper
-		// rather than let transparent pixels turn black.
-		draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
-		op = draw.Over
+// render writes the derived image: the region r of the source scaled to
+// w×h, mirrored and rotated, in the quality and format of the request. The
+// source is read a row at a time and scaled as it is read, into a result
+// of one byte a pixel when it is gray and four when not.
+func (req *imageRequest) render(out io.Writer, src rowSource, r image.Rectangle, w, h int) error {
+	nc := 4
+	if src.gray() {
+		nc = 1
 	}
-	if w == r.Dx() && h == r.Dy() {
-		draw.Draw(dst, dst.Bounds(), img, r.Min, op)
-	} else {
-		draw.CatmullRom.Scale(dst, dst.Bounds(), img, r, op, nil)
-	}
-	var result image.Image = turn(dst, req.rotation, req.mirror)
-	if req.quality == "gray" {
-		g := image.NewGray(result.Bounds())
-		draw.Draw(g, g.Bounds(), result, result.Bounds().Min, draw.Src)
-		result = g
+	// JPEG has no transparency, and gray drops it: transparent pixels
+	// are laid on white paper rather than turn black.
+	flat := req.format == "jpg" || req.quality == "gray"
+	c := newCanvas(w, h, req.rotation, req.mirror, nc == 1 || req.quality == "gray", flat)
+	err := scale(src, r, w, h, func(y int, row []float32) { c.put(y, row, nc) })
+	if err != nil {
+		return err
 	}
 	if req.format == "png" {
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
-		return enc.Encode(out, result)
+		return enc.Encode(out, c.image())
 	}
-	return jpeg.Encode(out, result, &jpeg.Options{Quality: 85})
-}
-
-func isOpaque(img image.Image) bool {
-	o, ok := img.(interface{ Opaque() bool })
-	return ok && o.Opaque()
-}
-
-// turn mirrors src (left to right) and then rotates it clockwise by deg, a
-// multiple of 90, as the Image API orders the two.
-func turn(src *image.RGBA, deg int, mirror bool) *image.RGBA {
-	if deg == 0 && !mirror {
-		return src
-	}
-	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dw, dh := w, h
-	if deg == 90 || deg == 270 {
-		dw, dh = h, w
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			sx := x
-			if mirror {
-				sx = w - 1 - x
-			}
-			// Where the pixel at (x, y) of the mirrored image goes.
-			var dx, dy int
-			switch deg {
-			case 0:
-				dx, dy = x, y
-			case 90:
-				dx, dy = h-1-y, x
-			case 180:
-				dx, dy = w-1-x, h-1-y
-			case 270:
-				dx, dy = y, w-1-x
-			}
-			si := src.PixOffset(sx+src.Rect.Min.X, y+src.Rect.Min.Y)
-			di := dst.PixOffset(dx, dy)
-			copy(dst.Pix[di:di+4], src.Pix[si:si+4])
-		}
-	}
-	return dst
+	return jpeg.Encode(out, c.image(), &jpeg.Options{Quality: 85})
 }
 
 // imageSource finds the image an identifier names: "{document id}~{page}",
@@ -603,17 +554,23 @@ func (h *handler) image(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	path, err := h.images.derived(r.Context(), src, canonical, req.format, func(out io.Writer) error {
-		// Other requests may be waiting for this image: it is made to
-		// the end even if the client that asked first goes away.
-		ctx := context.WithoutCancel(r.Context())
-		h.renders <- struct{}{}
+	path, err := h.images.derived(r.Context(), src, canonical, req.format, func(ctx context.Context, out io.Writer) error {
+		// A request waits its turn, as long as its client waits.
+		select {
+		case h.renders <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		defer func() { <-h.renders }()
-		img, err := h.images.decode(ctx, src)
+		// Other requests may be waiting for this image: once begun, it
+		// is made to the end even if the client that asked first goes.
+		ctx = context.WithoutCancel(ctx)
+		rows, done, err := h.images.rows(ctx, src)
 		if err != nil {
 			return err
 		}
-		return req.render(out, img, region, width, height)
+		defer done()
+		return req.render(out, rows, region, width, height)
 	})
 	if err != nil {
 		h.fail(w, r, err)

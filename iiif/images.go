@@ -29,6 +29,10 @@ import (
 type Images struct {
 	dir   string
 	cache string
+	disk  *diskCache // what the cache holds, kept within its limit
+
+	// fixity serialises the writing of the documents' manifests of sums.
+	fixity sync.Mutex
 
 	// derive runs each computation of a derived image, and each decoding
 	// of an original, once however many requests ask for it at once.
@@ -37,10 +41,11 @@ type Images struct {
 	// request was answered from the cache.
 	renders atomic.Int64
 
-	mu      sync.Mutex
-	sizes   map[string]image.Point // dimensions of originals, by stamp
-	decoded []decodedImage         // recently decoded originals, newest last
-	pixels  int                    // the pixels of decoded, added up
+	mu       sync.Mutex
+	sizes    map[string]decodeCost // what reading each original takes, by stamp
+	decoded  []decodedImage        // recently decoded originals, newest last
+	bytes    int64                 // the bytes of decoded, added up
+	decoding int64                 // the bytes of the decodings under way
 }
 
 // decodedImage is an original kept in memory, since the tiles of one image
@@ -48,15 +53,15 @@ type Images struct {
 type decodedImage struct {
 	stamp string
 	img   image.Image
+	bytes int64
 }
 
 // The bounds of what Put accepts and the service keeps in memory.
 const (
-	maxUploadBytes   = 256 << 20
-	maxSourceSide    = 30000
-	maxSourcePixels  = 150_000_000
-	maxDecodedPixels = 80_000_000 // about 320 MB of decoded originals
-	maxSizeEntries   = 10000
+	maxUploadBytes  = 256 << 20
+	maxSourceSide   = 30000
+	maxSourcePixels = 150_000_000
+	maxSizeEntries  = 10000
 )
 
 // cacheDir is the folder of derived images inside the images folder. Its
@@ -73,11 +78,15 @@ func OpenImages(dir string) (*Images, error) {
 		return nil, fmt.Errorf("iiif: open images %s: %w", dir, err)
 	}
 	cache := filepath.Join(abs, cacheDir)
-	if err := os.MkdirAll(cache, 0o755); err != nil {
+	disk, err := openDiskCache(cache, DefaultCacheBytes)
+	if err != nil {
 		return nil, fmt.Errorf("iiif: open images: %w", err)
 	}
-	return &Images{dir: abs, cache: cache, sizes: make(map[string]image.Point)}, nil
+	return &Images{dir: abs, cache: cache, disk: disk, sizes: make(map[string]decodeCost)}, nil
 }
+
+// CacheSize returns the bytes the cache of derived images holds.
+func (im *Images) CacheSize() int64 { return im.disk.size() }
 
 // validID reports whether a document id can name a folder of its own: one
 // path segment, not hidden.
@@ -128,7 +137,8 @@ func (im *Images) Put(id string, n int, r io.Reader) (string, error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	written, err := io.Copy(tmp, io.LimitReader(r, maxUploadBytes+1))
+	hash := sha256.New()
+	written, err := io.Copy(io.MultiWriter(tmp, hash), io.LimitReader(r, maxUploadBytes+1))
 	if err != nil {
 		return "", fmt.Errorf("iiif: put image of %s page %d: %w", id, n, err)
 	}
@@ -149,6 +159,13 @@ func (im *Images) Put(id string, n int, r io.Reader) (string, error) {
 	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
 		return "", fmt.Errorf("iiif: image of %s page %d: %w", id, n, err)
 	}
+	cost, err := costOf(tmp.Name())
+	if err != nil {
+		return "", fmt.Errorf("iiif: image of %s page %d cannot be read (%v): %w", id, n, err, fonds.ErrInvalid)
+	}
+	if err := checkCost(cost); err != nil {
+		return "", fmt.Errorf("iiif: image of %s page %d: %w", id, n, err)
+	}
 	if err := tmp.Sync(); err != nil {
 		return "", fmt.Errorf("iiif: put image: %w", err)
 	}
@@ -165,18 +182,31 @@ func (im *Images) Put(id string, n int, r io.Reader) (string, error) {
 	renamed = true
 	// The page has one image: an earlier one in another format goes, and
 	// with it whatever was derived from the page's images.
+	var gone []string
 	for _, e := range []string{"png", "jpg", "jpeg", "gif"} {
 		old := fmt.Sprintf("%04d.%s", n, e)
 		if old == name {
 			continue
 		}
+		gone = append(gone, old)
 		if err := os.Remove(filepath.Join(dir, old)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return "", fmt.Errorf("iiif: put image: remove the page's old image: %w", err)
 		}
-		os.RemoveAll(filepath.Join(im.cache, id, old))
+		im.removeDerived(id, old)
 	}
-	os.RemoveAll(filepath.Join(im.cache, id, name))
+	im.removeDerived(id, name)
+	if err := im.record(id, map[string]string{name: hex.EncodeToString(hash.Sum(nil))}, gone); err != nil {
+		return "", fmt.Errorf("iiif: put image of %s page %d: %w", id, n, err)
+	}
 	return name, nil
+}
+
+// removeDerived removes the images derived from the original facs of
+// document id (all of the document's, when facs is empty).
+func (im *Images) removeDerived(id, facs string) {
+	dir := filepath.Join(im.cache, id, facs)
+	os.RemoveAll(dir)
+	im.disk.forget(dir)
 }
 
 // checkDimensions refuses an image too large to be decoded safely.
@@ -210,6 +240,7 @@ type source struct {
 	modified time.Time
 	width    int
 	height   int
+	cost     decodeCost
 }
 
 // source returns the original facs of document id, with its dimensions.
@@ -234,31 +265,54 @@ func (im *Images) source(id, facs string) (*source, error) {
 		modified: fi.ModTime(),
 	}
 	im.mu.Lock()
-	size, ok := im.sizes[src.stamp]
+	cost, ok := im.sizes[src.stamp]
 	im.mu.Unlock()
 	if !ok {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		cfg, _, err := image.DecodeConfig(bufio.NewReader(f))
-		f.Close()
+		cost, err = costOf(path)
 		if err != nil {
 			return nil, fmt.Errorf("read the image %s: %w", path, err)
 		}
-		if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
+		if err := checkDimensions(cost.width, cost.height); err != nil {
 			return nil, fmt.Errorf("the image %s: %v", path, err)
 		}
-		size = image.Pt(cfg.Width, cfg.Height)
+		// An original stored before Put refused what the service cannot
+		// serve within its memory is refused here.
+		if err := checkCost(cost); err != nil {
+			return nil, fmt.Errorf("the image %s: %v", path, err)
+		}
 		im.mu.Lock()
 		if len(im.sizes) >= maxSizeEntries {
 			clear(im.sizes)
 		}
-		im.sizes[src.stamp] = size
+		im.sizes[src.stamp] = cost
 		im.mu.Unlock()
 	}
-	src.width, src.height = size.X, size.Y
+	src.width, src.height = cost.width, cost.height
+	src.cost = cost
 	return src, nil
+}
+
+// rows opens the original to be read a row at a time: a large PNG straight
+// from its file, any other decoded whole (within decodeBudget, as Put and
+// source made sure) and kept in memory for the next request.
+func (im *Images) rows(ctx context.Context, src *source) (rowSource, func(), error) {
+	if src.cost.stream && src.cost.whole > wholeDecodeBytes {
+		f, err := os.Open(src.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := openPNGRows(f)
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("read the image %s: %w", src.path, err)
+		}
+		return p, func() { p.Close() }, nil
+	}
+	img, err := im.decode(ctx, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &imageRows{img: img}, func() {}, nil
 }
 
 // decode returns the pixels of the original, decoding it only when no
@@ -273,6 +327,18 @@ func (im *Images) decode(ctx context.Context, src *source) (image.Image, error) 
 	}
 	im.mu.Unlock()
 	v, err := im.derive.do(ctx, "decode "+src.stamp, func() (any, error) {
+		cost := src.cost.whole
+		// Make room: what is kept and what is being decoded stay
+		// within maxDecodedBytes.
+		im.mu.Lock()
+		im.decoding += cost
+		im.shrink(0)
+		im.mu.Unlock()
+		defer func() {
+			im.mu.Lock()
+			im.decoding -= cost
+			im.mu.Unlock()
+		}()
 		f, err := os.Open(src.path)
 		if err != nil {
 			return nil, err
@@ -282,7 +348,7 @@ func (im *Images) decode(ctx context.Context, src *source) (image.Image, error) 
 		if err != nil {
 			return nil, fmt.Errorf("decode the image %s: %w", src.path, err)
 		}
-		im.remember(src.stamp, img)
+		im.remember(src.stamp, img, cost)
 		return img, nil
 	})
 	if err != nil {
@@ -293,15 +359,24 @@ func (im *Images) decode(ctx context.Context, src *source) (image.Image, error) 
 
 // remember keeps a decoded original, forgetting the oldest ones beyond the
 // bound.
-func (im *Images) remember(stamp string, img image.Image) {
-	px := img.Bounds().Dx() * img.Bounds().Dy()
+func (im *Images) remember(stamp string, img image.Image, bytes int64) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	im.decoded = append(im.decoded, decodedImage{stamp, img})
-	im.pixels += px
-	for len(im.decoded) > 1 && im.pixels > maxDecodedPixels {
-		b := im.decoded[0].img.Bounds()
-		im.pixels -= b.Dx() * b.Dy()
+	if bytes > maxDecodedBytes/4 {
+		return // kept, it would push out all the others
+	}
+	im.decoded = append(im.decoded, decodedImage{stamp, img, bytes})
+	im.bytes += bytes
+	im.shrink(1)
+}
+
+// shrink forgets the oldest decoded originals, but the newest keep of
+// them, while they and the decodings under way take more than
+// maxDecodedBytes. The caller holds im.mu.
+func (im *Images) shrink(keep int) {
+	for len(im.decoded) > keep && im.bytes+im.decoding > maxDecodedBytes {
+		im.bytes -= im.decoded[0].bytes
+		im.decoded[0] = decodedImage{}
 		im.decoded = im.decoded[1:]
 	}
 }
@@ -309,13 +384,31 @@ func (im *Images) remember(stamp string, img image.Image) {
 // derived returns the path of the cached derivative of src that the
 // canonical request names, calling render to make it if it is not cached.
 // Concurrent calls for one derivative render it once.
-func (im *Images) derived(ctx context.Context, src *source, canonical, ext string, render func(io.Writer) error) (string, error) {
+func (im *Images) derived(ctx context.Context, src *source, canonical, ext string, render func(context.Context, io.Writer) error) (string, error) {
 	sum := sha256.Sum256([]byte(src.stamp + "\x00" + canonical))
 	dir := filepath.Join(im.cache, src.id, src.facs)
 	path := filepath.Join(dir, hex.EncodeToString(sum[:16])+"."+ext)
 	if _, err := os.Stat(path); err == nil {
+		im.disk.used(path)
 		return path, nil
 	}
+	var err error
+	// A request that waited for another's rendering, which stopped when
+	// that client went away, renders it itself.
+	for try := 0; try < 3; try++ {
+		err = im.render(ctx, dir, path, render)
+		if err == nil || ctx.Err() != nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			break
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// render makes the derived image at path in dir, once however many ask.
+func (im *Images) render(ctx context.Context, dir, path string, render func(context.Context, io.Writer) error) error {
 	_, err := im.derive.do(ctx, path, func() (any, error) {
 		if _, err := os.Stat(path); err == nil {
 			return nil, nil // made by a call that just finished
@@ -329,11 +422,13 @@ func (im *Images) derived(ctx context.Context, src *source, canonical, ext strin
 		}
 		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 		im.renders.Add(1)
-		bw := bufio.NewWriterSize(tmp, 64<<10)
-		err = render(bw)
+		counted := &countWriter{w: tmp}
+		bw := bufio.NewWriterSize(counted, 64<<10)
+		err = render(ctx, bw)
 		if err == nil {
 			err = bw.Flush()
 		}
+		size := counted.n
 		if cerr := tmp.Close(); err == nil {
 			err = cerr
 		}
@@ -343,12 +438,24 @@ func (im *Images) derived(ctx context.Context, src *source, canonical, ext strin
 		if err == nil {
 			err = os.Rename(tmp.Name(), path)
 		}
+		if err == nil {
+			im.disk.added(path, size)
+		}
 		return nil, err
 	})
-	if err != nil {
-		return "", err
-	}
-	return path, nil
+	return err
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // flight runs a function once for each key among the callers that ask for

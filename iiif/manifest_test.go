@@ -13,6 +13,7 @@ import (
 
 	"fonds"
 	"fonds/fondstest"
+	"fonds/internal/testenv"
 	"fonds/text"
 )
 
@@ -289,13 +290,12 @@ func TestPageHTML(t *testing.T) {
 	}
 }
 
-// seedPath is the record fonds grew from, read in place.
-var seedPath = filepath.Join("..", "..", "shared", "corpus", "seed", "000_4215be4c9e9eb522.txt")
-
 // TestSeedManifest describes a real record, read by the importer's reader,
 // whose pages start at page two: a canvas for each of its pages, with its
 // scan and the text of that page only.
 func TestSeedManifest(t *testing.T) {
+	// The record fonds grew from, read in place.
+	seedPath := filepath.Join(testenv.Corpus(t), "seed", "000_4215be4c9e9eb522.txt")
 	f := newFixture(t)
 	in, err := os.Open(seedPath)
 	if err != nil {

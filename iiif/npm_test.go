@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fonds/internal/testenv"
 )
 
 // The npm packages the tests install, each at a version known to work: a
@@ -22,17 +24,13 @@ const (
 	miradorPackage   = "mirador@3.4.3"
 )
 
-// npmTool returns the path of npm, or skips the test when it is absent.
+// npmTool returns the path of npm, or skips the test when it or another of
+// the tools is absent (fails it, where tools are required).
 func npmTool(t *testing.T, also ...string) string {
 	t.Helper()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm is not installed")
-	}
+	npm := testenv.Tool(t, "npm")
 	for _, tool := range also {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed", tool)
-		}
+		testenv.Tool(t, tool)
 	}
 	return npm
 }
@@ -49,7 +47,7 @@ func runNPM(t *testing.T, npm, dir string, args ...string) {
 	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false", "npm_config_fund=false", "npm_config_audit=false")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Skipf("npm %s failed, the registry may be unreachable: %v\n%s", strings.Join(args, " "), err, lastLines(string(out), 10))
+		testenv.Missing(t, "npm %s failed, the registry may be unreachable: %v\n%s", strings.Join(args, " "), err, lastLines(string(out), 10))
 	}
 }
 
