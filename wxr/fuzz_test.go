@@ -8,13 +8,16 @@ import (
 	"unicode/utf8"
 
 	"fonds"
+	"fonds/internal/testenv"
 )
 
 // FuzzRead reads arbitrary input as an export: it must never panic, every
 // error must be a *fonds.ParseError naming the file, and every document
 // must hold valid UTF-8 and an id.
 func FuzzRead(f *testing.F) {
-	for _, dir := range []string{corpusDir, "testdata"} {
+	// The corpus, where there is one, seeds the fuzzer; without it the
+	// invented exports do.
+	for _, dir := range []string{filepath.Join(testenv.CorpusDir(), "wxr"), "testdata"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
 		for _, path := range files {
 			b, err := os.ReadFile(path)

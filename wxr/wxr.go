@@ -66,10 +66,6 @@ type Reader struct {
 
 var _ fonds.Reader = Reader{}
 
-// maxFile is the largest export Reader reads: it holds the file in memory
-// to repair its encoding before the XML is parsed.
-const maxFile = 1 << 30
-
 // Sniff reports whether head, the start of a file, is a WordPress export:
 // an RSS document declaring the WordPress export namespace. The namespace
 // declaration follows the generator's comments, within the first 4 KiB.
@@ -172,46 +168,65 @@ func lineList(lines []int, max int) string {
 // and calls fn for each published post, in the order of the file, with the
 // warnings about it. Items that are not documents (pages without a
 // catalogue heading, attachments, menu items, drafts, private posts) are
-// skipped, and counted in warnings given with the first document.
+// skipped, and counted in warnings given with the document before them (or,
+// for those before the first, with the first).
+//
+// It reads the export as a stream, one item at a time: it holds no more
+// than the item it reads and the document before it, however large the
+// export.
 //
 // The reader sets neither the status nor the origin of a document: the
 // importer does. An error in the file is a *fonds.ParseError naming the
 // file and the line; a file without a single post to import is an error.
 func (rd Reader) ReadDocuments(r io.Reader, name string, fn func(*fonds.Document, []fonds.Warning) error) error {
-	data, err := io.ReadAll(io.LimitReader(r, maxFile+1))
+	rep, err := newRepairer(r)
 	if err != nil {
 		return &fonds.ParseError{Path: name, Msg: "read: " + err.Error()}
-	}
-	if len(data) > maxFile {
-		return &fonds.ParseError{Path: name, Msg: fmt.Sprintf("file larger than %d bytes", maxFile)}
-	}
-	data, fileWarnings := repairBytes(data)
-
-	ch, items, err := readItems(data, name)
-	if err != nil {
-		return err
 	}
 	type post struct {
 		d        *fonds.Document
 		warnings []fonds.Warning
 	}
 	var (
-		posts []post
-		skip  skipped
+		pending *post // the document before, held until the items after it are read
+		skip    skipped
+		posts   int
 	)
-	for _, it := range items {
+	// give passes the document held on, with the warnings about the items
+	// skipped since and the repairs made so far.
+	give := func() error {
+		if pending == nil {
+			return nil
+		}
+		ws := append(rep.take(), skip.warnings()...)
+		skip = skipped{}
+		p := pending
+		pending = nil
+		return fn(p.d, append(ws, p.warnings...))
+	}
+	err = readItems(rep, name, func(it item, ch channel) error {
 		if reason := skipReason(it); reason != "" {
 			skip.add(reason, it.line)
-			continue
+			return nil
 		}
 		d, ws, ok := rd.document(it, ch)
 		if !ok {
 			skip.add("a page without a dated catalogue heading", it.line)
-			continue
+			return nil
 		}
-		posts = append(posts, post{d, ws})
+		posts++
+		if posts > 1 {
+			if err := give(); err != nil {
+				return err
+			}
+		}
+		pending = &post{d, ws}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	if len(posts) == 0 {
+	if posts == 0 {
 		msg := "no published posts to import"
 		if n := skip.total(); n > 0 {
 			var reasons []string
@@ -222,13 +237,7 @@ func (rd Reader) ReadDocuments(r io.Reader, name string, fn func(*fonds.Document
 		}
 		return &fonds.ParseError{Path: name, Msg: msg}
 	}
-	posts[0].warnings = append(append(fileWarnings, skip.warnings()...), posts[0].warnings...)
-	for _, p := range posts {
-		if err := fn(p.d, p.warnings); err != nil {
-			return err
-		}
-	}
-	return nil
+	return give()
 }
 
 // skipReason says why the item is not a document, or "" if it may be one.
@@ -257,26 +266,30 @@ type channel struct {
 	baseBlogURL string
 }
 
-// readItems parses the XML of the export and returns its items.
-func readItems(data []byte, name string) (channel, []item, error) {
+// readItems parses the XML of the export in r and calls fn with each item,
+// and what the export said of the site before it.
+func readItems(r io.Reader, name string, fn func(item, channel) error) error {
 	var ch channel
-	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec := xml.NewDecoder(r)
 	dec.Strict = true
 	// WordPress writes HTML's named entities in titles now and then; the
 	// table is fixed, so nothing is expanded recursively. Entities a
 	// DOCTYPE declares are not read: using one is an error.
 	dec.Entity = xml.HTMLEntity
 	dec.CharsetReader = charset.NewReaderLabel
-	fail := func(err error) (channel, []item, error) {
+	fail := func(err error) error {
 		var se *xml.SyntaxError
 		if errors.As(err, &se) {
-			return ch, nil, &fonds.ParseError{Path: name, Line: se.Line, Msg: "invalid XML: " + se.Msg}
+			return &fonds.ParseError{Path: name, Line: se.Line, Msg: "invalid XML: " + se.Msg}
+		}
+		var pe *fonds.ParseError
+		if errors.As(err, &pe) {
+			return pe
 		}
 		line, _ := dec.InputPos()
-		return ch, nil, &fonds.ParseError{Path: name, Line: line, Msg: "invalid XML: " + err.Error()}
+		return &fonds.ParseError{Path: name, Line: line, Msg: "invalid XML: " + err.Error()}
 	}
 	var (
-		items     []item
 		root      bool
 		depth     int
 		inChannel bool
@@ -295,7 +308,7 @@ func readItems(data []byte, name string) (channel, []item, error) {
 			if !root {
 				root = true
 				if t.Name.Local != "rss" {
-					return ch, nil, &fonds.ParseError{Path: name, Line: line,
+					return &fonds.ParseError{Path: name, Line: line,
 						Msg: fmt.Sprintf("not a WordPress export: the document is <%s>, not <rss>", t.Name.Local)}
 				}
 				depth++
@@ -310,7 +323,9 @@ func readItems(data []byte, name string) (channel, []item, error) {
 				if err != nil {
 					return fail(err)
 				}
-				items = append(items, it)
+				if err := fn(it, ch); err != nil {
+					return err
+				}
 			case inChannel && depth == 2 && t.Name.Local == "base_blog_url" && isWP(t.Name):
 				var s string
 				if err := dec.DecodeElement(&s, &t); err != nil {
@@ -330,9 +345,9 @@ func readItems(data []byte, name string) (channel, []item, error) {
 		}
 	}
 	if !root {
-		return ch, nil, &fonds.ParseError{Path: name, Line: 1, Msg: "not a WordPress export: no XML element"}
+		return &fonds.ParseError{Path: name, Line: 1, Msg: "not a WordPress export: no XML element"}
 	}
-	return ch, items, nil
+	return nil
 }
 
 func isWP(n xml.Name) bool { return strings.HasPrefix(n.Space, wpNSPrefix) }

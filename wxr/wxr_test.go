@@ -5,18 +5,25 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"fonds"
+	"fonds/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
 
-// corpusDir holds real WordPress exports, read in place.
-var corpusDir = filepath.Join("..", "..", "shared", "corpus", "wxr")
+// corpusDir returns the folder of real WordPress exports, read in place,
+// or skips the test without the shared corpus.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(testenv.Corpus(t), "wxr")
+}
 
 var bukovsky = Reader{Conventions: Conventions{ItalicIsHandwriting: true}}
 
@@ -50,9 +57,10 @@ func readFile(t *testing.T, rd Reader, path string) ([]*fonds.Document, [][]fond
 // published becomes a document with a date and a text.
 func TestCorpus(t *testing.T) {
 	want := map[string]int{"small-export.xml": 5, "valid-wxr-1.1.xml": 1, "wxr-utf-8-challenges.xml": 1}
-	files, err := filepath.Glob(filepath.Join(corpusDir, "*.xml"))
+	dir := corpusDir(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.xml"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no corpus files in %s: %v", corpusDir, err)
+		t.Fatalf("no corpus files in %s: %v", dir, err)
 	}
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -76,7 +84,7 @@ func TestCorpus(t *testing.T) {
 // controls, zero-width characters and astral letters comes through as it
 // was written, and is not taken for mojibake.
 func TestUTF8Challenges(t *testing.T) {
-	docs, warnings := readFile(t, bukovsky, filepath.Join(corpusDir, "wxr-utf-8-challenges.xml"))
+	docs, warnings := readFile(t, bukovsky, filepath.Join(corpusDir(t), "wxr-utf-8-challenges.xml"))
 	d := docs[0]
 	for _, s := range []string{"\u202eNot\u202c", "🌲"} {
 		if !strings.Contains(d.Title, s) {
@@ -177,12 +185,14 @@ func TestArchive(t *testing.T) {
 		}
 	}
 	summary := ""
-	for _, w := range warnings[0] {
-		summary += w.Message + "\n"
+	for _, ws := range warnings {
+		for _, w := range ws {
+			summary += w.Message + "\n"
+		}
 	}
 	for _, s := range []string{`status "draft"`, `type "attachment"`, `type "nav_menu_item"`, "a page without a dated catalogue heading"} {
 		if !strings.Contains(summary, s) {
-			t.Errorf("the first document's warnings do not say skipped %s:\n%s", s, summary)
+			t.Errorf("the warnings do not say skipped %s:\n%s", s, summary)
 		}
 	}
 }
@@ -279,7 +289,7 @@ func TestSniff(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"small-export.xml", "valid-wxr-1.1.xml", "wxr-utf-8-challenges.xml"} {
-		b, err := os.ReadFile(filepath.Join(corpusDir, name))
+		b, err := os.ReadFile(filepath.Join(corpusDir(t), name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,18 +307,34 @@ func TestRepairBytes(t *testing.T) {
 		name, in, want, warning string
 	}{
 		{"sound", "<a>é</a>", "<a>é</a>", ""},
+		{"byte order mark", "\uFEFF<a>ж€😀</a>", "<a>ж€😀</a>", ""},
 		{"latin-1 byte", "<a>caf\xe9</a>", "<a>café</a>", "not UTF-8"},
 		{"windows-1252 quote", "<a>\x93q\x94</a>", "<a>“q”</a>", "not UTF-8"},
 		{"control", "<a>x\x0by</a>", "<a>xy</a>", "control character"},
 		{"declared latin-1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>caf\xe9</a>", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>caf\xe9</a>", ""},
 	}
 	for _, tt := range tests {
-		got, ws := repairBytes([]byte(tt.in))
-		if string(got) != tt.want {
-			t.Errorf("repairBytes(%s) = %q, want %q", tt.name, got, tt.want)
-		}
-		if (tt.warning == "") != (len(ws) == 0) || (len(ws) > 0 && !strings.Contains(ws[0].Message, tt.warning)) {
-			t.Errorf("repairBytes(%s) warnings %v, want %q", tt.name, ws, tt.warning)
+		// Read whole, and a byte at a time, which cuts every character in
+		// two.
+		for _, rd := range []func(string) io.Reader{
+			func(s string) io.Reader { return strings.NewReader(s) },
+			func(s string) io.Reader { return iotest.OneByteReader(strings.NewReader(s)) },
+		} {
+			p, err := newRepairer(rd(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws := p.take()
+			if string(got) != tt.want {
+				t.Errorf("repairer(%s) = %q, want %q", tt.name, got, tt.want)
+			}
+			if (tt.warning == "") != (len(ws) == 0) || (len(ws) > 0 && !strings.Contains(ws[0].Message, tt.warning)) {
+				t.Errorf("repairer(%s) warnings %v, want %q", tt.name, ws, tt.warning)
+			}
 		}
 	}
 }
