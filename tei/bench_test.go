@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/internal/testenv"
 )
 
 // divID matches the id on the start tag of a FRUS document's div.
@@ -27,9 +28,10 @@ var divID = regexp.MustCompile(`xml:id="d\d+"`)
 // its path and the number of documents it holds.
 func buildVolume(tb testing.TB, dir string, size int64) (string, int) {
 	tb.Helper()
+	corpus := testenv.Corpus(tb)
 	files, err := filepath.Glob(filepath.Join(corpus, "frus", "*.xml"))
 	if err != nil || len(files) == 0 {
-		tb.Skipf("no FRUS files in %s", corpus)
+		tb.Fatalf("no FRUS files in %s", corpus)
 	}
 	var docs [][]byte
 	for _, p := range files {

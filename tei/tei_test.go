@@ -19,16 +19,17 @@ import (
 	"testing"
 
 	"fonds"
+	"fonds/internal/testenv"
 	"fonds/sample"
 	"fonds/text"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// corpus is the real test data, read in place.
-var corpus = filepath.Join("..", "..", "shared", "corpus")
-
+// corpusFiles returns the FRUS files of the shared corpus, read in place,
+// or skips the test without the corpus.
 func corpusFiles(t testing.TB) []string {
+	corpus := testenv.Corpus(t)
 	var files []string
 	for _, dir := range []string{"frus", "frus-volumes"} {
 		m, err := filepath.Glob(filepath.Join(corpus, dir, "*.xml"))
@@ -38,9 +39,25 @@ func corpusFiles(t testing.TB) []string {
 		files = append(files, m...)
 	}
 	if len(files) == 0 {
-		t.Skipf("no FRUS files in %s", corpus)
+		t.Fatalf("no FRUS files in %s", corpus)
 	}
 	return files
+}
+
+// corpusIfAny returns the folder of the shared corpus, or "" without it
+// (a failure where FONDS_REQUIRE_TOOLS is set): for tests that read the
+// corpus besides inputs of their own, which they test all the same.
+func corpusIfAny(t testing.TB) string {
+	t.Helper()
+	dir := testenv.CorpusDir()
+	if _, err := os.Stat(dir); err != nil {
+		if testenv.Required() {
+			testenv.Missing(t, "the shared corpus is not at %s", dir)
+		}
+		t.Logf("the shared corpus is not at %s: tested without it", dir)
+		return ""
+	}
+	return dir
 }
 
 type readResult struct {
@@ -130,10 +147,7 @@ func TestCorpus(t *testing.T) {
 }
 
 func TestFRUSDocument(t *testing.T) {
-	path := filepath.Join(corpus, "frus", "frus1977-80v02_d1.xml")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip(err)
-	}
+	path := filepath.Join(testenv.Corpus(t), "frus", "frus1977-80v02_d1.xml")
 	d := readFile(t, path)[0].doc
 	checks := []struct {
 		field     string
@@ -229,8 +243,11 @@ func TestDates(t *testing.T) {
 // shapes of package text and the sample collection.
 func textFiles(t testing.TB) map[string][]byte {
 	files := make(map[string][]byte)
-	seed := filepath.Join(corpus, "seed", "000_4215be4c9e9eb522.txt")
-	if b, err := os.ReadFile(seed); err == nil {
+	if corpus := corpusIfAny(t); corpus != "" {
+		b, err := os.ReadFile(filepath.Join(corpus, "seed", "000_4215be4c9e9eb522.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		files["seed"] = b
 	}
 	shapes, _ := filepath.Glob(filepath.Join("..", "text", "testdata", "shapes", "*.txt"))
@@ -540,13 +557,10 @@ func TestWriteValid(t *testing.T) {
 		}
 		paths = append(paths, p)
 	}
-	jing, err := exec.LookPath("jing")
-	if err != nil {
-		t.Skip("jing is not installed: the documents are well-formed but not validated against the TEI schema")
-	}
-	schema := filepath.Join(corpus, "schema", "tei_all.rng")
+	jing := testenv.Tool(t, "jing")
+	schema := filepath.Join(testenv.Corpus(t), "schema", "tei_all.rng")
 	if _, err := os.Stat(schema); err != nil {
-		t.Skipf("no TEI schema: %v", err)
+		t.Fatalf("no TEI schema: %v", err)
 	}
 	out, err := exec.Command(jing, append([]string{schema}, paths...)...).CombinedOutput()
 	var problems []string
@@ -562,10 +576,11 @@ func TestWriteValid(t *testing.T) {
 }
 
 func TestVolume(t *testing.T) {
+	corpus := testenv.Corpus(t)
 	path := filepath.Join(corpus, "frus-volumes", "frus1977-80v02.xml")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	c, ok, err := Volume(f)
@@ -787,7 +802,8 @@ func TestGolden(t *testing.T) {
 
 func FuzzRead(f *testing.F) {
 	var seeds []string
-	if m, err := filepath.Glob(filepath.Join(corpus, "frus", "*.xml")); err == nil {
+	// The corpus, where there is one, seeds the fuzzer.
+	if m, err := filepath.Glob(filepath.Join(testenv.CorpusDir(), "frus", "*.xml")); err == nil {
 		seeds = append(seeds, m...)
 	}
 	m, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))

@@ -12,12 +12,17 @@ import (
 	"testing"
 
 	"fonds"
+	"fonds/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// seedPath is the record fonds grew from, read in place.
-var seedPath = filepath.Join("..", "..", "shared", "corpus", "seed", "000_4215be4c9e9eb522.txt")
+// seedPath returns the record fonds grew from, read in place from the
+// shared corpus, or skips the test without the corpus.
+func seedPath(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(testenv.Corpus(t), "seed", "000_4215be4c9e9eb522.txt")
+}
 
 func parseString(t *testing.T, s string) (*fonds.Document, []fonds.Warning) {
 	t.Helper()
@@ -29,7 +34,7 @@ func parseString(t *testing.T, s string) (*fonds.Document, []fonds.Warning) {
 }
 
 func TestSeed(t *testing.T) {
-	f, err := os.Open(seedPath)
+	f, err := os.Open(seedPath(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -604,13 +609,17 @@ func checkRoundTrip(t testing.TB, d *fonds.Document, label string) {
 
 func TestRoundTrip(t *testing.T) {
 	files := append(testInputs(t), sampleFiles(t)...)
-	files = append(files, seedPath)
 	for _, in := range files {
 		t.Run(filepath.Base(in), func(t *testing.T) {
 			d, _ := parseFile(t, in)
 			checkRoundTrip(t, d, in)
 		})
 	}
+	t.Run("seed", func(t *testing.T) {
+		in := seedPath(t)
+		d, _ := parseFile(t, in)
+		checkRoundTrip(t, d, in)
+	})
 }
 
 func TestWriteEscapes(t *testing.T) {
@@ -647,7 +656,10 @@ func TestWriteEscapes(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	files := append(testInputs(f), sampleFiles(f)...)
-	files = append(files, seedPath)
+	// The seed, where the corpus is, seeds the fuzzer too.
+	if seed := filepath.Join(testenv.CorpusDir(), "seed", "000_4215be4c9e9eb522.txt"); fileExists(seed) {
+		files = append(files, seed)
+	}
 	for _, path := range files {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -698,4 +710,9 @@ func TestWarningCap(t *testing.T) {
 	if len(warnings) != maxWarnings+1 || !strings.Contains(warnings[maxWarnings].Message, "not shown") {
 		t.Errorf("%d warnings, the last %+v; want %d, the last saying more are not shown", len(warnings), warnings[len(warnings)-1], maxWarnings+1)
 	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
