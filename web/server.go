@@ -24,8 +24,11 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"fonds"
+	"fonds/metrics"
 )
 
 //go:embed templates/*.html
@@ -40,8 +43,9 @@ type Config struct {
 	Logger   *slog.Logger
 	SiteName string // "fonds" if empty
 	// BaseURL is the address the site is reached at, e.g.
-	// "http://127.0.0.1:8080", for citations and canonical links. When empty
-	// it is derived from each request.
+	// "http://127.0.0.1:8080", for permalinks, citations and canonical
+	// links. When empty, links are written relative to the site ("/documents/…"):
+	// never from a request's Host header, which the client chooses.
 	BaseURL string
 	// Index is the search index, derived from the Store and holding only
 	// its published documents. It may be nil: the site then has no search
@@ -51,6 +55,12 @@ type Config struct {
 	// (tei.Write). When nil the site offers no TEI, and that address is
 	// not found.
 	TEI func(io.Writer, *fonds.Document) error
+	// Metrics receives the latency of each request, by route, and of each
+	// search; nil records nothing.
+	Metrics *metrics.Registry
+	// NoAccessLog turns off the access log: a line per request, at level
+	// Info, through Logger.
+	NoAccessLog bool
 }
 
 // Server is the public site and API: an http.Handler.
@@ -67,6 +77,11 @@ type Server struct {
 	pages     map[string]*template.Template
 	staticVer string // a hash of the static files, for cache busting
 	tei       func(io.Writer, *fonds.Document) error
+
+	metrics   *metrics.Registry // nil records nothing
+	accessLog bool
+	// checks are what /healthz asks, in order: the store, the index.
+	checks []*healthCheck
 }
 
 // maxPathLen is the longest request path served; anything longer is a
@@ -82,18 +97,27 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: no store")
 	}
 	s := &Server{
-		store:    cfg.Store,
-		index:    cfg.Index,
-		log:      cfg.Logger,
-		siteName: cfg.SiteName,
-		baseURL:  strings.TrimRight(cfg.BaseURL, "/"),
-		mux:      http.NewServeMux(),
-		pages:    make(map[string]*template.Template),
-		formats:  make(map[string]http.Handler),
-		tei:      cfg.TEI,
+		store:     cfg.Store,
+		index:     cfg.Index,
+		log:       cfg.Logger,
+		siteName:  cfg.SiteName,
+		baseURL:   strings.TrimRight(cfg.BaseURL, "/"),
+		mux:       http.NewServeMux(),
+		pages:     make(map[string]*template.Template),
+		formats:   make(map[string]http.Handler),
+		tei:       cfg.TEI,
+		metrics:   cfg.Metrics,
+		accessLog: !cfg.NoAccessLog,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.checks = append(s.checks, &healthCheck{name: "store", check: storeCheck(cfg.Store)})
+	if cfg.Index != nil {
+		s.checks = append(s.checks, &healthCheck{name: "index", check: indexCheck(cfg.Index)})
+		if cfg.Metrics != nil {
+			s.index = observedIndex{cfg.Index, cfg.Metrics}
+		}
 	}
 	if s.siteName == "" {
 		s.siteName = "fonds"
@@ -188,9 +212,21 @@ func (s *Server) formatHandler(id string) (http.Handler, string) {
 	return h, strings.TrimSuffix(id, best)
 }
 
-// ServeHTTP sets the security headers every answer carries and dispatches
-// the request.
+// ServeHTTP sets the security headers every answer carries, dispatches the
+// request, and records it in the access log and the metrics.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.accessLog && s.metrics == nil {
+		s.serve(w, r)
+		return
+	}
+	start := time.Now()
+	rec := &responseRecorder{ResponseWriter: w}
+	s.serve(rec, r)
+	s.observe(r, rec, time.Since(start))
+}
+
+// serve answers the request.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -260,25 +296,36 @@ func badRequest(format string, args ...any) *httpError {
 }
 
 // serveError is the one place that turns an error into an answer: the
-// domain errors become 404 and 400, anything else a 500 whose cause goes to
-// the log and never to the client.
+// domain errors become 404 and 400; work past its deadline, a read-only or
+// full archive 503 with a message saying so; anything else a 500 whose cause
+// goes to the log and never to the client.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error, api bool) {
 	e := &httpError{status: http.StatusInternalServerError, msg: "Something went wrong on our side. Please try again later."}
+	level := slog.LevelError
 	var he *httpError
 	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(r.Context().Err(), context.Canceled):
+		// The client went away; there is nobody to answer, and whatever
+		// failed then failed because of it.
+		s.log.Debug("request canceled", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
 	case errors.As(err, &he):
 		e = he
-	case errors.Is(err, context.Canceled):
-		// The client went away; there is nobody to answer.
-		s.log.Debug("request canceled", "method", r.Method, "path", r.URL.Path)
-		return
 	case errors.Is(err, fonds.ErrNotFound):
 		e = notFound("The page you asked for is not here.")
 	case errors.Is(err, fonds.ErrInvalid):
 		e = badRequest("The request is not valid.")
+	case errors.Is(err, fonds.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		e = &httpError{status: http.StatusServiceUnavailable, msg: timeoutMessage(r)}
+		level = slog.LevelWarn
+	case errors.Is(err, fonds.ErrReadOnly):
+		e = &httpError{status: http.StatusServiceUnavailable, msg: "The archive is read-only at the moment: it can be read and searched, but not changed."}
+		level = slog.LevelWarn
+	case errors.Is(err, fonds.ErrNoSpace):
+		e = &httpError{status: http.StatusServiceUnavailable, msg: "The archive cannot store anything more at the moment. Please try again later."}
 	}
 	if e.status >= 500 {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", e.status, "err", err)
+		s.log.Log(r.Context(), level, "request failed", "method", r.Method, "path", r.URL.Path, "status", e.status, "err", err)
 	} else {
 		s.log.Debug("request refused", "method", r.Method, "path", r.URL.Path, "status", e.status, "err", err)
 	}
@@ -304,6 +351,15 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error, a
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(e.status)
 	w.Write(buf.Bytes())
+}
+
+// timeoutMessage says what to do about a request that took too long: a
+// search can be narrowed; anything else can only be tried again.
+func timeoutMessage(r *http.Request) string {
+	if r.URL.Path == "/search" || r.URL.Path == "/api/v1/search" {
+		return "The search took too long; try narrowing it: fewer words, fewer prefixes (word*) or a filter."
+	}
+	return "This took too long to prepare. Please try again in a moment."
 }
 
 // errorHeading returns the heading of the error page for a status.
@@ -385,16 +441,13 @@ func (s *Server) newPage(r *http.Request, title string, data any) *page {
 	}
 }
 
-// base returns the site's base URL: the configured one, or the request's.
-func (s *Server) base(r *http.Request) string {
-	if s.baseURL != "" {
-		return s.baseURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+// base returns the site's base URL, the configured one, to put before a
+// path. It is empty when none is configured, which makes the links relative:
+// the request's Host header is the client's to choose, and taking it would
+// let anyone write another site's address into the archive's permalinks
+// (and into any cache in front of it).
+func (s *Server) base(*http.Request) string {
+	return s.baseURL
 }
 
 // staticHandler serves the embedded static files. A URL carrying the
@@ -436,15 +489,204 @@ func hashFS(fsys fs.FS) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:12], nil
 }
 
-// healthz answers "ok" when the store answers.
+// healthTimeout bounds each check of /healthz: a store or index that takes
+// longer to answer the cheapest question is not healthy.
+const healthTimeout = 2 * time.Second
+
+// healthCheck is one component /healthz asks.
+type healthCheck struct {
+	name  string
+	check func(context.Context) error
+	// busy is set while a check runs. A check that outlives its deadline
+	// (one blocked on a lock may not heed its context) is not started
+	// again until it returns, so that a stuck store cannot gather one
+	// goroutine per health check.
+	busy atomic.Bool
+}
+
+// run runs the check under a deadline, and returns its error, or one
+// saying it did not answer in time.
+func (c *healthCheck) run(ctx context.Context) error {
+	if !c.busy.CompareAndSwap(false, true) {
+		return errors.New("the last check has not returned")
+	}
+	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		defer c.busy.Store(false)
+		done <- c.check(ctx)
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// pinger is a store or an index that can tell cheaply whether it answers.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// storeCheck returns the health check of a store: its Ping if it has one,
+// or else the lookup of an alias, one read of one key in an index.
+func storeCheck(st fonds.Store) func(context.Context) error {
+	if p, ok := st.(pinger); ok {
+		return p.Ping
+	}
+	return func(ctx context.Context) error {
+		_, err := st.Alias(ctx, "/healthz")
+		if errors.Is(err, fonds.ErrNotFound) {
+			return nil // it answered
+		}
+		return err
+	}
+}
+
+// indexCheck returns the health check of an index: its Ping if it has one,
+// or its count of documents (which bleve keeps), or else a search for one
+// document.
+func indexCheck(ix fonds.Index) func(context.Context) error {
+	if p, ok := ix.(pinger); ok {
+		return p.Ping
+	}
+	if c, ok := ix.(interface{ Count() (uint64, error) }); ok {
+		return func(context.Context) error {
+			_, err := c.Count()
+			return err
+		}
+	}
+	return func(ctx context.Context) error {
+		_, err := ix.Search(ctx, fonds.SearchRequest{Limit: 1})
+		if errors.Is(err, fonds.ErrInvalid) {
+			return nil // it answered
+		}
+		return err
+	}
+}
+
+// healthz checks the store and the index at once, and answers 200 "ok" when
+// both answer in time, or 503 naming those that did not. The causes go to
+// the log, not to the client.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if _, _, err := s.store.Documents(r.Context(), fonds.Filter{Published: true, Limit: 1}); err != nil {
-		s.log.Error("health check", "err", err)
+	errs := make([]error, len(s.checks))
+	var wg sync.WaitGroup
+	for i, c := range s.checks {
+		wg.Go(func() { errs[i] = c.run(r.Context()) })
+	}
+	wg.Wait()
+	var failed []string
+	var report strings.Builder
+	for i, c := range s.checks {
+		state := "ok"
+		switch {
+		case errors.Is(errs[i], context.DeadlineExceeded):
+			state = "did not answer in time"
+		case errs[i] != nil:
+			state = "unavailable"
+		}
+		if errs[i] != nil {
+			failed = append(failed, c.name)
+			s.log.Error("health check", "component", c.name, "err", errs[i])
+		}
+		fmt.Fprintf(&report, "%s: %s\n", c.name, state)
+	}
+	if len(failed) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "store unavailable")
+		fmt.Fprintf(w, "unavailable: %s\n%s", strings.Join(failed, ", "), report.String())
 		return
 	}
-	fmt.Fprintln(w, "ok")
+	fmt.Fprintf(w, "ok\n%s", report.String())
+}
+
+// observe records an answered request in the access log and the metrics.
+func (s *Server) observe(r *http.Request, rec *responseRecorder, d time.Duration) {
+	status := rec.status
+	if status == 0 && r.Context().Err() == nil {
+		status = http.StatusOK // what net/http sends for a handler that wrote nothing
+	}
+	// The mux has set the pattern on the request it was given; a handler
+	// mounted with Handle may have set a narrower one of its own.
+	s.metrics.ObserveRequest(r.Pattern, status, d)
+	if !s.accessLog {
+		return
+	}
+	p := r.URL.Path
+	if len(p) > maxPathLen {
+		p = p[:maxPathLen] + "…"
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("method", r.Method),
+		slog.String("path", p),
+		slog.String("route", r.Pattern),
+		slog.Int("status", status),
+		slog.Int64("bytes", rec.bytes),
+		slog.Duration("duration", d),
+		slog.String("remote", r.RemoteAddr),
+	)
+}
+
+// responseRecorder notes the status and size of an answer on its way out.
+type responseRecorder struct {
+	http.ResponseWriter
+	status int // 0 until the header is written
+	bytes  int64
+}
+
+func (w *responseRecorder) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *responseRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom lets files be sent as net/http sends them unwrapped (with
+// sendfile where it can).
+func (w *responseRecorder) ReadFrom(src io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := io.Copy(w.ResponseWriter, src)
+	w.bytes += n
+	return n, err
+}
+
+// Flush sends what is buffered, for answers written as they are made (the
+// export).
+func (w *responseRecorder) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		if w.status == 0 {
+			w.status = http.StatusOK
+		}
+		f.Flush()
+	}
+}
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (w *responseRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observedIndex is an index whose searches are timed into the metrics.
+type observedIndex struct {
+	fonds.Index
+	metrics *metrics.Registry
+}
+
+func (ix observedIndex) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	start := time.Now()
+	res, err := ix.Index.Search(ctx, req)
+	ix.metrics.ObserveSearch(time.Since(start), err)
+	return res, err
 }
