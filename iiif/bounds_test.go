@@ -2,8 +2,12 @@ package iiif
 
 import (
 	"bufio"
+	"bytes"
 	"compress/zlib"
+	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"net/http"
@@ -12,9 +16,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
+
+	"fonds"
 )
 
 // writeGrayPNG writes a grayscale PNG of w×h pixels, row by row, so that an
@@ -195,5 +203,193 @@ func TestPeakMemory(t *testing.T) {
 				t.Errorf("GET %s, %d at once: peak RSS = %d MB, want at most %d MB", tc.path, tc.requests, mb, tc.limitMB)
 			}
 		})
+	}
+}
+
+// serve answers a GET of path through h.
+func serve(h http.Handler, path string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
+}
+
+// TestUpscaledWidths asks for ten upscaled widths, which once wrote 491 MB
+// to the cache: beyond the caps they are refused, and within them the cache
+// keeps to its limit.
+func TestUpscaledWidths(t *testing.T) {
+	f := newFixture(t)
+	const limit = 64 << 10
+	const page3 = "/iiif/image/" + fullID + "~3" // 300×300
+	h, err := New(Config{Store: f.store, Images: f.images, BaseURL: "http://127.0.0.1", CacheBytes: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		path := page1 + "/full/^" + strconv.Itoa(maxWidth+1+i*1000) + ",/0/default.png"
+		if rec := serve(h, path); rec.Code != http.StatusBadRequest {
+			t.Errorf("GET %s = %d, want 400", path, rec.Code)
+		}
+	}
+	if got := f.images.CacheSize(); got != 0 {
+		t.Errorf("after refused requests the cache holds %d bytes, want none", got)
+	}
+	written := 0
+	for i := range 10 {
+		path := page3 + "/full/^" + strconv.Itoa(1000+i*100) + ",/0/default.jpg"
+		rec := serve(h, path)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d %s", path, rec.Code, rec.Body)
+		}
+		written += rec.Body.Len()
+		if got := f.images.CacheSize(); got > limit {
+			t.Errorf("after GET %s the cache holds %d bytes, want at most %d", path, got, limit)
+		}
+	}
+	var onDisk int64
+	filepath.Walk(filepath.Join(f.dir, cacheDir), func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && fi.Mode().IsRegular() {
+			onDisk += fi.Size()
+		}
+		return nil
+	})
+	if written <= limit {
+		t.Fatalf("the images served add up to %d bytes, under the limit of %d: nothing to evict", written, limit)
+	}
+	if onDisk > limit || onDisk != f.images.CacheSize() {
+		t.Errorf("the cache folder holds %d bytes, the count says %d, want the same, at most %d", onDisk, f.images.CacheSize(), limit)
+	}
+}
+
+func TestCacheEviction(t *testing.T) {
+	dir := t.TempDir()
+	c, err := openDiskCache(dir, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, make([]byte, 100), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c.added(path, 100)
+		return path
+	}
+	exists := func(path string) bool {
+		_, err := os.Stat(path)
+		return err == nil
+	}
+	a, b, d := write("a"), write("b"), write("d")
+	c.used(a) // b is now the least recently used
+	e := write("e")
+	for _, tc := range []struct {
+		path string
+		want bool
+	}{{a, true}, {b, false}, {d, true}, {e, true}} {
+		if got := exists(tc.path); got != tc.want {
+			t.Errorf("after adding a fourth file to a cache of three, exists(%s) = %v, want %v", filepath.Base(tc.path), got, tc.want)
+		}
+	}
+	if c.size() != 300 {
+		t.Errorf("size() = %d, want 300", c.size())
+	}
+
+	// Opened again with a smaller limit, the cache measures what is on
+	// disk and removes the least recently used, by modification time.
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(d, old, old)
+	c2, err := openDiskCache(dir, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.size() != 200 || exists(d) || !exists(a) || !exists(e) {
+		t.Errorf("reopened with a limit of 200: size() = %d, d exists %v, a %v, e %v; want 200, d removed", c2.size(), exists(d), exists(a), exists(e))
+	}
+}
+
+// TestRenderWaitsForClient fills every render slot and asks for an image:
+// the request waits, and gives up when its client goes away.
+func TestRenderWaitsForClient(t *testing.T) {
+	f := newFixture(t)
+	hh, err := New(Config{Store: f.store, Images: f.images, BaseURL: "http://127.0.0.1", Renders: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hh.(*handler)
+	h.renders <- struct{}{} // the one slot, taken
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequest(http.MethodGet, page1+"/0,0,100,100/max/0/default.png", nil).WithContext(ctx)
+	done := make(chan struct{})
+	go func() {
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		close(done)
+	}()
+	for h.waiting.Load() == 0 {
+		time.Sleep(time.Millisecond) // until the request waits for the slot
+	}
+	cancel()
+	<-done // a request that ignored its context would wait here for ever
+	if n := h.waiting.Load(); n != 0 {
+		t.Errorf("after its client went away, %d requests wait, want none", n)
+	}
+	<-h.renders
+	if rec := serve(h, page1+"/0,0,100,100/max/0/default.png"); rec.Code != http.StatusOK {
+		t.Errorf("with the slot free, GET = %d %s, want 200", rec.Code, rec.Body)
+	}
+}
+
+// TestPutTooLarge stores originals the service could not decode within its
+// memory: they are refused, naming their size and the limit.
+func TestPutTooLarge(t *testing.T) {
+	im, err := OpenImages(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A GIF's header: 12000×12000 pixels, decoded whole at a byte each.
+	gif := []byte("GIF89a\xe0\x2e\xe0\x2e\x00\x00\x00;")
+	_, err = im.Put("doc", 1, bytes.NewReader(gif))
+	if !errors.Is(err, fonds.ErrInvalid) || !strings.Contains(err.Error(), "12000×12000") || !strings.Contains(err.Error(), "96 MB") {
+		t.Errorf("Put(12000×12000 GIF) = %v, want ErrInvalid naming 12000×12000 and 96 MB", err)
+	}
+	// The same size as a PNG is read a row at a time: accepted.
+	var png bytes.Buffer
+	if err := writeGrayPNG(&png, 12000, 12000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.Put("doc", 1, &png); err != nil {
+		t.Errorf("Put(12000×12000 PNG) = %v, want it stored", err)
+	}
+}
+
+// BenchmarkImage makes a tile and the largest image of a gray PNG of two
+// sizes, from the original each time (the cache is emptied): the memory a
+// request takes does not grow with the image, and its time grows with the
+// rows it reads.
+func BenchmarkImage(b *testing.B) {
+	for _, side := range []int{3000, 12000} {
+		f := newFixture(b)
+		var png bytes.Buffer
+		if err := writeGrayPNG(&png, side, side); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.images.Put(fullID, 1, &png); err != nil {
+			b.Fatal(err)
+		}
+		h := f.server.Config.Handler
+		for _, req := range []struct{ name, path string }{
+			{"tile", page1 + "/1024,1024,512,512/max/0/default.jpg"},
+			{"full-max", page1 + "/full/max/0/default.jpg"},
+		} {
+			b.Run(fmt.Sprintf("%s/%d", req.name, side), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					b.StopTimer()
+					f.images.removeDerived(fullID, "")
+					b.StartTimer()
+					if rec := serve(h, req.path); rec.Code != http.StatusOK {
+						b.Fatalf("GET %s = %d %s", req.path, rec.Code, rec.Body)
+					}
+				}
+			})
+		}
 	}
 }

@@ -71,7 +71,7 @@ func openDiskCache(dir string, limit int64) (*diskCache, error) {
 		c.total += e.size
 	}
 	c.mu.Lock()
-	c.evict("")
+	c.evict()
 	c.mu.Unlock()
 	return c, nil
 }
@@ -81,7 +81,7 @@ func (c *diskCache) setLimit(limit int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.limit = limit
-	c.evict("")
+	c.evict()
 }
 
 // size returns the bytes the cache holds.
@@ -110,8 +110,8 @@ func (c *diskCache) used(path string) {
 }
 
 // added records a file just written to the cache, and removes the least
-// recently used files while the cache is over its limit (never the file
-// just written, which is about to be served).
+// recently used files while the cache is over its limit: the file itself,
+// if it alone is larger, which whoever holds it open can still read.
 func (c *diskCache) added(path string, size int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -121,7 +121,7 @@ func (c *diskCache) added(path string, size int64) {
 	}
 	c.files[path] = c.order.PushBack(&cacheEntry{path: path, size: size, used: time.Now()})
 	c.total += size
-	c.evict(path)
+	c.evict()
 }
 
 // forget drops what the cache knows of the files under dir, which the
@@ -139,19 +139,15 @@ func (c *diskCache) forget(dir string) {
 	}
 }
 
-// evict removes the least recently used files, but keep, while the total
-// is over the limit. The caller holds c.mu.
-func (c *diskCache) evict(keep string) {
-	for el := c.order.Front(); el != nil && c.total > c.limit; {
+// evict removes the least recently used files while the total is over the
+// limit. A file being served stays readable once removed. The caller holds
+// c.mu.
+func (c *diskCache) evict() {
+	for el := c.order.Front(); el != nil && c.total > c.limit; el = c.order.Front() {
 		e := el.Value.(*cacheEntry)
-		next := el.Next()
-		if e.path != keep {
-			// A file being served stays readable once removed.
-			os.Remove(e.path)
-			c.total -= e.size
-			c.order.Remove(el)
-			delete(c.files, e.path)
-		}
-		el = next
+		os.Remove(e.path)
+		c.total -= e.size
+		c.order.Remove(el)
+		delete(c.files, e.path)
 	}
 }

@@ -43,7 +43,7 @@ type fixture struct {
 
 // newFixture stores the fixture's documents in a new SQLite database, their
 // page images in a new folder, and serves the IIIF handler on 127.0.0.1.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -133,7 +133,7 @@ func quadrants(w, h int) *image.Paletted {
 	return img
 }
 
-func encodePNG(t *testing.T, img image.Image) []byte {
+func encodePNG(t testing.TB, img image.Image) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {

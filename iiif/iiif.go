@@ -49,6 +49,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"fonds"
 )
@@ -81,6 +82,7 @@ type handler struct {
 	// renders bounds how many derived images are computed at once, so that
 	// a burst of tile requests cannot take all the memory.
 	renders chan struct{}
+	waiting atomic.Int64 // requests waiting for a turn to render
 }
 
 // New returns the handler of everything under /iiif/: the Image API at

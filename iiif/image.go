@@ -13,7 +13,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 
@@ -554,11 +553,14 @@ func (h *handler) image(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	path, err := h.images.derived(r.Context(), src, canonical, req.format, func(ctx context.Context, out io.Writer) error {
+	f, err := h.images.derived(r.Context(), src, canonical, req.format, func(ctx context.Context, out io.Writer) error {
 		// A request waits its turn, as long as its client waits.
+		h.waiting.Add(1)
 		select {
 		case h.renders <- struct{}{}:
+			h.waiting.Add(-1)
 		case <-ctx.Done():
+			h.waiting.Add(-1)
 			return ctx.Err()
 		}
 		defer func() { <-h.renders }()
@@ -572,11 +574,6 @@ func (h *handler) image(w http.ResponseWriter, r *http.Request) {
 		defer done()
 		return req.render(out, rows, region, width, height)
 	})
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	f, err := os.Open(path)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -381,38 +381,41 @@ func (im *Images) shrink(keep int) {
 	}
 }
 
-// derived returns the path of the cached derivative of src that the
-// canonical request names, calling render to make it if it is not cached.
-// Concurrent calls for one derivative render it once.
-func (im *Images) derived(ctx context.Context, src *source, canonical, ext string, render func(context.Context, io.Writer) error) (string, error) {
+// derived returns the cached derivative of src that the canonical request
+// names, open, calling render to make it if it is not cached. Concurrent
+// calls for one derivative render it once. The file is returned open since
+// the cache may remove it at any time to keep within its limit.
+func (im *Images) derived(ctx context.Context, src *source, canonical, ext string, render func(context.Context, io.Writer) error) (*os.File, error) {
 	sum := sha256.Sum256([]byte(src.stamp + "\x00" + canonical))
 	dir := filepath.Join(im.cache, src.id, src.facs)
 	path := filepath.Join(dir, hex.EncodeToString(sum[:16])+"."+ext)
-	if _, err := os.Stat(path); err == nil {
-		im.disk.used(path)
-		return path, nil
-	}
-	var err error
-	// A request that waited for another's rendering, which stopped when
-	// that client went away, renders it itself.
-	for try := 0; try < 3; try++ {
-		err = im.render(ctx, dir, path, render)
-		if err == nil || ctx.Err() != nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-			break
+	for try := 0; ; try++ {
+		if f, err := os.Open(path); err == nil {
+			im.disk.used(path)
+			return f, nil
 		}
+		f, err := im.render(ctx, dir, path, render)
+		switch {
+		case f != nil:
+			return f, nil
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
+			return nil, err
+		case try == 3:
+			return nil, errors.New("iiif: derived images are removed as soon as they are made: the cache is too small")
+		}
+		// Made by another request and already evicted, or not made
+		// because the client that asked first went away: this
+		// request makes it.
 	}
-	if err != nil {
-		return "", err
-	}
-	return path, nil
 }
 
-// render makes the derived image at path in dir, once however many ask.
-func (im *Images) render(ctx context.Context, dir, path string, render func(context.Context, io.Writer) error) error {
+// render makes the derived image at path in dir, once however many ask,
+// and returns it open to the caller that made it.
+func (im *Images) render(ctx context.Context, dir, path string, render func(context.Context, io.Writer) error) (*os.File, error) {
+	var made *os.File // only the call that runs fn sets it
 	_, err := im.derive.do(ctx, path, func() (any, error) {
-		if _, err := os.Stat(path); err == nil {
-			return nil, nil // made by a call that just finished
-		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
@@ -428,7 +431,6 @@ func (im *Images) render(ctx context.Context, dir, path string, render func(cont
 		if err == nil {
 			err = bw.Flush()
 		}
-		size := counted.n
 		if cerr := tmp.Close(); err == nil {
 			err = cerr
 		}
@@ -439,11 +441,14 @@ func (im *Images) render(ctx context.Context, dir, path string, render func(cont
 			err = os.Rename(tmp.Name(), path)
 		}
 		if err == nil {
-			im.disk.added(path, size)
+			made, err = os.Open(path)
+		}
+		if err == nil {
+			im.disk.added(path, counted.n)
 		}
 		return nil, err
 	})
-	return err
+	return made, err
 }
 
 // countWriter counts the bytes written through it.
