@@ -55,9 +55,44 @@ type Store interface {
 	// Revisions returns the earlier versions of the document, oldest first.
 	Revisions(ctx context.Context, id string) ([]Revision, error)
 
+	// Setting returns the value of the named setting, or ErrNotFound when
+	// it was never set.
+	Setting(ctx context.Context, name string) (string, error)
+	// PutSetting sets the named setting to value.
+	PutSetting(ctx context.Context, name, value string) error
+
+	// Verify recomputes the checksum of every stored version of every
+	// document (current and revisions), calls problem for each that does
+	// not match what was recorded when it was written, naming the document
+	// and the revision, and returns how many versions it checked. An error
+	// is a failure to check, not a mismatch.
+	Verify(ctx context.Context, problem func(string)) (checked int, err error)
+
+	ChangeFeed
 	RecordStore
 
 	io.Closer
+}
+
+// ChangeFeed is the part of a Store that tells what was written, by this
+// process or by another on the same archive, so that what derives from the
+// store (the search index of a running server) can follow it.
+type ChangeFeed interface {
+	// Changes returns the changes with Seq greater than after, oldest
+	// first, at most limit (which must be positive). Each document appears
+	// at most once, at its latest change: a follower that read up to a
+	// Seq and reads on from it misses no write, though it may not see
+	// every one of several writes of one document.
+	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
+	// LastChange returns the Seq of the latest change, 0 when there is none.
+	LastChange(ctx context.Context) (int64, error)
+}
+
+// Change is a write of a document: a PutDocument that added or updated it,
+// or its deletion. Whether the document is there now is for Document to say.
+type Change struct {
+	Seq int64 // increases with each write
+	ID  string
 }
 
 // Stamp is what tells one version of a document from another.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,12 +26,12 @@ func TestPragmas(t *testing.T) {
 		{"write", s.write, "journal_mode", "wal"},
 		{"write", s.write, "foreign_keys", "1"},
 		{"write", s.write, "synchronous", "1"}, // NORMAL
-		{"write", s.write, "busy_timeout", "10000"},
+		{"write", s.write, "busy_timeout", fmt.Sprint(busyTimeout)},
 		{"write", s.write, "query_only", "0"},
 		{"read", s.read, "journal_mode", "wal"},
 		{"read", s.read, "foreign_keys", "1"},
 		{"read", s.read, "synchronous", "1"},
-		{"read", s.read, "busy_timeout", "10000"},
+		{"read", s.read, "busy_timeout", fmt.Sprint(busyTimeout)},
 		{"read", s.read, "query_only", "1"},
 	} {
 		var got string

@@ -24,6 +24,14 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// after, if set, is what SQL cannot do of the change, run after the
+	// SQL in its transaction.
+	after func(context.Context, *sql.Tx) error
+}
+
+// steps are the parts of migrations written in Go, by version.
+var steps = map[int]func(context.Context, *sql.Tx) error{
+	5: fillSums,
 }
 
 // migrations returns the embedded migrations in order of version.
@@ -49,7 +57,7 @@ func migrations() ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+		ms = append(ms, migration{version: v, name: base, sql: string(b), after: steps[v]})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	return ms, nil
@@ -79,16 +87,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	) STRICT`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	known := 0
-	if len(ms) > 0 {
-		known = ms[len(ms)-1].version
+	newest, err := storedVersion(ctx, db)
+	if err != nil {
+		return err
 	}
-	var newest sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&newest); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if int(newest.Int64) > known {
-		return fmt.Errorf("database schema version %d is newer than this program's %d: use a newer fonds", newest.Int64, known)
+	if known := SchemaVersion(); newest > known {
+		return fmt.Errorf("database schema version %d is newer than this program's %d: use a newer fonds", newest, known)
 	}
 	for _, m := range ms {
 		if err := apply(ctx, db, m); err != nil {
@@ -117,12 +121,42 @@ func apply(ctx context.Context, db *sql.DB, m migration) error {
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
+	if m.after != nil {
+		if err := m.after(ctx, tx); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`,
 		m.version, formatTime(time.Now())); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	return nil
+}
+
+// storedVersion returns the newest version recorded in db, 0 for none.
+func storedVersion(ctx context.Context, db *sql.DB) (int, error) {
+	var newest sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&newest); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(newest.Int64), nil
+}
+
+// checkVersion reports whether db, which cannot be migrated, has the schema
+// this package knows.
+func checkVersion(ctx context.Context, db *sql.DB) error {
+	v, err := storedVersion(ctx, db)
+	if err != nil {
+		return err
+	}
+	switch known := SchemaVersion(); {
+	case v > known:
+		return fmt.Errorf("database schema version %d is newer than this program's %d: use a newer fonds", v, known)
+	case v < known:
+		return fmt.Errorf("database schema version %d is older than this program's %d: open it once where it can be written, to bring it up to date", v, known)
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"fonds"
@@ -29,21 +30,41 @@ import (
 )
 
 // busyTimeout is how long a write waits for another process's write to
-// finish, in milliseconds.
-const busyTimeout = 10000
+// finish, in milliseconds: long enough for the largest single transaction
+// (a migration that fills in a column of every row of a big archive).
+const busyTimeout = 30000
 
 // Store is a fonds.Store on an SQLite database file. It is safe for
 // concurrent use.
 type Store struct {
-	write *sql.DB // one connection: writes are serialized anyway
+	write *sql.DB // one connection: writes are serialized anyway; nil when read-only
 	read  *sql.DB // read-only connections, as many as readers
 }
 
 var _ fonds.Store = (*Store)(nil)
 
+// An Option changes how Open opens a database.
+type Option func(*options)
+
+type options struct {
+	maxPageCount int
+}
+
+// MaxPageCount limits the database to n pages (of 4096 bytes unless the
+// file says otherwise): a quota, past which writes fail with an error
+// wrapping fonds.ErrNoSpace as they would on a full disk. A limit below the
+// database's size leaves it at its size.
+func MaxPageCount(n int) Option {
+	return func(o *options) { o.maxPageCount = n }
+}
+
 // Open opens the database file at path, creating it and its folder if they
 // do not exist, and brings its schema up to date.
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if path == "" {
 		return nil, errors.New("sqlite: open: no database path")
 	}
@@ -57,29 +78,98 @@ func Open(path string) (*Store, error) {
 	s := &Store{}
 	// The writer sets the persistent journal mode and applies migrations
 	// before any reader opens the file.
-	s.write, err = sql.Open("sqlite", dsn(abs, false))
+	pragmas := []string{"journal_mode(WAL)"}
+	if o.maxPageCount > 0 {
+		pragmas = append(pragmas, fmt.Sprintf("max_page_count(%d)", o.maxPageCount))
+	}
+	s.write, err = sql.Open("sqlite", dsn(abs, url.Values{"_txlock": {"immediate"}}, pragmas...))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	s.write.SetMaxOpenConns(1)
 	if err := migrate(context.Background(), s.write); err != nil {
 		s.write.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, translate(err))
 	}
-	s.read, err = sql.Open("sqlite", dsn(abs, true))
+	s.read, err = sql.Open("sqlite", dsn(abs, nil, "query_only(1)"))
 	if err != nil {
 		s.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	s.setReaders()
+	return s, nil
+}
+
+// setReaders sizes the pool of readers to the processors.
+func (s *Store) setReaders() {
 	s.read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	s.read.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+}
+
+// OpenReadOnly opens the database file at path for reading only, as on
+// read-only media: every write returns an error wrapping fonds.ErrReadOnly.
+// The file must exist with a schema as new as this package's.
+//
+// It opens the file read-only (mode=ro) and still takes part in the
+// locking of the WAL, so that it reads what another process writes. Where
+// that cannot be (the folder cannot be written, so the WAL's index file
+// cannot be made), it opens the file as immutable, without locks; it
+// refuses that if a write-ahead log holds changes it would not see.
+func OpenReadOnly(path string) (*Store, error) {
+	s, err := openReadOnly(path, false)
+	if err == nil {
+		return s, nil
+	}
+	abs, aerr := filepath.Abs(path)
+	if aerr != nil {
+		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, aerr)
+	}
+	if fi, serr := os.Stat(abs); serr != nil || !fi.Mode().IsRegular() {
+		return nil, err
+	}
+	if fi, serr := os.Stat(abs + "-wal"); serr == nil && fi.Size() > 0 {
+		return nil, fmt.Errorf("%w (and it has a write-ahead log that opening it as immutable would miss)", err)
+	}
+	return openReadOnly(path, true)
+}
+
+// openReadOnly opens the file at path read-only, or as immutable.
+func openReadOnly(path string, immutable bool) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: open read-only: no database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, err)
+	}
+	// mode=ro does not create a missing file, but SQLite would take an
+	// empty one for an empty database: refuse both plainly.
+	if fi, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("sqlite: open %s read-only: not a file", path)
+	}
+	params := url.Values{"mode": {"ro"}}
+	if immutable {
+		params.Set("immutable", "1")
+	}
+	db, err := sql.Open("sqlite", dsn(abs, params, "query_only(1)"))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, err)
+	}
+	if err := checkVersion(context.Background(), db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, translate(err))
+	}
+	s := &Store{read: db}
+	s.setReaders()
 	return s, nil
 }
 
 // dsn returns the driver's data source name for the file at abs, with the
-// pragmas every connection needs: a URI, so that no character of the path
-// is taken for a parameter.
-func dsn(abs string, readOnly bool) string {
+// parameters and the pragmas every connection needs besides the common
+// ones: a URI, so that no character of the path is taken for a parameter.
+func dsn(abs string, params url.Values, pragmas ...string) string {
 	p := filepath.ToSlash(abs)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p // a drive letter
@@ -89,18 +179,28 @@ func dsn(abs string, readOnly bool) string {
 		"foreign_keys(1)",
 		"synchronous(NORMAL)",
 	}}
-	if readOnly {
-		q.Add("_pragma", "query_only(1)")
-	} else {
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Set("_txlock", "immediate")
+	q["_pragma"] = append(q["_pragma"], pragmas...)
+	for k, v := range params {
+		q[k] = v
 	}
 	u := url.URL{Scheme: "file", OmitHost: true, Path: p, RawQuery: q.Encode()}
 	return u.String()
 }
 
+// writer returns the connection that writes, or an error wrapping
+// fonds.ErrReadOnly when the store was opened read-only.
+func (s *Store) writer() (*sql.DB, error) {
+	if s.write == nil {
+		return nil, fonds.ErrReadOnly
+	}
+	return s.write, nil
+}
+
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.write == nil {
+		return s.read.Close()
+	}
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
@@ -136,11 +236,26 @@ func translate(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fonds.ErrNotFound
 	}
-	// A constraint the checks before a write did not catch (a foreign key,
-	// a CHECK) is the caller's invalid input, not a failure of the store.
+	// A full disk: SQLite reports a write that failed with ENOSPC, or one
+	// past max_page_count, as SQLITE_FULL; the file system's own calls (of
+	// a backup) fail with ENOSPC.
+	if errors.Is(err, syscall.ENOSPC) {
+		return fmt.Errorf("%w: %v", fonds.ErrNoSpace, err)
+	}
 	var e *sqlite.Error
-	if errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_CONSTRAINT {
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_CONSTRAINT:
+		// A constraint the checks before a write did not catch (a foreign
+		// key, a CHECK) is the caller's invalid input, not a failure of the
+		// store.
 		return fmt.Errorf("%w: %v", fonds.ErrInvalid, err)
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("%w: %v", fonds.ErrNoSpace, err)
+	case sqlite3.SQLITE_READONLY:
+		return fmt.Errorf("%w: %v", fonds.ErrReadOnly, err)
 	}
 	return err
 }
@@ -150,7 +265,11 @@ func (s *Store) PutCollection(ctx context.Context, c fonds.Collection) error {
 	if c.Slug == "" {
 		return fmt.Errorf("sqlite: put collection: %w: empty slug", fonds.ErrInvalid)
 	}
-	_, err := s.write.ExecContext(ctx, `INSERT INTO collections (slug, title, description) VALUES (?, ?, ?)
+	db, err := s.writer()
+	if err != nil {
+		return fmt.Errorf("sqlite: put collection %q: %w", c.Slug, err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO collections (slug, title, description) VALUES (?, ?, ?)
 		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description`,
 		c.Slug, c.Title, c.Description)
 	if err != nil {
@@ -163,9 +282,10 @@ func (s *Store) PutCollection(ctx context.Context, c fonds.Collection) error {
 // its published documents.
 func (s *Store) Collection(ctx context.Context, slug string) (fonds.Collection, error) {
 	var c fonds.Collection
-	err := s.read.QueryRowContext(ctx, `SELECT slug, title, description,
-		(SELECT count(*) FROM documents WHERE collection = slug AND status = 'published')
-		FROM collections WHERE slug = ?`, slug).Scan(&c.Slug, &c.Title, &c.Description, &c.Count)
+	err := s.read.QueryRowContext(ctx, `SELECT c.slug, c.title, c.description,
+		coalesce((SELECT n FROM document_counts
+			WHERE collection = c.slug AND year = -1 AND month = -1 AND status = 'published'), 0)
+		FROM collections c WHERE c.slug = ?`, slug).Scan(&c.Slug, &c.Title, &c.Description, &c.Count)
 	if err != nil {
 		return fonds.Collection{}, fmt.Errorf("sqlite: collection %q: %w", slug, translate(err))
 	}
@@ -179,9 +299,9 @@ func (s *Store) Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collec
 		return nil, fmt.Errorf("sqlite: collections: %w", err)
 	}
 	f.Collection = ""
-	conds, args := conditions(f)
+	conds, args := countConditions(f)
 	rows, err := s.read.QueryContext(ctx, `SELECT c.slug, c.title, c.description,
-		(SELECT count(*) FROM documents`+where(append([]string{"collection = c.slug"}, conds...)...)+`)
+		coalesce((SELECT sum(n) FROM document_counts`+where(append([]string{"collection = c.slug"}, conds...)...)+`), 0)
 		FROM collections c ORDER BY c.title, c.slug`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: collections: %w", translate(err))
@@ -253,7 +373,11 @@ func (s *Store) PutDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 }
 
 func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutResult, error) {
-	tx, err := s.write.BeginTx(ctx, nil)
+	db, err := s.writer()
+	if err != nil {
+		return "", err
+	}
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return "", err
 	}
@@ -263,9 +387,10 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 	t := now()
 	var old struct {
 		hash, origin, status, created, updated, body string
+		sum                                          sql.NullString
 	}
-	err = tx.QueryRowContext(ctx, `SELECT hash, origin, status, created, updated, body FROM documents WHERE id = ?`, d.ID).
-		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated, &old.body)
+	err = tx.QueryRowContext(ctx, `SELECT hash, origin, status, created, updated, body, sha256 FROM documents WHERE id = ?`, d.ID).
+		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated, &old.body, &old.sum)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err
@@ -295,9 +420,7 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 			return fonds.Unchanged, nil
 		}
 		result = fonds.Updated
-		if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body)
-			VALUES (?1, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), ?2, ?3, ?4)`,
-			d.ID, old.hash, formatTime(t), old.body); err != nil {
+		if err := keepRevision(ctx, tx, d.ID, old.hash, t, old.body, old.sum); err != nil {
 			return "", err
 		}
 	}
@@ -316,14 +439,15 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		return "", err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
-		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
 			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
-			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body`,
+			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body,
+			sha256 = excluded.sha256`,
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(c.Status),
-		c.Title, hash, c.Origin, formatTime(created), formatTime(t), string(body)); err != nil {
+		c.Title, hash, c.Origin, formatTime(created), formatTime(t), string(body), sum(body)); err != nil {
 		if isForeignKey(err) {
 			return "", fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
@@ -347,6 +471,21 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 	}
 	d.Hash, d.Created, d.Updated, d.Version = c.Hash, c.Created, c.Updated, c.Version
 	return result, nil
+}
+
+// keepRevision keeps body, the version of the document id with the content
+// hash, replaced or deleted at t, as its next revision. Its checksum is the
+// one stored with it, so that damage to it is still found; one computed now
+// only if none was stored.
+func keepRevision(ctx context.Context, tx *sql.Tx, id, hash string, t time.Time, body string, stored sql.NullString) error {
+	s := stored.String
+	if !stored.Valid || s == "" {
+		s = sum([]byte(body))
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256)
+		VALUES (?1, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), ?2, ?3, ?4, ?5)`,
+		id, hash, formatTime(t), body, s)
+	return err
 }
 
 // putAliases makes paths the aliases of the document id. A path another
@@ -443,6 +582,26 @@ func conditions(f fonds.Filter) ([]string, []any) {
 	return conds, args
 }
 
+// countConditions returns the conditions on year, month and status that
+// select from document_counts the rows of one collection (or of all, under
+// the empty slug) whose sum is the number of documents of it f admits, and their arguments.
+// The sums over all years and months are the rows of year and month -1.
+func countConditions(f fonds.Filter) ([]string, []any) {
+	year, month := -1, -1
+	if f.Year != 0 {
+		year = f.Year
+		if f.Month != 0 {
+			month = f.Month
+		}
+	}
+	conds := []string{"year = ?", "month = ?"}
+	args := []any{year, month}
+	if f.Published {
+		conds = append(conds, "status = 'published'")
+	}
+	return conds, args
+}
+
 // where returns the WHERE clause of the conditions, or "" if there are none.
 func where(conds ...string) string {
 	if len(conds) == 0 {
@@ -516,8 +675,10 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 		return nil, 0, err
 	}
 	defer tx.Rollback()
+	cc, cargs := countConditions(f)
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents`+w, args...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM document_counts`+where(append([]string{"collection = ?"}, cc...)...),
+		append([]any{f.Collection}, cargs...)...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT body FROM documents`+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
@@ -604,8 +765,22 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 	if err := checkFilter(f); err != nil {
 		return nil, fmt.Errorf("sqlite: date counts: %w", err)
 	}
-	conds, args := conditions(f)
-	rows, err := s.read.QueryContext(ctx, `SELECT year, month, count(*) FROM documents`+where(append(slices.Clip(conds), "year > 0")...)+
+	// The rows of single months (not the sums over months and years, of
+	// month -1) of the collection, or of all (the empty slug).
+	conds := []string{"collection = ?", "year > 0", "month >= 0"}
+	args := []any{f.Collection}
+	if f.Published {
+		conds = append(conds, "status = 'published'")
+	}
+	if f.Year != 0 {
+		conds = append(conds, "year = ?")
+		args = append(args, f.Year)
+		if f.Month != 0 {
+			conds = append(conds, "month = ?")
+			args = append(args, f.Month)
+		}
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT year, month, sum(n) FROM document_counts`+where(conds...)+
 		` GROUP BY year, month ORDER BY year, month`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: date counts: %w", translate(err))
@@ -634,22 +809,25 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 }
 
 func (s *Store) deleteDocument(ctx context.Context, id string) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	db, err := s.writer()
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	var collection, status, hash, body string
-	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status, hash, body`, id).
-		Scan(&collection, &status, &hash, &body)
+	var stored sql.NullString
+	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status, hash, body, sha256`, id).
+		Scan(&collection, &status, &hash, &body, &stored)
 	if err != nil {
 		return err // sql.ErrNoRows: not found
 	}
 	// The deleted version is kept like any replaced one: nothing is lost,
 	// and a citation of it still finds it.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body)
-		VALUES (?1, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), ?2, ?3, ?4)`,
-		id, hash, formatTime(now()), body); err != nil {
+	if err := keepRevision(ctx, tx, id, hash, now(), body, stored); err != nil {
 		return err
 	}
 	if status == string(fonds.StatusPublished) {

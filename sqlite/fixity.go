@@ -1,0 +1,253 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// sum returns the SHA-256 of a stored body, in hex: the fixity of one
+// version, recorded when it is written and compared by Verify.
+func sum(body []byte) string {
+	h := sha256.Sum256(body)
+	return hex.EncodeToString(h[:])
+}
+
+// fillBatch is how many rows fillSums reads at a time: few enough that the
+// bodies held in memory stay small.
+const fillBatch = 256
+
+// fillSums records the checksums of the versions written before they were
+// kept, once, in the transaction of the migration that adds their columns.
+func fillSums(ctx context.Context, tx *sql.Tx) error {
+	// Each batch starts after the key of the last one, so that the rows
+	// already filled are not read again.
+	var last key
+	for {
+		k, err := fill(ctx, tx, `SELECT id, 0, body FROM documents
+			WHERE sha256 IS NULL AND id > ? ORDER BY id LIMIT ?`,
+			`UPDATE documents SET sha256 = ? WHERE id = ?`, last.id)
+		if err != nil {
+			return fmt.Errorf("checksums of documents: %w", err)
+		}
+		if k == (key{}) {
+			break
+		}
+		last = k
+	}
+	last = key{}
+	for {
+		k, err := fill(ctx, tx, `SELECT document_id, n, body FROM revisions
+			WHERE sha256 IS NULL AND (document_id, n) > (?, ?) ORDER BY document_id, n LIMIT ?`,
+			`UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, last.id, last.n)
+		if err != nil {
+			return fmt.Errorf("checksums of revisions: %w", err)
+		}
+		if k == (key{}) {
+			return nil
+		}
+		last = k
+	}
+}
+
+// key is the key of a stored version: its document and, for a revision,
+// its number.
+type key struct {
+	id string
+	n  int
+}
+
+// fill records the checksums of a batch of the versions query selects,
+// given after (the key of the last batch) and the size of a batch, as (id,
+// n, body). It writes each with update, given the sum and the key (n only
+// where update has a place for it). It returns the key of the last version
+// filled, or the zero key when there was none.
+func fill(ctx context.Context, tx *sql.Tx, query, update string, after ...any) (key, error) {
+	rows, err := tx.QueryContext(ctx, query, append(after, fillBatch)...)
+	if err != nil {
+		return key{}, err
+	}
+	type version struct {
+		key
+		body []byte
+	}
+	var batch []version
+	for rows.Next() {
+		var v version
+		if err := rows.Scan(&v.id, &v.n, &v.body); err != nil {
+			rows.Close()
+			return key{}, err
+		}
+		batch = append(batch, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return key{}, err
+	}
+	for _, v := range batch {
+		args := []any{sum(v.body), v.id}
+		if len(after) > 1 {
+			args = append(args, v.n)
+		}
+		if _, err := tx.ExecContext(ctx, update, args...); err != nil {
+			return key{}, err
+		}
+	}
+	if len(batch) == 0 {
+		return key{}, nil
+	}
+	return batch[len(batch)-1].key, nil
+}
+
+// Verify recomputes the SHA-256 of every stored version of every document,
+// the current ones and the revisions, and calls problem for each that does
+// not match the one recorded when it was written (or has none recorded),
+// naming the document and the revision. It also runs SQLite's own check of
+// the file (PRAGMA quick_check) and reports what that finds. It returns how
+// many versions it checked. It reads one snapshot, one version at a time,
+// while others go on reading and writing.
+func (s *Store) Verify(ctx context.Context, problem func(string)) (checked int, err error) {
+	checked, err = s.verify(ctx, problem)
+	if err != nil {
+		return checked, fmt.Errorf("sqlite: verify: %w", translate(err))
+	}
+	return checked, nil
+}
+
+func (s *Store) verify(ctx context.Context, problem func(string)) (int, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, `PRAGMA quick_check`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if msg != "ok" {
+			problem("database file: " + msg)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+
+	checked := 0
+	// check compares the versions the query selects, as (id, n, body,
+	// sha256) with n 0 for the current version, with their sums.
+	check := func(query string) error {
+		rows, err := tx.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var body sql.RawBytes // reused: one body in memory at a time
+		for rows.Next() {
+			var id string
+			var n int
+			var stored sql.NullString
+			if err := rows.Scan(&id, &n, &body, &stored); err != nil {
+				return err
+			}
+			checked++
+			version := "current version"
+			if n > 0 {
+				version = fmt.Sprintf("revision %d", n)
+			}
+			switch got := sum(body); {
+			case !stored.Valid || stored.String == "":
+				problem(fmt.Sprintf("document %q, %s: no SHA-256 recorded", id, version))
+			case got != stored.String:
+				problem(fmt.Sprintf("document %q, %s: SHA-256 is %s, recorded %s: the stored text has changed",
+					id, version, got, stored.String))
+			}
+		}
+		return rows.Err()
+	}
+	if err := check(`SELECT id, 0, body, sha256 FROM documents ORDER BY id`); err != nil {
+		return checked, err
+	}
+	if err := check(`SELECT document_id, n, body, sha256 FROM revisions ORDER BY document_id, n`); err != nil {
+		return checked, err
+	}
+	return checked, nil
+}
+
+// Backup writes a copy of the database to path, consistent as of one moment
+// while others go on reading and writing. The copy is made under a
+// temporary name in path's folder and renamed to path once it is whole and
+// on disk, so that path never holds half a backup; an existing file at path
+// is replaced. A read-only store can be backed up.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if err := s.backup(ctx, path); err != nil {
+		return fmt.Errorf("sqlite: backup to %s: %w", path, translate(err))
+	}
+	return nil
+}
+
+func (s *Store) backup(ctx context.Context, path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(abs)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(abs)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	renamed := false
+	defer func() {
+		if !renamed {
+			os.Remove(tmp)
+		}
+	}()
+	// VACUUM INTO writes to an empty file, as this one is, one snapshot of
+	// the database, compacted; it reads, so a reader may run it.
+	if _, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		return err
+	}
+	// SQLite does not sync the copy: it must be on disk before it takes
+	// the place of an older backup.
+	if f, err = os.OpenFile(tmp, os.O_RDWR, 0); err != nil {
+		return err
+	}
+	if err := errors.Join(f.Sync(), f.Close()); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, abs); err != nil {
+		return err
+	}
+	renamed = true
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable. Where folders cannot be opened for
+// syncing (Windows), a rename is as durable as the system makes it.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
+	return nil
+}
