@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -34,7 +35,9 @@ import (
 //     ErrInvalid, as is one in a collection that does not exist;
 //   - Revisions of an id that names neither a document nor a revision is an
 //     ErrNotFound; of a document without revisions, an empty list;
-//   - times are returned in UTC; they are compared to the microsecond.
+//   - times are returned in UTC; they are compared to the microsecond;
+//   - Changes with a limit that is not positive, and PutSetting with an
+//     empty name, are an ErrInvalid; a PutCollection is no change.
 func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 	tests := []struct {
 		name string
@@ -57,6 +60,10 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"DeleteDocument", testDeleteDocument},
 		{"ConcurrentPut", testConcurrentPut},
 		{"Cancelled", testCancelled},
+		{"Changes", testChanges},
+		{"Settings", testSettings},
+		{"Counts", testCounts},
+		{"Verify", testVerify},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -990,5 +997,261 @@ func testCancelled(t *testing.T, s fonds.Store) {
 	}
 	if _, err := s.Collection(bg, "other"); !errors.Is(err, fonds.ErrNotFound) {
 		t.Errorf("Collection(other) after a cancelled put = %v, want %v", err, fonds.ErrNotFound)
+	}
+}
+
+// changes returns every change after seq, in order.
+func changes(t *testing.T, s fonds.Store, after int64) []fonds.Change {
+	t.Helper()
+	cs, err := s.Changes(context.Background(), after, 1000)
+	if err != nil {
+		t.Fatalf("Changes(%d, 1000) = %v", after, err)
+	}
+	return cs
+}
+
+// changeIDs returns the ids of the changes, checking that their Seq
+// increases.
+func changeIDs(t *testing.T, cs []fonds.Change) []string {
+	t.Helper()
+	ids := []string{}
+	for i, c := range cs {
+		if i > 0 && c.Seq <= cs[i-1].Seq {
+			t.Errorf("Changes: Seq %d after %d, want it larger", c.Seq, cs[i-1].Seq)
+		}
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func testChanges(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	if seq, err := s.LastChange(ctx); err != nil || seq != 0 {
+		t.Errorf("LastChange() of an empty store = %d, %v, want 0", seq, err)
+	}
+	if cs := changes(t, s, 0); len(cs) != 0 {
+		t.Errorf("Changes(0) of an empty store = %v, want none", cs)
+	}
+	for _, limit := range []int{0, -1} {
+		if _, err := s.Changes(ctx, 0, limit); !errors.Is(err, fonds.ErrInvalid) {
+			t.Errorf("Changes(0, %d) = %v, want %v", limit, err, fonds.ErrInvalid)
+		}
+	}
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	if seq, err := s.LastChange(ctx); err != nil || seq != 0 {
+		t.Errorf("LastChange() after PutCollection = %d, %v, want 0", seq, err)
+	}
+
+	mustPut(t, s, NewDocument("a", "1977-05-19"), fonds.Added)
+	mustPut(t, s, NewDocument("b", "1977-05-20"), fonds.Added)
+	mustPut(t, s, NewDocument("c", "1977-05-21"), fonds.Added)
+	cs := changes(t, s, 0)
+	if got := changeIDs(t, cs); !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
+		t.Fatalf("Changes(0) after adding a, b, c = %v, want [a b c]", got)
+	}
+	last, err := s.LastChange(ctx)
+	if err != nil || last != cs[2].Seq {
+		t.Errorf("LastChange() = %d, %v, want %d", last, err, cs[2].Seq)
+	}
+	if got, err := s.Changes(ctx, cs[0].Seq, 1); err != nil || !reflect.DeepEqual(got, cs[1:2]) {
+		t.Errorf("Changes(%d, 1) = %v, %v, want %v", cs[0].Seq, got, err, cs[1:2])
+	}
+
+	// An unchanged put is no change; an update and a deletion are, and
+	// each document is listed once, at its latest change.
+	mustPut(t, s, NewDocument("b", "1977-05-20"), fonds.Unchanged)
+	if seq, err := s.LastChange(ctx); err != nil || seq != last {
+		t.Errorf("LastChange() after an unchanged put = %d, %v, want %d", seq, err, last)
+	}
+	changed := NewDocument("a", "1977-05-19")
+	changed.Status = fonds.StatusDraft
+	mustPut(t, s, changed, fonds.Updated)
+	if err := s.DeleteDocument(ctx, "b"); err != nil {
+		t.Fatalf("DeleteDocument(b) = %v", err)
+	}
+	after := changes(t, s, last)
+	if got := changeIDs(t, after); !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Errorf("Changes(%d) after updating a and deleting b = %v, want [a b]", last, got)
+	}
+	if got := changeIDs(t, changes(t, s, 0)); !reflect.DeepEqual(got, []string{"c", "a", "b"}) {
+		t.Errorf("Changes(0) = %v, want [c a b]", got)
+	}
+	if len(after) == 2 && after[0].Seq <= last {
+		t.Errorf("Changes(%d)[0].Seq = %d, want it larger", last, after[0].Seq)
+	}
+	if seq, err := s.LastChange(ctx); err != nil || len(after) != 2 || seq != after[1].Seq {
+		t.Errorf("LastChange() = %d, %v, want the Seq of the deletion", seq, err)
+	}
+	// A cancelled or failed put is no change.
+	bad := NewDocument("d", "1977-05-19")
+	bad.Collection = "missing"
+	if _, err := s.PutDocument(ctx, bad); err == nil {
+		t.Fatalf("PutDocument(in a missing collection) = nil error")
+	}
+	if cs := changes(t, s, after[len(after)-1].Seq); len(cs) != 0 {
+		t.Errorf("Changes after a refused put = %v, want none", cs)
+	}
+}
+
+func testSettings(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	if v, err := s.Setting(ctx, "title"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Setting(%q) of an empty store = %q, %v, want %v", "title", v, err, fonds.ErrNotFound)
+	}
+	if err := s.PutSetting(ctx, "", "x"); !errors.Is(err, fonds.ErrInvalid) {
+		t.Errorf("PutSetting(%q) = %v, want %v", "", err, fonds.ErrInvalid)
+	}
+	for _, tt := range []struct{ name, value string }{
+		{"title", "Архив"},
+		{"title", "The archive"}, // replaced
+		{"empty", ""},
+		{"multi\nline", "a\nb\x00c"},
+	} {
+		if err := s.PutSetting(ctx, tt.name, tt.value); err != nil {
+			t.Fatalf("PutSetting(%q, %q) = %v", tt.name, tt.value, err)
+		}
+		if v, err := s.Setting(ctx, tt.name); err != nil || v != tt.value {
+			t.Errorf("Setting(%q) = %q, %v, want %q", tt.name, v, err, tt.value)
+		}
+	}
+	if v, err := s.Setting(ctx, "Title"); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Setting(%q) = %q, %v, want %v: names are case-sensitive", "Title", v, err, fonds.ErrNotFound)
+	}
+}
+
+// testCounts makes many adds, updates, status changes, moves between
+// collections and deletions, and checks after each round that every count
+// the store gives equals the count of the documents it lists.
+func testCounts(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	slugs := []string{"a", "b", "c"}
+	for _, c := range slugs {
+		mustPutCollection(t, s, fonds.Collection{Slug: c, Title: "Collection " + c})
+	}
+	dates := []string{"", "1977", "1977-05", "1977-05-19", "1977-06-01", "1980-01-02", "1980"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 6 {
+		for range 15 {
+			id := fmt.Sprintf("doc-%02d", r.IntN(30))
+			if r.IntN(5) == 0 {
+				if err := s.DeleteDocument(ctx, id); err != nil && !errors.Is(err, fonds.ErrNotFound) {
+					t.Fatalf("DeleteDocument(%s) = %v", id, err)
+				}
+				continue
+			}
+			d := NewDocument(id, dates[r.IntN(len(dates))])
+			d.Collection = slugs[r.IntN(len(slugs))]
+			if r.IntN(3) == 0 {
+				d.Status = fonds.StatusDraft
+			}
+			if _, err := s.PutDocument(ctx, d); err != nil {
+				t.Fatalf("PutDocument(%s) = %v", id, err)
+			}
+		}
+		checkCounts(t, s, fmt.Sprintf("round %d", round), slugs)
+	}
+}
+
+// checkCounts compares the counts of s with those of the documents it holds.
+func checkCounts(t *testing.T, s fonds.Store, when string, slugs []string) {
+	t.Helper()
+	ctx := context.Background()
+	all, _, err := s.Documents(ctx, fonds.Filter{})
+	if err != nil {
+		t.Fatalf("%s: Documents() = %v", when, err)
+	}
+	admits := func(f fonds.Filter, d *fonds.Document) bool {
+		m := d.Date.Month()
+		if d.Date.Precision == fonds.PrecisionYear {
+			m = 0
+		}
+		return (!f.Published || d.Status == fonds.StatusPublished) &&
+			(f.Collection == "" || d.Collection == f.Collection) &&
+			(f.Year == 0 || d.Date.Year() == f.Year) &&
+			(f.Month == 0 || m == f.Month)
+	}
+	count := func(f fonds.Filter) int {
+		n := 0
+		for _, d := range all {
+			if admits(f, d) {
+				n++
+			}
+		}
+		return n
+	}
+	var filters []fonds.Filter
+	for _, c := range append([]string{""}, slugs...) {
+		for _, p := range []bool{false, true} {
+			for _, ym := range [][2]int{{0, 0}, {1977, 0}, {1977, 5}, {1977, 6}, {1980, 1}, {1990, 0}} {
+				filters = append(filters, fonds.Filter{Collection: c, Published: p, Year: ym[0], Month: ym[1]})
+			}
+		}
+	}
+	for _, f := range filters {
+		if _, total, err := s.Documents(ctx, f); err != nil || total != count(f) {
+			t.Errorf("%s: Documents(%+v) total = %d, %v, want %d", when, f, total, err, count(f))
+		}
+		var want []fonds.DateCount
+		for _, d := range all {
+			if !admits(f, d) || d.Date.IsZero() {
+				continue
+			}
+			m := d.Date.Month()
+			if d.Date.Precision == fonds.PrecisionYear {
+				m = 0
+			}
+			i := slices.IndexFunc(want, func(c fonds.DateCount) bool { return c.Year == d.Date.Year() && c.Month == m })
+			if i < 0 {
+				want = append(want, dc(d.Date.Year(), m, 0))
+				i = len(want) - 1
+			}
+			want[i].Count++
+		}
+		slices.SortFunc(want, func(a, b fonds.DateCount) int { return (a.Year*100 + a.Month) - (b.Year*100 + b.Month) })
+		if got, err := s.DateCounts(ctx, f); err != nil || len(got) != len(want) || (len(got) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Errorf("%s: DateCounts(%+v) = %v, %v, want %v", when, f, got, err, want)
+		}
+		if f.Collection != "" {
+			continue
+		}
+		cols, err := s.Collections(ctx, f)
+		if err != nil {
+			t.Fatalf("%s: Collections(%+v) = %v", when, f, err)
+		}
+		for _, c := range cols {
+			cf := f
+			cf.Collection = c.Slug
+			if c.Count != count(cf) {
+				t.Errorf("%s: Collections(%+v): %s counts %d, want %d", when, f, c.Slug, c.Count, count(cf))
+			}
+		}
+	}
+	for _, slug := range slugs {
+		want := count(fonds.Filter{Collection: slug, Published: true})
+		if c, err := s.Collection(ctx, slug); err != nil || c.Count != want {
+			t.Errorf("%s: Collection(%s) = %+v, %v, want Count %d", when, slug, c, err, want)
+		}
+	}
+}
+
+func testVerify(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	var problems []string
+	report := func(p string) { problems = append(problems, p) }
+	if n, err := s.Verify(ctx, report); err != nil || n != 0 || len(problems) != 0 {
+		t.Errorf("Verify() of an empty store = %d, %v, problems %q, want 0 and none", n, err, problems)
+	}
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	mustPut(t, s, NewFullDocument("a", "1977-05-19"), fonds.Added)
+	mustPut(t, s, NewDocument("b", "1977-05-20"), fonds.Added)
+	changed := NewFullDocument("a", "1977-05-19")
+	changed.Summary = "Changed."
+	mustPut(t, s, changed, fonds.Updated)
+	if err := s.DeleteDocument(ctx, "b"); err != nil {
+		t.Fatalf("DeleteDocument(b) = %v", err)
+	}
+	// a and its revision; b's deleted version.
+	if n, err := s.Verify(ctx, report); err != nil || n != 3 || len(problems) != 0 {
+		t.Errorf("Verify() = %d, %v, problems %q, want 3 and none", n, err, problems)
 	}
 }
