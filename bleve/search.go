@@ -49,8 +49,15 @@ const (
 // Search answers a request. It stops at the index's Timeout, or sooner
 // when ctx is done, with an error that is a fonds.ErrTimeout.
 func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	res, _, err := ix.search(ctx, req)
+	return res, err
+}
+
+// search answers a request, and returns the budget of its expansions,
+// which tells how many words they stood for.
+func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, *budget, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, stopped(req.Query, err)
+		return nil, nil, stopped(req.Query, err)
 	}
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, ix.timeout())
@@ -79,7 +86,7 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	for _, r := range [][2]string{{q.DateFrom, q.DateTo}, {req.From, req.To}} {
 		f, err := dateFilter(r[0], r[1])
 		if err != nil {
-			return nil, err
+			return nil, b.budget, err
 		}
 		if f != nil {
 			filters = append(filters, f)
@@ -87,7 +94,7 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	}
 	facetFilters, err := facetFilter(req.Filters)
 	if err != nil {
-		return nil, err
+		return nil, b.budget, err
 	}
 	filters = append(filters, facetFilters...)
 	switch len(filters) {
@@ -133,12 +140,12 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	res, err := ix.idx.SearchInContext(ctx, sr)
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return nil, stopped(req.Query, ctx.Err())
+		return nil, b.budget, stopped(req.Query, ctx.Err())
 	case err != nil && strings.Contains(err.Error(), "TooManyTermSearchers"):
 		// bleve's error has no type to test.
-		return nil, fmt.Errorf("bleve: search %q: %w: it holds too many words", req.Query, fonds.ErrTimeout)
+		return nil, b.budget, fmt.Errorf("bleve: search %q: %w: it holds too many words", req.Query, fonds.ErrTimeout)
 	case err != nil:
-		return nil, errorf("search %q: %w", req.Query, err)
+		return nil, b.budget, errorf("search %q: %w", req.Query, err)
 	}
 
 	out := &fonds.SearchResults{
@@ -151,12 +158,12 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	}
 	for _, h := range res.Hits {
 		if err := ctx.Err(); err != nil {
-			return nil, stopped(req.Query, err)
+			return nil, b.budget, stopped(req.Query, err)
 		}
 		var data hitData
 		if s, ok := h.Fields[fieldHit].(string); ok {
 			if err := json.Unmarshal([]byte(s), &data); err != nil {
-				return nil, errorf("hit %s: %w", h.ID, err)
+				return nil, b.budget, errorf("hit %s: %w", h.ID, err)
 			}
 		}
 		hit := fonds.Hit{
@@ -174,10 +181,10 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 			var err error
 			hit.Snippet, hit.Page, err = snippet(ctx, h, &data, ix.an.translit, b.keys)
 			if ctx.Err() != nil {
-				return nil, stopped(req.Query, ctx.Err())
+				return nil, b.budget, stopped(req.Query, ctx.Err())
 			}
 			if err != nil {
-				return nil, errorf("snippet of %s: %w", h.ID, err)
+				return nil, b.budget, errorf("snippet of %s: %w", h.ID, err)
 			}
 		}
 		out.Hits = append(out.Hits, hit)
@@ -186,7 +193,7 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		out.Facets = facetCounts(res.Facets[fieldFacets])
 	}
 	out.Took = time.Since(start)
-	return out, nil
+	return out, b.budget, nil
 }
 
 // maxTermSearchers bounds the terms of a query, besides those its prefixes
