@@ -219,8 +219,18 @@ func (s *Store) backup(ctx context.Context, path string) error {
 		}
 	}()
 	// VACUUM INTO writes to an empty file, as this one is, one snapshot of
-	// the database, compacted; it reads, so a reader may run it.
-	if _, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	// the database, compacted. It only reads the database, but the readers
+	// refuse every write (query_only), that one too: it has a connection of
+	// its own, opened as the readers are otherwise.
+	db, err := sql.Open("sqlite", s.copier)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		return err
+	}
+	if err := db.Close(); err != nil {
 		return err
 	}
 	// SQLite does not sync the copy: it must be on disk before it takes

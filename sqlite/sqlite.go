@@ -39,6 +39,9 @@ const busyTimeout = 30000
 type Store struct {
 	write *sql.DB // one connection: writes are serialized anyway; nil when read-only
 	read  *sql.DB // read-only connections, as many as readers
+	// copier is the data source name of a connection that reads as the
+	// readers do but may write another file: the one a backup writes.
+	copier string
 }
 
 var _ fonds.Store = (*Store)(nil)
@@ -97,6 +100,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	s.setReaders()
+	s.copier = dsn(abs, nil)
 	return s, nil
 }
 
@@ -161,7 +165,7 @@ func openReadOnly(path string, immutable bool) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, translate(err))
 	}
-	s := &Store{read: db}
+	s := &Store{read: db, copier: dsn(abs, params)}
 	s.setReaders()
 	return s, nil
 }

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fonds"
 	"fonds/fondstest"
@@ -411,4 +413,417 @@ func BenchmarkDocument(b *testing.B) {
 			}
 		})
 	})
+}
+
+// fill puts n documents into s, in collection fondstest.Collection, which it
+// creates, each changed once so that it has a revision.
+func fill(t testing.TB, s *sqlite.Store, prefix string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.PutCollection(ctx, fonds.Collection{Slug: fondstest.Collection, Title: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		d := fondstest.NewDocument(fmt.Sprintf("%s-%d", prefix, i), "1977-05-19")
+		if _, err := s.PutDocument(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		d.Summary = "Changed."
+		if _, err := s.PutDocument(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// verify returns what Verify reports of s.
+func verify(t *testing.T, s *sqlite.Store) (int, []string) {
+	t.Helper()
+	var problems []string
+	n, err := s.Verify(context.Background(), func(p string) { problems = append(problems, p) })
+	if err != nil {
+		t.Fatalf("Verify() = %v", err)
+	}
+	return n, problems
+}
+
+// TestVerifyFindsDamage changes a byte of stored text behind the store's
+// back, in a current version and in a revision, and checks that Verify
+// names each.
+func TestVerifyFindsDamage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fonds.db")
+	s := open(t, path)
+	defer s.Close()
+	fill(t, s, "doc", 3)
+	if n, problems := verify(t, s); n != 6 || len(problems) != 0 {
+		t.Fatalf("Verify() = %d, %q, want 6 and no problems", n, problems)
+	}
+	db := rawDB(t, path)
+	for _, q := range []string{
+		`UPDATE documents SET body = replace(body, 'Changed.', 'Chanced.') WHERE id = 'doc-1'`,
+		`UPDATE revisions SET body = replace(body, 'first paragraph', 'first paragrapH') WHERE document_id = 'doc-2' AND n = 1`,
+	} {
+		if res, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		} else if n, _ := res.RowsAffected(); n != 1 {
+			t.Fatalf("%s changed %d rows, want 1", q, n)
+		}
+	}
+	n, problems := verify(t, s)
+	if n != 6 || len(problems) != 2 {
+		t.Fatalf("Verify() after damage = %d, %q, want 6 and two problems", n, problems)
+	}
+	for i, want := range []string{`document "doc-1", current version`, `document "doc-2", revision 1`} {
+		if !strings.HasPrefix(problems[i], want) {
+			t.Errorf("Verify() problem %d = %q, want it to start %q", i, problems[i], want)
+		}
+	}
+}
+
+// TestMigrationFillsSums opens a database of schema version 4, with
+// documents and revisions, and checks that the migration gives it counts,
+// changes and checksums that agree with what it holds.
+func TestMigrationFillsSums(t *testing.T) {
+	dir := t.TempDir()
+	// The documents, written by the current store.
+	src := filepath.Join(dir, "src.db")
+	s := open(t, src)
+	fill(t, s, "doc", 5)
+	d := fondstest.NewDocument("draft", "")
+	d.Status = fonds.StatusDraft
+	if _, err := s.PutDocument(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	// A database of version 4 holding them.
+	old := filepath.Join(dir, "old.db")
+	db := rawDB(t, old)
+	files, err := filepath.Glob(filepath.Join("migrations", "000[1-4]_*.sql"))
+	if err != nil || len(files) != 4 {
+		t.Fatalf("migrations 1 to 4 = %v, %v", files, err)
+	}
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(string(b)); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL) STRICT;
+			INSERT INTO schema_migrations VALUES (?, 'then')`, i+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const cols = `id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body`
+	if _, err := db.Exec(`ATTACH ? AS src;
+		INSERT INTO collections SELECT * FROM src.collections;
+		INSERT INTO documents (`+cols+`) SELECT `+cols+` FROM src.documents;
+		INSERT INTO revisions (document_id, n, hash, created, body) SELECT document_id, n, hash, created, body FROM src.revisions;
+		DETACH src`, src); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s = open(t, old)
+	defer s.Close()
+	ctx := context.Background()
+	if n, problems := verify(t, s); n != 11 || len(problems) != 0 {
+		t.Errorf("Verify() after the migration = %d, %q, want 11 and no problems", n, problems)
+	}
+	if _, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != 6 {
+		t.Errorf("Documents() total = %d, %v, want 6", total, err)
+	}
+	if _, total, err := s.Documents(ctx, fonds.Filter{Published: true, Year: 1977, Month: 5}); err != nil || total != 5 {
+		t.Errorf("Documents(published, May 1977) total = %d, %v, want 5", total, err)
+	}
+	if c, err := s.Collection(ctx, fondstest.Collection); err != nil || c.Count != 5 {
+		t.Errorf("Collection(%s) = %+v, %v, want Count 5", fondstest.Collection, c, err)
+	}
+	if cs, err := s.Changes(ctx, 0, 100); err != nil || len(cs) != 6 {
+		t.Errorf("Changes(0) = %v, %v, want the 6 documents", cs, err)
+	}
+}
+
+// TestBackup backs up a store while another writes to it, and checks that
+// the backup is a whole database that holds what was committed before it
+// began, and that no temporary file is left.
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, filepath.Join(dir, "data", "fonds.db"))
+	defer s.Close()
+	fill(t, s, "doc", 20)
+	ctx := context.Background()
+
+	out := filepath.Join(dir, "backups")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(out, "fonds.db")
+	if err := os.WriteFile(target, []byte("an older backup"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		var err error
+		for i := range 50 {
+			if _, err = s.PutDocument(ctx, fondstest.NewDocument(fmt.Sprintf("during-%d", i), "1980")); err != nil {
+				break
+			}
+		}
+		done <- err
+	}()
+	for range 3 {
+		if err := s.Backup(ctx, target); err != nil {
+			t.Fatalf("Backup(%s) = %v", target, err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("PutDocument during the backup = %v", err)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil || len(entries) != 1 || entries[0].Name() != "fonds.db" {
+		t.Errorf("backup folder holds %v, %v, want only fonds.db", entries, err)
+	}
+
+	b := open(t, target)
+	defer b.Close()
+	if n, problems := verify(t, b); n < 40 || len(problems) != 0 {
+		t.Errorf("Verify(backup) = %d, %q, want at least 40 versions and no problems", n, problems)
+	}
+	docs, total, err := b.Documents(ctx, fonds.Filter{})
+	if err != nil || total < 20 || total != len(docs) {
+		t.Errorf("Documents(backup) = %d, total %d, %v, want at least 20, as many as counted", len(docs), total, err)
+	}
+
+	// A backup into a folder that does not exist fails, and leaves nothing.
+	if err := s.Backup(ctx, filepath.Join(dir, "missing", "fonds.db")); err == nil {
+		t.Errorf("Backup(into a missing folder) = nil error")
+	}
+}
+
+// TestOpenReadOnly reads a database through OpenReadOnly, and checks that
+// every write is refused with fonds.ErrReadOnly and that the file is not
+// changed.
+func TestOpenReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fonds.db")
+	w := open(t, path)
+	fill(t, w, "doc", 3)
+	ctx := context.Background()
+	if err := w.PutSetting(ctx, "title", "Archive"); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := sqlite.OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("OpenReadOnly(%s) = %v", path, err)
+	}
+	defer r.Close()
+	if _, total, err := r.Documents(ctx, fonds.Filter{}); err != nil || total != 3 {
+		t.Errorf("Documents() read-only = total %d, %v, want 3", total, err)
+	}
+	// It follows what the writer writes.
+	if _, err := w.PutDocument(ctx, fondstest.NewDocument("later", "1980")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Document(ctx, "later"); err != nil {
+		t.Errorf("Document(later) read-only, after the writer put it = %v", err)
+	}
+	if v, err := r.Setting(ctx, "title"); err != nil || v != "Archive" {
+		t.Errorf("Setting(title) read-only = %q, %v, want Archive", v, err)
+	}
+	w.Close()
+
+	sum := func() string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%x", sha256.Sum256(b))
+	}
+	before := sum()
+	for _, tt := range []struct {
+		name string
+		err  error
+	}{
+		{"PutCollection", r.PutCollection(ctx, fonds.Collection{Slug: "new", Title: "New"})},
+		{"PutDocument", func() error { _, err := r.PutDocument(ctx, fondstest.NewDocument("new", "1977")); return err }()},
+		{"DeleteDocument", r.DeleteDocument(ctx, "doc-1")},
+		{"PutSetting", r.PutSetting(ctx, "title", "Other")},
+	} {
+		if !errors.Is(tt.err, fonds.ErrReadOnly) {
+			t.Errorf("%s on a read-only store = %v, want %v", tt.name, tt.err, fonds.ErrReadOnly)
+		}
+	}
+	if n, problems := verify(t, r); n != 7 || len(problems) != 0 {
+		t.Errorf("Verify() read-only = %d, %q, want 7 and no problems", n, problems)
+	}
+	if err := r.Backup(ctx, filepath.Join(dir, "backup.db")); err != nil {
+		t.Errorf("Backup() of a read-only store = %v", err)
+	}
+	if after := sum(); after != before {
+		t.Errorf("the database file changed under a read-only store")
+	}
+
+	for _, bad := range []string{filepath.Join(dir, "missing.db"), dir, ""} {
+		if s, err := sqlite.OpenReadOnly(bad); err == nil {
+			s.Close()
+			t.Errorf("OpenReadOnly(%q) = nil error, want one", bad)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "missing.db")); err == nil {
+			t.Errorf("OpenReadOnly(%q) made a file", bad)
+		}
+	}
+}
+
+// TestNoSpace fills a database to its page limit, and checks that the write
+// that does not fit fails with fonds.ErrNoSpace, and leaves the database
+// whole, with everything written before it.
+func TestNoSpace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fonds.db")
+	s, err := sqlite.Open(path, sqlite.MaxPageCount(200))
+	if err != nil {
+		t.Fatalf("Open(MaxPageCount(200)) = %v", err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.PutCollection(ctx, fonds.Collection{Slug: fondstest.Collection, Title: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	put := 0
+	for ; put < 1000; put++ {
+		_, err = s.PutDocument(ctx, fondstest.NewFullDocument(fmt.Sprintf("doc-%d", put), "1977-05-19"))
+		if err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, fonds.ErrNoSpace) {
+		t.Fatalf("PutDocument after %d documents = %v, want %v", put, err, fonds.ErrNoSpace)
+	}
+	if put == 0 {
+		t.Fatalf("the first PutDocument failed: the limit is too small for the test")
+	}
+	if err := s.PutSetting(ctx, "big", strings.Repeat("x", 1<<20)); !errors.Is(err, fonds.ErrNoSpace) {
+		t.Errorf("PutSetting(1 MB) on a full database = %v, want %v", err, fonds.ErrNoSpace)
+	}
+	if _, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != put {
+		t.Errorf("Documents() of a full database = total %d, %v, want %d", total, err, put)
+	}
+	if n, problems := verify(t, s); n != put || len(problems) != 0 {
+		t.Errorf("Verify() of a full database = %d, %q, want %d and no problems", n, problems, put)
+	}
+}
+
+// writerEnv names the environment variable that makes TestChildWriter, run
+// in a child process, write documents to the database it names.
+const writerEnv = "FONDS_SQLITE_WRITER_DB"
+
+// writerCount is how many documents the child writer adds.
+const writerCount = 150
+
+// TestChildWriter is not a test of its own: TestTwoProcesses runs it in a
+// child process, which adds documents and changes a shared one.
+func TestChildWriter(t *testing.T) {
+	path := os.Getenv(writerEnv)
+	if path == "" {
+		t.Skip("runs only as the child process of TestTwoProcesses")
+	}
+	s := open(t, path)
+	defer s.Close()
+	ctx := context.Background()
+	for i := range writerCount {
+		for _, d := range []*fonds.Document{fondstest.NewDocument(fmt.Sprintf("child-%d", i), "1977"), fondstest.NewDocument("shared", "1977")} {
+			d.Summary = fmt.Sprintf("Written by the child, %d.", i)
+			if _, err := s.PutDocument(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestTwoProcesses writes to one database from this process and a child at
+// once, reading as it goes, and checks that neither fails and nothing is
+// lost: every document is there, counted and in the change feed.
+func TestTwoProcesses(t *testing.T) {
+	if os.Getenv(writerEnv) != "" {
+		t.Skip("in the child process")
+	}
+	path := filepath.Join(t.TempDir(), "fonds.db")
+	s := open(t, path)
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.PutCollection(ctx, fonds.Collection{Slug: fondstest.Collection, Title: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestChildWriter$", "-test.count=1")
+	cmd.Env = append(os.Environ(), writerEnv+"="+path)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Start writing once the child has, so that the two write at once.
+	for i := 0; ; i++ {
+		if seq, err := s.LastChange(ctx); err != nil || seq > 0 {
+			break
+		}
+		if i == 3000 {
+			cmd.Wait()
+			t.Fatalf("the child wrote nothing:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var seen int64
+	ids := make(map[string]bool)
+	follow := func() {
+		cs, err := s.Changes(ctx, seen, 50)
+		if err != nil {
+			t.Errorf("Changes(%d) = %v", seen, err)
+			return
+		}
+		for _, c := range cs {
+			ids[c.ID] = true
+			seen = c.Seq
+		}
+	}
+	for i := range writerCount {
+		for _, d := range []*fonds.Document{fondstest.NewDocument(fmt.Sprintf("parent-%d", i), "1980"), fondstest.NewDocument("shared", "1977")} {
+			d.Summary = fmt.Sprintf("Written by the parent, %d.", i)
+			if _, err := s.PutDocument(ctx, d); err != nil {
+				t.Fatalf("PutDocument(%s) = %v", d.ID, err)
+			}
+		}
+		if _, _, err := s.Documents(ctx, fonds.Filter{Limit: 10}); err != nil {
+			t.Errorf("Documents() = %v", err)
+		}
+		follow()
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child writer: %v\n%s", err, out.String())
+	}
+	for {
+		n := len(ids)
+		follow()
+		if len(ids) == n {
+			break
+		}
+	}
+
+	want := 2*writerCount + 1
+	if _, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != want {
+		t.Errorf("Documents() total = %d, %v, want %d", total, err, want)
+	}
+	if docs, _, err := s.Documents(ctx, fonds.Filter{}); err != nil || len(docs) != want {
+		t.Errorf("Documents() = %d documents, %v, want %d", len(docs), err, want)
+	}
+	if revs, err := s.Revisions(ctx, "shared"); err != nil || len(revs) != 2*writerCount-1 {
+		t.Errorf("Revisions(shared) = %d, %v, want %d", len(revs), err, 2*writerCount-1)
+	}
+	if len(ids) != want {
+		t.Errorf("the change feed named %d documents, want %d", len(ids), want)
+	}
+	if n, problems := verify(t, s); n != want+2*writerCount-1 || len(problems) != 0 {
+		t.Errorf("Verify() = %d, %q, want %d and no problems", n, problems, want+2*writerCount-1)
+	}
 }

@@ -83,10 +83,11 @@ CREATE INDEX documents_published_by_month ON documents (year, month, undated, da
 	WHERE status = 'published';
 CREATE INDEX documents_published_by_added ON documents (created DESC, id DESC)
 	WHERE status = 'published';
--- And the same lists with drafts, for editors and the API.
+-- The list of a year with drafts, for editors and the API. The counts no
+-- longer read documents by month; a list of a month with drafts reads its
+-- year's.
 DROP INDEX documents_by_month;
 CREATE INDEX documents_by_year ON documents (year, undated, date_start, id);
-CREATE INDEX documents_by_month ON documents (year, month, undated, date_start, id);
 
 CREATE INDEX collections_by_title ON collections (title, slug);
 
