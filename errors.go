@@ -3,6 +3,9 @@ package fonds
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The domain errors. Adapters translate their own errors to these at their
@@ -25,6 +28,8 @@ var (
 
 // ParseError is an error in an input file, at a line of it. Its message is
 // "path:line: what is wrong", the form editors and their editors understand.
+// A path holding control characters or bytes that are not UTF-8 is quoted,
+// so that a file's name cannot move a terminal's cursor or forge a line.
 type ParseError struct {
 	Path string
 	Line int // 1-based; 0 when the error is about the whole file
@@ -32,15 +37,33 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
+	path := quotePath(e.Path)
 	switch {
 	case e.Path == "" && e.Line == 0:
 		return e.Msg
 	case e.Path == "":
 		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
 	case e.Line == 0:
-		return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+		return fmt.Sprintf("%s: %s", path, e.Msg)
 	}
-	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	return fmt.Sprintf("%s:%d: %s", path, e.Line, e.Msg)
+}
+
+// quotePath returns s as it is, or quoted with Go's escapes when it holds
+// a control or formatting character (a newline, an escape, a change of
+// writing direction) or bytes that are not UTF-8.
+func quotePath(s string) string {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return strconv.Quote(s)
+			}
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // Unwrap makes every ParseError an ErrInvalid.

@@ -1,7 +1,13 @@
 package ingest
 
 import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,35 +22,80 @@ var imageExts = map[string]string{".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg
 
 // pageImage is an image file found for a page.
 type pageImage struct {
-	page int    // Page.N
-	path string // the file, on disk
+	page int      // Page.N
+	name string   // the file, relative to root
+	root *os.Root // the folder the import named
+	path string   // the file as the user knows it, for messages
+}
+
+func (p pageImage) open() (*os.File, error) {
+	f, err := p.root.Open(p.name)
+	if err != nil {
+		return nil, fmt.Errorf("image %s: %w", quote(p.path), errors.Unwrap(err))
+	}
+	return f, nil
 }
 
 // pageImages finds the images of d's pages beside the file f, records their
 // names in d's Pages (before the document is stored, so that it is stored
 // whole), and returns them to be copied once the document's id is final.
-// Images are looked for only when the import keeps images and f is on disk.
+// Images are looked for only when the import keeps images and f is on disk,
+// and only inside the folder the import named: an image folder or file that
+// is a symbolic link, or a path that leads out of the folder, is refused
+// with a warning, so that a file cannot publish what else the importing
+// machine can read.
 func (im *Importer) pageImages(f File, d *fonds.Document) ([]pageImage, []string) {
 	if im.Images == nil || f.fsys != nil || len(d.Pages) == 0 {
 		return nil, nil
 	}
+	root, err := os.OpenRoot(f.root)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("cannot look for images in %s: %v", quote(f.root), errors.Unwrap(err))}
+	}
+	// The root stays open while the images are copied; the finalizer of
+	// os.Root closes it once they are done with.
+	fileDir, err := filepath.Rel(f.root, filepath.Dir(f.Path))
+	if err != nil || !filepath.IsLocal(fileDir) && fileDir != "." {
+		return nil, []string{fmt.Sprintf("cannot look for images: %s is not inside %s", quote(f.Path), quote(f.root))}
+	}
 	var found []pageImage
 	var warnings []string
-	dir := strings.TrimSuffix(f.Path, filepath.Ext(f.Path))
-	if entries, err := os.ReadDir(dir); err == nil {
+	refuse := func(path, why string) {
+		warnings = append(warnings, fmt.Sprintf("image %s %s: not imported", quote(path), why))
+	}
+
+	base := filepath.Base(f.Path)
+	dirName := filepath.Join(fileDir, strings.TrimSuffix(base, filepath.Ext(base)))
+	dirPath := strings.TrimSuffix(f.Path, filepath.Ext(f.Path))
+	if info, err := root.Lstat(dirName); err == nil && (info.IsDir() || info.Mode()&fs.ModeSymlink != 0) {
 		// NAME/ beside NAME.txt: one image a page, in name order.
+		if info.Mode()&fs.ModeSymlink != 0 {
+			refuse(dirPath, "folder is a symbolic link")
+			return nil, warnings
+		}
+		entries, err := fs.ReadDir(root.FS(), filepath.ToSlash(dirName))
+		if err != nil {
+			return nil, append(warnings, fmt.Sprintf("cannot read the image folder %s: %v", quote(dirPath), errors.Unwrap(err)))
+		}
 		var files []string
 		for _, e := range entries {
-			if _, ok := imageExts[strings.ToLower(filepath.Ext(e.Name()))]; ok && e.Type().IsRegular() {
+			if _, ok := imageExts[strings.ToLower(filepath.Ext(e.Name()))]; !ok {
+				continue
+			}
+			switch {
+			case e.Type()&fs.ModeSymlink != 0:
+				refuse(filepath.Join(dirPath, e.Name()), "is a symbolic link")
+			case e.Type().IsRegular():
 				files = append(files, e.Name())
 			}
 		}
 		sort.Strings(files)
 		if len(files) != len(d.Pages) {
-			warnings = append(warnings, fmt.Sprintf("%d images in %s for %d pages: the pages without one have no image", len(files), dir, len(d.Pages)))
+			warnings = append(warnings, fmt.Sprintf("%d images in %s for %d pages: the pages without one have no image", len(files), quote(dirPath), len(d.Pages)))
 		}
 		for i := range min(len(files), len(d.Pages)) {
-			found = append(found, pageImage{page: d.Pages[i].N, path: filepath.Join(dir, files[i])})
+			found = append(found, pageImage{page: d.Pages[i].N, root: root,
+				name: filepath.Join(dirName, files[i]), path: filepath.Join(dirPath, files[i])})
 			d.Pages[i].Facs = facsName(d.Pages[i].N, files[i])
 		}
 		return found, warnings
@@ -54,15 +105,30 @@ func (im *Importer) pageImages(f File, d *fonds.Document) ([]pageImage, []string
 		if p.Facs == "" || strings.Contains(p.Facs, "://") {
 			continue
 		}
-		path := filepath.Join(filepath.Dir(f.Path), filepath.FromSlash(p.Facs))
-		if _, ok := imageExts[strings.ToLower(filepath.Ext(path))]; !ok {
+		if _, ok := imageExts[strings.ToLower(filepath.Ext(p.Facs))]; !ok {
 			continue
 		}
-		if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
-			continue // a reference to an image not supplied: kept as written
+		path := filepath.Join(filepath.Dir(f.Path), filepath.FromSlash(p.Facs))
+		name := filepath.Join(fileDir, filepath.FromSlash(p.Facs))
+		if filepath.IsAbs(filepath.FromSlash(p.Facs)) || !filepath.IsLocal(name) {
+			refuse(p.Facs, fmt.Sprintf("of page %d lies outside %s", p.N, quote(f.root)))
+			continue
 		}
-		found = append(found, pageImage{page: p.N, path: path})
-		d.Pages[i].Facs = facsName(p.N, path)
+		info, err := root.Lstat(name)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue // a reference to an image not supplied: kept as written
+		case err != nil:
+			refuse(p.Facs, fmt.Sprintf("of page %d cannot be read inside %s (%v)", p.N, quote(f.root), errors.Unwrap(err)))
+			continue
+		case info.Mode()&fs.ModeSymlink != 0:
+			refuse(path, fmt.Sprintf("of page %d is a symbolic link", p.N))
+			continue
+		case !info.Mode().IsRegular():
+			continue
+		}
+		found = append(found, pageImage{page: p.N, root: root, name: name, path: path})
+		d.Pages[i].Facs = facsName(p.N, name)
 	}
 	return found, warnings
 }
@@ -72,24 +138,134 @@ func facsName(n int, file string) string {
 	return fmt.Sprintf("%04d%s", n, imageExts[strings.ToLower(filepath.Ext(file))])
 }
 
-// putImages copies the images into the image store under the document's
-// final id: all of them when the document changed, else those missing.
-func (im *Importer) putImages(d *fonds.Document, images []pageImage, changed bool) error {
+// put stores d and its images, all or nothing: a document whose images the
+// image store refuses is not stored, and one that replaces an earlier
+// version leaves that version as the public sees it.
+func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageImage) (fonds.PutResult, error) {
+	if len(images) == 0 {
+		return im.putDocument(ctx, d)
+	}
+	prev, err := im.previous(ctx, d)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case prev != nil && prev.Hash == d.ContentHash():
+		// Unchanged: only the images missing are added, and the public
+		// sees nothing it did not before.
+		res, err := im.putDocument(ctx, d)
+		if err != nil {
+			return "", err
+		}
+		return res, im.putImages(d.ID, images, true)
+	case prev == nil:
+		// New: nothing is public under the id yet, so the images go
+		// there first, and are taken out again if one fails.
+		if err := im.putImages(d.ID, images, false); err != nil {
+			return "", errors.Join(err, im.Images.Remove(d.ID))
+		}
+		res, err := im.putDocument(ctx, d)
+		if err != nil {
+			return "", errors.Join(err, im.Images.Remove(d.ID))
+		}
+		return res, nil
+	}
+	// Changed: the images of the version the public sees stay until the
+	// new ones have all been accepted, under an id of their own.
+	stage, err := stageID()
+	if err != nil {
+		return "", err
+	}
+	err = im.putImages(stage, images, false)
+	if rerr := im.Images.Remove(stage); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return "", err
+	}
+	res, err := im.putDocument(ctx, d)
+	if err != nil {
+		return "", err
+	}
+	if err := im.putImages(d.ID, images, false); err != nil {
+		// Accepted once, refused now: the disk is full or failing. Put
+		// the earlier version back, as it was.
+		_, rerr := im.Store.PutDocument(ctx, prev)
+		return "", errors.Join(err, rerr)
+	}
+	return res, nil
+}
+
+// previous returns the stored version of d, if any, and settles d's id as
+// the store would: another file's document that holds it makes d take one
+// derived from its origin.
+func (im *Importer) previous(ctx context.Context, d *fonds.Document) (*fonds.Document, error) {
+	for range 2 {
+		prev, err := im.Store.Document(ctx, d.ID)
+		switch {
+		case errors.Is(err, fonds.ErrNotFound):
+			return nil, nil
+		case err != nil:
+			return nil, err
+		case prev.Origin == "" || d.Origin == "" || prev.Origin == d.Origin:
+			return prev, nil
+		}
+		d.ID = derivedID(d)
+	}
+	return nil, fmt.Errorf("%w: the id is taken by another document", fonds.ErrConflict)
+}
+
+// putDocument stores d; should another file's document hold its id, d takes
+// one derived from its origin, the same at every re-import.
+func (im *Importer) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutResult, error) {
+	res, err := im.Store.PutDocument(ctx, d)
+	if errors.Is(err, fonds.ErrConflict) && !strings.HasSuffix(d.ID, derivedSuffix(d)) {
+		d.ID = derivedID(d)
+		res, err = im.Store.PutDocument(ctx, d)
+	}
+	return res, err
+}
+
+func derivedSuffix(d *fonds.Document) string {
+	sum := sha256.Sum256([]byte(d.Origin))
+	return "-" + hex.EncodeToString(sum[:3])
+}
+
+func derivedID(d *fonds.Document) string {
+	if strings.HasSuffix(d.ID, derivedSuffix(d)) {
+		return d.ID
+	}
+	return d.ID + derivedSuffix(d)
+}
+
+// stageID returns an id under which images are tried before they replace
+// those of a published document: a random one, which no document takes.
+func stageID() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "Import-" + hex.EncodeToString(b), nil
+}
+
+// putImages copies the images into the image store under id: all of them,
+// or when missingOnly those it lacks.
+func (im *Importer) putImages(id string, images []pageImage, missingOnly bool) error {
 	for _, img := range images {
-		if !changed && im.Images.Has(d.ID, facsName(img.page, img.path)) {
+		if missingOnly && im.Images.Has(id, facsName(img.page, img.name)) {
 			continue
 		}
-		f, err := os.Open(img.path)
+		f, err := img.open()
 		if err != nil {
 			return err
 		}
-		name, err := im.Images.Put(d.ID, img.page, f)
+		name, err := im.Images.Put(id, img.page, f)
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("image %s: %w", img.path, err)
+			return fmt.Errorf("image %s: %w", quote(img.path), err)
 		}
-		if want := facsName(img.page, img.path); name != want {
-			return fmt.Errorf("image %s is not the kind its name says (stored as %s)", img.path, name)
+		if want := facsName(img.page, img.name); name != want {
+			return fmt.Errorf("image %s is not the kind its name says (stored as %s)", quote(img.path), name)
 		}
 	}
 	return nil

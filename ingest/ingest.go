@@ -6,8 +6,6 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"fonds"
 )
@@ -52,23 +51,50 @@ type Importer struct {
 	// reindex.Sync mends the index.
 	Index fonds.Index
 
+	// MaxDocument is the most bytes of a file one document may take; a
+	// larger one fails its file with "path:line: document is larger than
+	// the limit of 16 MB". Zero means DefaultMaxDocument; a negative value,
+	// no limit. It bounds the memory of an import: a reader holds at most
+	// one document's worth of its file, and the documents waiting for the
+	// index add up to no more than a few such.
+	MaxDocument int64
+
 	collections map[string]bool // those known to exist
 	toIndex     []*fonds.Document
 	toRemove    []string
+	pending     int64      // the bytes of file the documents waiting for the index took
 	indexing    chan error // the batch the index is working on, if any
 }
 
 // ImageStore keeps the page images of documents.
 type ImageStore interface {
 	// Put stores the image of page n of document id and returns the name
-	// to record as the page's Facs.
+	// to record as the page's Facs. It refuses an image it cannot serve.
 	Put(id string, n int, r io.Reader) (string, error)
 	// Has reports whether the document has the image named facs.
 	Has(id, facs string) bool
+	// Remove removes the images of document id.
+	Remove(id string) error
 }
 
 // indexBatch is how many changed documents wait before going to the index.
 const indexBatch = 500
+
+func (im *Importer) maxDocument() int64 {
+	switch {
+	case im.MaxDocument == 0:
+		return DefaultMaxDocument
+	case im.MaxDocument < 0:
+		return 0
+	}
+	return im.MaxDocument
+}
+
+// noSpace reports whether err is a write refused for want of space, after
+// which no other write can succeed.
+func noSpace(err error) bool {
+	return errors.Is(err, fonds.ErrNoSpace) || errors.Is(err, syscall.ENOSPC)
+}
 
 // Summary counts what an import did.
 type Summary struct {
@@ -90,13 +116,17 @@ type File struct {
 	// file from another document with the same id, wherever the import runs.
 	Origin string
 	fsys   fs.FS // if set, Path names a file of it
+	// root is the folder the import named (for a file named directly, its
+	// folder): the images of the file's documents are read from it alone.
+	root string
 }
 
 func (f File) open() (fs.File, error) {
 	if f.fsys != nil {
 		return f.fsys.Open(f.Path)
 	}
-	return os.Open(f.Path)
+	file, err := os.Open(f.Path)
+	return file, quoteError(err)
 }
 
 // FilesFS lists the files of a known format in fsys, a folder built into the
@@ -123,13 +153,13 @@ func (im *Importer) Files(paths []string) ([]File, error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, quoteError(err)
 		}
 		if !info.IsDir() {
 			if im.reader(p) == nil {
-				return nil, fmt.Errorf("%s: unknown format (known: %s)", p, im.known())
+				return nil, fmt.Errorf("%s: unknown format (known: %s)", quote(p), im.known())
 			}
-			files = append(files, File{Path: p, Origin: filepath.Base(p)})
+			files = append(files, File{Path: p, Origin: filepath.Base(p), root: filepath.Dir(p)})
 			continue
 		}
 		root := filepath.Dir(filepath.Clean(p))
@@ -149,12 +179,12 @@ func (im *Importer) Files(paths []string) ([]File, error) {
 				if err != nil {
 					rel = path
 				}
-				found = append(found, File{Path: path, Origin: filepath.ToSlash(rel)})
+				found = append(found, File{Path: path, Origin: filepath.ToSlash(rel), root: p})
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, quoteError(err)
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].Path < found[j].Path })
 		files = append(files, found...)
@@ -192,28 +222,32 @@ func (im *Importer) known() string {
 	return strings.Join(exts, ", ")
 }
 
+// ErrStopped wraps the error that stopped an import before its last file:
+// a full disk, on which no further write can succeed.
+var ErrStopped = errors.New("import stopped")
+
 // Import imports the files. It goes on past a file that fails and returns
 // the errors of all that failed, each naming its file (and line, where the
-// reader knows it). Only a cancelled context stops it early.
+// reader knows it). A cancelled context stops it early, and so does a full
+// disk: its error then wraps ErrStopped and the cause.
 func (im *Importer) Import(ctx context.Context, files []File) (Summary, []error) {
 	var sum Summary
 	var errs []error
-	for _, f := range files {
+	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			errs = append(errs, err)
 			break
 		}
 		if err := im.importFile(ctx, f, &sum); err != nil {
 			sum.Failed++
+			if noSpace(err) {
+				errs = append(errs, fmt.Errorf("%w after %d of %d files: out of space: %w", ErrStopped, i, len(files), err))
+				break
+			}
 			errs = append(errs, err)
 		}
 		if im.Progress != nil {
 			im.Progress(f.Path)
-		}
-		if len(im.toIndex)+len(im.toRemove) >= indexBatch {
-			if err := im.flushIndex(ctx); err != nil {
-				return sum, append(errs, err)
-			}
 		}
 	}
 	err := im.flushIndex(ctx)
@@ -224,6 +258,30 @@ func (im *Importer) Import(ctx context.Context, files []File) (Summary, []error)
 		errs = append(errs, err)
 	}
 	return sum, errs
+}
+
+// queueIndex puts d in the next batch for the index, size the bytes of file
+// it took, and sends the batch once it holds enough.
+func (im *Importer) queueIndex(ctx context.Context, d *fonds.Document, size int64) error {
+	if im.Index == nil {
+		return nil
+	}
+	if d.Public() {
+		im.toIndex = append(im.toIndex, d)
+	} else {
+		im.toRemove = append(im.toRemove, d.ID)
+	}
+	im.pending += size
+	// A batch is bounded in bytes as well as in count: a folder of large
+	// documents must not wait five hundred at a time.
+	budget := im.maxDocument()
+	if budget == 0 {
+		budget = DefaultMaxDocument
+	}
+	if len(im.toIndex)+len(im.toRemove) >= indexBatch || im.pending >= budget {
+		return im.flushIndex(ctx)
+	}
+	return nil
 }
 
 // flushIndex sends the changed documents waiting to the index. The index
@@ -237,7 +295,7 @@ func (im *Importer) flushIndex(ctx context.Context) error {
 		return err
 	}
 	put, remove := im.toIndex, im.toRemove
-	im.toIndex, im.toRemove = nil, nil
+	im.toIndex, im.toRemove, im.pending = nil, nil, 0
 	done := make(chan error, 1)
 	im.indexing = done
 	go func() {
@@ -276,77 +334,85 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 	defer file.Close()
 	collection, err := im.collectionOf(ctx, f)
 	if err != nil {
-		return fmt.Errorf("%s: %w", f.Path, err)
+		return fmt.Errorf("%s: %w", quote(f.Path), quoteError(err))
 	}
+	lim := &limitReader{r: file, path: f.Path, max: im.maxDocument()}
 	n := 0
-	return im.reader(f.Path).ReadDocuments(file, f.Path, func(d *fonds.Document, warnings []fonds.Warning) error {
+	// fnErr is the error of the last document, as the importer made it:
+	// a reader may pass it on reworded, and what stops an import (a full
+	// disk) must be told apart.
+	var fnErr error
+	err = im.reader(f.Path).ReadDocuments(lim, f.Path, func(d *fonds.Document, warnings []fonds.Warning) error {
 		n++
-		for _, w := range warnings {
-			sum.Warnings++
-			if im.Warn != nil {
-				im.Warn((&fonds.ParseError{Path: f.Path, Line: w.Line, Msg: "warning: " + w.Message}).Error())
-			}
-		}
-		d.Collection = collection
-		// A reader of files holding many documents names each within its
-		// file ("#p123" for a WordPress post), so that its origin stays the
-		// same when others are added or taken out; failing that, its place.
-		switch {
-		case strings.HasPrefix(d.Origin, "#"):
-			d.Origin = f.Origin + d.Origin
-		case n > 1:
-			d.Origin = fmt.Sprintf("%s#%d", f.Origin, n)
-		default:
-			d.Origin = f.Origin
-		}
-		d.Status = fonds.StatusPublished
-		if im.Draft {
-			d.Status = fonds.StatusDraft
-		}
-		if d.ID == "" {
-			d.ID = fonds.DocumentID(d)
-		}
-		images, notes := im.pageImages(f, d)
-		for _, w := range notes {
-			sum.Warnings++
-			if im.Warn != nil {
-				im.Warn((&fonds.ParseError{Path: f.Path, Msg: "warning: " + w}).Error())
-			}
-		}
-		res, err := im.Store.PutDocument(ctx, d)
-		if errors.Is(err, fonds.ErrConflict) {
-			// Another file's document holds the id: take one derived
-			// from this file's origin, the same at every re-import.
-			sum := sha256.Sum256([]byte(d.Origin))
-			d.ID += "-" + hex.EncodeToString(sum[:3])
-			res, err = im.Store.PutDocument(ctx, d)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: document %s: %w", f.Path, d.ID, err)
-		}
-		if err := im.putImages(d, images, res != fonds.Unchanged); err != nil {
-			return fmt.Errorf("%s: document %s: %w", f.Path, d.ID, err)
-		}
-		if im.Index != nil && res != fonds.Unchanged {
-			if d.Public() {
-				im.toIndex = append(im.toIndex, d)
-			} else {
-				im.toRemove = append(im.toRemove, d.ID)
-			}
-		}
-		if im.Stored != nil {
-			im.Stored()
-		}
-		switch res {
-		case fonds.Added:
-			sum.Added++
-		case fonds.Updated:
-			sum.Updated++
-		case fonds.Unchanged:
-			sum.Unchanged++
-		}
-		return nil
+		fnErr = im.importDocument(ctx, f, d, warnings, collection, n, lim.document(), sum)
+		return fnErr
 	})
+	switch {
+	case lim.err != nil:
+		return lim.err
+	case fnErr != nil:
+		return fnErr
+	}
+	return err
+}
+
+// importDocument stores d, the nth document of f, which took size bytes of
+// it, and its page images: all of them, or nothing.
+func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Document, warnings []fonds.Warning, collection string, n int, size int64, sum *Summary) error {
+	for _, w := range warnings {
+		im.warn(sum, (&fonds.ParseError{Path: f.Path, Line: w.Line, Msg: "warning: " + w.Message}).Error())
+	}
+	d.Collection = collection
+	// A reader of files holding many documents names each within its
+	// file ("#p123" for a WordPress post), so that its origin stays the
+	// same when others are added or taken out; failing that, its place.
+	switch {
+	case strings.HasPrefix(d.Origin, "#"):
+		d.Origin = f.Origin + d.Origin
+	case n > 1:
+		d.Origin = fmt.Sprintf("%s#%d", f.Origin, n)
+	default:
+		d.Origin = f.Origin
+	}
+	d.Status = fonds.StatusPublished
+	if im.Draft {
+		d.Status = fonds.StatusDraft
+	}
+	if d.ID == "" {
+		d.ID = fonds.DocumentID(d)
+	}
+	images, notes := im.pageImages(f, d)
+	for _, w := range notes {
+		im.warn(sum, (&fonds.ParseError{Path: f.Path, Msg: "warning: " + w}).Error())
+	}
+	res, err := im.put(ctx, d, images)
+	if err != nil {
+		return fmt.Errorf("%s: document %s: %w", quote(f.Path), d.ID, err)
+	}
+	if res != fonds.Unchanged {
+		if err := im.queueIndex(ctx, d, size); err != nil {
+			return err
+		}
+	}
+	if im.Stored != nil {
+		im.Stored()
+	}
+	switch res {
+	case fonds.Added:
+		sum.Added++
+	case fonds.Updated:
+		sum.Updated++
+	case fonds.Unchanged:
+		sum.Unchanged++
+	}
+	return nil
+}
+
+func (im *Importer) warn(sum *Summary, msg string) {
+	sum.Warnings++
+	if im.Warn != nil {
+		im.Warn(msg)
+	}
 }
 
 // A CollectionDeclarer is a Reader of a format whose files may declare the
