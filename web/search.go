@@ -34,6 +34,12 @@ const (
 	maxHighlight = 10
 )
 
+// searchTimeout bounds a search request, with its spelling suggestion,
+// whatever index answers it: a search past it stops, and the reader is
+// asked to narrow it (see serveError), instead of holding a worker and
+// slowing every other search down.
+const searchTimeout = 5 * time.Second
+
 // searchFacets are the facets as the search page shows them, in order,
 // with their labels.
 var searchFacets = []struct{ name, label string }{
@@ -205,8 +211,16 @@ func searchURL(v url.Values) string {
 	return "/search?" + v.Encode()
 }
 
-// searchIndex asks the index, translating what it refuses into a 400.
+// searchIndex asks the index, translating what it refuses into a 400. A
+// search is bounded by the deadline of ctx, or else by searchTimeout; one
+// past it, or whose reader went away, is an error that is a
+// fonds.ErrTimeout, which serveError answers.
 func (s *Server) searchIndex(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, searchTimeout)
+		defer cancel()
+	}
 	res, err := s.index.Search(ctx, req)
 	if errors.Is(err, fonds.ErrInvalid) {
 		return nil, &httpError{status: http.StatusBadRequest, msg: "The search could not be read: please change it and try again.", err: err}
@@ -288,7 +302,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
+	// One deadline for the search and its spelling suggestion.
+	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	defer cancel()
 	res, err := s.searchIndex(ctx, sp.req)
 	if err != nil {
 		return err

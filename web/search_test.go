@@ -5,12 +5,15 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fonds"
 	"fonds/bleve"
@@ -459,6 +462,57 @@ func TestSearchAPI(t *testing.T) {
 		w := f.get(path)
 		if w.Code != http.StatusBadRequest || w.Header().Get("Content-Type") != jsonType || !strings.Contains(w.Body.String(), `"error"`) {
 			t.Errorf("GET %s: %d %q %s, want 400 and a JSON error", path, w.Code, w.Header().Get("Content-Type"), w.Body)
+		}
+	}
+}
+
+// TestSearchTimeout searches an index that stops every search at its
+// deadline: the page and the API answer 503 asking to narrow the search,
+// never 500.
+func TestSearchTimeout(t *testing.T) {
+	f := newSearchFixture(t)
+	f.index.(*bleve.Index).Timeout = time.Nanosecond
+	for _, path := range []string{"/search?q=rights", "/api/v1/search?q=rights", "/search?q=zzzzqx"} {
+		w := f.get(path)
+		if w.Code != http.StatusServiceUnavailable {
+			t.Errorf("GET %s: status %d, want 503", path, w.Code)
+		}
+		if body := w.Body.String(); !strings.Contains(body, "took too long") {
+			t.Errorf("GET %s: body lacks the reason:\n%s", path, clip(body, 500))
+		}
+	}
+}
+
+// deadlineIndex is an index that records the deadline of the searches it
+// is asked.
+type deadlineIndex struct {
+	fonds.Index
+	deadlines []bool
+}
+
+func (ix *deadlineIndex) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	_, ok := ctx.Deadline()
+	ix.deadlines = append(ix.deadlines, ok)
+	return ix.Index.Search(ctx, req)
+}
+
+// TestSearchDeadline checks that every search the site asks, on the page
+// and in the API, with its spelling suggestion, has a deadline.
+func TestSearchDeadline(t *testing.T) {
+	f := newSearchFixture(t)
+	ix := &deadlineIndex{Index: f.index}
+	var err error
+	f.server, err = New(Config{Store: f.store, Index: ix, Logger: slog.New(slog.DiscardHandler), BaseURL: testBaseURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/search?q=rights", "/api/v1/search?q=rights", "/search?q=Sakharov+zzzzqx"} {
+		ix.deadlines = nil
+		if w := f.get(path); w.Code != http.StatusOK {
+			t.Fatalf("GET %s: status %d, want 200", path, w.Code)
+		}
+		if len(ix.deadlines) == 0 || slices.Contains(ix.deadlines, false) {
+			t.Errorf("GET %s: searches with a deadline = %v, want all", path, ix.deadlines)
 		}
 	}
 }
