@@ -24,84 +24,92 @@ const fillBatch = 256
 
 // fillSums records the checksums of the versions written before they were
 // kept, once, in the transaction of the migration that adds their columns.
+// It reads a batch at a time, each after the key of the last, so that it
+// holds few bodies in memory and reads no row twice.
 func fillSums(ctx context.Context, tx *sql.Tx) error {
-	// Each batch starts after the key of the last one, so that the rows
-	// already filled are not read again.
-	var last key
-	for {
-		k, err := fill(ctx, tx, `SELECT id, 0, body FROM documents
-			WHERE sha256 IS NULL AND id > ? ORDER BY id LIMIT ?`,
-			`UPDATE documents SET sha256 = ? WHERE id = ?`, last.id)
-		if err != nil {
-			return fmt.Errorf("checksums of documents: %w", err)
-		}
-		if k == (key{}) {
-			break
-		}
-		last = k
+	if err := fillDocuments(ctx, tx); err != nil {
+		return fmt.Errorf("checksums of documents: %w", err)
 	}
-	last = key{}
+	if err := fillRevisions(ctx, tx); err != nil {
+		return fmt.Errorf("checksums of revisions: %w", err)
+	}
+	return nil
+}
+
+func fillDocuments(ctx context.Context, tx *sql.Tx) error {
+	var last int64
 	for {
-		k, err := fill(ctx, tx, `SELECT document_id, n, body FROM revisions
-			WHERE sha256 IS NULL AND (document_id, n) > (?, ?) ORDER BY document_id, n LIMIT ?`,
-			`UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, last.id, last.n)
-		if err != nil {
-			return fmt.Errorf("checksums of revisions: %w", err)
+		type version struct {
+			rowid int64
+			body  []byte
 		}
-		if k == (key{}) {
+		var batch []version
+		rows, err := tx.QueryContext(ctx, `SELECT rowid, body FROM documents
+			WHERE sha256 IS NULL AND rowid > ? ORDER BY rowid LIMIT ?`, last, fillBatch)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var v version
+			if err := rows.Scan(&v.rowid, &v.body); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
 			return nil
 		}
-		last = k
+		for _, v := range batch {
+			if _, err := tx.ExecContext(ctx, `UPDATE documents SET sha256 = ? WHERE rowid = ?`, sum(v.body), v.rowid); err != nil {
+				return err
+			}
+		}
+		last = batch[len(batch)-1].rowid
 	}
 }
 
-// key is the key of a stored version: its document and, for a revision,
-// its number.
-type key struct {
-	id string
-	n  int
-}
-
-// fill records the checksums of a batch of the versions query selects,
-// given after (the key of the last batch) and the size of a batch, as (id,
-// n, body). It writes each with update, given the sum and the key (n only
-// where update has a place for it). It returns the key of the last version
-// filled, or the zero key when there was none.
-func fill(ctx context.Context, tx *sql.Tx, query, update string, after ...any) (key, error) {
-	rows, err := tx.QueryContext(ctx, query, append(after, fillBatch)...)
-	if err != nil {
-		return key{}, err
-	}
-	type version struct {
-		key
-		body []byte
-	}
-	var batch []version
-	for rows.Next() {
-		var v version
-		if err := rows.Scan(&v.id, &v.n, &v.body); err != nil {
-			rows.Close()
-			return key{}, err
+func fillRevisions(ctx context.Context, tx *sql.Tx) error {
+	var lastID string
+	var lastN int
+	for {
+		type version struct {
+			id   string
+			n    int
+			body []byte
 		}
-		batch = append(batch, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return key{}, err
-	}
-	for _, v := range batch {
-		args := []any{sum(v.body), v.id}
-		if len(after) > 1 {
-			args = append(args, v.n)
+		var batch []version
+		rows, err := tx.QueryContext(ctx, `SELECT document_id, n, body FROM revisions
+			WHERE sha256 IS NULL AND (document_id, n) > (?, ?) ORDER BY document_id, n LIMIT ?`, lastID, lastN, fillBatch)
+		if err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, update, args...); err != nil {
-			return key{}, err
+		for rows.Next() {
+			var v version
+			if err := rows.Scan(&v.id, &v.n, &v.body); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, v)
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, v := range batch {
+			if _, err := tx.ExecContext(ctx, `UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, sum(v.body), v.id, v.n); err != nil {
+				return err
+			}
+		}
+		lastID, lastN = batch[len(batch)-1].id, batch[len(batch)-1].n
 	}
-	if len(batch) == 0 {
-		return key{}, nil
-	}
-	return batch[len(batch)-1].key, nil
 }
 
 // Verify recomputes the SHA-256 of every stored version of every document,

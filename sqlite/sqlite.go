@@ -5,7 +5,14 @@
 // The database runs in WAL mode: readers never wait for the writer. Writes
 // go through one connection and begin IMMEDIATE transactions, so that two
 // writers queue for the lock instead of deadlocking on a lock upgrade, and
-// another process writing the same file waits up to the busy timeout.
+// another process writing the same file (an import beside a server) waits
+// up to the busy timeout. Each write records itself in the change feed in
+// its transaction, which is how a process learns what another wrote.
+//
+// Every request costs O(log n) in the size of the archive, beside what it
+// returns: lists are read through an index in their order, and the counts
+// of documents by collection, year, month and status are kept by triggers
+// in a table of their own rather than counted.
 package sqlite
 
 import (
@@ -386,46 +393,57 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		return "", err
 	}
 	defer tx.Rollback()
+	res, c, err := put(ctx, tx, d)
+	if err != nil {
+		return "", err
+	}
+	if err := tx.Commit(); err != nil {
+		return "", err
+	}
+	// d changes only once the transaction has committed.
+	d.Hash, d.Created, d.Updated, d.Version = c.Hash, c.Created, c.Updated, c.Version
+	return res, nil
+}
 
+// put stores d in tx, and returns what it did and a copy of d as stored.
+func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *fonds.Document, error) {
 	hash := d.ContentHash()
 	t := now()
 	var old struct {
 		hash, origin, status, created, updated, body string
 		sum                                          sql.NullString
 	}
-	err = tx.QueryRowContext(ctx, `SELECT hash, origin, status, created, updated, body, sha256 FROM documents WHERE id = ?`, d.ID).
+	err := tx.QueryRowContext(ctx, `SELECT hash, origin, status, created, updated, body, sha256 FROM documents WHERE id = ?`, d.ID).
 		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated, &old.body, &old.sum)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", err
+		return "", nil, err
 	}
 	if found && old.origin != "" && d.Origin != "" && old.origin != d.Origin {
-		return "", fmt.Errorf("%w: the id is taken by the document from %s", fonds.ErrConflict, old.origin)
+		return "", nil, fmt.Errorf("%w: the id is taken by the document from %s", fonds.ErrConflict, old.origin)
 	}
 
 	result, created := fonds.Added, t
 	if found {
 		if created, err = parseTime(old.created); err != nil {
-			return "", fmt.Errorf("stored creation time: %w", err)
+			return "", nil, fmt.Errorf("stored creation time: %w", err)
 		}
 		if old.hash == hash {
 			updated, err := parseTime(old.updated)
 			if err != nil {
-				return "", fmt.Errorf("stored update time: %w", err)
+				return "", nil, fmt.Errorf("stored update time: %w", err)
 			}
 			stored, err := decode(old.body)
 			if err != nil {
-				return "", err
+				return "", nil, err
 			}
-			if err := tx.Commit(); err != nil {
-				return "", err
-			}
-			d.Hash, d.Created, d.Updated, d.Version = hash, created, updated, stored.Version
-			return fonds.Unchanged, nil
+			c := *d
+			c.Hash, c.Created, c.Updated, c.Version = hash, created, updated, stored.Version
+			return fonds.Unchanged, &c, nil
 		}
 		result = fonds.Updated
 		if err := keepRevision(ctx, tx, d.ID, old.hash, t, old.body, old.sum); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 
@@ -433,14 +451,14 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 	// document, so that a re-added one carries on counting).
 	var version int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) + 1 FROM revisions WHERE document_id = ?`, d.ID).Scan(&version); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	// Encode a copy, so that d changes only once the transaction commits.
 	c := *d
 	c.Hash, c.Created, c.Updated, c.Version = hash, created, t, version
 	body, err := json.Marshal(&c)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
 		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256)
@@ -453,12 +471,12 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(c.Status),
 		c.Title, hash, c.Origin, formatTime(created), formatTime(t), string(body), sum(body)); err != nil {
 		if isForeignKey(err) {
-			return "", fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
+			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
-		return "", err
+		return "", nil, err
 	}
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	switch {
 	case c.Status == fonds.StatusPublished:
@@ -468,13 +486,9 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		err = noteDeletion(ctx, tx, c.ID, c.Collection, c.Categories, t)
 	}
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return "", err
-	}
-	d.Hash, d.Created, d.Updated, d.Version = c.Hash, c.Created, c.Updated, c.Version
-	return result, nil
+	return result, &c, nil
 }
 
 // keepRevision keeps body, the version of the document id with the content

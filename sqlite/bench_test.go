@@ -1,0 +1,130 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"fonds"
+	"fonds/fondstest"
+)
+
+// bulk fills s with n documents in one transaction: ten collections, dates
+// over 75 years (some known only to the year, some undated), one in ten a
+// draft. Only the setup of benchmarks needs so many so fast.
+func bulk(b *testing.B, s *Store, n int) {
+	ctx := context.Background()
+	for c := range 10 {
+		if err := s.PutCollection(ctx, fonds.Collection{Slug: fmt.Sprintf("c%d", c), Title: fmt.Sprintf("Collection %d", c)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	for i := range n {
+		date := fmt.Sprintf("%d-%02d-%02d", 1917+i%75, 1+i/75%12, 1+i/900%28)
+		switch {
+		case i%50 == 0:
+			date = ""
+		case i%37 == 0:
+			date = date[:4]
+		}
+		d := fondstest.NewDocument(fmt.Sprintf("doc-%06d", i), date)
+		d.Collection = fmt.Sprintf("c%d", i%10)
+		if i%10 == 3 {
+			d.Status = fonds.StatusDraft
+		}
+		if _, _, err := put(ctx, tx, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkReads measures what the public pages ask of the store, at two
+// sizes of archive: each figure should be the same at both, since each read
+// seeks through an index and reads what it returns, never the archive.
+func BenchmarkReads(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
+			s, err := Open(filepath.Join(b.TempDir(), "fonds.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			bulk(b, s, n)
+			mid := fmt.Sprintf("doc-%06d", n/2+1)
+			seq, err := s.LastChange(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, bb := range []struct {
+				name string
+				fn   func() error
+			}{
+				{"Collection", func() error {
+					c, err := s.Collection(ctx, "c4")
+					if err == nil && c.Count != n/10 {
+						err = fmt.Errorf("Collection(c4).Count = %d, want %d", c.Count, n/10)
+					}
+					return err
+				}},
+				{"Collections", func() error {
+					_, err := s.Collections(ctx, fonds.Filter{Published: true})
+					return err
+				}},
+				{"DateCounts", func() error {
+					_, err := s.DateCounts(ctx, fonds.Filter{Published: true})
+					return err
+				}},
+				{"DateCountsYear", func() error {
+					_, err := s.DateCounts(ctx, fonds.Filter{Published: true, Year: 1950})
+					return err
+				}},
+				{"DocumentsHome", func() error {
+					_, total, err := s.Documents(ctx, fonds.Filter{Published: true, Order: fonds.ByAdded, Limit: 10})
+					if err == nil && total != n-n/10 {
+						err = fmt.Errorf("Documents(published) total = %d, want %d", total, n-n/10)
+					}
+					return err
+				}},
+				{"DocumentsCollection", func() error {
+					_, _, err := s.Documents(ctx, fonds.Filter{Published: true, Collection: "c4", Offset: 20, Limit: 20})
+					return err
+				}},
+				{"DocumentsMonth", func() error {
+					_, _, err := s.Documents(ctx, fonds.Filter{Published: true, Year: 1951, Month: 5, Limit: 20})
+					return err
+				}},
+				{"Neighbours", func() error {
+					_, _, err := s.Neighbours(ctx, mid, fonds.Filter{Published: true})
+					return err
+				}},
+				{"Changes", func() error {
+					_, err := s.Changes(ctx, seq/2, 100)
+					return err
+				}},
+				{"LastChange", func() error {
+					_, err := s.LastChange(ctx)
+					return err
+				}},
+			} {
+				b.Run(bb.name, func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						if err := bb.fn(); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
