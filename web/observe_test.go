@@ -312,3 +312,31 @@ func TestResponseRecorderFlushes(t *testing.T) {
 		t.Errorf("GET /api/v1/export.jsonl through the access log = %d, %d documents, want 200, %d", resp.StatusCode, n, f.published)
 	}
 }
+
+// BenchmarkObserve measures what the access log and the metrics add to a
+// request: a static file, the cheapest answer the site gives.
+func BenchmarkObserve(b *testing.B) {
+	f := newFixture(b)
+	for _, bm := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"off", Config{NoAccessLog: true}},
+		{"metrics", Config{NoAccessLog: true, Metrics: metrics.New()}},
+		{"log+metrics", Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: metrics.New()}},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			cfg := bm.cfg
+			cfg.Store = f.store
+			s, err := New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req := httptest.NewRequest(http.MethodGet, "/static/fonds.css", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				s.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		})
+	}
+}

@@ -408,10 +408,12 @@ func (lt *loadTest) path(kind string, rnd *rand.Rand) string {
 }
 
 // run sends requests from clients at once until the duration has passed,
-// the count is reached (when not 0), or ctx is done. A request still in
-// flight at the end is not counted.
+// the count is reached (when not 0), or ctx is done. The requests in flight
+// when the duration ends are let finish (each within loadRequestTimeout) and
+// counted, so that the server sees no clients leave and the slowest are not
+// left out; those cut off by ctx are not counted.
 func (lt *loadTest) run(ctx context.Context, clients int, d time.Duration, count int64) *loadStats {
-	ctx, cancel := context.WithTimeout(ctx, d)
+	sending, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	stats := newLoadStats()
 	var sent atomic.Int64
@@ -420,14 +422,14 @@ func (lt *loadTest) run(ctx context.Context, clients int, d time.Duration, count
 	for c := range clients {
 		wg.Go(func() {
 			rnd := rand.New(rand.NewPCG(uint64(c), uint64(start.UnixNano())))
-			for ctx.Err() == nil {
+			for sending.Err() == nil {
 				if count > 0 && sent.Add(1) > count {
 					return
 				}
 				kind := lt.kinds[rnd.IntN(len(lt.kinds))]
 				status, took, err := lt.do(ctx, lt.path(kind, rnd))
 				if ctx.Err() != nil {
-					return // cut off by the end of the test, not the server
+					return // cut off by the user, not the server
 				}
 				stats.add(kind, status, took, err)
 			}

@@ -152,11 +152,15 @@ func TestLoadtest(t *testing.T) {
 func TestLoadtestMix(t *testing.T) {
 	srv := newLoadServer(t, 5)
 	var out, errOut bytes.Buffer
-	args := []string{"--url", srv.URL, "--clients", "2", "--requests", "40", "--mix", "search,api"}
+	// Bounded by time alone: it stops by itself.
+	args := []string{"--url", srv.URL, "--clients", "2", "--duration", "1s", "--mix", "search,api"}
 	if err := loadtestCmd(context.Background(), args, &out, &errOut); err != nil {
 		t.Fatalf("loadtest %s = %v\n%s", strings.Join(args, " "), err, errOut.String())
 	}
 	rows := loadReport(t, out.String())
+	if n, _ := strconv.Atoi(rows["total"][1]); n == 0 {
+		t.Errorf("loadtest for 1s sent no requests:\n%s", out.String())
+	}
 	for _, kind := range loadKinds {
 		if got, want := rows[kind] != nil, kind == "search" || kind == "api"; got != want {
 			t.Errorf("--mix search,api: line for %s = %v, want %v\n%s", kind, got, want, out.String())
