@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -178,6 +179,18 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Collection = v
 	}
+	if n > 1 {
+		// A page past the end is empty: the counts say so, where the store
+		// would skip over every document the filter admits to find nothing.
+		total, err := s.apiTotal(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		if f.Offset >= total {
+			writeJSON(w, http.StatusOK, APIDocumentList{Total: total, Page: n, PerPage: size, Documents: []APIDocument{}})
+			return nil
+		}
+	}
 	docs, total, err := s.store.Documents(r.Context(), f)
 	if err != nil {
 		return err
@@ -191,6 +204,22 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, list)
 	return nil
+}
+
+// apiTotal returns how many documents the filter of the API's list admits,
+// from the counts of the collections rather than from the documents.
+func (s *Server) apiTotal(ctx context.Context, f fonds.Filter) (int, error) {
+	cols, err := s.store.Collections(ctx, fonds.Filter{Published: f.Published, Year: f.Year})
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, c := range cols {
+		if f.Collection == "" || c.Slug == f.Collection {
+			total += c.Count
+		}
+	}
+	return total, nil
 }
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {

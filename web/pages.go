@@ -231,7 +231,11 @@ func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var months []monthCount
+	inYear := 0
 	for _, c := range counts {
+		if c.Year == year {
+			inYear += c.Count
+		}
 		if c.Year != year || c.Month < 1 || c.Month > 12 {
 			continue
 		}
@@ -243,6 +247,14 @@ func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
 			Month: c.Month, Name: time.Month(c.Month).String(), Count: c.Count,
 			URL: fmt.Sprintf("/browse/%d/%d", year, c.Month),
 		})
+	}
+	if inYear == 0 {
+		return notFound("There are no documents from %d.", year)
+	}
+	// As on a collection's page, the counts bound the page number before
+	// the store is asked for the page.
+	if _, err := newPager(r, n, inYear, perPage); err != nil {
+		return err
 	}
 	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Year: year, Offset: (n - 1) * perPage, Limit: perPage})
 	if err != nil {
@@ -336,6 +348,12 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, fonds.ErrNotFound) {
 		return missing
 	} else if err != nil {
+		return err
+	}
+	// The collection's count says how many pages it has: a page past the
+	// end is refused before the store skips over the whole collection to
+	// find nothing there.
+	if _, err := newPager(r, n, c.Count, perPage); err != nil {
 		return err
 	}
 	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Collection: slug, Offset: (n - 1) * perPage, Limit: perPage})

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -69,24 +71,31 @@ func TestEveryPage(t *testing.T) {
 	}
 }
 
-// TestPagination checks the pages of a collection longer than one page.
-func TestPagination(t *testing.T) {
+// manyDocuments returns a store holding n published documents of January
+// 1980 in one collection.
+func manyDocuments(t *testing.T, n int) *sqlite.Store {
+	t.Helper()
 	st, err := sqlite.Open(filepath.Join(t.TempDir(), "fonds.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	ctx := context.Background()
 	if err := st.PutCollection(ctx, fonds.Collection{Slug: fondstest.Collection, Title: "Many"}); err != nil {
 		t.Fatal(err)
 	}
-	const n = 120
 	for i := range n {
 		d := fondstest.NewDocument(fmt.Sprintf("1980-01-%02d-doc-%03d", i%28+1, i), fmt.Sprintf("1980-01-%02d", i%28+1))
 		if _, err := st.PutDocument(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return st
+}
+
+// TestPagination checks the pages of a collection longer than one page.
+func TestPagination(t *testing.T) {
+	st := manyDocuments(t, 120)
 	s, err := New(Config{Store: st})
 	if err != nil {
 		t.Fatal(err)
@@ -124,5 +133,61 @@ func TestPagination(t *testing.T) {
 		if got := strings.Count(body, `<li><a href="/documents/`); got != tt.items {
 			t.Errorf("GET %s lists %d documents, want %d", tt.path, got, tt.items)
 		}
+	}
+}
+
+// pageStore is a store that records the lists of documents asked of it.
+type pageStore struct {
+	fonds.Store
+	asked []fonds.Filter
+}
+
+func (s *pageStore) Documents(ctx context.Context, f fonds.Filter) ([]*fonds.Document, int, error) {
+	s.asked = append(s.asked, f)
+	return s.Store.Documents(ctx, f)
+}
+
+// TestPagePastTheEnd checks that a page past the end of a list is answered
+// from the counts, without asking the store for the documents of a page:
+// at a deep offset the store would skip over the whole list to find
+// nothing there.
+func TestPagePastTheEnd(t *testing.T) {
+	st := &pageStore{Store: manyDocuments(t, 120)}
+	s, err := New(Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/collections/" + fondstest.Collection
+	tests := []struct {
+		path   string
+		status int
+		want   string
+		lists  int // how many lists of documents the page may ask for
+	}{
+		{base + "?page=3", 200, "Page 3 of 3", 1},
+		{base + "?page=4", 404, "There is no page 4 of this list: it has 3.", 0},
+		{base + "?page=999999", 404, "There is no page 999999 of this list: it has 3.", 0},
+		{"/browse/1980?page=3", 200, "Page 3 of 3", 1},
+		{"/browse/1980?page=999999", 404, "There is no page 999999 of this list: it has 3.", 0},
+		{"/api/v1/documents?page=6&per_page=20", 200, `"id": "1980-01-`, 1},
+		{"/api/v1/documents?page=7&per_page=20", 200, `"total": 120`, 0},
+		{"/api/v1/documents?page=999999&per_page=100&year=1980", 200, `"documents": []`, 0},
+		{"/api/v1/documents?page=999999&collection=" + fondstest.Collection, 200, `"total": 120`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			st.asked = nil
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			if w.Code != tt.status {
+				t.Errorf("GET %s: status %d, want %d", tt.path, w.Code, tt.status)
+			}
+			if !strings.Contains(w.Body.String(), tt.want) {
+				t.Errorf("GET %s: body lacks %q", tt.path, tt.want)
+			}
+			if len(st.asked) != tt.lists {
+				t.Errorf("GET %s asked the store for %d lists (%+v), want %d", tt.path, len(st.asked), st.asked, tt.lists)
+			}
+		})
 	}
 }
