@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 
 	"fonds"
 	"fonds/sample"
-	"fonds/sqlite"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
@@ -378,40 +376,6 @@ func TestStoreFailure(t *testing.T) {
 	}
 	if !strings.Contains(f.log.String(), "level=ERROR") || !strings.Contains(f.log.String(), "closed") {
 		t.Errorf("the log lacks the cause:\n%s", f.log)
-	}
-}
-
-func TestBaseURLFromRequest(t *testing.T) {
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "fonds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ctx := context.Background()
-	if err := st.PutCollection(ctx, fonds.Collection{Slug: testSlug, Title: "Test"}); err != nil {
-		t.Fatal(err)
-	}
-	d := allKindsDocument()
-	if _, err := st.PutDocument(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Config{Store: st, SiteName: "Archive"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodGet, "http://example.org/documents/"+d.ID, nil)
-	w := httptest.NewRecorder()
-	s.ServeHTTP(w, req)
-	body := w.Body.String()
-	for _, want := range []string{
-		`<link rel="canonical" href="http://example.org/documents/` + d.ID + `">`,
-		"Test, Archive, http://example.org/documents/" + d.ID + "?rev=1.",
-		"<title>Every convention, 3 February 1901 · Archive</title>",
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("page lacks %q", want)
-		}
 	}
 }
 

@@ -7,63 +7,126 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 
+	"fonds"
 	"fonds/bleve"
 	"fonds/iiif"
 	"fonds/reindex"
 	"fonds/sqlite"
 )
 
-// archive is an open data folder: the store, the source of truth, and the
-// search index derived from it.
+// archive is an open data folder: the store, the source of truth, the
+// search index derived from it, and the page images.
 type archive struct {
 	dir    string
 	store  *sqlite.Store
-	index  *bleve.Index
+	index  *liveIndex   // nil when the command does not use it, or a server holds it
 	images *iiif.Images // page images, and the images derived from them
+	// served is set when a running server holds the search index: it
+	// follows the store, so a command that writes leaves the index to it.
+	served bool
+	// readOnly is set when the data folder cannot be written (read-only
+	// media): reading and search work, every write is refused.
+	readOnly bool
 }
 
-// openArchive opens the data folder, creating it if need be.
-func openArchive(dir string) (*archive, error) {
-	store, err := sqlite.Open(filepath.Join(dir, "fonds.db"))
+// indexUse says what a command needs of the search index.
+type indexUse int
+
+const (
+	// noIndex: the command reads or writes the store alone (export,
+	// backup); a server that runs indexes what it writes.
+	noIndex indexUse = iota
+	// indexIfFree: the command uses the index unless a running server
+	// holds it (import, check, reindex); then the server does the indexing.
+	indexIfFree
+	// indexHeld: the command holds the index for as long as it runs
+	// (serve).
+	indexHeld
+)
+
+// openArchive opens the data folder, creating it if need be. A folder that
+// cannot be written is opened read-only.
+func openArchive(dir string, use indexUse) (*archive, error) {
+	a := &archive{dir: dir, readOnly: !writable(dir)}
+	var err error
+	if a.readOnly {
+		a.store, err = sqlite.OpenReadOnly(filepath.Join(dir, "fonds.db"))
+	} else {
+		a.store, err = sqlite.Open(filepath.Join(dir, "fonds.db"))
+	}
 	if err != nil {
 		return nil, err
 	}
-	ix, err := bleve.Open(indexDir(dir))
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("search index: %w (delete %s and run fonds reindex to rebuild it)", err, indexDir(dir))
+	if use != noIndex {
+		var ix *bleve.Index
+		if a.readOnly {
+			ix, err = bleve.OpenReadOnly(indexDir(dir))
+		} else {
+			ix, err = bleve.Open(indexDir(dir))
+		}
+		switch {
+		case errors.Is(err, bleve.ErrLocked) && use == indexIfFree:
+			a.served = true
+		case errors.Is(err, bleve.ErrLocked):
+			a.store.Close()
+			return nil, fmt.Errorf("the search index in %s is held by another process: is a fonds serve already running on this folder?", dir)
+		case err != nil:
+			a.store.Close()
+			return nil, fmt.Errorf("search index: %w (fonds reindex rebuilds it from the database)", err)
+		default:
+			a.index = &liveIndex{ix: ix}
+		}
 	}
 	images, err := iiif.OpenImages(filepath.Join(dir, "images"))
 	if err != nil {
-		ix.Close()
-		store.Close()
+		a.Close()
 		return nil, err
 	}
-	return &archive{dir: dir, store: store, index: ix, images: images}, nil
+	a.images = images
+	return a, nil
+}
+
+// writable reports whether the data folder can be written, creating it if
+// need be. Only a read-only file system (or a folder the user may not
+// write) makes it false.
+func writable(dir string) bool {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return !(errors.Is(err, syscall.EROFS) || errors.Is(err, os.ErrPermission))
+	}
+	f, err := os.CreateTemp(dir, ".fonds-write-*")
+	if err != nil {
+		return !(errors.Is(err, syscall.EROFS) || errors.Is(err, os.ErrPermission))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
 }
 
 func indexDir(dir string) string { return filepath.Join(dir, "index") }
 
 func (a *archive) Close() error {
-	return errors.Join(a.index.Close(), a.store.Close())
+	var err error
+	if a.index != nil {
+		err = a.index.Close()
+	}
+	return errors.Join(err, a.store.Close())
 }
 
-// rebuildIndex deletes the search index and builds it anew from the store.
+// rebuildIndex builds a new search index from the store beside the one in
+// use, then puts it in its place: searches go on meanwhile.
 func (a *archive) rebuildIndex(ctx context.Context, stderr io.Writer) (reindex.Report, error) {
-	if err := a.index.Close(); err != nil {
+	next := indexDir(a.dir) + ".new"
+	if err := os.RemoveAll(next); err != nil {
 		return reindex.Report{}, err
 	}
-	if err := os.RemoveAll(indexDir(a.dir)); err != nil {
-		return reindex.Report{}, err
-	}
-	ix, err := bleve.Open(indexDir(a.dir))
+	ix, err := bleve.Open(next)
 	if err != nil {
 		return reindex.Report{}, err
 	}
-	a.index = ix
 	bar := newBar(stderr, -1, "indexing")
-	rep, err := reindex.Sync(ctx, a.store, a.index, func(done, total int) {
+	rep, err := reindex.Sync(ctx, a.store, ix, func(done, total int) {
 		if bar != nil {
 			bar.ChangeMax(total)
 			bar.Set(done)
@@ -72,12 +135,45 @@ func (a *archive) rebuildIndex(ctx context.Context, stderr io.Writer) (reindex.R
 	if bar != nil {
 		bar.Finish()
 	}
+	if err == nil {
+		err = ix.Close()
+	} else {
+		ix.Close()
+	}
+	if err != nil {
+		os.RemoveAll(next)
+		return rep, err
+	}
+	// The old index stays open (its files too) until the new one is in
+	// place under the usual name.
+	old := indexDir(a.dir) + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return rep, err
+	}
+	if err := os.Rename(indexDir(a.dir), old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return rep, err
+	}
+	if err := os.Rename(next, indexDir(a.dir)); err != nil {
+		return rep, err
+	}
+	ix, err = bleve.Open(indexDir(a.dir))
+	if err != nil {
+		return rep, err
+	}
+	if prev := a.index.swap(ix); prev != nil {
+		prev.Close()
+	}
+	os.RemoveAll(old)
+	// What was written while the new index was built.
+	after, err := reindex.Sync(ctx, a.store, a.index, nil)
+	rep.Indexed += after.Indexed
+	rep.Removed += after.Removed
 	return rep, err
 }
 
 // openArchiveCmd parses the flags of a command that takes only --data, and
 // opens the archive.
-func openArchiveCmd(name string, args []string, stderr io.Writer) (*archive, error) {
+func openArchiveCmd(name string, args []string, use indexUse, stderr io.Writer) (*archive, error) {
 	fs := newFlagSet(name, stderr)
 	data := fs.String("data", "fonds-data", "the data `folder`")
 	if err := parseFlags(fs, args); err != nil {
@@ -86,33 +182,25 @@ func openArchiveCmd(name string, args []string, stderr io.Writer) (*archive, err
 	if fs.NArg() > 0 {
 		return nil, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	return openArchive(*data)
+	return openArchive(*data, use)
 }
 
-// reindexCmd deletes the search index and builds it anew from the store.
+// reindexCmd builds the search index anew from the store. While a server
+// runs on the folder, it asks the server to do it and waits.
 func reindexCmd(ctx context.Context, args []string, stderr io.Writer) error {
-	a, err := openArchiveCmd("reindex", args, stderr)
+	a, err := openArchiveCmd("reindex", args, indexIfFree, stderr)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if a.readOnly {
+		return fmt.Errorf("%s: %w", a.dir, fonds.ErrReadOnly)
+	}
+	if a.served {
+		fmt.Fprintln(stderr, "a running fonds serve holds the search index: asking it to rebuild the index")
+		return requestRebuild(ctx, a.store, stderr)
+	}
 	rep, err := a.rebuildIndex(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stderr, rep)
-	return nil
-}
-
-// checkCmd compares the search index with the store and mends what differs,
-// such as what a crash between a store write and an index write left.
-func checkCmd(ctx context.Context, args []string, stderr io.Writer) error {
-	a, err := openArchiveCmd("check", args, stderr)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	rep, err := reindex.Sync(ctx, a.store, a.index, nil)
 	if err != nil {
 		return err
 	}

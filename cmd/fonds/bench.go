@@ -56,7 +56,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	a, err := openArchive(data)
+	a, err := openArchive(data, indexHeld)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	data := fs.String("data", "fonds-data", "the data `folder`")
 	collection := fs.String("collection", "", "the `slug` of the collection to import into (default: each file's folder name)")
 	draft := fs.Bool("draft", false, "import as drafts, not visible to the public")
+	maxDocument := fs.Int64("max-document", ingest.DefaultMaxDocument>>20, "the most `MB` one document may take")
 	italic := fs.String("italic", "handwriting", "what italic means in WordPress exports: handwriting (underlined italic: a handwritten insertion) or emphasis")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -30,21 +31,32 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if fs.NArg() == 0 {
 		return usageError{"no files or folders to import"}
 	}
+	if *maxDocument <= 0 {
+		return usageError{"--max-document must be positive"}
+	}
 	if *italic != "handwriting" && *italic != "emphasis" {
 		return usageError{fmt.Sprintf("--italic must be handwriting or emphasis, not %q", *italic)}
 	}
-	a, err := openArchive(*data)
+	a, err := openArchive(*data, indexIfFree)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	im := &ingest.Importer{Store: a.store, Index: a.index, Images: a.images, Readers: readers(*italic), Collection: *collection, Draft: *draft}
+	if a.readOnly {
+		return fmt.Errorf("%s: %w", *data, fonds.ErrReadOnly)
+	}
+	im := &ingest.Importer{Store: a.store, Images: a.images, Readers: readers(*italic), Collection: *collection, Draft: *draft, MaxDocument: *maxDocument << 20}
+	if a.index != nil {
+		im.Index = a.index
+	}
 	sum, err := runImport(ctx, im, fs.Args(), stderr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stderr, sum)
-	if sum.Unchanged > 0 {
+	if a.served {
+		fmt.Fprintln(stderr, "the running fonds serve indexes the documents stored: they will be found within seconds")
+	} else if sum.Unchanged > 0 {
 		// Documents found unchanged may be ones an interrupted import
 		// stored but did not get to index: finish its job.
 		rep, err := reindex.Sync(ctx, a.store, a.index, nil)

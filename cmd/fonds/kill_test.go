@@ -35,7 +35,9 @@ func writeSynthetic(t *testing.T, dir string, n int) {
 // checks that the database opens with each document whole or absent, and that
 // the next import finishes the job.
 func TestKillDuringImport(t *testing.T) {
-	const n = 20000
+	// Enough documents that the kill comes in the middle of the import,
+	// few enough that the next import finishes in seconds.
+	const n = 3000
 	data, src := t.TempDir(), t.TempDir()
 	writeSynthetic(t, src, n)
 

@@ -3,15 +3,20 @@
 //
 // Usage:
 //
-//	fonds serve  [--data DIR] [--addr 127.0.0.1:8080] [--import PATH...] [--demo]
-//	fonds import [--data DIR] [--collection SLUG] [--draft] PATH...
-//	fonds export [--data DIR] --format text|json [--out DIR] (--all | ID...)
+//	fonds serve   [--data DIR] [--addr 127.0.0.1:8080] [--url URL] [--import PATH...] [--demo]
+//	fonds import  [--data DIR] [--collection SLUG] [--draft] PATH...
+//	fonds export  [--data DIR] --format text|json [--out DIR] (--all | ID...)
 //	fonds reindex [--data DIR]
-//	fonds check [--data DIR]
-//	fonds bench [--n 10000] [--queries 200]
+//	fonds check   [--data DIR]
+//	fonds backup  [--data DIR] FILE
+//	fonds restore [--data DIR] FILE
+//	fonds bench   [--n 10000] [--queries 200]
+//	fonds loadtest [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s]
+//	fonds version
 //
 // The data folder (default ./fonds-data) holds the database, the source of
-// truth of the archive, and the search index derived from it.
+// truth of the archive, the page images, and the search index derived from
+// them. Every command works while "fonds serve" runs on the same folder.
 package main
 
 import (
@@ -24,6 +29,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -37,13 +44,22 @@ import (
 const usage = `fonds publishes a research archive of historical documents and their translations.
 
 Usage:
-  fonds serve  [--data DIR] [--addr 127.0.0.1:8080] [--import PATH]... [--demo]
-  fonds import [--data DIR] [--collection SLUG] [--draft] PATH...
-  fonds export [--data DIR] --format text|json [--out DIR] (--all | ID...)
+  fonds serve   [--data DIR] [--addr 127.0.0.1:8080] [--url URL] [--import PATH]... [--demo]
+  fonds import  [--data DIR] [--collection SLUG] [--draft] PATH...
+  fonds export  [--data DIR] --format text|json|jsonl|tei|tei-zip [--out DIR] (--all | ID...)
   fonds reindex [--data DIR]     rebuild the search index from the database
-  fonds check [--data DIR]       mend the search index where it differs from the database
-  fonds bench [--n N] [--queries Q]
+  fonds check   [--data DIR]     verify checksums and the search index; print the archive's digest
+  fonds backup  [--data DIR] FILE
+                                 write a consistent backup (database and images), even while serving
+  fonds restore [--data DIR] FILE
+                                 bring a backup back into a new data folder
+  fonds bench   [--n N] [--queries Q]
                                  measure import and search on a synthetic archive of N documents
+  fonds loadtest [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s]
+                                 run a mixed load against a server on this machine; print requests/s, p50/p99, errors
+  fonds version                  print the version of this binary
+
+Every command works while "fonds serve" runs on the same data folder.
 
 Run "fonds COMMAND -h" for the flags of a command.
 `
@@ -73,7 +89,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "reindex":
 		err = reindexCmd(ctx, args[1:], stderr)
 	case "check":
-		err = checkCmd(ctx, args[1:], stderr)
+		err = checkCmd(ctx, args[1:], stdout, stderr)
+	case "backup":
+		err = backupCmd(ctx, args[1:], stderr)
+	case "restore":
+		err = restoreCmd(ctx, args[1:], stderr)
+	case "version":
+		err = versionCmd(args[1:], stdout, stderr)
+	case "loadtest":
+		err = loadtestCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = benchCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -138,6 +162,58 @@ func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
 
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// newLoggerFormat returns a logger writing text or JSON lines to w.
+func newLoggerFormat(w io.Writer, format string) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError{fmt.Sprintf("--log must be text or json, not %q", format)}
+}
+
+// versionCmd prints the version of the binary: the module version and the
+// commit it was built from, as the Go toolchain recorded them.
+func versionCmd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, versionString())
+	return nil
+}
+
+func versionString() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "fonds (unknown version)"
+	}
+	v := "fonds " + info.Main.Version
+	var rev, modified, at string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		case "vcs.time":
+			at = s.Value
+		}
+	}
+	if rev != "" {
+		v += " commit " + rev
+		if modified == "true" {
+			v += " (modified)"
+		}
+		if at != "" {
+			v += " of " + at
+		}
+	}
+	return v + " " + info.GoVersion + " " + runtime.GOOS + "/" + runtime.GOARCH
 }
 
 // teiWriter writes a document as TEI P5: for the OAI-PMH "tei" format, TEI

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/internal/testenv"
 	"fonds/sqlite"
 )
 
@@ -43,11 +44,14 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-var (
-	corpus    = filepath.Join("..", "..", "..", "shared", "corpus")
-	seedDir   = filepath.Join(corpus, "seed")
-	sampleDir = filepath.Join("..", "..", "sample")
-)
+var sampleDir = filepath.Join("..", "..", "sample")
+
+// corpusDir returns the shared corpus, or skips the test without it (fails
+// it where FONDS_REQUIRE_TOOLS is set).
+func corpusDir(t *testing.T) string { t.Helper(); return testenv.Corpus(t) }
+
+// seedDir returns the folder of the seed record, as corpusDir.
+func seedDir(t *testing.T) string { t.Helper(); return filepath.Join(corpusDir(t), "seed") }
 
 const seedID = "1977-05-19-pb-56-68"
 
@@ -92,11 +96,11 @@ func openData(t *testing.T, dir string) *sqlite.Store {
 
 func TestImportSeed(t *testing.T) {
 	data := t.TempDir()
-	_, stderr := mustFonds(t, "import", "--data", data, seedDir)
+	_, stderr := mustFonds(t, "import", "--data", data, seedDir(t))
 	if want := "added 1, updated 0, unchanged 0, failed 0"; !strings.Contains(stderr, want) {
 		t.Errorf("first import said %q, want %q", stderr, want)
 	}
-	_, stderr = mustFonds(t, "import", "--data", data, seedDir)
+	_, stderr = mustFonds(t, "import", "--data", data, seedDir(t))
 	if want := "added 0, updated 0, unchanged 1, failed 0"; !strings.Contains(stderr, want) {
 		t.Errorf("second import said %q, want %q", stderr, want)
 	}
@@ -136,7 +140,7 @@ func TestImportUpdateKeepsRevision(t *testing.T) {
 
 func TestImportDraftIsNotPublic(t *testing.T) {
 	data := t.TempDir()
-	mustFonds(t, "import", "--data", data, "--draft", seedDir)
+	mustFonds(t, "import", "--data", data, "--draft", seedDir(t))
 	s := openData(t, data)
 	d, err := s.Document(context.Background(), seedID)
 	if err != nil {
@@ -186,7 +190,7 @@ func TestUsageErrors(t *testing.T) {
 		{"export", "--data", data, "--format", "pdf", "--all"},
 		{"export", "--data", data, "--format", "text"},
 		{"serve", "--data", data, "--nonsense"},
-		{"import", "--data", data, "--italic", "bold", seedDir},
+		{"import", "--data", data, "--italic", "bold", seedDir(t)},
 	}
 	for _, args := range tests {
 		_, stderr, code := runFonds(t, args...)
@@ -205,7 +209,7 @@ func TestUsageErrors(t *testing.T) {
 // and finds every document the same.
 func TestExportRoundTrip(t *testing.T) {
 	data, out, again := t.TempDir(), t.TempDir(), t.TempDir()
-	mustFonds(t, "import", "--data", data, "--collection", "c", sampleDir, seedDir)
+	mustFonds(t, "import", "--data", data, "--collection", "c", sampleDir, seedDir(t))
 	mustFonds(t, "export", "--data", data, "--format", "text", "--out", out, "--all")
 	mustFonds(t, "import", "--data", again, "--collection", "c", out)
 
@@ -288,8 +292,14 @@ func get(t *testing.T, url string) (int, string) {
 
 func TestServeAndShutDown(t *testing.T) {
 	data := t.TempDir()
-	base, cmd, stderr := startServer(t, "--data", data, "--import", seedDir)
-	code, body := get(t, base+"/documents/"+seedID)
+	base, cmd, stderr := startServer(t, "--data", data, "--import", seedDir(t))
+	// The import runs while the server answers.
+	var code int
+	var body string
+	eventually(t, time.Minute, "the imported seed served", func() bool {
+		code, body = get(t, base+"/documents/"+seedID)
+		return code == 200
+	})
 	if code != 200 || !strings.Contains(body, "Human rights") || !strings.Contains(body, `id="page-3"`) {
 		t.Errorf("GET seed page: %d\n%.500s", code, body)
 	}
@@ -336,7 +346,7 @@ func TestServeDemo(t *testing.T) {
 // checks that "fonds check" and "fonds reindex" bring it back.
 func TestIndexRepair(t *testing.T) {
 	data := t.TempDir()
-	mustFonds(t, "import", "--data", data, seedDir, sampleDir)
+	mustFonds(t, "import", "--data", data, seedDir(t), sampleDir)
 	if err := os.RemoveAll(filepath.Join(data, "index")); err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +373,7 @@ func TestIndexRepair(t *testing.T) {
 // an old WordPress address to the document's permalink.
 func TestWordPressImport(t *testing.T) {
 	data := t.TempDir()
-	_, stderr := mustFonds(t, "import", "--data", data, filepath.Join(corpus, "wxr"))
+	_, stderr := mustFonds(t, "import", "--data", data, filepath.Join(corpusDir(t), "wxr"))
 	if !strings.Contains(stderr, "failed 0") {
 		t.Fatalf("import of the WordPress exports: %s", stderr)
 	}
@@ -441,7 +451,7 @@ func TestFacsimiles(t *testing.T) {
 // and volumes in TEI, WordPress exports — and reads it back out as TEI.
 func TestImportCorpus(t *testing.T) {
 	data := t.TempDir()
-	_, stderr := mustFonds(t, "import", "--data", data, corpus)
+	_, stderr := mustFonds(t, "import", "--data", data, corpusDir(t))
 	if !strings.Contains(stderr, "failed 0") {
 		t.Fatalf("import of the corpus: %s", stderr)
 	}
@@ -471,9 +481,7 @@ func TestImportCorpus(t *testing.T) {
 		t.Errorf("the TEI zip holds %d files for %d documents", len(zr.File), total)
 	}
 	// Every document, whatever format it came from, is valid TEI.
-	if jing, err := exec.LookPath("jing"); err != nil {
-		t.Log("jing is not installed: the TEI export is not validated here (package tei checks what it can)")
-	} else {
+	if jing := testenv.Tool(t, "jing"); jing != "" {
 		dir := t.TempDir()
 		var files []string
 		for _, f := range zr.File {
@@ -492,7 +500,7 @@ func TestImportCorpus(t *testing.T) {
 			}
 			files = append(files, name)
 		}
-		schema := filepath.Join(corpus, "schema", "tei_all.rng")
+		schema := filepath.Join(corpusDir(t), "schema", "tei_all.rng")
 		out, err := exec.Command(jing, append([]string{schema}, files...)...).CombinedOutput()
 		if err != nil {
 			t.Errorf("jing finds the exported TEI invalid: %v\n%.3000s", err, out)

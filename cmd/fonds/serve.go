@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"fonds"
 	"fonds/discovery"
 	"fonds/iiif"
 	"fonds/ingest"
+	"fonds/metrics"
 	"fonds/oai"
 	"fonds/reindex"
 	"fonds/sample"
@@ -27,17 +29,31 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	data := fs.String("data", "fonds-data", "the data `folder`")
 	addr := fs.String("addr", "127.0.0.1:8080", "the `address` to listen on")
-	publicURL := fs.String("url", "", "the public `URL` of the archive, for permalinks, citations and OAI-PMH identifiers (default: the address of each request)")
+	publicURL := fs.String("url", "", "the public `URL` of the archive, for permalinks, citations and OAI-PMH identifiers (default: the address it listens on)")
 	demo := fs.Bool("demo", false, "load the sample collection (invented documents) into a fresh archive; without --data, a temporary one")
+	grace := fs.Duration("grace", 10*time.Second, "how long requests in flight may take to finish at shutdown")
+	follow := fs.Duration("follow", time.Second, "how often to look for documents other processes stored, to index them")
+	logFormat := fs.String("log", "text", "the log `format`: text or json")
+	accessLog := fs.Bool("access-log", true, "log a line for each request")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics (/metrics) and the profiler (/debug/pprof/) at this `address`, for operators only")
+	imageCache := fs.Int64("image-cache", iiif.DefaultCacheBytes>>20, "the most `MB` of derived images (sizes, tiles) kept on disk")
+	imageRenders := fs.Int("image-renders", 0, "how many images are made at once (each may take up to about 150 MB); 0: one per processor")
+	maxDocument := fs.Int64("max-document", ingest.DefaultMaxDocument>>20, "with --import: the most `MB` one document may take")
 	var imports stringsFlag
-	fs.Var(&imports, "import", "import this `path` before serving (may be repeated)")
+	fs.Var(&imports, "import", "import this `path` while serving (may be repeated)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	logger := newLogger(stderr)
+	if *follow <= 0 || *grace < 0 || *imageCache <= 0 || *imageRenders < 0 || *maxDocument <= 0 {
+		return usageError{"--follow, --image-cache and --max-document must be positive; --grace and --image-renders not negative"}
+	}
+	logger, err := newLoggerFormat(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
 
 	dataSet := false
 	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
@@ -49,12 +65,18 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		defer os.RemoveAll(dir)
 		*data = dir
 	}
-	a, err := openArchive(*data)
+	a, err := openArchive(*data, indexHeld)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	store := a.store
+	if a.readOnly {
+		logger.Warn("the data folder cannot be written: serving it read-only (reading and search work; nothing can be imported or changed)", "data", *data)
+		if *demo || len(imports) > 0 {
+			return fmt.Errorf("%s: %w: cannot load the sample or import", *data, fonds.ErrReadOnly)
+		}
+	}
 
 	if *demo {
 		sum, err := loadSample(ctx, store, a.index)
@@ -63,82 +85,188 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		logger.Info("sample collection loaded", "summary", sum.String())
 	}
-	if len(imports) > 0 {
-		im := &ingest.Importer{Store: store, Index: a.index, Images: a.images, Readers: readers("handwriting")}
-		sum, err := runImport(ctx, im, imports, stderr)
+
+	// Mend the index where a crash left it behind the store; then follow
+	// the store from the change seen before mending, so nothing falls
+	// between the two.
+	var follower *reindex.Follower
+	if !a.readOnly {
+		seq, err := store.LastChange(ctx)
 		if err != nil {
 			return err
 		}
-		logger.Info("imported", "summary", sum.String())
+		rep, err := reindex.Sync(ctx, store, a.index, nil)
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		if rep.Indexed > 0 || rep.Removed > 0 {
+			logger.Info("search index brought up to date", "report", rep.String())
+		}
+		follower = reindex.NewFollower(store, a.index, seq)
+		follower.Interval = *follow
+		follower.Logger = logger
 	}
 
-	// Mend the index where a crash left it behind the store.
-	rep, err := reindex.Sync(ctx, store, a.index, nil)
-	if err != nil {
-		return fmt.Errorf("search index: %w", err)
-	}
-	if rep.Indexed > 0 || rep.Removed > 0 {
-		logger.Info("search index brought up to date", "report", rep.String())
-	}
-
-	base := strings.TrimSuffix(*publicURL, "/")
-	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger, BaseURL: base, TEI: teiWriter})
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	oaiURL := ""
-	if base != "" {
-		oaiURL = base + "/oai"
+	base, from := strings.TrimSuffix(*publicURL, "/"), "--url"
+	if base == "" {
+		base, from = "http://"+ln.Addr().String(), "the listening address (give --url for the public one)"
+		if ip := ln.Addr().(*net.TCPAddr).IP; ip.IsUnspecified() {
+			logger.Warn("listening on every interface without --url: permalinks and identifiers name an unspecified address", "url", base)
+		}
 	}
-	harvest, err := oai.New(oai.Config{Store: store, BaseURL: oaiURL, Logger: logger, TEI: teiWriter})
+	logger.Info("public address", "url", base, "from", from)
+
+	reg := metrics.New()
+	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger, BaseURL: base, TEI: teiWriter, Metrics: reg, NoAccessLog: !*accessLog})
 	if err != nil {
+		ln.Close()
+		return err
+	}
+	harvest, err := oai.New(oai.Config{Store: store, BaseURL: base + "/oai", Logger: logger, TEI: teiWriter})
+	if err != nil {
+		ln.Close()
 		return err
 	}
 	site.Handle("/oai", harvest)
-	images, err := iiif.New(iiif.Config{Store: store, Images: a.images, BaseURL: base, Logger: logger})
+	images, err := iiif.New(iiif.Config{Store: store, Images: a.images, BaseURL: base, Logger: logger, CacheBytes: *imageCache << 20, Renders: *imageRenders})
 	if err != nil {
+		ln.Close()
 		return err
 	}
+	reg.SetCacheSize(a.images.CacheSize)
 	// Without a method, so that CORS preflight requests reach it.
 	site.Handle("/iiif/", images)
 	disc, err := discovery.New(discovery.Config{Store: store, Logger: logger, BaseURL: base})
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	for _, p := range discovery.Patterns {
 		site.Handle(p, disc)
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
+	// Requests run under a context that shutdown cancels once the grace
+	// period is over, so that no search or image outlives it.
+	reqCtx, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
 	srv := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 	}
-	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "data", *data)
+	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "data", *data, "version", versionString())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		msrv := &http.Server{Handler: reg.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		logger.Info("serving metrics and the profiler", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
+
+	// Work beside the server stops with it.
+	workCtx, stopWork := context.WithCancel(ctx)
+	var work sync.WaitGroup
+	defer work.Wait()
+	defer stopWork()
+	if follower != nil {
+		work.Go(func() { followStore(workCtx, a, follower, logger) })
+	}
+	if len(imports) > 0 {
+		work.Go(func() {
+			// The follower indexes what the import stores, as it would
+			// for an import run beside the server.
+			im := &ingest.Importer{Store: store, Images: a.images, Readers: readers("handwriting"), MaxDocument: *maxDocument << 20}
+			sum, err := runImport(workCtx, im, imports, stderr)
+			countImport(reg, sum)
+			if err != nil && workCtx.Err() == nil {
+				logger.Error("import", "err", err)
+				return
+			}
+			logger.Info("imported", "summary", sum.String())
+		})
+	}
+
 	select {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
 	}
-	// Finish the requests in flight, then stop.
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Finish the requests in flight, then stop; past the grace period,
+	// cancel what still runs and close every connection.
+	logger.Info("shutting down", "grace", grace.String())
+	stopWork()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *grace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+		logger.Warn("requests still running after the grace period: cancelled", "err", err)
+		cancelRequests()
+		srv.Close()
 	}
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// followStore indexes what other processes store, and rebuilds the index
+// when "fonds reindex" asks for it, until ctx is done.
+func followStore(ctx context.Context, a *archive, f *reindex.Follower, logger *slog.Logger) {
+	t := time.NewTicker(f.Interval)
+	defer t.Stop()
+	handled, _ := a.store.Setting(ctx, rebuildRequested)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := f.Step(ctx); err != nil {
+			if ctx.Err() == nil {
+				logger.Warn("following the store", "err", err)
+			}
+			continue
+		}
+		req, err := a.store.Setting(ctx, rebuildRequested)
+		if err != nil || req == handled {
+			continue
+		}
+		handled = req
+		logger.Info("rebuilding the search index, as asked")
+		rep, err := a.rebuildIndex(ctx, io.Discard)
+		msg := rep.String()
+		if err != nil {
+			logger.Error("rebuilding the search index", "err", err)
+			msg = "the rebuild failed: " + err.Error()
+		} else {
+			logger.Info("search index rebuilt", "report", msg)
+		}
+		if err := a.store.PutSetting(ctx, rebuildDone, req+"\t"+msg); err != nil {
+			logger.Error("rebuilding the search index", "err", err)
+		}
+	}
+}
+
+// countImport adds what an import did to the metrics.
+func countImport(reg *metrics.Registry, sum ingest.Summary) {
+	for result, n := range map[string]int{"added": sum.Added, "updated": sum.Updated, "unchanged": sum.Unchanged, "failed": sum.Failed} {
+		for range n {
+			reg.Imported(result)
+		}
+	}
 }
 
 // loadSample imports the sample collection from the binary itself.

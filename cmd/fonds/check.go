@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fonds"
+	"fonds/reindex"
+)
+
+// checkCmd verifies the archive: the checksum of every stored version and
+// every page image, and the search index against the store, mending the
+// index where it differs (what a crash between a store write and an index
+// write leaves). It ends with a digest of the archive's content, the same
+// for two archives that hold the same documents and images, so that a
+// restored backup can be compared with its original.
+func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	a, err := openArchiveCmd("check", args, indexIfFree, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	problems := 0
+	report := func(p string) {
+		problems++
+		fmt.Fprintln(stderr, quoteControl(p))
+	}
+	versions, err := a.store.Verify(ctx, report)
+	if err != nil {
+		return err
+	}
+	images, err := a.images.Verify(ctx, report)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "checked %d stored versions and %d page images: %d problems\n", versions, images, problems)
+
+	switch {
+	case a.served:
+		fmt.Fprintln(stderr, "search index: held by the running fonds serve, which keeps it in step with the store")
+	case a.readOnly:
+		rep, err := compareIndex(ctx, a)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "search index (read-only, not mended): %s\n", rep)
+		if rep.Indexed+rep.Removed > 0 {
+			problems++
+		}
+	default:
+		rep, err := reindex.Sync(ctx, a.store, a.index, nil)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "search index: %s\n", rep)
+	}
+	digest, err := archiveDigest(ctx, a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "archive digest %s\n", digest)
+	if problems > 0 {
+		return errReported
+	}
+	return nil
+}
+
+// compareIndex counts what the index lacks or holds in excess, without
+// mending it.
+func compareIndex(ctx context.Context, a *archive) (reindex.Report, error) {
+	var rep reindex.Report
+	want, err := a.store.Stamps(ctx, fonds.Filter{Published: true})
+	if err != nil {
+		return rep, err
+	}
+	have, err := a.index.Stamps(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Total = len(want)
+	for id, s := range want {
+		if have[id] != s.Hash {
+			rep.Indexed++
+		}
+	}
+	for id := range have {
+		if _, ok := want[id]; !ok {
+			rep.Removed++
+		}
+	}
+	return rep, nil
+}
+
+// archiveDigest returns the SHA-256 of the archive's content: every
+// document's id, status and content hash, and every page image file.
+func archiveDigest(ctx context.Context, a *archive) (string, error) {
+	h := sha256.New()
+	stamps, err := a.store.Stamps(ctx, fonds.Filter{})
+	if err != nil {
+		return "", err
+	}
+	public, err := a.store.Stamps(ctx, fonds.Filter{Published: true})
+	if err != nil {
+		return "", err
+	}
+	ids := make([]string, 0, len(stamps))
+	for id := range stamps {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		_, pub := public[id]
+		fmt.Fprintf(h, "document %q %s %t\n", id, stamps[id].Hash, pub)
+	}
+	err = a.images.Walk(func(rel, path string) error {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fh := sha256.New()
+		if _, err := io.Copy(fh, f); err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "image %q %x\n", rel, fh.Sum(nil))
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// quoteControl returns s, quoted as a Go string when it holds control
+// characters or invalid UTF-8, so that nothing read from a file name or a
+// document can move the cursor, clear the screen or forge a line.
+func quoteControl(s string) string {
+	for _, r := range s {
+		if r == '\uFFFD' || (r < 0x20 && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			q := strconv.Quote(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
+}
+
+// rebuild settings: "fonds reindex" asks a running server to rebuild its
+// index by writing a token under rebuildRequested; the server writes the
+// same token, a tab and its report under rebuildDone when it has.
+const (
+	rebuildRequested = "index.rebuild-requested"
+	rebuildDone      = "index.rebuild-done"
+)
+
+// requestRebuild asks the server that holds the index to rebuild it, and
+// waits until it has.
+func requestRebuild(ctx context.Context, store fonds.Store, stderr io.Writer) error {
+	token := time.Now().UTC().Format(time.RFC3339Nano)
+	if err := store.PutSetting(ctx, rebuildRequested, token); err != nil {
+		return err
+	}
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		done, err := store.Setting(ctx, rebuildDone)
+		if err != nil && !errors.Is(err, fonds.ErrNotFound) {
+			return err
+		}
+		if tok, rep, ok := strings.Cut(done, "\t"); ok && tok == token {
+			fmt.Fprintln(stderr, rep)
+			return nil
+		}
+	}
+}

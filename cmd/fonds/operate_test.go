@@ -1,0 +1,262 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fonds"
+	"fonds/internal/testenv"
+)
+
+// eventually calls ok until it returns true, or fails the test after the
+// limit: a bound that keeps a broken feature from hanging the test, not a
+// measure of speed.
+func eventually(t *testing.T, limit time.Duration, what string, ok func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !ok() {
+		if time.Since(start) > limit {
+			t.Fatalf("%s: not after %v", what, limit)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// found reports whether a search for q through the API finds the document.
+func found(t *testing.T, base, q, id string) bool {
+	t.Helper()
+	code, body := get(t, base+"/api/v1/search?q="+q)
+	if code != 200 {
+		return false
+	}
+	var res struct {
+		Hits []struct{ ID string } `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(body), &res); err != nil {
+		t.Fatalf("search answer: %v\n%s", err, body)
+	}
+	for _, h := range res.Hits {
+		if h.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// searchTotal returns how many documents a search for q finds through the
+// API, or -1 when it does not answer.
+func searchTotal(t *testing.T, base, q string) int {
+	t.Helper()
+	code, body := get(t, base+"/api/v1/search?q="+q)
+	if code != 200 {
+		return -1
+	}
+	var res struct{ Total int }
+	if err := json.Unmarshal([]byte(body), &res); err != nil {
+		t.Fatalf("search answer: %v\n%s", err, body)
+	}
+	return res.Total
+}
+
+// TestImportWhileServing imports, re-indexes, checks and backs up an
+// archive while a server runs on it, and finds what was imported through the
+// running server's search, without a restart.
+func TestImportWhileServing(t *testing.T) {
+	data := t.TempDir()
+	base, _, serverLog := startServer(t, "--data", data, "--follow", "200ms")
+
+	_, stderr := mustFonds(t, "import", "--data", data, seedDir(t))
+	if !strings.Contains(stderr, "added 1,") || strings.Contains(stderr, "delete") {
+		t.Errorf("import beside the server said:\n%s", stderr)
+	}
+	took := eventually(t, 30*time.Second, "the imported seed found by the running server", func() bool {
+		return found(t, base, "rights", seedID)
+	})
+	t.Logf("an imported document was found by the running server after %v", took)
+
+	// More documents, and their pages.
+	src := t.TempDir()
+	writeSynthetic(t, src, 50)
+	mustFonds(t, "import", "--data", data, src)
+	eventually(t, 30*time.Second, "the synthetic documents found", func() bool {
+		return searchTotal(t, base, "Synthetic") == 50
+	})
+
+	_, stderr = mustFonds(t, "check", "--data", data)
+	if !strings.Contains(stderr, "0 problems") || !strings.Contains(stderr, "held by the running fonds serve") {
+		t.Errorf("check beside the server said:\n%s", stderr)
+	}
+	_, stderr = mustFonds(t, "reindex", "--data", data)
+	if !strings.Contains(stderr, "51 published documents") {
+		t.Errorf("reindex beside the server said:\n%s\nserver:\n%s", stderr, serverLog)
+	}
+	if !found(t, base, "rights", seedID) {
+		t.Error("after the rebuild, the seed is not found")
+	}
+
+	// A backup taken while the server runs restores to the same archive.
+	backup := filepath.Join(t.TempDir(), "archive.tar.gz")
+	mustFonds(t, "backup", "--data", data, backup)
+	restored := filepath.Join(t.TempDir(), "restored")
+	mustFonds(t, "restore", "--data", restored, backup)
+	before, _ := mustFonds(t, "check", "--data", data)
+	after, stderr := mustFonds(t, "check", "--data", restored)
+	if before != after || !strings.HasPrefix(after, "archive digest sha256:") {
+		t.Errorf("check of the original says %q, of the restored %q\n%s", before, after, stderr)
+	}
+	if !strings.Contains(stderr, "51 published documents; 0 indexed, 0 removed") {
+		t.Errorf("check of the restored archive:\n%s", stderr)
+	}
+	if _, stderr, code := runFonds(t, "restore", "--data", restored, backup); code == 0 {
+		t.Errorf("restore over an archive succeeded:\n%s", stderr)
+	}
+}
+
+// TestServeImportAnswers checks that "serve --import" answers requests
+// while it imports.
+func TestServeImportAnswers(t *testing.T) {
+	src := t.TempDir()
+	writeSynthetic(t, src, 2000)
+	base, _, stderr := startServer(t, "--data", t.TempDir(), "--import", src, "--follow", "200ms")
+	// startServer returned on the first 200 from /healthz: the import is
+	// still running then, unless it took no time at all.
+	if strings.Contains(stderr.String(), "msg=imported") {
+		t.Log("the import finished before the server first answered")
+	}
+	eventually(t, 2*time.Minute, "the import done and indexed", func() bool {
+		return searchTotal(t, base, "Synthetic") == 2000
+	})
+}
+
+// TestHostHeaderIgnored checks that permalinks come from --url, or from the
+// address the server listens on, never from a request's Host header.
+func TestHostHeaderIgnored(t *testing.T) {
+	data := t.TempDir()
+	mustFonds(t, "import", "--data", data, seedDir(t))
+	for _, url := range []string{"", "https://archive.example.org"} {
+		args := []string{"--data", data}
+		if url != "" {
+			args = append(args, "--url", url)
+		}
+		base, cmd, stderr := startServer(t, args...)
+		want := url
+		if want == "" {
+			want = base
+		}
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("startup does not say the public address %s:\n%s", want, stderr)
+		}
+		for _, path := range []string{"/documents/" + seedID, "/sitemaps/1.xml", "/robots.txt", "/oai?verb=Identify", "/feed.atom", "/iiif/" + seedID + "/manifest"} {
+			req, err := http.NewRequest("GET", base+path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Host = "evil.example"
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(readAll(t, resp), "evil.example") {
+				t.Errorf("GET %s with Host evil.example (--url %q) names that host", path, url)
+			}
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+}
+
+func readAll(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			return b.String()
+		}
+	}
+}
+
+// mountTmpfs mounts a tmpfs of the size at dir, read-only if ro, and
+// unmounts it when the test ends. Mounting needs root; without it the test
+// is skipped (failed where FONDS_REQUIRE_TOOLS is set).
+func mountTmpfs(t *testing.T, dir, size string) {
+	t.Helper()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		testenv.Missing(t, "cannot mount a tmpfs (needs root): %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+}
+
+func remountReadOnly(t *testing.T, dir string) {
+	t.Helper()
+	if out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput(); err != nil {
+		t.Fatalf("remount read-only: %v %s", err, out)
+	}
+}
+
+// TestReadOnlyFolder serves a data folder on a read-only file system: pages
+// and search work, and the server says it is read-only.
+func TestReadOnlyFolder(t *testing.T) {
+	data := t.TempDir()
+	mountTmpfs(t, data, "64m")
+	mustFonds(t, "import", "--data", data, seedDir(t))
+	remountReadOnly(t, data)
+	base, _, stderr := startServer(t, "--data", data)
+	if !strings.Contains(stderr.String(), "read-only") {
+		t.Errorf("the server does not say it serves read-only:\n%s", stderr)
+	}
+	if code, _ := get(t, base+"/documents/"+seedID); code != 200 {
+		t.Errorf("GET the seed from a read-only folder: %d", code)
+	}
+	if !found(t, base, "rights", seedID) {
+		t.Error("search on a read-only folder does not find the seed")
+	}
+	if _, stderr, code := runFonds(t, "import", "--data", data, seedDir(t)); code == 0 || !strings.Contains(stderr, "read-only") {
+		t.Errorf("import into a read-only folder: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestFullDisk imports into a data folder on a file system too small for
+// it: the import stops at the first write that finds no space, says so, and
+// check then counts only what is stored.
+func TestFullDisk(t *testing.T) {
+	data := t.TempDir()
+	mountTmpfs(t, data, "3m")
+	src := t.TempDir()
+	writeSynthetic(t, src, 3000)
+	_, stderr, code := runFonds(t, "import", "--data", data, src)
+	if code == 0 {
+		t.Fatalf("import onto a full disk succeeded:\n%s", stderr)
+	}
+	if n := strings.Count(stderr, "\n"); n > 20 {
+		t.Errorf("import onto a full disk wrote %d lines; want it to stop at the first failure:\n%.2000s", n, stderr)
+	}
+	if !strings.Contains(strings.ToLower(stderr), "space") {
+		t.Errorf("import onto a full disk does not say the disk is full:\n%.2000s", stderr)
+	}
+	// Room again for check's own writes (the index), then compare.
+	if out, err := exec.Command("mount", "-o", "remount,size=64m", data).CombinedOutput(); err != nil {
+		t.Fatalf("remount larger: %v %s", err, out)
+	}
+	s := openData(t, data)
+	_, stored, err := s.Documents(t.Context(), fonds.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, stderr, _ = runFonds(t, "check", "--data", data)
+	if strings.Contains(stderr, fmt.Sprintf("%d published documents", stored)) {
+		return
+	}
+	t.Errorf("%d documents stored; check said:\n%s", stored, stderr)
+}
