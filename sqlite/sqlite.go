@@ -128,8 +128,12 @@ func (s *Store) setReaders() {
 // refuses that if a write-ahead log holds changes it would not see.
 func OpenReadOnly(path string) (*Store, error) {
 	s, err := openReadOnly(path, false)
-	if err == nil {
-		return s, nil
+	var e *sqlite.Error
+	if err == nil || !errors.As(err, &e) || (e.Code()&0xff != sqlite3.SQLITE_CANTOPEN && e.Code()&0xff != sqlite3.SQLITE_READONLY) {
+		// Opened, or failed for a reason of its own: immutable, which
+		// trusts that nothing writes, is only for a file that cannot be
+		// written.
+		return s, err
 	}
 	abs, aerr := filepath.Abs(path)
 	if aerr != nil {
@@ -251,7 +255,7 @@ func translate(err error) error {
 	// past max_page_count, as SQLITE_FULL; the file system's own calls (of
 	// a backup) fail with ENOSPC.
 	if errors.Is(err, syscall.ENOSPC) {
-		return fmt.Errorf("%w: %v", fonds.ErrNoSpace, err)
+		return fmt.Errorf("%w: %w", fonds.ErrNoSpace, err)
 	}
 	var e *sqlite.Error
 	if !errors.As(err, &e) {
@@ -262,11 +266,11 @@ func translate(err error) error {
 		// A constraint the checks before a write did not catch (a foreign
 		// key, a CHECK) is the caller's invalid input, not a failure of the
 		// store.
-		return fmt.Errorf("%w: %v", fonds.ErrInvalid, err)
+		return fmt.Errorf("%w: %w", fonds.ErrInvalid, err)
 	case sqlite3.SQLITE_FULL:
-		return fmt.Errorf("%w: %v", fonds.ErrNoSpace, err)
+		return fmt.Errorf("%w: %w", fonds.ErrNoSpace, err)
 	case sqlite3.SQLITE_READONLY:
-		return fmt.Errorf("%w: %v", fonds.ErrReadOnly, err)
+		return fmt.Errorf("%w: %w", fonds.ErrReadOnly, err)
 	}
 	return err
 }
@@ -450,7 +454,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 	// The version after those kept as revisions (which outlive a deleted
 	// document, so that a re-added one carries on counting).
 	var version int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) + 1 FROM revisions WHERE document_id = ?`, d.ID).Scan(&version); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?`, d.ID).Scan(&version); err != nil {
 		return "", nil, err
 	}
 	// Encode a copy, so that d changes only once the transaction commits.
