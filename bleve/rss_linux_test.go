@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fonds"
 )
@@ -73,6 +74,9 @@ func searchWide(t *testing.T, dir string, n int) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	// The memory is measured, not the time: a slow machine, or the race
+	// detector, must not stop the searches at their deadline.
+	ix.Timeout = time.Hour
 	req := fonds.SearchRequest{Query: widePrefixQuery(), Highlight: true, Facets: true}
 	var wg sync.WaitGroup
 	for range n {
