@@ -1141,6 +1141,7 @@ func testCounts(t *testing.T, s fonds.Store) {
 			}
 			d := NewDocument(id, dates[r.IntN(len(dates))])
 			d.Collection = slugs[r.IntN(len(slugs))]
+			d.Categories = [][]string{nil, {"1"}, {"1", "2"}, {"3"}}[r.IntN(4)]
 			if r.IntN(3) == 0 {
 				d.Status = fonds.StatusDraft
 			}
@@ -1225,6 +1226,18 @@ func checkCounts(t *testing.T, s fonds.Store, when string, slugs []string) {
 				t.Errorf("%s: Collections(%+v): %s counts %d, want %d", when, f, c.Slug, c.Count, count(cf))
 			}
 		}
+	}
+	cats := []string{}
+	for _, d := range all {
+		for _, c := range d.Categories {
+			if d.Status == fonds.StatusPublished && !slices.Contains(cats, c) {
+				cats = append(cats, c)
+			}
+		}
+	}
+	slices.Sort(cats)
+	if got, err := s.Categories(ctx); err != nil || !slices.Equal(got, cats) {
+		t.Errorf("%s: Categories() = %v, %v, want %v", when, got, err, cats)
 	}
 	for _, slug := range slugs {
 		want := count(fonds.Filter{Collection: slug, Published: true})

@@ -92,6 +92,8 @@ func TestQueryPlans(t *testing.T) {
 		query{`SELECT body FROM documents WHERE ` + published + ` AND year = 1977 AND month = 5 ORDER BY ` + dateOrder + ` LIMIT 20`, "documents_published_by_month"},
 		query{`SELECT seq, document_id FROM changes WHERE seq > 5 ORDER BY seq LIMIT 100`, "INTEGER PRIMARY KEY"},
 		query{`SELECT coalesce(max(seq), 0) FROM changes`, "SEARCH changes"},
+		query{earliestQuery, "deletions_by_datestamp"},
+		query{`SELECT category FROM category_counts ORDER BY category`, "SCAN category_counts"},
 	)
 	// The counts, as the store asks for them.
 	for _, f := range []fonds.Filter{{}, {Published: true}, {Collection: "a"}, {Published: true, Year: 1977}, {Year: 1977, Month: 5, Collection: "a"}} {

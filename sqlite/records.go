@@ -21,6 +21,16 @@ const recordsQuery = `SELECT id, collection, updated AS datestamp, 0 AS deleted,
 	SELECT d.id, d.collection, d.datestamp, 1, NULL, d.categories
 	FROM deletions d WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = d.id AND status = 'published')`
 
+// earliestQuery selects the datestamp of the oldest record: the earlier of
+// the oldest published document and the oldest deletion, each read from the
+// start of an index in datestamp order.
+const earliestQuery = `SELECT min(t) FROM (
+	SELECT min(updated) AS t FROM documents WHERE status = 'published'
+	UNION ALL
+	SELECT * FROM (SELECT d.datestamp FROM deletions d
+		WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = d.id AND status = 'published')
+		ORDER BY d.datestamp LIMIT 1))`
+
 // Records returns the page of records the filter admits, in order of
 // datestamp then id, and how many it admits in all.
 func (s *Store) Records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Record, int, error) {
@@ -109,8 +119,7 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 
 // Categories returns the categories of the published documents, sorted.
 func (s *Store) Categories(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT c.value FROM documents d, json_each(d.body, '$.categories') c
-		WHERE d.status = 'published' ORDER BY c.value`)
+	rows, err := s.read.QueryContext(ctx, `SELECT category FROM category_counts ORDER BY category`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: categories: %w", translate(err))
 	}
@@ -132,7 +141,7 @@ func (s *Store) Categories(ctx context.Context) ([]string, error) {
 // EarliestDatestamp returns the datestamp of the oldest record.
 func (s *Store) EarliestDatestamp(ctx context.Context) (time.Time, error) {
 	var stamp sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT min(datestamp) FROM (`+recordsQuery+`)`).Scan(&stamp)
+	err := s.read.QueryRowContext(ctx, earliestQuery).Scan(&stamp)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("sqlite: earliest datestamp: %w", translate(err))
 	}

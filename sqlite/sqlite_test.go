@@ -490,7 +490,14 @@ func TestMigrationFillsSums(t *testing.T) {
 	fill(t, s, "doc", 5)
 	d := fondstest.NewDocument("draft", "")
 	d.Status = fonds.StatusDraft
+	d.Categories = []string{"hidden"}
 	if _, err := s.PutDocument(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	filed := fondstest.NewDocument("doc-1", "1977-05-19")
+	filed.Summary = "Changed."
+	filed.Categories = []string{"5", "2.1", "5"}
+	if _, err := s.PutDocument(context.Background(), filed); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -528,8 +535,11 @@ func TestMigrationFillsSums(t *testing.T) {
 	s = open(t, old)
 	defer s.Close()
 	ctx := context.Background()
-	if n, problems := verify(t, s); n != 11 || len(problems) != 0 {
-		t.Errorf("Verify() after the migration = %d, %q, want 11 and no problems", n, problems)
+	if n, problems := verify(t, s); n != 12 || len(problems) != 0 {
+		t.Errorf("Verify() after the migration = %d, %q, want 12 and no problems", n, problems)
+	}
+	if cats, err := s.Categories(ctx); err != nil || fmt.Sprint(cats) != "[2.1 5]" {
+		t.Errorf("Categories() after the migration = %v, %v, want [2.1 5]", cats, err)
 	}
 	if _, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != 6 {
 		t.Errorf("Documents() total = %d, %v, want 6", total, err)
