@@ -75,7 +75,7 @@ type expansion struct {
 	budget    *budget
 }
 
-// newExpansion returns the query of a prefix (fuzziness 0) or a fuzzy word,
+// expansion returns the query of a prefix (fuzziness 0) or a fuzzy word,
 // and counts it in the budget.
 func (b *budget) expansion(field, text string, fuzziness int, boost float64) *expansion {
 	b.n++
