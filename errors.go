@@ -37,7 +37,7 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
-	path := quotePath(e.Path)
+	path := QuoteName(e.Path)
 	switch {
 	case e.Path == "" && e.Line == 0:
 		return e.Msg
@@ -49,10 +49,12 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", path, e.Line, e.Msg)
 }
 
-// quotePath returns s as it is, or quoted with Go's escapes when it holds
+// QuoteName returns s as it is, or quoted with Go's escapes when it holds
 // a control or formatting character (a newline, an escape, a change of
-// writing direction) or bytes that are not UTF-8.
-func quotePath(s string) string {
+// writing direction) or bytes that are not UTF-8: a name read from a file
+// system or a file is printed to terminals and logs, where such characters
+// could move the cursor, clear the screen or forge a line.
+func QuoteName(s string) string {
 	for i, r := range s {
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {

@@ -134,10 +134,10 @@ func (m *Registry) ObserveSearch(d time.Duration, err error) {
 	m.searches.WithLabelValues(result).Observe(d.Seconds())
 }
 
-// Imported counts one document an import handled: result is one of
+// Imported counts n documents an import handled with the result, one of
 // ImportResults (the fonds.PutResult strings and "failed"); any other is
 // counted as "failed", so that a mistake cannot add series without bound.
-func (m *Registry) Imported(result string) {
+func (m *Registry) Imported(result string, n int) {
 	if m == nil {
 		return
 	}
@@ -148,7 +148,7 @@ func (m *Registry) Imported(result string) {
 	if !known {
 		result = "failed"
 	}
-	m.imports.WithLabelValues(result).Inc()
+	m.imports.WithLabelValues(result).Add(float64(max(n, 0)))
 }
 
 // SetCacheSize makes size the source of the derived-image cache's size in

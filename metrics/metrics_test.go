@@ -38,10 +38,9 @@ func TestMetrics(t *testing.T) {
 	m.ObserveSearch(time.Millisecond, context.Canceled)
 	m.ObserveSearch(time.Millisecond, fonds.ErrInvalid)
 	m.ObserveSearch(time.Millisecond, errors.New("disk on fire"))
-	m.Imported("added")
-	m.Imported("added")
-	m.Imported("unchanged")
-	m.Imported("exploded\n{x=\"y\"}") // counted as failed, not as a series of its own
+	m.Imported("added", 2)
+	m.Imported("unchanged", 1)
+	m.Imported("exploded\n{x=\"y\"}", 1) // counted as failed, not as a series of its own
 	var size int64 = 12345
 	m.SetCacheSize(func() int64 { return size })
 	m.SetCacheSize(func() int64 { return size * 2 }) // replaces the first
@@ -112,7 +111,7 @@ func TestNilRegistry(t *testing.T) {
 	var m *Registry
 	m.ObserveRequest("GET /", 200, time.Millisecond)
 	m.ObserveSearch(time.Millisecond, nil)
-	m.Imported("added")
+	m.Imported("added", 1)
 	m.SetCacheSize(func() int64 { return 1 })
 	if code, _ := scrape(t, m.Handler(), "/debug/pprof/"); code != 200 {
 		t.Errorf("GET /debug/pprof/ of a nil registry = %d, want 200", code)

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +31,7 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	problems := 0
 	report := func(p string) {
 		problems++
-		fmt.Fprintln(stderr, quoteControl(p))
+		fmt.Fprintln(stderr, fonds.QuoteName(p))
 	}
 	versions, err := a.store.Verify(ctx, report)
 	if err != nil {
@@ -138,19 +137,6 @@ func archiveDigest(ctx context.Context, a *archive) (string, error) {
 		return "", err
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// quoteControl returns s, quoted as a Go string when it holds control
-// characters or invalid UTF-8, so that nothing read from a file name or a
-// document can move the cursor, clear the screen or forge a line.
-func quoteControl(s string) string {
-	for _, r := range s {
-		if r == '\uFFFD' || (r < 0x20 && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			q := strconv.Quote(s)
-			return q[1 : len(q)-1]
-		}
-	}
-	return s
 }
 
 // rebuild settings: "fonds reindex" asks a running server to rebuild its

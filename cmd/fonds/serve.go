@@ -263,9 +263,7 @@ func followStore(ctx context.Context, a *archive, f *reindex.Follower, logger *s
 // countImport adds what an import did to the metrics.
 func countImport(reg *metrics.Registry, sum ingest.Summary) {
 	for result, n := range map[string]int{"added": sum.Added, "updated": sum.Updated, "unchanged": sum.Unchanged, "failed": sum.Failed} {
-		for range n {
-			reg.Imported(result)
-		}
+		reg.Imported(result, n)
 	}
 }
 
