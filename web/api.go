@@ -79,6 +79,20 @@ type APICredit struct {
 // NewAPIDocument returns the API's form of d; its URL is the permalink
 // under baseURL. Lists are never null, so clients need not test for it.
 func NewAPIDocument(d *fonds.Document, baseURL string) APIDocument {
+	a := apiSummary(d, baseURL)
+	for _, w := range d.Witnesses {
+		aw := APIWitness{Language: w.Language, Role: w.Role, Credits: []APICredit{}, Text: w.Text.PlainText()}
+		for _, c := range w.Credits {
+			aw.Credits = append(aw.Credits, APICredit{Role: c.Role, Name: c.Name})
+		}
+		a.Witnesses = append(a.Witnesses, aw)
+	}
+	return a
+}
+
+// apiSummary is NewAPIDocument without the witnesses, as lists give a
+// document: their texts are not made only to be dropped.
+func apiSummary(d *fonds.Document, baseURL string) APIDocument {
 	a := APIDocument{
 		ID:         d.ID,
 		Collection: d.Collection,
@@ -117,13 +131,6 @@ func NewAPIDocument(d *fonds.Document, baseURL string) APIDocument {
 	}
 	for _, p := range d.Persons {
 		a.Persons = append(a.Persons, p.Name)
-	}
-	for _, w := range d.Witnesses {
-		aw := APIWitness{Language: w.Language, Role: w.Role, Credits: []APICredit{}, Text: w.Text.PlainText()}
-		for _, c := range w.Credits {
-			aw.Credits = append(aw.Credits, APICredit{Role: c.Role, Name: c.Name})
-		}
-		a.Witnesses = append(a.Witnesses, aw)
 	}
 	return a
 }
@@ -198,9 +205,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	base := s.base(r)
 	list := APIDocumentList{Total: total, Page: n, PerPage: size, Documents: make([]APIDocument, 0, len(docs))}
 	for _, d := range docs {
-		a := NewAPIDocument(d, base)
-		a.Witnesses = nil
-		list.Documents = append(list.Documents, a)
+		list.Documents = append(list.Documents, apiSummary(d, base))
 	}
 	writeJSON(w, http.StatusOK, list)
 	return nil
