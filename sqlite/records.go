@@ -14,8 +14,7 @@ import (
 // the time they were last changed, and deletions at the time they were
 // withdrawn. A document made a draft is in neither: drafts are never shown,
 // and its withdrawal is among the deletions.
-const recordsQuery = `SELECT id, collection, updated AS datestamp, 0 AS deleted, body,
-		coalesce(json_extract(body, '$.categories'), '[]') AS categories
+const recordsQuery = `SELECT id, collection, updated AS datestamp, 0 AS deleted, body, categories
 	FROM documents WHERE status = 'published'
 	UNION ALL
 	SELECT d.id, d.collection, d.datestamp, 1, NULL, d.categories

@@ -464,16 +464,20 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 	if err != nil {
 		return "", nil, err
 	}
+	cats, err := categories(c.Categories)
+	if err != nil {
+		return "", nil, err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
-		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256, categories)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
 			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
 			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body,
-			sha256 = excluded.sha256`,
+			sha256 = excluded.sha256, categories = excluded.categories`,
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(c.Status),
-		c.Title, hash, c.Origin, formatTime(created), formatTime(t), string(body), sum(body)); err != nil {
+		c.Title, hash, c.Origin, formatTime(created), formatTime(t), string(body), sum(body), cats); err != nil {
 		if isForeignKey(err) {
 			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
@@ -487,7 +491,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 		// Public again: the record is the document, not its deletion.
 		_, err = tx.ExecContext(ctx, `DELETE FROM deletions WHERE id = ?`, c.ID)
 	case found && old.status == string(fonds.StatusPublished):
-		err = noteDeletion(ctx, tx, c.ID, c.Collection, c.Categories, t)
+		err = noteDeletion(ctx, tx, c.ID, c.Collection, cats, t)
 	}
 	if err != nil {
 		return "", nil, err
@@ -840,10 +844,10 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 		return err
 	}
 	defer tx.Rollback()
-	var collection, status, hash, body string
+	var collection, status, hash, body, cats string
 	var stored sql.NullString
-	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status, hash, body, sha256`, id).
-		Scan(&collection, &status, &hash, &body, &stored)
+	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status, hash, body, sha256, categories`, id).
+		Scan(&collection, &status, &hash, &body, &stored, &cats)
 	if err != nil {
 		return err // sql.ErrNoRows: not found
 	}
@@ -853,11 +857,7 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 		return err
 	}
 	if status == string(fonds.StatusPublished) {
-		d, err := decode(body)
-		if err != nil {
-			return err
-		}
-		if err := noteDeletion(ctx, tx, id, collection, d.Categories, now()); err != nil {
+		if err := noteDeletion(ctx, tx, id, collection, cats, now()); err != nil {
 			return err
 		}
 	}
@@ -866,19 +866,22 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 
 // noteDeletion records that the document was withdrawn from the public at t.
 // A deletion is kept until the document is published again.
-func noteDeletion(ctx context.Context, tx *sql.Tx, id, collection string, categories []string, t time.Time) error {
-	if categories == nil {
-		categories = []string{}
-	}
-	cats, err := json.Marshal(categories)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO deletions (id, collection, datestamp, categories) VALUES (?, ?, ?, ?)
+func noteDeletion(ctx context.Context, tx *sql.Tx, id, collection string, cats string, t time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO deletions (id, collection, datestamp, categories) VALUES (?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, datestamp = excluded.datestamp,
 			categories = excluded.categories`,
-		id, collection, formatTime(t), string(cats))
+		id, collection, formatTime(t), cats)
 	return err
+}
+
+// categories returns the categories as the column of documents keeps them:
+// a JSON array, empty rather than null.
+func categories(cats []string) (string, error) {
+	if cats == nil {
+		cats = []string{}
+	}
+	b, err := json.Marshal(cats)
+	return string(b), err
 }
 
 // Revisions returns the earlier versions of the document, oldest first. A
