@@ -83,6 +83,7 @@ func TestHarvester(t *testing.T) {
 	for i := range 12 {
 		d := fondstest.NewDocument(fmt.Sprintf("gone-%02d", i), "1981-01-01")
 		a.put(t, d)
+		var err error
 		if i%2 == 0 {
 			err = a.store.DeleteDocument(ctx, d.ID)
 		} else {

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -259,4 +261,38 @@ func TestFullDisk(t *testing.T) {
 		return
 	}
 	t.Errorf("%d documents stored; check said:\n%s", stored, stderr)
+}
+
+// TestShutdownWithinGrace sends SIGTERM while a costly search runs (a large
+// document in which nearly every word matches): the server cancels what
+// still runs when the grace period is over, and exits.
+func TestShutdownWithinGrace(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	var b strings.Builder
+	b.WriteString("19 May 1977* (Pb 1/1) Large\n\nPolitburo. Resolution (1 p). [R 19 May 1977, Pb 1-1] Invented example.\n\n[page one]\n\n")
+	for b.Len() < 3<<20 {
+		b.WriteString("matter matters mattered matter again and matter.\n\n")
+	}
+	if err := os.WriteFile(filepath.Join(src, "large.txt"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustFonds(t, "import", "--data", data, src)
+	base, cmd, stderr := startServer(t, "--data", data, "--grace", "200ms")
+	for range 4 {
+		go http.Get(base + "/search?q=matter*+OR+mat~&page=1")
+	}
+	time.Sleep(100 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("after SIGTERM: %v\n%s", err, stderr)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("the server did not stop on SIGTERM\n%s", stderr)
+	}
 }
