@@ -100,7 +100,7 @@ func BenchmarkReads(b *testing.B) {
 					return err
 				}},
 				{"DocumentsMonth", func() error {
-					_, _, err := s.Documents(ctx, fonds.Filter{Published: true, Year: 1951, Month: 5, Limit: 20})
+					_, _, err := s.Documents(ctx, fonds.Filter{Published: true, Year: 1951, Month: 5, Limit: 10})
 					return err
 				}},
 				{"Neighbours", func() error {

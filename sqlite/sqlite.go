@@ -135,14 +135,7 @@ func OpenReadOnly(path string) (*Store, error) {
 		// written.
 		return s, err
 	}
-	abs, aerr := filepath.Abs(path)
-	if aerr != nil {
-		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, aerr)
-	}
-	if fi, serr := os.Stat(abs); serr != nil || !fi.Mode().IsRegular() {
-		return nil, err
-	}
-	if fi, serr := os.Stat(abs + "-wal"); serr == nil && fi.Size() > 0 {
+	if fi, serr := os.Stat(path + "-wal"); serr == nil && fi.Size() > 0 {
 		return nil, fmt.Errorf("%w (and it has a write-ahead log that opening it as immutable would miss)", err)
 	}
 	return openReadOnly(path, true)
