@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"net/http"
 	"os"
 	"os/exec"
@@ -127,10 +130,10 @@ func TestServeImportAnswers(t *testing.T) {
 	src := t.TempDir()
 	writeSynthetic(t, src, 2000)
 	base, _, stderr := startServer(t, "--data", t.TempDir(), "--import", src, "--follow", "200ms")
-	// startServer returned on the first 200 from /healthz: the import is
-	// still running then, unless it took no time at all.
+	// startServer returned on the first 200 from /healthz: the import of
+	// 2,000 files takes seconds, so it is still running.
 	if strings.Contains(stderr.String(), "msg=imported") {
-		t.Log("the import finished before the server first answered")
+		t.Errorf("the server first answered after the import had finished:\n%s", stderr)
 	}
 	eventually(t, 2*time.Minute, "the import done and indexed", func() bool {
 		return searchTotal(t, base, "Synthetic") == 2000
@@ -294,5 +297,85 @@ func TestShutdownWithinGrace(t *testing.T) {
 		}
 	case <-time.After(time.Minute):
 		t.Fatalf("the server did not stop on SIGTERM\n%s", stderr)
+	}
+}
+
+// TestCheckFindsFlippedByte flips one byte of a stored page image: check
+// names the file and exits 1; the backup of a sound archive restores to one
+// whose digest is the same.
+func TestCheckFindsFlippedByte(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	doc := "3 March 1972* (Pb 31/7) Writers\n\nSecretariat. Note (1 p). Invented example.\n\n[page 1]\n\nFirst.\n"
+	if err := os.WriteFile(filepath.Join(src, "note.txt"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(src, "note"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 80))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "note", "scan.png"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustFonds(t, "import", "--data", data, src)
+	_, stderr := mustFonds(t, "check", "--data", data)
+	if !strings.Contains(stderr, "1 page images: 0 problems") {
+		t.Fatalf("check of a sound archive:\n%s", stderr)
+	}
+	backup := filepath.Join(t.TempDir(), "b.tar.gz")
+	mustFonds(t, "backup", "--data", data, backup)
+	restored := filepath.Join(t.TempDir(), "r")
+	mustFonds(t, "restore", "--data", restored, backup)
+	d1, _ := mustFonds(t, "check", "--data", data)
+	d2, _ := mustFonds(t, "check", "--data", restored)
+	if d1 != d2 {
+		t.Errorf("digest of the archive %q, of its restored backup %q", d1, d2)
+	}
+
+	images, err := filepath.Glob(filepath.Join(data, "images", "*", "*.png"))
+	if err != nil || len(images) != 1 {
+		t.Fatalf("stored images: %v %v", images, err)
+	}
+	f, err := os.ReadFile(images[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f[len(f)/2] ^= 0x01
+	if err := os.WriteFile(images[0], f, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runFonds(t, "check", "--data", data)
+	if code != 1 || !strings.Contains(stderr, filepath.Base(images[0])) || !strings.Contains(stderr, "1 problems") {
+		t.Errorf("check after a flipped byte: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestMetricsAndVersion checks the operator's side: metrics and the
+// profiler at --metrics-addr, apart from the site, and fonds version.
+func TestMetricsAndVersion(t *testing.T) {
+	maddr := freeAddr(t)
+	base, _, stderr := startServer(t, "--demo", "--metrics-addr", maddr, "--log", "json")
+	get(t, base+"/documents/no-such-document")
+	get(t, base+"/search?q=Politburo")
+	code, body := get(t, "http://"+maddr+"/metrics")
+	for _, want := range []string{`fonds_http_request_duration_seconds_count{code="4xx",route="GET /documents/{id}"}`, "fonds_search_duration_seconds", "fonds_image_cache_bytes", "go_goroutines"} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("metrics: %d, lack %q", code, want)
+		}
+	}
+	if code, _ := get(t, "http://"+maddr+"/debug/pprof/"); code != 200 {
+		t.Errorf("pprof index: %d", code)
+	}
+	if code, _ := get(t, base+"/metrics"); code != 404 {
+		t.Errorf("the site answers /metrics: %d, want 404", code)
+	}
+	if !strings.Contains(stderr.String(), `"msg":"request"`) {
+		t.Errorf("the JSON access log lacks the requests:\n%.1000s", stderr)
+	}
+	out, _ := mustFonds(t, "version")
+	if !strings.HasPrefix(out, "fonds ") || !strings.Contains(out, "go1.") {
+		t.Errorf("fonds version = %q", out)
 	}
 }
