@@ -43,17 +43,19 @@ type fixture struct {
 	seedID    string
 	published int // how many published documents the store holds
 	log       *bytes.Buffer
+	path      string // of the store's file
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "fonds.db"))
+	path := filepath.Join(t.TempDir(), "fonds.db")
+	st, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	f := &fixture{t: t, store: st, log: new(bytes.Buffer)}
+	f := &fixture{t: t, store: st, log: new(bytes.Buffer), path: path}
 	for _, c := range []fonds.Collection{
 		{Slug: sample.Slug, Title: sample.Title, Description: sample.Description},
 		{Slug: testSlug, Title: "Test collection", Description: "Documents made for the tests."},
@@ -117,7 +119,17 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	freshStamps(f.server)
 	return f
+}
+
+// freshStamps makes the server's page cache ask the store for the archive's
+// stamp on every request, so that a test sees its writes at once, as a
+// reader sees them within the refresh interval.
+func freshStamps(s *Server) {
+	if s.cache != nil {
+		s.cache.refresh = 0
+	}
 }
 
 func (f *fixture) put(d *fonds.Document) {

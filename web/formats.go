@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"fonds"
 	"fonds/cite"
@@ -85,7 +84,7 @@ func (s *Server) documentCitation(f citationFormat) handlerFunc {
 		}
 		link := s.base(r) + documentPath(d.ID) + "?rev=" + strconv.Itoa(d.Version)
 		var buf bytes.Buffer
-		if err := f.write(&buf, cite.NewItem(d, title, s.siteName, link, time.Now())); err != nil {
+		if err := f.write(&buf, cite.NewItem(d, title, s.siteName, link, s.now())); err != nil {
 			return fmt.Errorf("write %s as %s: %w", d.ID, f.ext, err)
 		}
 		h := w.Header()

@@ -470,11 +470,6 @@ type witnessView struct {
 func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	if h, bare := s.formatHandler(id); h != nil {
-		r.SetPathValue("id", bare)
-		h.ServeHTTP(w, r)
-		return nil
-	}
 	d, err := s.publicDocument(ctx, id)
 	if errors.Is(err, fonds.ErrNotFound) {
 		return s.documentNotFound(ctx, id)
@@ -502,7 +497,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	if d.Version > 0 {
 		pinned = permalink + "?rev=" + strconv.Itoa(d.Version)
 	}
-	item := cite.NewItem(d, c.Title, s.siteName, pinned, time.Now())
+	item := cite.NewItem(d, c.Title, s.siteName, pinned, s.now())
 	hl := highlightParam(r.URL.Query().Get("hl"))
 	data := documentData{
 		Doc:        d,

@@ -61,6 +61,13 @@ type Config struct {
 	// NoAccessLog turns off the access log: a line per request, at level
 	// Info, through Logger.
 	NoAccessLog bool
+	// PageCacheBytes bounds the memory of the cache of rendered pages and
+	// API answers; 0 means DefaultPageCacheBytes (64 MiB), and a negative
+	// value turns the cache off.
+	PageCacheBytes int64
+	// PageCacheEntries bounds how many answers the cache holds; 0 means
+	// DefaultPageCacheEntries.
+	PageCacheEntries int
 }
 
 // Server is the public site and API: an http.Handler.
@@ -82,6 +89,10 @@ type Server struct {
 	accessLog bool
 	// checks are what /healthz asks, in order: the store, the index.
 	checks []*healthCheck
+	// cache keeps rendered public pages; nil when turned off.
+	cache *pageCache
+	// now is the time of day, for the date a citation was accessed.
+	now func() time.Time
 }
 
 // maxPathLen is the longest request path served; anything longer is a
@@ -108,7 +119,9 @@ func New(cfg Config) (*Server, error) {
 		tei:       cfg.TEI,
 		metrics:   cfg.Metrics,
 		accessLog: !cfg.NoAccessLog,
+		now:       time.Now,
 	}
+	s.cache = newPageCache(cfg.Store, cfg.PageCacheBytes, cfg.PageCacheEntries, func() time.Time { return s.now() })
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -142,17 +155,19 @@ func New(cfg Config) (*Server, error) {
 }
 
 func (s *Server) routes(static fs.FS) {
-	s.mux.Handle("GET /{$}", s.html(s.home))
-	s.mux.Handle("GET /browse", s.html(s.browse))
-	s.mux.Handle("GET /browse/{year}", s.html(s.browseYear))
-	s.mux.Handle("GET /browse/{year}/{month}", s.html(s.browseMonth))
-	s.mux.Handle("GET /collections/{slug}", s.html(s.collection))
-	s.mux.Handle("GET /documents/{id}", s.html(s.document))
+	// The pages every reader is shown alike are answered from the page
+	// cache; searches, the export, health and errors never are.
+	s.mux.Handle("GET /{$}", s.cached(s.html(s.home)))
+	s.mux.Handle("GET /browse", s.cached(s.html(s.browse)))
+	s.mux.Handle("GET /browse/{year}", s.cached(s.html(s.browseYear)))
+	s.mux.Handle("GET /browse/{year}/{month}", s.cached(s.html(s.browseMonth)))
+	s.mux.Handle("GET /collections/{slug}", s.cached(s.html(s.collection)))
+	s.mux.Handle("GET /documents/{id}", s.documentRoute(s.cached(s.html(s.document))))
 	s.mux.Handle("GET /search", s.html(s.search))
 	s.mux.Handle("GET /static/", s.staticHandler(static))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.Handle("GET /api/v1/documents", s.api(s.apiDocuments))
-	s.mux.Handle("GET /api/v1/documents/{id}", s.api(s.apiDocument))
+	s.mux.Handle("GET /api/v1/documents", s.cached(s.api(s.apiDocuments)))
+	s.mux.Handle("GET /api/v1/documents/{id}", s.cached(s.api(s.apiDocument)))
 	s.mux.Handle("GET /api/v1/search", s.api(s.apiSearch))
 	s.mux.Handle("GET /api/v1/export.jsonl", s.api(s.apiExport))
 	s.mux.Handle("GET /api/v1/openapi.json", s.api(s.apiOpenAPI))
@@ -160,13 +175,27 @@ func (s *Server) routes(static fs.FS) {
 	// address gets the helpful page (or a JSON error under /api/).
 	s.mux.Handle("/api/", s.api(s.unknown))
 	s.mux.Handle("/", s.html(s.unknownOrAlias))
-	s.Handle("GET /documents/{id}.txt", s.html(s.documentText))
+	s.Handle("GET /documents/{id}.txt", s.cached(s.html(s.documentText)))
 	for _, f := range citationFormats {
-		s.Handle("GET /documents/{id}"+f.ext, s.html(s.documentCitation(f)))
+		s.Handle("GET /documents/{id}"+f.ext, s.cached(s.html(s.documentCitation(f))))
 	}
 	if s.tei != nil {
-		s.Handle("GET /documents/{id}.tei.xml", s.html(s.documentTEI))
+		s.Handle("GET /documents/{id}.tei.xml", s.cached(s.html(s.documentTEI)))
 	}
+}
+
+// documentRoute answers GET /documents/{id}: by the handler of the id's
+// format if it has one (".txt"), else by page. A format registered by
+// another package is not cached unless it asked for it.
+func (s *Server) documentRoute(page http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, bare := s.formatHandler(r.PathValue("id")); h != nil {
+			r.SetPathValue("id", bare)
+			h.ServeHTTP(w, r)
+			return
+		}
+		page.ServeHTTP(w, r)
+	})
 }
 
 // Handle registers h for pattern on the server's mux, for packages that add
