@@ -25,6 +25,8 @@ const benchCollections = 4
 // benchArchive is a server on a real SQLite store filled with synthetic
 // documents, and addresses of its pages.
 type benchArchive struct {
+	store *sqlite.Store
+	// server has no page cache: it shows what a page costs to make.
 	server *Server
 	ids    []string // published documents, spread over the archive
 	year   int      // a year with documents
@@ -62,7 +64,7 @@ func newBenchArchive(b *testing.B, dir string, n int) *benchArchive {
 			docs <- d
 		}
 	}()
-	a := &benchArchive{}
+	a := &benchArchive{store: st}
 	years := make(map[int]int)
 	stride := max(n/1000, 1)
 	i := 0
@@ -83,18 +85,32 @@ func newBenchArchive(b *testing.B, dir string, n int) *benchArchive {
 			a.year = y
 		}
 	}
-	a.server, err = New(Config{Store: st, BaseURL: "http://archive.test"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	a.server = a.newServer(b, -1, 0)
 	return a
 }
 
-// get answers a GET of path, failing on any status but 200.
+// newServer returns a server of the archive with a page cache of the
+// bounds (see Config); a negative cacheBytes turns it off.
+func (a *benchArchive) newServer(b *testing.B, cacheBytes int64, cacheEntries int) *Server {
+	s, err := New(Config{Store: a.store, BaseURL: "http://archive.test", NoAccessLog: true,
+		PageCacheBytes: cacheBytes, PageCacheEntries: cacheEntries})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// get answers a GET of path by the server without a cache, failing on any
+// status but 200.
 func (a *benchArchive) get(b *testing.B, path string) {
+	get(b, a.server, path)
+}
+
+// get answers a GET of path by s, failing on any status but 200.
+func get(b *testing.B, s *Server, path string) {
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	w := httptest.NewRecorder()
-	a.server.ServeHTTP(w, req)
+	s.ServeHTTP(w, req)
 	if w.Code != http.StatusOK {
 		b.Fatalf("GET %s: status %d", path, w.Code)
 	}
@@ -105,8 +121,12 @@ func (a *benchArchive) get(b *testing.B, path string) {
 // depend on the archive's size takes the same time at both. Each archive is
 // built once per run (100,000 documents take a few minutes).
 //
-// The document page is also served to 16 clients at once, reporting the
-// requests per second and the 99th percentile of the latency.
+// The pages above are served without the page cache, to show what they
+// cost to make. The document page is also served to 16 clients at once,
+// reporting the requests per second and the 99th percentile of the latency:
+// without the cache; with it warm (every page asked for is in it); and with
+// it cold (it holds an eighth of the pages asked for, in turn, so that
+// nearly every request misses and pays for the cache besides the page).
 func BenchmarkPagesAtSize(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("size=%d", n), func(b *testing.B) {
@@ -137,8 +157,19 @@ func BenchmarkPagesAtSize(b *testing.B) {
 					}
 				})
 			}
+			docs := documentPaths(a.ids)
 			b.Run("document-clients=16", func(b *testing.B) {
-				benchClients(b, a, documentPaths(a.ids), 16)
+				benchClients(b, a.server, docs, 16)
+			})
+			b.Run("document-clients=16-cache=warm", func(b *testing.B) {
+				s := a.newServer(b, 0, 0)
+				for _, p := range docs {
+					get(b, s, p)
+				}
+				benchClients(b, s, docs, 16)
+			})
+			b.Run("document-clients=16-cache=cold", func(b *testing.B) {
+				benchClients(b, a.newServer(b, 0, max(len(docs)/8, 1)), docs, 16)
 			})
 		})
 	}
@@ -161,8 +192,9 @@ func apiPaths(ids []string) []string {
 }
 
 // benchClients serves the paths to clients goroutines at once and reports
-// the requests per second and the 99th percentile latency.
-func benchClients(b *testing.B, a *benchArchive, paths []string, clients int) {
+// the requests per second, the 99th percentile latency and, when s has a
+// page cache, the share of requests it answered.
+func benchClients(b *testing.B, s *Server, paths []string, clients int) {
 	var (
 		mu    sync.Mutex
 		times []time.Duration
@@ -176,7 +208,7 @@ func benchClients(b *testing.B, a *benchArchive, paths []string, clients int) {
 		i := int(next.Add(1)) * 7919 // each client starts elsewhere
 		for pb.Next() {
 			t := time.Now()
-			a.get(b, paths[i%len(paths)])
+			get(b, s, paths[i%len(paths)])
 			mine = append(mine, time.Since(t))
 			i++
 		}
@@ -189,5 +221,9 @@ func benchClients(b *testing.B, a *benchArchive, paths []string, clients int) {
 	if len(times) > 0 {
 		b.ReportMetric(float64(len(times))/elapsed.Seconds(), "req/s")
 		b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
+	}
+	if c := s.cache; c != nil {
+		hits, misses := c.hits.Load(), c.misses.Load()
+		b.ReportMetric(100*float64(hits)/float64(max(hits+misses, 1)), "hit-%")
 	}
 }

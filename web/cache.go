@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"hash/fnv"
 	"net/http"
 	"net/url"
@@ -81,11 +82,20 @@ type pageCache struct {
 }
 
 // archiveStamp is the state of the archive the cached answers show, and
-// when it was read.
+// when it was read; value is empty when the store could not say, and
+// nothing is cached until it is asked again.
 type archiveStamp struct {
 	value string
 	read  time.Time
 }
+
+// errNoStamp is why a request is not cached while the store could not give
+// the archive's stamp.
+var errNoStamp = errors.New("web: no stamp of the archive")
+
+// stampTimeout bounds the reading of a stamp, which is done for every
+// request waiting on it, not for the one that happens to do it.
+const stampTimeout = time.Second
 
 // cachedAnswer is an answer as its handler wrote it.
 type cachedAnswer struct {
@@ -127,17 +137,22 @@ func newPageCache(st fonds.Store, maxBytes int64, maxEntries int, now func() tim
 func (c *pageCache) currentStamp(ctx context.Context) (string, error) {
 	now := c.now()
 	if st := c.stamp.Load(); st != nil && fresh(st.read, now, c.refresh) {
-		return st.value, nil
+		return st.stamp()
 	}
 	c.stampMu.Lock()
 	defer c.stampMu.Unlock()
 	// Another request may have read it while this one waited.
 	if st := c.stamp.Load(); st != nil && fresh(st.read, now, c.refresh) {
-		return st.value, nil
+		return st.stamp()
 	}
+	// A client that goes away does not fail the reading for the others.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stampTimeout)
+	defer cancel()
 	value, err := c.readStamp(ctx)
 	if err != nil {
-		return "", err
+		// Not asked again for a while: a store that fails would otherwise
+		// be asked twice for every request.
+		value = ""
 	}
 	old := c.stamp.Load()
 	// The stamp is replaced before the entries are dropped, so that an
@@ -151,7 +166,17 @@ func (c *pageCache) currentStamp(ctx context.Context) (string, error) {
 		c.bytes = 0
 		c.mu.Unlock()
 	}
+	if err != nil {
+		return "", err
+	}
 	return value, nil
+}
+
+func (st *archiveStamp) stamp() (string, error) {
+	if st.value == "" {
+		return "", errNoStamp
+	}
+	return st.value, nil
 }
 
 // fresh reports whether a stamp read at read may still be trusted at now. A
@@ -262,6 +287,15 @@ func (c *pageCache) usage() (entries int, size int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.entries), c.bytes
+}
+
+// PageCacheUsage returns how many answers the page cache holds and their
+// size in bytes, for the metrics; zeros when it is off.
+func (s *Server) PageCacheUsage() (entries int, size int64) {
+	if s.cache == nil {
+		return 0, 0
+	}
+	return s.cache.usage()
 }
 
 // cached returns h answering from the page cache: a request whose answer is

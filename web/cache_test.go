@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -441,5 +443,54 @@ func TestCacheOff(t *testing.T) {
 	path := "/documents/" + f.seedID
 	if w := f.get(path); w.Code != 200 || w.Header().Get("ETag") != "" {
 		t.Errorf("GET %s without a cache = %d with ETag %q, want 200 without", path, w.Code, w.Header().Get("ETag"))
+	}
+}
+
+// changeFailingStore is a real store whose change feed fails, counting how
+// often it is asked.
+type changeFailingStore struct {
+	fonds.Store
+	asked atomic.Int64
+}
+
+func (s *changeFailingStore) LastChange(context.Context) (int64, error) {
+	s.asked.Add(1)
+	return 0, errors.New("the change feed is unavailable")
+}
+
+// TestCacheStampFails serves pages uncached while the store cannot give the
+// archive's stamp, and asks it again only once the refresh interval is past.
+func TestCacheStampFails(t *testing.T) {
+	f := newFixture(t)
+	st := &changeFailingStore{Store: f.store}
+	s, err := New(Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{t: time.Date(2030, 3, 4, 12, 0, 0, 0, time.Local)}
+	s.now = clock.now
+	f.server = s
+	path := "/documents/" + f.seedID
+	tests := []struct {
+		advance time.Duration
+		asked   int64
+	}{
+		{0, 1},
+		{0, 1},
+		{stampRefresh / 2, 1},
+		{stampRefresh / 2, 2},
+	}
+	for i, tt := range tests {
+		clock.add(tt.advance)
+		w := f.get(path)
+		if w.Code != 200 || w.Header().Get("ETag") != "" {
+			t.Errorf("GET %s #%d = %d with ETag %q, want 200 without", path, i, w.Code, w.Header().Get("ETag"))
+		}
+		if got := st.asked.Load(); got != tt.asked {
+			t.Errorf("after GET #%d the change feed was asked %d times, want %d", i, got, tt.asked)
+		}
+	}
+	if n := f.entries(); n != 0 {
+		t.Errorf("the cache holds %d answers without a stamp, want 0", n)
 	}
 }
