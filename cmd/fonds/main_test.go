@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -306,19 +305,7 @@ func TestServeAndShutDown(t *testing.T) {
 	if code, _ := get(t, base+"/documents/no-such-document"); code != 404 {
 		t.Errorf("GET unknown document: %d, want 404", code)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("after SIGTERM: %v\n%s", err, stderr)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("server did not stop on SIGTERM\n%s", stderr)
-	}
+	terminate(t, cmd, stderr)
 }
 
 func TestServeDemo(t *testing.T) {

@@ -107,21 +107,30 @@ func TestImportWhileServing(t *testing.T) {
 	}
 
 	// A backup taken while the server runs restores to the same archive.
-	backup := filepath.Join(t.TempDir(), "archive.tar.gz")
-	mustFonds(t, "backup", "--data", data, backup)
-	restored := filepath.Join(t.TempDir(), "restored")
-	mustFonds(t, "restore", "--data", restored, backup)
-	before, _ := mustFonds(t, "check", "--data", data)
-	after, stderr := mustFonds(t, "check", "--data", restored)
-	if before != after || !strings.HasPrefix(after, "archive digest sha256:") {
-		t.Errorf("check of the original says %q, of the restored %q\n%s", before, after, stderr)
-	}
+	backup, restored, stderr := backupRestore(t, data)
 	if !strings.Contains(stderr, "51 published documents; 0 indexed, 0 removed") {
 		t.Errorf("check of the restored archive:\n%s", stderr)
 	}
 	if _, stderr, code := runFonds(t, "restore", "--data", restored, backup); code == 0 {
 		t.Errorf("restore over an archive succeeded:\n%s", stderr)
 	}
+}
+
+// backupRestore backs up the archive in data, restores the backup into a
+// new folder, and checks that check gives both the same digest. It returns
+// the backup, the new folder and what check said of it.
+func backupRestore(t *testing.T, data string) (backup, restored, checked string) {
+	t.Helper()
+	backup = filepath.Join(t.TempDir(), "archive.tar.gz")
+	mustFonds(t, "backup", "--data", data, backup)
+	restored = filepath.Join(t.TempDir(), "restored")
+	mustFonds(t, "restore", "--data", restored, backup)
+	before, _ := mustFonds(t, "check", "--data", data)
+	after, checked := mustFonds(t, "check", "--data", restored)
+	if before != after || !strings.HasPrefix(after, "archive digest sha256:") {
+		t.Errorf("check of the original says %q, of the restored %q\n%s", before, after, checked)
+	}
+	return backup, restored, checked
 }
 
 // TestServeImportAnswers checks that "serve --import" answers requests
@@ -266,6 +275,24 @@ func TestFullDisk(t *testing.T) {
 	t.Errorf("%d documents stored; check said:\n%s", stored, stderr)
 }
 
+// terminate sends the server SIGTERM and checks that it exits cleanly.
+func terminate(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("after SIGTERM: %v\n%s", err, stderr)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("the server did not stop on SIGTERM\n%s", stderr)
+	}
+}
+
 // TestShutdownWithinGrace sends SIGTERM while a costly search runs (a large
 // document in which nearly every word matches): the server cancels what
 // still runs when the grace period is over, and exits.
@@ -285,19 +312,7 @@ func TestShutdownWithinGrace(t *testing.T) {
 		go http.Get(base + "/search?q=matter*+OR+mat~&page=1")
 	}
 	time.Sleep(100 * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("after SIGTERM: %v\n%s", err, stderr)
-		}
-	case <-time.After(time.Minute):
-		t.Fatalf("the server did not stop on SIGTERM\n%s", stderr)
-	}
+	terminate(t, cmd, stderr)
 }
 
 // TestCheckFindsFlippedByte flips one byte of a stored page image: check
@@ -324,15 +339,7 @@ func TestCheckFindsFlippedByte(t *testing.T) {
 	if !strings.Contains(stderr, "1 page images: 0 problems") {
 		t.Fatalf("check of a sound archive:\n%s", stderr)
 	}
-	backup := filepath.Join(t.TempDir(), "b.tar.gz")
-	mustFonds(t, "backup", "--data", data, backup)
-	restored := filepath.Join(t.TempDir(), "r")
-	mustFonds(t, "restore", "--data", restored, backup)
-	d1, _ := mustFonds(t, "check", "--data", data)
-	d2, _ := mustFonds(t, "check", "--data", restored)
-	if d1 != d2 {
-		t.Errorf("digest of the archive %q, of its restored backup %q", d1, d2)
-	}
+	backupRestore(t, data)
 
 	images, err := filepath.Glob(filepath.Join(data, "images", "*", "*.png"))
 	if err != nil || len(images) != 1 {
