@@ -47,7 +47,8 @@ func TestDocuments(t *testing.T) {
 	if NewDocument("a", "").ContentHash() == NewDocument("b", "").ContentHash() {
 		t.Errorf("NewDocument(a) and NewDocument(b) have the same ContentHash")
 	}
-	if NewFullDocument("a", "").ContentHash() != NewFullDocument("a", "").ContentHash() {
+	first, second := NewFullDocument("a", ""), NewFullDocument("a", "")
+	if first.ContentHash() != second.ContentHash() {
 		t.Errorf("NewFullDocument(a) twice have different ContentHashes")
 	}
 	kinds := NewFullDocument("a", "").Witnesses[0].Text.SpanKinds()
