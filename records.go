@@ -35,7 +35,10 @@ type RecordFilter struct {
 // Deletions are remembered for ever (OAI-PMH's "persistent" deleted records).
 type RecordStore interface {
 	// Records returns the page of records the filter admits, and how many
-	// it admits in all (After ignored for the count).
+	// it admits in all (After ignored for the count), or -1 when that
+	// cannot be told without counting them: a harvest page must not cost
+	// in proportion to the archive, and the size of the list is optional
+	// in OAI-PMH.
 	Records(ctx context.Context, f RecordFilter) ([]Record, int, error)
 	// EarliestDatestamp returns the datestamp of the oldest record, or the
 	// zero time when there is none.

@@ -32,10 +32,13 @@ type Store interface {
 	// Document returns the document with the id, drafts included.
 	Document(ctx context.Context, id string) (*Document, error)
 	// Documents returns the page of documents the filter admits, and how
-	// many it admits in all.
+	// many it admits in all (Offset and After ignored). A Filter.After that
+	// names no stored document is ErrNotFound.
 	Documents(ctx context.Context, f Filter) ([]*Document, int, error)
 	// Neighbours returns the documents just before and after the document in
-	// date order among those the filter admits; either may be nil.
+	// date order among those the filter admits; either may be nil. They
+	// come as Filter.Brief gives them, whatever f says: what a link to
+	// them shows.
 	Neighbours(ctx context.Context, id string, f Filter) (prev, next *Document, err error)
 	// DateCounts returns how many documents the filter admits per year and
 	// month, in date order; undated documents are left out.
@@ -128,8 +131,33 @@ type Filter struct {
 	Year       int    // only documents whose date starts in this year
 	Month      int    // and this month (1-12), with Year
 	Order      Order
-	Offset     int
-	Limit      int // 0 means no limit
+	// After continues a list where a page of it ended: it is the id of the
+	// last document of that page, and the list goes on after it in the
+	// filter's order (Offset counts from there). Unlike an Offset, it costs
+	// the same however deep into the list it is.
+	After  string
+	Offset int
+	Limit  int // 0 means no limit
+	// Brief asks for the documents without their texts (each Witness's
+	// Text) and their Pages: what a list of them shows, which costs a
+	// fraction of whole documents to read.
+	Brief bool
+}
+
+// Brief returns d as a list asks for it with Filter.Brief: a copy without
+// the texts of its witnesses and without its pages. It shares d's other
+// slices.
+func (d *Document) Brief() *Document {
+	b := *d
+	b.Pages = nil
+	if d.Witnesses != nil {
+		b.Witnesses = make([]Witness, len(d.Witnesses))
+		for i, w := range d.Witnesses {
+			w.Text = nil
+			b.Witnesses[i] = w
+		}
+	}
+	return &b
 }
 
 // DateCount is the number of documents of one year and month.

@@ -27,7 +27,12 @@ import (
 //     filter admits it;
 //   - ByDate orders by start date, undated last, then by id; ByAdded by
 //     creation time, newest first, then by id descending;
-//   - Neighbours always go in date order, whatever the filter's Order;
+//   - Neighbours always go in date order, whatever the filter's Order, and
+//     are briefs (Document.Brief) whatever the filter's Brief;
+//   - a list with After continues after that document in the filter's
+//     order, whatever the document's status or collection; an After that
+//     names no document is an ErrNotFound;
+//   - Records gives the size of a list, or -1;
 //   - a filter with a negative offset, limit or year, a month outside 1-12 or
 //     without a year, or an unknown order is an ErrInvalid;
 //   - a document without id or collection, with a status other than draft or
@@ -50,6 +55,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"RoundTrip", testRoundTrip},
 		{"DocumentNotFound", testDocumentNotFound},
 		{"Documents", testDocuments},
+		{"After", testAfter},
 		{"Neighbours", testNeighbours},
 		{"DateCounts", testDateCounts},
 		{"InvalidFilter", testInvalidFilter},
@@ -400,11 +406,21 @@ func testRecords(t *testing.T, s fonds.Store) {
 	ctx := context.Background()
 	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
 	mustPutCollection(t, s, fonds.Collection{Slug: "other", Title: "Other"})
+	// records returns the records f admits and their number, which is
+	// theirs when the store does not tell it (-1): a test of a total is
+	// then a test of the list.
 	records := func(f fonds.RecordFilter) ([]fonds.Record, int) {
 		t.Helper()
 		recs, total, err := s.Records(ctx, f)
 		if err != nil {
 			t.Fatalf("Records(%+v): %v", f, err)
+		}
+		if total == -1 {
+			all, _, err := s.Records(ctx, fonds.RecordFilter{From: f.From, Until: f.Until, Collection: f.Collection, Category: f.Category, ID: f.ID})
+			if err != nil {
+				t.Fatalf("Records(%+v): %v", f, err)
+			}
+			total = len(all)
 		}
 		return recs, total
 	}
@@ -757,6 +773,73 @@ func testDocuments(t *testing.T, s fonds.Store) {
 		t.Fatalf("Document(%s) = %v", docs[0].ID, err)
 	}
 	checkDocument(t, "Documents(a, limit 1)[0]", docs[0], want)
+	// Briefs are the listed documents without their texts and pages.
+	docs, _, err = s.Documents(ctx, fonds.Filter{Collection: "a", Limit: 1, Brief: true})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("Documents(a, limit 1, brief) = %v, %v", ids(docs), err)
+	}
+	checkDocument(t, "Documents(a, limit 1, brief)[0]", docs[0], want.Brief())
+}
+
+// testAfter checks that a list continued After the last document of each
+// page is the list read whole, in each order and filter, and that a page
+// with After costs no more the deeper it is (as far as a test can say: it
+// gives the same documents as Offset).
+func testAfter(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	fixture(t, s)
+	for _, f := range []fonds.Filter{
+		{},
+		{Published: true},
+		{Collection: "a"},
+		{Collection: "b", Published: true},
+		{Year: 1977},
+		{Year: 1977, Month: 5, Published: true},
+		{Order: fonds.ByAdded},
+		{Order: fonds.ByAdded, Published: true},
+		{Order: fonds.ByAdded, Collection: "b"},
+		{Brief: true},
+	} {
+		whole, total, err := s.Documents(ctx, f)
+		if err != nil {
+			t.Fatalf("Documents(%+v) = %v", f, err)
+		}
+		for size := 1; size <= 3; size++ {
+			var paged []string
+			p := f
+			p.Limit = size
+			for range len(whole) + 1 {
+				docs, n, err := s.Documents(ctx, p)
+				if err != nil || n != total {
+					t.Fatalf("Documents(%+v) = %v, %d, %v, want total %d", p, ids(docs), n, err, total)
+				}
+				paged = append(paged, ids(docs)...)
+				if len(docs) < size {
+					break
+				}
+				p.After = docs[len(docs)-1].ID
+			}
+			if !slices.Equal(paged, ids(whole)) {
+				t.Errorf("Documents(%+v) in pages of %d after the last = %v, want %v", f, size, paged, ids(whole))
+			}
+		}
+		// Offset counts from After.
+		if len(whole) >= 3 {
+			p := f
+			p.After, p.Offset, p.Limit = whole[0].ID, 1, 1
+			if docs, _, err := s.Documents(ctx, p); err != nil || !slices.Equal(ids(docs), ids(whole[2:3])) {
+				t.Errorf("Documents(%+v) = %v, %v, want %v", p, ids(docs), err, ids(whole[2:3]))
+			}
+		}
+	}
+	// After a document the filter does not admit: where it would be.
+	docs, _, err := s.Documents(ctx, fonds.Filter{Published: true, After: "d3"})
+	if want := []string{"d4", "d6", "d7"}; err != nil || !slices.Equal(ids(docs), want) {
+		t.Errorf("Documents(published, after draft d3) = %v, %v, want %v", ids(docs), err, want)
+	}
+	if docs, _, err := s.Documents(ctx, fonds.Filter{After: "missing"}); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("Documents(after missing) = %v, %v, want %v", ids(docs), err, fonds.ErrNotFound)
+	}
 }
 
 func testNeighbours(t *testing.T, s fonds.Store) {
@@ -809,7 +892,7 @@ func testNeighbours(t *testing.T, s fonds.Store) {
 	if err != nil {
 		t.Fatalf("Document(d1) = %v", err)
 	}
-	checkDocument(t, "Neighbours(d2) prev", prev, want)
+	checkDocument(t, "Neighbours(d2) prev", prev, want.Brief())
 }
 
 func testDateCounts(t *testing.T, s fonds.Store) {
@@ -1243,6 +1326,31 @@ func checkCounts(t *testing.T, s fonds.Store, when string, slugs []string) {
 		want := count(fonds.Filter{Collection: slug, Published: true})
 		if c, err := s.Collection(ctx, slug); err != nil || c.Count != want {
 			t.Errorf("%s: Collection(%s) = %+v, %v, want Count %d", when, slug, c, err, want)
+		}
+	}
+	// The size of a harvest list, where the store tells it, is that of
+	// the list.
+	recs, _, err := s.Records(ctx, fonds.RecordFilter{})
+	if err != nil {
+		t.Fatalf("%s: Records() = %v", when, err)
+	}
+	rfilters := []fonds.RecordFilter{{}, {Category: "none"}}
+	for _, slug := range slugs {
+		rfilters = append(rfilters, fonds.RecordFilter{Collection: slug})
+	}
+	for _, c := range []string{"1", "2", "3"} {
+		rfilters = append(rfilters, fonds.RecordFilter{Category: c}, fonds.RecordFilter{Category: c, Collection: slugs[0]})
+	}
+	for _, f := range rfilters {
+		want := 0
+		for _, r := range recs {
+			if (f.Collection == "" || r.Collection == f.Collection) && (f.Category == "" || slices.Contains(r.Categories, f.Category)) {
+				want++
+			}
+		}
+		f.Limit = 1
+		if _, total, err := s.Records(ctx, f); err != nil || (total != want && total != -1) {
+			t.Errorf("%s: Records(%+v) total = %d, %v, want %d (or -1)", when, f, total, err, want)
 		}
 	}
 }

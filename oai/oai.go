@@ -510,24 +510,35 @@ func (h *handler) list(ctx context.Context, resp *response) error {
 			return fmt.Errorf("record %s as %s: %w", rec.ID, f.prefix, err)
 		}
 	}
-	cursor := tok.Cursor
-	switch {
-	case more:
-		last := recs[len(recs)-1]
-		next := tok
-		next.AfterTime, next.AfterID = formatTime(last.Datestamp), last.ID
-		next.Cursor = cursor + len(recs)
-		next.Expires = resp.date.Add(tokenLifetime).Unix()
-		body.elem("resumptionToken", h.encodeToken(next),
-			"expirationDate", datestamp(time.Unix(next.Expires, 0)),
-			"completeListSize", fmt.Sprint(total), "cursor", fmt.Sprint(cursor))
-	case resumed:
-		// The last page of a list resumed: an empty token ends it.
-		body.elem("resumptionToken", "", "completeListSize", fmt.Sprint(total), "cursor", fmt.Sprint(cursor))
+	if more || resumed {
+		h.writeToken(&body, resp, tok, recs, more, total)
 	}
 	body.close(req.verb)
 	resp.body.Write(body.Bytes())
 	return nil
+}
+
+// writeToken writes the resumption token of a page of a list: the token of
+// the next page after recs when there is more, else the empty token that
+// ends a list resumed. The size of the list is told when the store tells
+// it (total is not -1) without counting the list, which would cost every
+// page the whole of it; it is optional in the protocol.
+func (h *handler) writeToken(body *xmlWriter, resp *response, tok token, recs []fonds.Record, more bool, total int) {
+	var text string
+	var attrs []string
+	if more {
+		last := recs[len(recs)-1]
+		next := tok
+		next.AfterTime, next.AfterID = formatTime(last.Datestamp), last.ID
+		next.Cursor = tok.Cursor + len(recs)
+		next.Expires = resp.date.Add(tokenLifetime).Unix()
+		text = h.encodeToken(next)
+		attrs = append(attrs, "expirationDate", datestamp(time.Unix(next.Expires, 0)))
+	}
+	if total >= 0 {
+		attrs = append(attrs, "completeListSize", fmt.Sprint(total))
+	}
+	body.elem("resumptionToken", text, append(attrs, "cursor", fmt.Sprint(tok.Cursor))...)
 }
 
 // getRecord answers GetRecord.

@@ -1054,7 +1054,8 @@ func TestDeletedRecords(t *testing.T) {
 }
 
 // harvest follows the resumption tokens of a list to its end, and returns
-// the ids of its records in order, checking the attributes of the tokens.
+// the ids of its records in order, checking the attributes of the tokens:
+// a completeListSize of total, or none when total is -1.
 func (a *archive) harvest(t *testing.T, verb, args string, post bool, total int) []string {
 	t.Helper()
 	var ids []string
@@ -1072,7 +1073,9 @@ func (a *archive) harvest(t *testing.T, verb, args string, post bool, total int)
 		if tok == nil {
 			t.Fatalf("page %d of %s has no resumptionToken", page, verb)
 		}
-		if size, _ := tok.attr("completeListSize"); size != strconv.Itoa(total) {
+		if size, ok := tok.attr("completeListSize"); total < 0 && ok {
+			t.Errorf("page %d: completeListSize %q, want none", page, size)
+		} else if total >= 0 && size != strconv.Itoa(total) {
 			t.Errorf("page %d: completeListSize %q, want %d", page, size, total)
 		}
 		if cursor, _ := tok.attr("cursor"); cursor != strconv.Itoa(len(ids)) {
@@ -1135,9 +1138,20 @@ func TestPaging(t *testing.T) {
 			wantSet = append(wantSet, id)
 		}
 	}
-	got := a.harvest(t, "ListIdentifiers", "&metadataPrefix=oai_dc&set=test&from=2022-01-01T00:00:05Z", false, len(wantSet))
+	// Its size is not told: it could be only by counting it.
+	got := a.harvest(t, "ListIdentifiers", "&metadataPrefix=oai_dc&set=test&from=2022-01-01T00:00:05Z", false, -1)
 	if !slices.Equal(got, wantSet) {
 		t.Errorf("harvest of set test from 00:00:05 = %d records, want %d", len(got), len(wantSet))
+	}
+	// The size of a set without bounds is told.
+	var inSet []string
+	for i, id := range want {
+		if i%5 != 0 {
+			inSet = append(inSet, id)
+		}
+	}
+	if got := a.harvest(t, "ListIdentifiers", "&metadataPrefix=oai_dc&set=test", false, len(inSet)); !slices.Equal(got, inSet) {
+		t.Errorf("harvest of set test = %d records, want %d", len(got), len(inSet))
 	}
 
 	first := a.get(t, "verb=ListRecords&metadataPrefix=oai_dc")

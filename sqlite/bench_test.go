@@ -10,9 +10,11 @@ import (
 	"fonds/fondstest"
 )
 
-// bulk fills s with n documents in one transaction: ten collections, dates
-// over 75 years (some known only to the year, some undated), one in ten a
-// draft. Only the setup of benchmarks needs so many so fast.
+// bulk fills s with n documents of the size and shape of a real record
+// (fondstest.NewFullDocument: two texts of four pages) in one transaction:
+// ten collections, dates over 75 years (some known only to the year, some
+// undated), one in ten a draft. Only the setup of benchmarks needs so many
+// so fast.
 func bulk(b *testing.B, s *Store, n int) {
 	ctx := context.Background()
 	for c := range 10 {
@@ -33,7 +35,7 @@ func bulk(b *testing.B, s *Store, n int) {
 		case i%37 == 0:
 			date = date[:4]
 		}
-		d := fondstest.NewDocument(fmt.Sprintf("doc-%06d", i), date)
+		d := fondstest.NewFullDocument(fmt.Sprintf("doc-%06d", i), date)
 		d.Collection = fmt.Sprintf("c%d", i%10)
 		if i%10 == 3 {
 			d.Status = fonds.StatusDraft
@@ -65,6 +67,14 @@ func BenchmarkReads(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			// A page halfway down the list of everything published, in
+			// date order, and the document it starts after.
+			deep := fonds.Filter{Published: true, Offset: n / 2, Limit: 20}
+			before, _, err := s.Documents(ctx, fonds.Filter{Published: true, Offset: n/2 - 1, Limit: 1})
+			if err != nil || len(before) != 1 {
+				b.Fatalf("Documents(offset %d) = %d documents, %v", n/2-1, len(before), err)
+			}
+			after := fonds.Filter{Published: true, After: before[0].ID, Limit: 20}
 			for _, bb := range []struct {
 				name string
 				fn   func() error
@@ -101,6 +111,29 @@ func BenchmarkReads(b *testing.B) {
 				}},
 				{"DocumentsMonth", func() error {
 					_, _, err := s.Documents(ctx, fonds.Filter{Published: true, Year: 1951, Month: 5, Limit: 10})
+					return err
+				}},
+				{"DocumentsCollectionBrief", func() error {
+					_, _, err := s.Documents(ctx, fonds.Filter{Published: true, Collection: "c4", Offset: 20, Limit: 20, Brief: true})
+					return err
+				}},
+				{"DocumentsDeepOffset", func() error {
+					_, _, err := s.Documents(ctx, deep)
+					return err
+				}},
+				{"DocumentsDeepAfter", func() error {
+					docs, _, err := s.Documents(ctx, after)
+					if err == nil && len(docs) != 20 {
+						err = fmt.Errorf("Documents(%+v) = %d documents, want 20", after, len(docs))
+					}
+					return err
+				}},
+				{"Document", func() error {
+					_, err := s.Document(ctx, mid)
+					return err
+				}},
+				{"Records", func() error {
+					_, _, err := s.Records(ctx, fonds.RecordFilter{Collection: "c4", Limit: 101})
 					return err
 				}},
 				{"Neighbours", func() error {

@@ -10,16 +10,6 @@ import (
 	"fonds"
 )
 
-// recordsQuery selects the records of harvesters: published documents at
-// the time they were last changed, and deletions at the time they were
-// withdrawn. A document made a draft is in neither: drafts are never shown,
-// and its withdrawal is among the deletions.
-const recordsQuery = `SELECT id, collection, updated AS datestamp, 0 AS deleted, body, categories
-	FROM documents WHERE status = 'published'
-	UNION ALL
-	SELECT d.id, d.collection, d.datestamp, 1, NULL, d.categories
-	FROM deletions d WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = d.id AND status = 'published')`
-
 // earliestQuery selects the datestamp of the oldest record: the earlier of
 // the oldest published document and the oldest deletion, each read from the
 // start of an index in datestamp order.
@@ -44,14 +34,91 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 	if f.Limit < 0 {
 		return nil, 0, fmt.Errorf("%w: negative limit %d", fonds.ErrInvalid, f.Limit)
 	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = -1
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	total, err := recordCount(ctx, tx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	q, args := recordsQuery(f, limit)
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	recs := []fonds.Record{}
+	for rows.Next() {
+		var r fonds.Record
+		var stamp string
+		var body sql.RawBytes
+		var cats string
+		if err := rows.Scan(&r.ID, &r.Collection, &stamp, &r.Deleted, &cats, &body); err != nil {
+			return nil, 0, err
+		}
+		if err := json.Unmarshal([]byte(cats), &r.Categories); err != nil {
+			return nil, 0, fmt.Errorf("categories of %s: %w", r.ID, err)
+		}
+		if r.Datestamp, err = parseTime(stamp); err != nil {
+			return nil, 0, err
+		}
+		if !r.Deleted {
+			if r.Document, err = decode(body); err != nil {
+				return nil, 0, err
+			}
+		}
+		recs = append(recs, r)
+	}
+	return recs, total, rows.Err()
+}
+
+// recordsQuery returns the query of the page of records f admits, at most
+// limit (-1 for no limit), and its arguments.
+//
+// The records of harvesters are the published documents, at the time they
+// were last changed, and the deletions, at the time they were withdrawn. (A
+// document made a draft is in neither: drafts are never shown, and its
+// withdrawal is among the deletions.) Each is read through an index in
+// datestamp order from where the page starts, no more than a page, and the
+// two merged; the body and categories of a document are read for the page
+// alone.
+func recordsQuery(f fonds.RecordFilter, limit int) (string, []any) {
+	docs, docArgs := recordConditions(f, "updated")
+	dels, delArgs := recordConditions(f, "datestamp")
+	q := `SELECT r.id, r.collection, r.datestamp, r.deleted, coalesce(p.categories, r.categories), CAST(p.body AS BLOB)
+		FROM (SELECT * FROM (
+			SELECT * FROM (SELECT id, collection, updated AS datestamp, 0 AS deleted, NULL AS categories
+				FROM documents` + where(append([]string{"status = 'published'"}, docs...)...) + `
+				ORDER BY updated, id LIMIT ?)
+			UNION ALL
+			SELECT * FROM (SELECT id, collection, datestamp, 1, categories
+				FROM deletions` + where(append([]string{"NOT EXISTS (SELECT 1 FROM documents p WHERE p.id = deletions.id AND p.status = 'published')"}, dels...)...) + `
+				ORDER BY datestamp, id LIMIT ?))
+			ORDER BY datestamp, id LIMIT ?) r
+		LEFT JOIN documents p ON r.deleted = 0 AND p.id = r.id
+		ORDER BY r.datestamp, r.id`
+	args := append(append(append(docArgs, limit), delArgs...), limit, limit)
+	return q, args
+}
+
+// recordConditions returns the conditions selecting the rows of documents
+// or of deletions that f admits, stamp the column of their datestamp, and
+// their arguments.
+func recordConditions(f fonds.RecordFilter, stamp string) ([]string, []any) {
 	var conds []string
 	var args []any
 	if !f.From.IsZero() {
-		conds = append(conds, "datestamp >= ?")
+		conds = append(conds, stamp+" >= ?")
 		args = append(args, formatTime(f.From))
 	}
 	if !f.Until.IsZero() {
-		conds = append(conds, "datestamp <= ?")
+		conds = append(conds, stamp+" <= ?")
 		args = append(args, formatTime(f.Until))
 	}
 	if f.Collection != "" {
@@ -66,54 +133,52 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 		conds = append(conds, "id = ?")
 		args = append(args, f.ID)
 	}
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, 0, err
-	}
-	defer tx.Rollback()
-	var total int
-	q := `SELECT count(*) FROM (` + recordsQuery + `)` + where(conds...)
-	if err := tx.QueryRowContext(ctx, q, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	if !f.AfterTime.IsZero() {
-		conds = append(conds, "(datestamp, id) > (?, ?)")
+		conds = append(conds, "("+stamp+", id) > (?, ?)")
 		args = append(args, formatTime(f.AfterTime), f.AfterID)
 	}
-	limit := f.Limit
-	if limit == 0 {
-		limit = -1
+	return conds, args
+}
+
+// recordCount returns how many records f admits, read from the counts
+// kept of published documents and of deletions where they tell it (the
+// whole archive, a collection, a category), or from the one record an id
+// may have, and -1 otherwise: to count a list bounded by dates would cost
+// each page of a harvest the whole list.
+func recordCount(ctx context.Context, tx *sql.Tx, f fonds.RecordFilter) (int, error) {
+	var q string
+	var qargs []any
+	filters := 0
+	for _, set := range []bool{!f.From.IsZero() || !f.Until.IsZero(), f.Collection != "", f.Category != "", f.ID != ""} {
+		if set {
+			filters++
+		}
 	}
-	q = `SELECT id, collection, datestamp, deleted, body, categories FROM (` + recordsQuery + `)` + where(conds...) +
-		` ORDER BY datestamp, id LIMIT ?`
-	rows, err := tx.QueryContext(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, 0, err
+	switch {
+	case filters > 1 || !f.From.IsZero() || !f.Until.IsZero():
+		return -1, nil
+	case f.ID != "":
+		q = `SELECT (SELECT count(*) FROM documents WHERE id = ?1 AND status = 'published') +
+			(SELECT count(*) FROM deletions d WHERE id = ?1
+				AND NOT EXISTS (SELECT 1 FROM documents WHERE id = d.id AND status = 'published'))`
+		qargs = []any{f.ID}
+	case f.Category != "":
+		q = `SELECT coalesce((SELECT n FROM category_counts WHERE category = ?1), 0) +
+			coalesce((SELECT n FROM deletion_counts WHERE kind = 'category' AND key = ?1), 0)`
+		qargs = []any{f.Category}
+	case f.Collection != "":
+		q = `SELECT coalesce((SELECT n FROM document_counts
+				WHERE collection = ?1 AND year = -1 AND month = -1 AND status = 'published'), 0) +
+			coalesce((SELECT n FROM deletion_counts WHERE kind = 'collection' AND key = ?1), 0)`
+		qargs = []any{f.Collection}
+	default:
+		q = `SELECT coalesce((SELECT n FROM document_counts
+				WHERE collection = '' AND year = -1 AND month = -1 AND status = 'published'), 0) +
+			coalesce((SELECT n FROM deletion_counts WHERE kind = 'all' AND key = ''), 0)`
 	}
-	defer rows.Close()
-	recs := []fonds.Record{}
-	for rows.Next() {
-		var r fonds.Record
-		var stamp string
-		var body sql.NullString
-		var cats string
-		if err := rows.Scan(&r.ID, &r.Collection, &stamp, &r.Deleted, &body, &cats); err != nil {
-			return nil, 0, err
-		}
-		if err := json.Unmarshal([]byte(cats), &r.Categories); err != nil {
-			return nil, 0, fmt.Errorf("categories of %s: %w", r.ID, err)
-		}
-		if r.Datestamp, err = parseTime(stamp); err != nil {
-			return nil, 0, err
-		}
-		if !r.Deleted {
-			if r.Document, err = decode(body.String); err != nil {
-				return nil, 0, err
-			}
-		}
-		recs = append(recs, r)
-	}
-	return recs, total, rows.Err()
+	var n int
+	err := tx.QueryRowContext(ctx, q, qargs...).Scan(&n)
+	return n, err
 }
 
 // Categories returns the categories of the published documents, sorted.

@@ -16,8 +16,11 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +29,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -101,7 +105,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		s.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, translate(err))
 	}
-	s.read, err = sql.Open("sqlite", dsn(abs, nil, "query_only(1)"))
+	s.read, err = sql.Open("sqlite", dsn(abs, nil, readPragmas...))
 	if err != nil {
 		s.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -110,6 +114,14 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s.copier = dsn(abs, nil)
 	return s, nil
 }
+
+// readPragmas are those of the connections that read. They map the file
+// into memory, so that a read of a page is a read of memory shared by every
+// connection and kept by the operating system, not a system call and a copy
+// into each connection's own cache; and they give each connection a cache
+// of 8 MB (from 2 MB) for the pages of the write-ahead log, which are not
+// mapped.
+var readPragmas = []string{"query_only(1)", "mmap_size(1073741824)", "cache_size(-8192)"}
 
 // setReaders sizes the pool of readers to the processors.
 func (s *Store) setReaders() {
@@ -161,7 +173,7 @@ func openReadOnly(path string, immutable bool) (*Store, error) {
 	if immutable {
 		params.Set("immutable", "1")
 	}
-	db, err := sql.Open("sqlite", dsn(abs, params, "query_only(1)"))
+	db, err := sql.Open("sqlite", dsn(abs, params, readPragmas...))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s read-only: %w", path, err)
 	}
@@ -403,15 +415,18 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 }
 
 // put stores d in tx, and returns what it did and a copy of d as stored.
+// It encodes d once, for its content hash and its body both, and never
+// reads the stored body into memory: a revision is copied from it inside
+// the database.
 func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *fonds.Document, error) {
-	hash := d.ContentHash()
 	t := now()
 	var old struct {
-		hash, origin, status, created, updated, body string
-		sum                                          sql.NullString
+		hash, origin, status, created, updated string
 	}
-	err := tx.QueryRowContext(ctx, `SELECT hash, origin, status, created, updated, body, sha256 FROM documents WHERE id = ?`, d.ID).
-		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated, &old.body, &old.sum)
+	// These columns come before the body in a row, so that reading them
+	// does not read a body that runs over many pages.
+	err := tx.QueryRowContext(ctx, `SELECT hash, origin, status, created, updated FROM documents WHERE id = ?`, d.ID).
+		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", nil, err
@@ -422,58 +437,73 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 
 	result, created := fonds.Added, t
 	if found {
+		result = fonds.Updated
 		if created, err = parseTime(old.created); err != nil {
 			return "", nil, fmt.Errorf("stored creation time: %w", err)
 		}
-		if old.hash == hash {
-			updated, err := parseTime(old.updated)
-			if err != nil {
-				return "", nil, fmt.Errorf("stored update time: %w", err)
-			}
-			stored, err := decode(old.body)
-			if err != nil {
-				return "", nil, err
-			}
-			c := *d
-			c.Hash, c.Created, c.Updated, c.Version = hash, created, updated, stored.Version
-			return fonds.Unchanged, &c, nil
-		}
-		result = fonds.Updated
-		if err := keepRevision(ctx, tx, d.ID, old.hash, t, old.body, old.sum); err != nil {
-			return "", nil, err
-		}
 	}
-
 	// The version after those kept as revisions (which outlive a deleted
-	// document, so that a re-added one carries on counting).
+	// document, so that a re-added one carries on counting), and after
+	// the stored one, which a change makes a revision.
 	var version int
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?`, d.ID).Scan(&version); err != nil {
 		return "", nil, err
 	}
+	if found {
+		version++
+	}
 	// Encode a copy, so that d changes only once the transaction commits.
 	c := *d
-	c.Hash, c.Created, c.Updated, c.Version = hash, created, t, version
-	body, err := json.Marshal(&c)
+	c.Created, c.Updated, c.Version = created, t, version
+	body, err := encode(&c)
 	if err != nil {
 		return "", nil, err
+	}
+	if found && old.hash == c.Hash {
+		if c.Updated, err = parseTime(old.updated); err != nil {
+			return "", nil, fmt.Errorf("stored update time: %w", err)
+		}
+		// The version is read from the brief, a few hundred bytes.
+		var stored sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT json_extract(brief, '$.version') FROM document_briefs WHERE id = ?`, d.ID).Scan(&stored); err != nil {
+			return "", nil, err
+		}
+		c.Version = int(stored.Int64)
+		return fonds.Unchanged, &c, nil
+	}
+	if found {
+		if err := keepRevision(ctx, tx, d.ID, t); err != nil {
+			return "", nil, err
+		}
 	}
 	cats, err := categories(c.Categories)
 	if err != nil {
 		return "", nil, err
 	}
+	// The body goes as bytes, cast to text by SQLite, rather than as a
+	// string, which would copy it once more.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
 		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256, categories)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
 			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
 			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body,
 			sha256 = excluded.sha256, categories = excluded.categories`,
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(c.Status),
-		c.Title, hash, c.Origin, formatTime(created), formatTime(t), string(body), sum(body), cats); err != nil {
+		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), body, sum(body), cats); err != nil {
 		if isForeignKey(err) {
 			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
+		return "", nil, err
+	}
+	body = nil // free for the collector while the rest is written
+	b, err := json.Marshal(c.Brief())
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO document_briefs (id, brief) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET brief = excluded.brief`, c.ID, string(b)); err != nil {
 		return "", nil, err
 	}
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
@@ -492,18 +522,92 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 	return result, &c, nil
 }
 
-// keepRevision keeps body, the version of the document id with the content
-// hash, replaced or deleted at t, as its next revision. Its checksum is the
-// one stored with it, so that damage to it is still found; one computed now
-// only if none was stored.
-func keepRevision(ctx context.Context, tx *sql.Tx, id, hash string, t time.Time, body string, stored sql.NullString) error {
-	s := stored.String
-	if !stored.Valid || s == "" {
-		s = sum([]byte(body))
+// hashHolder stands for the content hash in an encoding of a document, to
+// be overwritten by it: as long as a hash in hex.
+var hashHolder = strings.Repeat("0", sha256.Size*2)
+
+// encode sets c.Hash to c.ContentHash() and returns c encoded as stored, as
+// json.Marshal encodes it, from one encoding of c where ContentHash and the
+// body would take two: a document may be megabytes.
+//
+// ContentHash hashes the encoding of the document with the fields that
+// follow its content (Hash, Created, Updated and Version, last in the
+// struct) zeroed; the stored body differs from that only after the
+// content. So c is encoded with a placeholder for its hash, the hash is
+// taken of the content and of the end ContentHash's encoding would have,
+// and it is written over the placeholder. Should the encoding not end as
+// expected (the struct changed), encode falls back on encoding twice.
+func encode(c *fonds.Document) ([]byte, error) {
+	c.Hash = hashHolder
+	body, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256)
-		VALUES (?1, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), ?2, ?3, ?4, ?5)`,
-		id, hash, formatTime(t), body, s)
+	stored, err := encodingEnd(hashHolder, c.Created, c.Updated, c.Version)
+	if err != nil {
+		return nil, err
+	}
+	hashed, err := encodingEnd("", time.Time{}, time.Time{}, 0)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasSuffix(body, stored) {
+		c.Hash = c.ContentHash()
+		return json.Marshal(c)
+	}
+	content := body[:len(body)-len(stored)]
+	h := sha256.New()
+	h.Write(content)
+	h.Write(hashed)
+	c.Hash = hex.EncodeToString(h.Sum(nil))
+	copy(body[len(content)+len(`,"hash":"`):], c.Hash)
+	return body, nil
+}
+
+// encodingEnd returns how json.Marshal ends the encoding of a document with
+// the hash, times and version, after its content.
+func encodingEnd(hash string, created, updated time.Time, version int) ([]byte, error) {
+	var b bytes.Buffer
+	if hash != "" {
+		b.WriteString(`,"hash":"` + hash + `"`)
+	}
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{"created", created}, {"updated", updated}} {
+		v, err := f.t.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"` + f.name + `":`)
+		b.Write(v)
+	}
+	if version != 0 {
+		b.WriteString(`,"version":` + strconv.Itoa(version))
+	}
+	b.WriteString("}")
+	return b.Bytes(), nil
+}
+
+// keepRevision keeps the stored version of the document id, replaced or
+// deleted at t, as its next revision, copying it inside the database. Its
+// checksum is the one stored with it, so that damage to it is still found;
+// one computed now only if none was stored.
+func keepRevision(ctx context.Context, tx *sql.Tx, id string, t time.Time) error {
+	var n int
+	var missing bool
+	err := tx.QueryRowContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256)
+		SELECT id, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), hash, ?2, body, sha256
+		FROM documents WHERE id = ?1
+		RETURNING n, sha256 IS NULL OR sha256 = ''`, id, formatTime(t)).Scan(&n, &missing)
+	if err != nil || !missing {
+		return err // sql.ErrNoRows: no such document
+	}
+	var body []byte
+	if err := tx.QueryRowContext(ctx, `SELECT body FROM revisions WHERE document_id = ? AND n = ?`, id, n).Scan(&body); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, sum(body), id, n)
 	return err
 }
 
@@ -533,9 +637,9 @@ func (s *Store) Alias(ctx context.Context, path string) (string, error) {
 }
 
 // decode returns the document stored as body.
-func decode(body string) (*fonds.Document, error) {
+func decode(body []byte) (*fonds.Document, error) {
 	var d fonds.Document
-	if err := json.Unmarshal([]byte(body), &d); err != nil {
+	if err := json.Unmarshal(body, &d); err != nil {
 		return nil, fmt.Errorf("decode stored document: %w", err)
 	}
 	d.Created, d.Updated = d.Created.UTC(), d.Updated.UTC()
@@ -544,16 +648,18 @@ func decode(body string) (*fonds.Document, error) {
 
 // Document returns the document with the id, drafts included.
 func (s *Store) Document(ctx context.Context, id string) (*fonds.Document, error) {
-	var body string
-	err := s.read.QueryRowContext(ctx, `SELECT body FROM documents WHERE id = ?`, id).Scan(&body)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+column(false)+` FROM documents WHERE id = ?`, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: document %s: %w", id, translate(err))
 	}
-	d, err := decode(body)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: document %s: %w", id, err)
+	docs, err := scanDocuments(rows)
+	if err == nil && len(docs) == 0 {
+		err = sql.ErrNoRows
 	}
-	return d, nil
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: document %s: %w", id, translate(err))
+	}
+	return docs[0], nil
 }
 
 // checkFilter reports what makes f meaningless, as an ErrInvalid.
@@ -677,12 +783,6 @@ func (s *Store) Documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 }
 
 func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Document, int, error) {
-	conds, args := conditions(f)
-	w := where(conds...)
-	order := dateOrder
-	if f.Order == fonds.ByAdded {
-		order = "created DESC, id DESC"
-	}
 	limit := f.Limit
 	if limit == 0 {
 		limit = -1 // no limit, to SQLite
@@ -700,7 +800,30 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 		append([]any{f.Collection}, cargs...)...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT body FROM documents`+w+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+	conds, args := conditions(f)
+	order := dateOrder
+	if f.Order == fonds.ByAdded {
+		order = "created DESC, id DESC"
+	}
+	if f.After != "" {
+		// The place of the document in the order, as a row value the
+		// index of the order seeks to.
+		var start, created string
+		err := tx.QueryRowContext(ctx, `SELECT date_start, created FROM documents WHERE id = ?`, f.After).Scan(&start, &created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, fmt.Errorf("%w: no document %s to continue after", fonds.ErrNotFound, f.After)
+		} else if err != nil {
+			return nil, 0, err
+		}
+		if f.Order == fonds.ByAdded {
+			conds = append(conds, "(created, id) < (?, ?)")
+			args = append(args, created, f.After)
+		} else {
+			conds = append(conds, "(undated, date_start, id) > (?, ?, ?)")
+			args = append(args, start == "", start, f.After)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+column(f.Brief)+` FROM documents`+where(conds...)+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -712,12 +835,24 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 	return docs, total, nil
 }
 
-// scanDocuments decodes the bodies the rows hold, and closes them.
+// column returns the column of documents a list reads: the whole body, or
+// the brief, read by key from its table while the list itself is read from
+// an index of documents alone. Either comes as bytes, which the driver
+// copies once and scanDocuments decodes where they are.
+func column(brief bool) string {
+	if brief {
+		return "CAST((SELECT brief FROM document_briefs WHERE id = documents.id) AS BLOB)"
+	}
+	return "CAST(body AS BLOB)"
+}
+
+// scanDocuments decodes the documents the rows hold, in the column that
+// column returns, and closes them.
 func scanDocuments(rows *sql.Rows) ([]*fonds.Document, error) {
 	defer rows.Close()
 	docs := []*fonds.Document{}
 	for rows.Next() {
-		var body string
+		var body sql.RawBytes
 		if err := rows.Scan(&body); err != nil {
 			return nil, err
 		}
@@ -731,7 +866,7 @@ func scanDocuments(rows *sql.Rows) ([]*fonds.Document, error) {
 }
 
 // Neighbours returns the documents just before and after the document in
-// date order among those the filter admits; either may be nil.
+// date order among those the filter admits, as briefs; either may be nil.
 func (s *Store) Neighbours(ctx context.Context, id string, f fonds.Filter) (prev, next *fonds.Document, err error) {
 	if err := checkFilter(f); err != nil {
 		return nil, nil, fmt.Errorf("sqlite: neighbours of %s: %w", id, err)
@@ -758,7 +893,7 @@ func (s *Store) neighbours(ctx context.Context, id string, f fonds.Filter) (prev
 	args = append(args, start == "", start, id)
 	one := func(cmp, order string) (*fonds.Document, error) {
 		w := where(append(slices.Clip(conds), "(undated, date_start, id) "+cmp+" (?, ?, ?)")...)
-		rows, err := tx.QueryContext(ctx, `SELECT body FROM documents`+w+` ORDER BY `+order+` LIMIT 1`, args...)
+		rows, err := tx.QueryContext(ctx, `SELECT `+column(true)+` FROM documents`+w+` ORDER BY `+order+` LIMIT 1`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -837,16 +972,15 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 		return err
 	}
 	defer tx.Rollback()
-	var collection, status, hash, body, cats string
-	var stored sql.NullString
-	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status, hash, body, sha256, categories`, id).
-		Scan(&collection, &status, &hash, &body, &stored, &cats)
-	if err != nil {
-		return err // sql.ErrNoRows: not found
-	}
 	// The deleted version is kept like any replaced one: nothing is lost,
 	// and a citation of it still finds it.
-	if err := keepRevision(ctx, tx, id, hash, now(), body, stored); err != nil {
+	if err := keepRevision(ctx, tx, id, now()); err != nil {
+		return err // sql.ErrNoRows: not found
+	}
+	var collection, status, cats string
+	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status, categories`, id).
+		Scan(&collection, &status, &cats)
+	if err != nil {
 		return err
 	}
 	if status == string(fonds.StatusPublished) {
@@ -894,7 +1028,7 @@ func (s *Store) revisions(ctx context.Context, id string) ([]fonds.Revision, err
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT n, hash, created, body FROM revisions
+	rows, err := tx.QueryContext(ctx, `SELECT n, hash, created, CAST(body AS BLOB) FROM revisions
 		WHERE document_id = ? ORDER BY n`, id)
 	if err != nil {
 		return nil, err
@@ -903,7 +1037,8 @@ func (s *Store) revisions(ctx context.Context, id string) ([]fonds.Revision, err
 	revs := []fonds.Revision{}
 	for rows.Next() {
 		r := fonds.Revision{DocumentID: id}
-		var created, body string
+		var created string
+		var body sql.RawBytes
 		if err := rows.Scan(&r.N, &r.Hash, &created, &body); err != nil {
 			return nil, err
 		}

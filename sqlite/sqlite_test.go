@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -500,6 +501,25 @@ func TestMigrationFillsSums(t *testing.T) {
 	if _, err := s.PutDocument(context.Background(), filed); err != nil {
 		t.Fatal(err)
 	}
+	// Documents whose briefs the migration makes: one with texts and
+	// pages, one with neither; and a deletion.
+	full := fondstest.NewFullDocument("full", "1977-05-19")
+	full.Collection = "other"
+	bare := fondstest.NewDocument("bare", "")
+	bare.Witnesses = nil
+	gone := fondstest.NewDocument("gone", "")
+	gone.Categories = []string{"7"}
+	if err := s.PutCollection(context.Background(), fonds.Collection{Slug: "other", Title: "Other"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*fonds.Document{full, bare, gone} {
+		if _, err := s.PutDocument(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteDocument(context.Background(), "gone"); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 
 	// A database of version 4 holding them.
@@ -527,6 +547,9 @@ func TestMigrationFillsSums(t *testing.T) {
 		INSERT INTO collections SELECT * FROM src.collections;
 		INSERT INTO documents (`+cols+`) SELECT `+cols+` FROM src.documents;
 		INSERT INTO revisions (document_id, n, hash, created, body) SELECT document_id, n, hash, created, body FROM src.revisions;
+		INSERT INTO deletions (id, collection, datestamp, categories) SELECT id, collection, datestamp, categories FROM src.deletions;
+		-- A deletion of a document published again, which the migration drops.
+		INSERT INTO deletions (id, collection, datestamp) VALUES ('doc-2', 'test', '2000-01-01T00:00:00.000000000Z');
 		DETACH src`, src); err != nil {
 		t.Fatal(err)
 	}
@@ -535,23 +558,53 @@ func TestMigrationFillsSums(t *testing.T) {
 	s = open(t, old)
 	defer s.Close()
 	ctx := context.Background()
-	if n, problems := verify(t, s); n != 12 || len(problems) != 0 {
-		t.Errorf("Verify() after the migration = %d, %q, want 12 and no problems", n, problems)
+	if n, problems := verify(t, s); n != 15 || len(problems) != 0 {
+		t.Errorf("Verify() after the migration = %d, %q, want 15 and no problems", n, problems)
 	}
 	if cats, err := s.Categories(ctx); err != nil || fmt.Sprint(cats) != "[2.1 5]" {
 		t.Errorf("Categories() after the migration = %v, %v, want [2.1 5]", cats, err)
 	}
-	if _, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != 6 {
-		t.Errorf("Documents() total = %d, %v, want 6", total, err)
+	if _, total, err := s.Documents(ctx, fonds.Filter{}); err != nil || total != 8 {
+		t.Errorf("Documents() total = %d, %v, want 8", total, err)
 	}
-	if _, total, err := s.Documents(ctx, fonds.Filter{Published: true, Year: 1977, Month: 5}); err != nil || total != 5 {
-		t.Errorf("Documents(published, May 1977) total = %d, %v, want 5", total, err)
+	// The briefs the migration made are those the store writes.
+	all, _, err := s.Documents(ctx, fonds.Filter{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if c, err := s.Collection(ctx, fondstest.Collection); err != nil || c.Count != 5 {
-		t.Errorf("Collection(%s) = %+v, %v, want Count 5", fondstest.Collection, c, err)
+	briefs, _, err := s.Documents(ctx, fonds.Filter{Brief: true})
+	if err != nil || len(briefs) != len(all) {
+		t.Fatalf("Documents(brief) = %d documents, %v, want %d", len(briefs), err, len(all))
 	}
-	if cs, err := s.Changes(ctx, 0, 100); err != nil || len(cs) != 6 {
-		t.Errorf("Changes(0) = %v, %v, want the 6 documents", cs, err)
+	for i, d := range all {
+		want, _ := json.Marshal(d.Brief())
+		got, _ := json.Marshal(briefs[i])
+		if string(got) != string(want) {
+			t.Errorf("brief of %s after the migration =\n%s\nwant\n%s", d.ID, got, want)
+		}
+	}
+	// The counts of deletions: gone's, not doc-2's.
+	for _, tt := range []struct {
+		f    fonds.RecordFilter
+		want int
+	}{
+		{fonds.RecordFilter{}, 8},
+		{fonds.RecordFilter{Collection: fondstest.Collection}, 7},
+		{fonds.RecordFilter{Category: "7"}, 1},
+		{fonds.RecordFilter{Category: "5"}, 2},
+	} {
+		if _, total, err := s.Records(ctx, tt.f); err != nil || total != tt.want {
+			t.Errorf("Records(%+v) total = %d, %v, want %d", tt.f, total, err, tt.want)
+		}
+	}
+	if _, total, err := s.Documents(ctx, fonds.Filter{Published: true, Year: 1977, Month: 5}); err != nil || total != 6 {
+		t.Errorf("Documents(published, May 1977) total = %d, %v, want 6", total, err)
+	}
+	if c, err := s.Collection(ctx, fondstest.Collection); err != nil || c.Count != 6 {
+		t.Errorf("Collection(%s) = %+v, %v, want Count 6", fondstest.Collection, c, err)
+	}
+	if cs, err := s.Changes(ctx, 0, 100); err != nil || len(cs) != 8 {
+		t.Errorf("Changes(0) = %v, %v, want the 8 documents", cs, err)
 	}
 }
 
@@ -835,5 +888,64 @@ func TestTwoProcesses(t *testing.T) {
 	}
 	if n, problems := verify(t, s); n != want+2*writerCount-1 || len(problems) != 0 {
 		t.Errorf("Verify() = %d, %q, want %d and no problems", n, problems, want+2*writerCount-1)
+	}
+}
+
+// TestRecordCounts checks that the sizes of harvest lists the counts can
+// tell are told, exactly, and that the others are not (-1): counting a list
+// bounded by dates would cost each of its pages the whole list.
+func TestRecordCounts(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "fonds.db"))
+	defer s.Close()
+	ctx := context.Background()
+	for _, c := range []string{"a", "b"} {
+		if err := s.PutCollection(ctx, fonds.Collection{Slug: c, Title: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 10 {
+		d := fondstest.NewDocument(fmt.Sprintf("d%d", i), "1977-05-19")
+		d.Collection = []string{"a", "b"}[i%2]
+		d.Categories = [][]string{{"1"}, {"1", "2"}, nil}[i%3]
+		if _, err := s.PutDocument(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		switch i % 4 {
+		case 1: // withdrawn
+			d.Status = fonds.StatusDraft
+			if _, err := s.PutDocument(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		case 2:
+			if err := s.DeleteDocument(ctx, d.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// d0-d9 are all records: published or withdrawn. Of a: d0 d2 d4 d6 d8;
+	// under 1: all but d2 d5 d8; under 2: d1 d4 d7.
+	for _, tt := range []struct {
+		f    fonds.RecordFilter
+		want int
+	}{
+		{fonds.RecordFilter{}, 10},
+		{fonds.RecordFilter{Limit: 1}, 10},
+		{fonds.RecordFilter{Collection: "a"}, 5},
+		{fonds.RecordFilter{Collection: "c"}, 0},
+		{fonds.RecordFilter{Category: "1"}, 7},
+		{fonds.RecordFilter{Category: "2"}, 3},
+		{fonds.RecordFilter{ID: "d1"}, 1},
+		{fonds.RecordFilter{ID: "d1", Collection: "a"}, -1},
+		{fonds.RecordFilter{From: time.Unix(1, 0)}, -1},
+		{fonds.RecordFilter{Until: time.Now().Add(time.Hour), Collection: "a"}, -1},
+		{fonds.RecordFilter{Collection: "a", Category: "1"}, -1},
+	} {
+		recs, total, err := s.Records(ctx, tt.f)
+		if err != nil || total != tt.want {
+			t.Errorf("Records(%+v) total = %d, %v, want %d", tt.f, total, err, tt.want)
+		}
+		if tt.want >= 0 && tt.f.Limit == 0 && len(recs) != tt.want {
+			t.Errorf("Records(%+v) = %d records, want %d", tt.f, len(recs), tt.want)
+		}
 	}
 }
