@@ -86,21 +86,13 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		logger.Info("sample collection loaded", "summary", sum.String())
 	}
 
-	// Mend the index where a crash left it behind the store; then follow
-	// the store from the change seen before mending, so nothing falls
-	// between the two.
+	// The server follows the store from the change seen before it mends
+	// the index (once it serves), so nothing falls between the two.
 	var follower *reindex.Follower
 	if !a.readOnly {
 		seq, err := store.LastChange(ctx)
 		if err != nil {
 			return err
-		}
-		rep, err := reindex.Sync(ctx, store, a.index, nil)
-		if err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
-		if rep.Indexed > 0 || rep.Removed > 0 {
-			logger.Info("search index brought up to date", "report", rep.String())
 		}
 		follower = reindex.NewFollower(store, a.index, seq)
 		follower.Interval = *follow
@@ -183,7 +175,18 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	defer work.Wait()
 	defer stopWork()
 	if follower != nil {
-		work.Go(func() { followStore(workCtx, a, follower, logger) })
+		work.Go(func() {
+			// Mend the index where a crash left it behind the store: it
+			// reads every stamp of both, so the server answers meanwhile.
+			rep, err := reindex.Sync(workCtx, store, a.index, nil)
+			switch {
+			case err != nil && workCtx.Err() == nil:
+				logger.Error("mending the search index", "err", err)
+			case rep.Indexed > 0 || rep.Removed > 0:
+				logger.Info("search index brought up to date", "report", rep.String())
+			}
+			followStore(workCtx, a, follower, logger)
+		})
 	}
 	if len(imports) > 0 {
 		work.Go(func() {
