@@ -53,7 +53,8 @@ const (
 const stampRefresh = 100 * time.Millisecond
 
 // entryOverhead is what an entry costs beyond its key, headers and body:
-// the map slot, the list element and the entry itself, rounded up.
+// the map slot, the list element, the entry itself and its ETag, rounded
+// up.
 const entryOverhead = 256
 
 // maxKeyLen is the longest key kept: a longer query is no page worth
@@ -257,9 +258,6 @@ func (c *pageCache) get(key string) *cachedAnswer {
 // put keeps a, unless it was made under a stamp that is no longer the
 // current one, and drops the least recently used answers beyond the bounds.
 func (c *pageCache) put(a *cachedAnswer) {
-	if a.size > c.maxAnswer {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st := c.stamp.Load(); st == nil || st.value != a.stamp {
@@ -319,10 +317,10 @@ func (s *Server) cached(h http.Handler) http.Handler {
 		rec := &captureWriter{header: make(http.Header)}
 		h.ServeHTTP(rec, r)
 		a := &cachedAnswer{key: key, stamp: stamp, status: rec.status, header: rec.header, body: rec.body.Bytes()}
-		if keepable(a) {
+		a.size = int64(len(a.key)+len(a.body)) + headerSize(a.header) + entryOverhead
+		if keepable(a) && a.size <= c.maxAnswer {
 			sum := sha256.Sum256(a.body)
 			a.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
-			a.size = int64(len(a.key)+len(a.body)+len(a.etag)) + headerSize(a.header) + entryOverhead
 			c.put(a)
 		}
 		a.serve(w, r)
