@@ -33,7 +33,7 @@ type Store interface {
 	Document(ctx context.Context, id string) (*Document, error)
 	// Documents returns the page of documents the filter admits, and how
 	// many it admits in all (Offset and After ignored). A Filter.After that
-	// names no stored document is ErrNotFound.
+	// names no document, stored or deleted, is ErrNotFound.
 	Documents(ctx context.Context, f Filter) ([]*Document, int, error)
 	// Neighbours returns the documents just before and after the document in
 	// date order among those the filter admits; either may be nil. They
@@ -133,23 +133,22 @@ type Filter struct {
 	Order      Order
 	// After continues a list where a page of it ended: it is the id of the
 	// last document of that page, and the list goes on after it in the
-	// filter's order (Offset counts from there). Unlike an Offset, it costs
-	// the same however deep into the list it is.
+	// filter's order (Offset counts from there), even if it was deleted
+	// since. Unlike an Offset, it costs the same however deep into the
+	// list it is.
 	After  string
 	Offset int
 	Limit  int // 0 means no limit
 	// Brief asks for the documents without their texts (each Witness's
-	// Text) and their Pages: what a list of them shows, which costs a
-	// fraction of whole documents to read.
+	// Text): what a list of them shows, which costs a fraction of whole
+	// documents to read.
 	Brief bool
 }
 
 // Brief returns d as a list asks for it with Filter.Brief: a copy without
-// the texts of its witnesses and without its pages. It shares d's other
-// slices.
+// the texts of its witnesses. It shares d's other slices.
 func (d *Document) Brief() *Document {
 	b := *d
-	b.Pages = nil
 	if d.Witnesses != nil {
 		b.Witnesses = make([]Witness, len(d.Witnesses))
 		for i, w := range d.Witnesses {

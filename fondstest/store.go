@@ -30,8 +30,9 @@ import (
 //   - Neighbours always go in date order, whatever the filter's Order, and
 //     are briefs (Document.Brief) whatever the filter's Brief;
 //   - a list with After continues after that document in the filter's
-//     order, whatever the document's status or collection; an After that
-//     names no document is an ErrNotFound;
+//     order, whatever the document's status or collection, and after where
+//     it was if it was deleted; an After that never named a document is an
+//     ErrNotFound;
 //   - Records gives the size of a list, or -1;
 //   - a filter with a negative offset, limit or year, a month outside 1-12 or
 //     without a year, or an unknown order is an ErrInvalid;
@@ -773,7 +774,7 @@ func testDocuments(t *testing.T, s fonds.Store) {
 		t.Fatalf("Document(%s) = %v", docs[0].ID, err)
 	}
 	checkDocument(t, "Documents(a, limit 1)[0]", docs[0], want)
-	// Briefs are the listed documents without their texts and pages.
+	// Briefs are the listed documents without their texts.
 	docs, _, err = s.Documents(ctx, fonds.Filter{Collection: "a", Limit: 1, Brief: true})
 	if err != nil || len(docs) != 1 {
 		t.Fatalf("Documents(a, limit 1, brief) = %v, %v", ids(docs), err)
@@ -836,6 +837,21 @@ func testAfter(t *testing.T, s fonds.Store) {
 	docs, _, err := s.Documents(ctx, fonds.Filter{Published: true, After: "d3"})
 	if want := []string{"d4", "d6", "d7"}; err != nil || !slices.Equal(ids(docs), want) {
 		t.Errorf("Documents(published, after draft d3) = %v, %v, want %v", ids(docs), err, want)
+	}
+	// After a document deleted since: where it was.
+	if err := s.DeleteDocument(ctx, "d2"); err != nil {
+		t.Fatalf("DeleteDocument(d2) = %v", err)
+	}
+	for _, tt := range []struct {
+		f    fonds.Filter
+		want []string
+	}{
+		{fonds.Filter{After: "d2", Limit: 2}, []string{"d3", "d4"}},
+		{fonds.Filter{After: "d2", Order: fonds.ByAdded, Limit: 2}, []string{"d6"}},
+	} {
+		if docs, _, err := s.Documents(ctx, tt.f); err != nil || !slices.Equal(ids(docs), tt.want) {
+			t.Errorf("Documents(%+v) after deleting d2 = %v, %v, want %v", tt.f, ids(docs), err, tt.want)
+		}
 	}
 	if docs, _, err := s.Documents(ctx, fonds.Filter{After: "missing"}); !errors.Is(err, fonds.ErrNotFound) {
 		t.Errorf("Documents(after missing) = %v, %v, want %v", ids(docs), err, fonds.ErrNotFound)

@@ -463,7 +463,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 		if c.Updated, err = parseTime(old.updated); err != nil {
 			return "", nil, fmt.Errorf("stored update time: %w", err)
 		}
-		// The version is read from the brief, a few hundred bytes.
+		// The version is read from the brief, not from the body.
 		var stored sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT json_extract(brief, '$.version') FROM document_briefs WHERE id = ?`, d.ID).Scan(&stored); err != nil {
 			return "", nil, err
@@ -808,11 +808,8 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 	if f.After != "" {
 		// The place of the document in the order, as a row value the
 		// index of the order seeks to.
-		var start, created string
-		err := tx.QueryRowContext(ctx, `SELECT date_start, created FROM documents WHERE id = ?`, f.After).Scan(&start, &created)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, 0, fmt.Errorf("%w: no document %s to continue after", fonds.ErrNotFound, f.After)
-		} else if err != nil {
+		start, created, err := place(ctx, tx, f.After)
+		if err != nil {
 			return nil, 0, err
 		}
 		if f.Order == fonds.ByAdded {
@@ -833,6 +830,31 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 		return nil, 0, err
 	}
 	return docs, total, nil
+}
+
+// place returns the start date and creation time (as stored) of the
+// document id, which give its place in the orders of lists: of the stored
+// document, or else of its last version, kept as a revision when it was
+// deleted, so that a list continued after a document deleted meanwhile goes
+// on from where it was.
+func place(ctx context.Context, tx *sql.Tx, id string) (start, created string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT date_start, created FROM documents WHERE id = ?`, id).Scan(&start, &created)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return start, created, err
+	}
+	var written string
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(json_extract(body, '$.date.start'), ''), coalesce(json_extract(body, '$.created'), '')
+		FROM revisions WHERE document_id = ? ORDER BY n DESC LIMIT 1`, id).Scan(&start, &written)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("%w: no document %s to continue after", fonds.ErrNotFound, id)
+	} else if err != nil {
+		return "", "", err
+	}
+	t, err := time.Parse(time.RFC3339Nano, written)
+	if err != nil {
+		return "", "", fmt.Errorf("creation time of %s: %w", id, err)
+	}
+	return start, formatTime(t), nil
 }
 
 // column returns the column of documents a list reads: the whole body, or

@@ -1,18 +1,18 @@
--- Briefs: each document without its texts and pages, which is what lists
--- and the links to a document's neighbours show. Kept in a table of their
--- own, so that such a list reads a few hundred bytes a document from an
--- index instead of its whole body, which may run to megabytes over
--- overflow pages.
+-- Briefs: each document without its texts, which is what lists and the
+-- links to a document's neighbours show. Kept in a table of their own, so
+-- that such a list reads the catalogue of each document (a few hundred
+-- bytes, and a few more for each page) instead of its whole body, which may
+-- run to megabytes over overflow pages.
 CREATE TABLE document_briefs (
 	id    TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
-	brief TEXT NOT NULL -- the document as JSON, each witness's text null, no pages
+	brief TEXT NOT NULL -- the document as JSON, each witness's text null
 ) STRICT, WITHOUT ROWID;
 
 INSERT INTO document_briefs (id, brief)
 SELECT id, CASE WHEN json_type(body, '$.witnesses') = 'array'
-	THEN json_set(json_remove(body, '$.pages'), '$.witnesses',
+	THEN json_set(body, '$.witnesses',
 		json((SELECT json_group_array(json_set(value, '$.text', json('null'))) FROM json_each(body, '$.witnesses'))))
-	ELSE json_remove(body, '$.pages') END
+	ELSE body END
 FROM documents;
 
 -- deletion_counts holds how many deletions there are in all (kind 'all',
