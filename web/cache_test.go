@@ -494,3 +494,44 @@ func TestCacheStampFails(t *testing.T) {
 		t.Errorf("the cache holds %d answers without a stamp, want 0", n)
 	}
 }
+
+// TestCacheConcurrent serves pages to several clients while another
+// connection rewrites a document, for the race detector, and then finds
+// the last version on the page.
+func TestCacheConcurrent(t *testing.T) {
+	f := newFixture(t)
+	other := f.otherStore()
+	paths := []string{"/", "/documents/" + f.seedID, "/collections/" + sample.Slug, "/api/v1/documents/" + f.seedID}
+	d, err := other.Document(context.Background(), f.seedID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for i := range 4 {
+		wg.Go(func() {
+			for j := i; ; j++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if w := f.get(paths[j%len(paths)]); w.Code != 200 {
+					t.Errorf("GET %s = %d, want 200", paths[j%len(paths)], w.Code)
+					return
+				}
+			}
+		})
+	}
+	for i := range 20 {
+		d.Title = fmt.Sprintf("Rights, wording %d", i)
+		if _, err := other.PutDocument(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if body := f.get("/documents/" + f.seedID).Body.String(); !strings.Contains(body, "Rights, wording 19") {
+		t.Errorf("GET /documents/%s after the writes lacks the last wording", f.seedID)
+	}
+}
