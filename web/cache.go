@@ -48,9 +48,10 @@ const (
 // stampRefresh is how long a stamp of the archive is trusted before the
 // store is asked again. Asking on every request would add two queries to
 // each (a tenth of what a cached page costs to serve, at thousands of pages
-// a second); asking ten times a second costs nothing, and a change is seen
-// within a tenth of a second, far inside the five seconds allowed.
-const stampRefresh = 100 * time.Millisecond
+// a second). A change is seen within a second, far inside the five seconds
+// allowed; and while an import writes without pause, the cache is emptied
+// once a second, not at every write, so that it goes on serving.
+const stampRefresh = time.Second
 
 // entryOverhead is what an entry costs beyond its key, headers and body:
 // the map slot, the list element, the entry itself and its ETag, rounded

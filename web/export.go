@@ -52,7 +52,9 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
 		if flusher != nil {
 			flusher.Flush()
 		}
-		f.Offset += len(docs)
+		// Keyed, not offset: each page costs the same however deep
+		// into the archive it is.
+		f.After = docs[len(docs)-1].ID
 		if docs, _, err = s.store.Documents(ctx, f); err != nil {
 			// Half the data set is sent: the log says why the rest is not.
 			s.log.Error("export", "err", err)

@@ -36,6 +36,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	logFormat := fs.String("log", "text", "the log `format`: text or json")
 	accessLog := fs.Bool("access-log", true, "log a line for each request")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics (/metrics) and the profiler (/debug/pprof/) at this `address`, for operators only")
+	pageCache := fs.Int64("page-cache", web.DefaultPageCacheBytes>>20, "the most `MB` of rendered pages kept in memory; 0 turns the cache off")
 	imageCache := fs.Int64("image-cache", iiif.DefaultCacheBytes>>20, "the most `MB` of derived images (sizes, tiles) kept on disk")
 	imageRenders := fs.Int("image-renders", 0, "how many images are made at once (each may take up to about 150 MB); 0: one per processor")
 	maxDocument := fs.Int64("max-document", ingest.DefaultMaxDocument>>20, "with --import: the most `MB` one document may take")
@@ -47,8 +48,12 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	if *follow <= 0 || *grace < 0 || *imageCache <= 0 || *imageRenders < 0 || *maxDocument <= 0 {
-		return usageError{"--follow, --image-cache and --max-document must be positive; --grace and --image-renders not negative"}
+	if *follow <= 0 || *grace < 0 || *imageCache <= 0 || *imageRenders < 0 || *maxDocument <= 0 || *pageCache < 0 {
+		return usageError{"--follow, --image-cache and --max-document must be positive; --grace, --page-cache and --image-renders not negative"}
+	}
+	pageCacheBytes := *pageCache << 20
+	if pageCacheBytes == 0 {
+		pageCacheBytes = -1 // off
 	}
 	logger, err := newLoggerFormat(stderr, *logFormat)
 	if err != nil {
@@ -113,7 +118,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	logger.Info("public address", "url", base, "from", from)
 
 	reg := metrics.New()
-	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger, BaseURL: base, TEI: teiWriter, Metrics: reg, NoAccessLog: !*accessLog})
+	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger, BaseURL: base, TEI: teiWriter, Metrics: reg, NoAccessLog: !*accessLog, PageCacheBytes: pageCacheBytes})
 	if err != nil {
 		ln.Close()
 		return err
