@@ -124,7 +124,9 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	case req.Sort == fonds.ByDateDesc:
 		sr.SortByCustom(dateSort(true))
 	default:
-		sr.SortBy([]string{"-_score"})
+		// Then by id: documents of equal score keep one order from one
+		// page to the next, whatever merges the index did between them.
+		sr.SortBy([]string{"-_score", "_id"})
 	}
 	if req.Highlight {
 		sr.IncludeLocations = true

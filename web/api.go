@@ -166,7 +166,8 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	size = min(size, apiMaxPerPage)
-	f := fonds.Filter{Published: true, Offset: (n - 1) * size, Limit: size}
+	// Briefs: the list shows catalogue fields, never the texts.
+	f := fonds.Filter{Published: true, Offset: (n - 1) * size, Limit: size, Brief: true}
 	q := r.URL.Query()
 	if v := q.Get("year"); v != "" {
 		y, err := strconv.Atoi(v)

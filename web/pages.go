@@ -173,7 +173,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	recent, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Order: fonds.ByAdded, Limit: 10})
+	recent, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Order: fonds.ByAdded, Limit: 10, Brief: true})
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
 	if _, err := newPager(r, n, inYear, perPage); err != nil {
 		return err
 	}
-	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Year: year, Offset: (n - 1) * perPage, Limit: perPage})
+	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Year: year, Offset: (n - 1) * perPage, Limit: perPage, Brief: true})
 	if err != nil {
 		return err
 	}
@@ -291,7 +291,7 @@ func (s *Server) browseMonth(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	docs, total, err := s.store.Documents(r.Context(), fonds.Filter{Published: true, Year: year, Month: month, Offset: (n - 1) * perPage, Limit: perPage})
+	docs, total, err := s.store.Documents(r.Context(), fonds.Filter{Published: true, Year: year, Month: month, Offset: (n - 1) * perPage, Limit: perPage, Brief: true})
 	if err != nil {
 		return err
 	}
@@ -356,7 +356,7 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 	if _, err := newPager(r, n, c.Count, perPage); err != nil {
 		return err
 	}
-	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Collection: slug, Offset: (n - 1) * perPage, Limit: perPage})
+	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Collection: slug, Offset: (n - 1) * perPage, Limit: perPage, Brief: true})
 	if err != nil {
 		return err
 	}
@@ -396,7 +396,7 @@ func (s *Server) documentNotFound(ctx context.Context, id string) error {
 	}
 	year, _ := strconv.Atoi(m[1])
 	month, _ := strconv.Atoi(m[2])
-	f := fonds.Filter{Published: true, Year: year, Limit: 200}
+	f := fonds.Filter{Published: true, Year: year, Limit: 200, Brief: true}
 	if month >= 1 && month <= 12 {
 		f.Month = month
 	}
