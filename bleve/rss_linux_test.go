@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/internal/testenv"
 )
 
 // childIndex names the environment variable that makes a run of the test
@@ -26,6 +27,9 @@ const maxWideRSS = 256 << 10
 // TestConcurrentWideQueries searches an index with eight queries of 64
 // prefixes at once, in a child process, and bounds its peak memory.
 func TestConcurrentWideQueries(t *testing.T) {
+	if testenv.Race {
+		t.Skip("the race detector multiplies the memory it measures")
+	}
 	if dir := os.Getenv(childIndex); dir != "" {
 		searchWide(t, dir, 8)
 		peak, err := peakRSS()

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/internal/testenv"
 )
 
 // writeGrayPNG writes a grayscale PNG of w×h pixels, row by row, so that an
@@ -185,6 +186,9 @@ func peakRSS(t *testing.T, png, path string, requests int) int64 {
 func TestPeakMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decodes 144 million pixels")
+	}
+	if testenv.Race {
+		t.Skip("the race detector multiplies the memory it measures")
 	}
 	png := bigPNG(t)
 	for _, tc := range []struct {

@@ -17,6 +17,7 @@ import (
 
 	"fonds"
 	"fonds/iiif"
+	"fonds/internal/testenv"
 	"fonds/sqlite"
 	"fonds/tei"
 	"fonds/text"
@@ -148,6 +149,9 @@ func generate(t *testing.T, path string, gen func(*countingWriter, int), size in
 func TestImportMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports tens of megabytes")
+	}
+	if testenv.Race {
+		t.Skip("the race detector multiplies the memory it measures")
 	}
 	const mb = 1 << 20
 	tests := []struct {

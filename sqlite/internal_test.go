@@ -16,6 +16,7 @@ import (
 
 	"fonds"
 	"fonds/fondstest"
+	"fonds/internal/testenv"
 )
 
 // TestPragmas checks that the settings the DSN asks for reach every
@@ -295,7 +296,7 @@ func TestEncode(t *testing.T) {
 // encodings, a copy of the body as a string, and the stored version read
 // and decoded.
 func TestPutAllocations(t *testing.T) {
-	if raceEnabled {
+	if testenv.Race {
 		t.Skip("the race detector allocates besides, and empties pools at random")
 	}
 	s, err := Open(filepath.Join(t.TempDir(), "fonds.db"))
