@@ -221,6 +221,12 @@ func (s *Server) searchIndex(ctx context.Context, req fonds.SearchRequest) (*fon
 		ctx, cancel = context.WithTimeout(ctx, searchTimeout)
 		defer cancel()
 	}
+	select {
+	case s.searching <- struct{}{}:
+		defer func() { <-s.searching }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting to search: %w: %w", fonds.ErrTimeout, ctx.Err())
+	}
 	res, err := s.index.Search(ctx, req)
 	if errors.Is(err, fonds.ErrInvalid) {
 		return nil, &httpError{status: http.StatusBadRequest, msg: "The search could not be read: please change it and try again.", err: err}

@@ -7,6 +7,7 @@ import (
 	"html"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -791,5 +792,30 @@ func TestOtherSpelling(t *testing.T) {
 		if got != tt.want || script != tt.wantScpt {
 			t.Errorf("otherSpelling(%q) = %q, %q; want %q, %q", tt.terms, got, script, tt.want, tt.wantScpt)
 		}
+	}
+}
+
+// TestSearchWaitsForSlot fills every search slot, as a burst of costly
+// searches would: a search then waits within its deadline and answers 503
+// when it passes, never running beside them.
+func TestSearchWaitsForSlot(t *testing.T) {
+	f := newSearchFixture(t)
+	srv := f.server
+	for range cap(srv.searching) {
+		srv.searching <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/v1/search?q=rights", nil)
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, req)
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "took too long") {
+		t.Errorf("search with every slot taken: %d\n%s", w.Code, clip(w.Body.String(), 300))
+	}
+	for range cap(srv.searching) {
+		<-srv.searching
+	}
+	if w := f.get("/api/v1/search?q=rights"); w.Code != http.StatusOK {
+		t.Errorf("search with the slots free: %d", w.Code)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,6 +92,11 @@ type Server struct {
 	checks []*healthCheck
 	// cache keeps rendered public pages; nil when turned off.
 	cache *pageCache
+	// searching holds a token for each search running: as many as there
+	// are processors. A search waits for one within its deadline, so that
+	// a burst of costly searches runs a few at a time at full speed
+	// instead of all at once, each slowed past its deadline.
+	searching chan struct{}
 	// now is the time of day, for the date a citation was accessed.
 	now func() time.Time
 }
@@ -125,6 +131,7 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.searching = make(chan struct{}, runtime.GOMAXPROCS(0))
 	s.checks = append(s.checks, &healthCheck{name: "store", check: storeCheck(cfg.Store)})
 	if cfg.Index != nil {
 		s.checks = append(s.checks, &healthCheck{name: "index", check: indexCheck(cfg.Index)})
