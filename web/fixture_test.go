@@ -13,13 +13,18 @@ import (
 	"testing"
 
 	"fonds"
+	"fonds/internal/testenv"
 	"fonds/sample"
 	"fonds/sqlite"
 	"fonds/text"
 )
 
-// seedPath is the record the archive grew from, read in place.
-var seedPath = filepath.Join("..", "..", "shared", "corpus", "seed", "000_4215be4c9e9eb522.txt")
+// seedPath returns the record the archive grew from, read in place from
+// the shared corpus; without the corpus, the tests of the fixture skip.
+func seedPath(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(testenv.Corpus(t), "seed", "000_4215be4c9e9eb522.txt")
+}
 
 // The ids of the fixture's hand-built documents.
 const (
@@ -66,7 +71,7 @@ func newFixture(t testing.TB) *fixture {
 		}
 	}
 
-	seed := parseFile(t, seedPath)
+	seed := parseFile(t, seedPath(t))
 	seed.Collection = sample.Slug
 	seed.Status = fonds.StatusPublished
 	f.put(seed)
