@@ -18,15 +18,15 @@ import (
 	"fonds"
 )
 
-// manifestName is the file beside a document's originals that records the
+// ManifestName is the file beside a document's originals that records the
 // SHA-256 of each, one line "HEX  FILE" a file, as a BagIt manifest does.
-const manifestName = "manifest-sha256.txt"
+const ManifestName = "manifest-sha256.txt"
 
 // readManifest returns the sums the manifest of document id records, by
 // file name; none when it has no manifest. A line it cannot read is
 // reported to bad, if not nil.
 func (im *Images) readManifest(id string, bad func(string)) (map[string]string, error) {
-	b, err := os.ReadFile(filepath.Join(im.dir, id, manifestName))
+	b, err := os.ReadFile(filepath.Join(im.dir, id, ManifestName))
 	if errors.Is(err, os.ErrNotExist) {
 		return map[string]string{}, nil
 	}
@@ -38,7 +38,7 @@ func (im *Images) readManifest(id string, bad func(string)) (map[string]string, 
 		sum, name, ok := strings.Cut(line, "  ")
 		if _, err := hex.DecodeString(sum); !ok || err != nil || len(sum) != 2*sha256.Size || !validFacs(name) {
 			if bad != nil && line != "" {
-				bad(fmt.Sprintf("%s/%s: line %d is not a sum and a file name: %q", id, manifestName, i+1, line))
+				bad(fmt.Sprintf("%s/%s: line %d is not a sum and a file name: %q", id, ManifestName, i+1, line))
 			}
 			continue
 		}
@@ -83,7 +83,7 @@ func (im *Images) record(id string, set map[string]string, drop []string) error 
 		err = os.Chmod(tmp.Name(), 0o644)
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, manifestName))
+		err = os.Rename(tmp.Name(), filepath.Join(dir, ManifestName))
 	}
 	return err
 }
@@ -173,13 +173,13 @@ func (im *Images) Verify(ctx context.Context, problem func(string)) (checked int
 			checked++
 			switch {
 			case !recorded:
-				problem(fmt.Sprintf("%s/%s: unrecorded: no sum in %s", id, name, manifestName))
+				problem(fmt.Sprintf("%s/%s: unrecorded: no sum in %s", id, name, ManifestName))
 			case got != want:
 				problem(fmt.Sprintf("%s/%s: changed: SHA-256 %s, recorded %s", id, name, got, want))
 			}
 		}
 		for _, name := range slices.Sorted(maps.Keys(sums)) {
-			problem(fmt.Sprintf("%s/%s: missing: recorded in %s, not on disk", id, name, manifestName))
+			problem(fmt.Sprintf("%s/%s: missing: recorded in %s, not on disk", id, name, ManifestName))
 		}
 	}
 	return checked, nil
@@ -259,7 +259,7 @@ func (im *Images) Walk(fn func(rel, path string) error) error {
 			return fmt.Errorf("iiif: walk images: %w", err)
 		}
 		for _, e := range entries {
-			if !e.Type().IsRegular() || (e.Name() != manifestName && !validFacs(e.Name())) {
+			if !e.Type().IsRegular() || (e.Name() != ManifestName && !validFacs(e.Name())) {
 				continue
 			}
 			if err := fn(id+"/"+e.Name(), filepath.Join(im.dir, id, e.Name())); err != nil {

@@ -79,7 +79,7 @@ func TestPut(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "0003.jpg "+manifestName {
+	if strings.Join(names, " ") != "0003.jpg "+ManifestName {
 		t.Errorf("the document's folder holds %v, want only 0003.jpg and its manifest", names)
 	}
 

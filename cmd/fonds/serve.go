@@ -100,8 +100,6 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		follower = reindex.NewFollower(store, a.index, seq)
-		follower.Interval = *follow
-		follower.Logger = logger
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -190,7 +188,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 			case rep.Indexed > 0 || rep.Removed > 0:
 				logger.Info("search index brought up to date", "report", rep.String())
 			}
-			followStore(workCtx, a, follower, logger)
+			followStore(workCtx, a, follower, *follow, logger)
 		})
 	}
 	if len(imports) > 0 {
@@ -230,10 +228,10 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
-// followStore indexes what other processes store, and rebuilds the index
-// when "fonds reindex" asks for it, until ctx is done.
-func followStore(ctx context.Context, a *archive, f *reindex.Follower, logger *slog.Logger) {
-	t := time.NewTicker(f.Interval)
+// followStore indexes what other processes store, every interval, and
+// rebuilds the index when "fonds reindex" asks for it, until ctx is done.
+func followStore(ctx context.Context, a *archive, f *reindex.Follower, interval time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	handled, _ := a.store.Setting(ctx, rebuildRequested)
 	for {
