@@ -10,18 +10,38 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 )
 
-// Status says whether the public may see a document.
+// Status is where a document stands in its editing: being written, waiting
+// for an editor's review, published, or withdrawn after publication.
 type Status string
 
-// The statuses of a document. Only published documents appear to the public.
+// The statuses of a document. Only published documents appear to the
+// public, and of them only those neither restricted nor under embargo.
 const (
 	StatusDraft     Status = "draft"
+	StatusReview    Status = "review" // a contributor's work, waiting for an editor
 	StatusPublished Status = "published"
+	// StatusWithdrawn is a document published before and hidden now: a
+	// harvester is told it was deleted.
+	StatusWithdrawn Status = "withdrawn"
 )
+
+// Statuses lists the statuses in the order of a document's life.
+var Statuses = []Status{StatusDraft, StatusReview, StatusPublished, StatusWithdrawn}
+
+// Valid reports whether s is one of Statuses.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
 
 // Precision says how much of a date is known.
 type Precision string
@@ -190,6 +210,13 @@ type Document struct {
 	Aliases []string `json:"aliases,omitempty"`
 
 	Status Status `json:"status"`
+	// Embargo is when a published document may first be seen: a date
+	// (YYYY-MM-DD, from its first moment in UTC) or an RFC 3339 time.
+	// Until then it is hidden as a draft is. Empty means no embargo.
+	Embargo string `json:"embargo,omitempty"`
+	// Restricted documents are seen only by readers granted access to
+	// restricted material, and by editors.
+	Restricted bool `json:"restricted,omitempty"`
 	// Origin is where the document was imported from (a file path), which
 	// tells a re-import of the same file from another document of the same id.
 	Origin  string    `json:"origin,omitempty"`
@@ -220,8 +247,55 @@ func (d *Document) ContentHash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Public reports whether the public may see the document.
-func (d *Document) Public() bool { return d.Status == StatusPublished }
+// Public reports whether the public may see the document now: it is
+// published, not restricted, and its embargo, if any, has ended.
+func (d *Document) Public() bool { return d.VisibleTo(RoleAnonymous, time.Now()) }
+
+// Released reports whether the document is published and its embargo, if
+// it has one, has ended by now. A document with an embargo that cannot be
+// read is never released.
+func (d *Document) Released(now time.Time) bool {
+	if d.Status != StatusPublished {
+		return false
+	}
+	if d.Embargo == "" {
+		return true
+	}
+	t, err := ParseEmbargo(d.Embargo)
+	return err == nil && !now.Before(t)
+}
+
+// VisibleTo reports whether a person of the role may see the document at
+// the time now. Anonymous visitors see released documents that are not
+// restricted; readers see restricted ones too; contributors see the public
+// documents and the work in progress (drafts and documents in review);
+// editors and admins see everything.
+func (d *Document) VisibleTo(r Role, now time.Time) bool {
+	switch r {
+	case RoleAdmin, RoleEditor:
+		return true
+	case RoleContributor:
+		if d.Status == StatusDraft || d.Status == StatusReview {
+			return true
+		}
+	case RoleReader:
+		return d.Released(now)
+	}
+	return d.Released(now) && !d.Restricted
+}
+
+// ParseEmbargo reads an embargo as Document.Embargo holds it: a date
+// (YYYY-MM-DD), meaning its first moment in UTC, or an RFC 3339 time.
+func ParseEmbargo(s string) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: embargo %q is neither a date (YYYY-MM-DD) nor a time (2006-01-02T15:04:05Z)", ErrInvalid, s)
+	}
+	return t.UTC(), nil
+}
 
 // PrimaryReference returns the first reference written in the heading, or
 // else the first reference, or the zero Reference.

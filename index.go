@@ -7,8 +7,10 @@ import (
 )
 
 // Index is the search index of the archive: derived from the Store, so it
-// can be deleted and rebuilt from it at any time. Only published documents
-// are ever put in it, so nothing a search answers can reveal a draft.
+// can be deleted and rebuilt from it at any time. Only documents released
+// to readers (Document.Released) are ever put in it, so nothing a search
+// answers can reveal a draft or an embargoed document; a restricted one is
+// found only by a SearchRequest that sets Restricted.
 //
 // Implementations pass the contract tests of package fondstest.
 type Index interface {
@@ -63,6 +65,9 @@ type SearchRequest struct {
 	Facets   bool // count facets
 	// Highlight asks for snippets with the terms marked.
 	Highlight bool
+	// Restricted admits restricted documents too, for a reader granted
+	// access to them. Without it they are neither found nor counted.
+	Restricted bool
 }
 
 // SearchResults answers a SearchRequest.

@@ -29,6 +29,12 @@ type Store interface {
 	// whose Origin differs from that of the stored one with its id is another
 	// document: PutDocument refuses it with ErrConflict.
 	PutDocument(ctx context.Context, d *Document) (PutResult, error)
+	// SaveDocument is PutDocument by someone, for a reason, from a version
+	// (see Save): the version it stores records them, and so does an
+	// AuditEntry written in the same transaction. A document changed since
+	// s.Version is refused with ErrConflict. PutDocument is SaveDocument
+	// with a zero Save.
+	SaveDocument(ctx context.Context, d *Document, s Save) (PutResult, error)
 	// Document returns the document with the id, drafts included.
 	Document(ctx context.Context, id string) (*Document, error)
 	// Documents returns the page of documents the filter admits, and how
@@ -57,6 +63,24 @@ type Store interface {
 
 	// Revisions returns the earlier versions of the document, oldest first.
 	Revisions(ctx context.Context, id string) ([]Revision, error)
+	// History lists every version of the document, oldest first, the
+	// stored one last, without reading their texts; ErrNotFound when it
+	// never existed.
+	History(ctx context.Context, id string) ([]Version, error)
+	// Revision returns version n of the document (the stored one when n is
+	// its Version), with its Version set to n, or ErrNotFound.
+	Revision(ctx context.Context, id string, n int) (*Document, error)
+	// DeleteDocumentBy is DeleteDocument by someone, recorded as Save
+	// records a save (its Version is checked as SaveDocument checks it).
+	DeleteDocumentBy(ctx context.Context, id string, s Save) error
+
+	// Release makes public the published documents whose embargo ended by
+	// now, as though they were published at the end of their embargo (a
+	// harvest reports them with that datestamp, the change feed lists
+	// them), and returns how many. A server calls it every few seconds,
+	// so that an embargo ends without anyone acting; calls from several
+	// servers at once are harmless.
+	Release(ctx context.Context, now time.Time) (int, error)
 
 	// Setting returns the value of the named setting, or ErrNotFound when
 	// it was never set.
@@ -73,6 +97,8 @@ type Store interface {
 
 	ChangeFeed
 	RecordStore
+	UserStore
+	AuditLog
 
 	io.Closer
 }
@@ -126,7 +152,16 @@ const (
 // Filter selects documents. Its zero value admits every document, drafts
 // included: the public pages set Published.
 type Filter struct {
-	Published  bool   // only published documents
+	// Published admits only the documents the public sees: published,
+	// released from any embargo (by the store's last Release), not
+	// restricted.
+	Published bool
+	// Restricted, with Published, admits also the released documents
+	// that are restricted: what a reader granted access sees.
+	Restricted bool
+	// Status admits only documents in this status: an editor's lists of
+	// drafts, of documents waiting for review, of withdrawn ones.
+	Status     Status
 	Collection string // only documents of this collection
 	Year       int    // only documents whose date starts in this year
 	Month      int    // and this month (1-12), with Year

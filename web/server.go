@@ -79,7 +79,10 @@ type Server struct {
 	siteName string
 	baseURL  string
 
-	mux       *http.ServeMux
+	mux *http.ServeMux
+	// patterns lists every pattern registered, in order: what a test walks
+	// to check that no route shows what it must not.
+	patterns  []string
 	formatsMu sync.RWMutex
 	formats   map[string]http.Handler // by extension: ".txt"
 	pages     map[string]*template.Template
@@ -164,24 +167,24 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) routes(static fs.FS) {
 	// The pages every reader is shown alike are answered from the page
 	// cache; searches, the export, health and errors never are.
-	s.mux.Handle("GET /{$}", s.cached(s.html(s.home)))
-	s.mux.Handle("GET /browse", s.cached(s.html(s.browse)))
-	s.mux.Handle("GET /browse/{year}", s.cached(s.html(s.browseYear)))
-	s.mux.Handle("GET /browse/{year}/{month}", s.cached(s.html(s.browseMonth)))
-	s.mux.Handle("GET /collections/{slug}", s.cached(s.html(s.collection)))
-	s.mux.Handle("GET /documents/{id}", s.documentRoute(s.cached(s.html(s.document))))
-	s.mux.Handle("GET /search", s.html(s.search))
-	s.mux.Handle("GET /static/", s.staticHandler(static))
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.Handle("GET /api/v1/documents", s.cached(s.api(s.apiDocuments)))
-	s.mux.Handle("GET /api/v1/documents/{id}", s.cached(s.api(s.apiDocument)))
-	s.mux.Handle("GET /api/v1/search", s.api(s.apiSearch))
-	s.mux.Handle("GET /api/v1/export.jsonl", s.api(s.apiExport))
-	s.mux.Handle("GET /api/v1/openapi.json", s.api(s.apiOpenAPI))
+	s.handle("GET /{$}", s.cached(s.html(s.home)))
+	s.handle("GET /browse", s.cached(s.html(s.browse)))
+	s.handle("GET /browse/{year}", s.cached(s.html(s.browseYear)))
+	s.handle("GET /browse/{year}/{month}", s.cached(s.html(s.browseMonth)))
+	s.handle("GET /collections/{slug}", s.cached(s.html(s.collection)))
+	s.handle("GET /documents/{id}", s.documentRoute(s.cached(s.html(s.document))))
+	s.handle("GET /search", s.html(s.search))
+	s.handle("GET /static/", s.staticHandler(static))
+	s.handle("GET /healthz", http.HandlerFunc(s.healthz))
+	s.handle("GET /api/v1/documents", s.cached(s.api(s.apiDocuments)))
+	s.handle("GET /api/v1/documents/{id}", s.cached(s.api(s.apiDocument)))
+	s.handle("GET /api/v1/search", s.api(s.apiSearch))
+	s.handle("GET /api/v1/export.jsonl", s.api(s.apiExport))
+	s.handle("GET /api/v1/openapi.json", s.api(s.apiOpenAPI))
 	// Everything else is answered by the error handler, so that an unknown
 	// address gets the helpful page (or a JSON error under /api/).
-	s.mux.Handle("/api/", s.api(s.unknown))
-	s.mux.Handle("/", s.html(s.unknownOrAlias))
+	s.handle("/api/", s.api(s.unknown))
+	s.handle("/", s.html(s.unknownOrAlias))
 	s.Handle("GET /documents/{id}.txt", s.cached(s.html(s.documentText)))
 	for _, f := range citationFormats {
 		s.Handle("GET /documents/{id}"+f.ext, s.cached(s.html(s.documentCitation(f))))
@@ -189,6 +192,8 @@ func (s *Server) routes(static fs.FS) {
 	if s.tei != nil {
 		s.Handle("GET /documents/{id}.tei.xml", s.cached(s.html(s.documentTEI)))
 	}
+	s.accountRoutes()
+	s.editRoutes()
 }
 
 // documentRoute answers GET /documents/{id}: by the handler of the id's
@@ -221,9 +226,26 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 			panic("web: a handler for " + pattern + " is already registered")
 		}
 		s.formats[m[1]] = h
+		s.patterns = append(s.patterns, pattern)
 		return
 	}
+	s.handle(pattern, h)
+}
+
+// handle registers h for pattern on the mux, and records the pattern.
+func (s *Server) handle(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, h)
+	s.formatsMu.Lock()
+	s.patterns = append(s.patterns, pattern)
+	s.formatsMu.Unlock()
+}
+
+// Routes returns every pattern registered on the server, by it and by the
+// packages that mounted their handlers, in the order they were.
+func (s *Server) Routes() []string {
+	s.formatsMu.RLock()
+	defer s.formatsMu.RUnlock()
+	return append([]string(nil), s.patterns...)
 }
 
 // documentFormat matches the pattern of a document in another format; the
@@ -270,6 +292,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if len(r.URL.Path) > maxPathLen {
 		err := badRequest("The address is too long to be one of this site's pages.")
 		s.serveError(w, r, err, strings.HasPrefix(r.URL.Path, "/api/"))
+		return
+	}
+	r, ok := s.authenticate(w, r)
+	if !ok {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
