@@ -161,3 +161,18 @@ type Version struct {
 	Current bool      `json:"current,omitempty"` // the stored document itself
 	Deleted bool      `json:"deleted,omitempty"` // the last version before a deletion
 }
+
+type roleKey struct{}
+
+// WithRole returns ctx carrying the role of who makes a request, so that
+// handlers mounted from other packages (IIIF, OAI-PMH) can ask
+// Document.VisibleTo without knowing how people sign in.
+func WithRole(ctx context.Context, r Role) context.Context {
+	return context.WithValue(ctx, roleKey{}, r)
+}
+
+// RoleFrom returns the role WithRole put in ctx, RoleAnonymous when none.
+func RoleFrom(ctx context.Context) Role {
+	r, _ := ctx.Value(roleKey{}).(Role)
+	return r
+}

@@ -16,9 +16,14 @@ type viewer struct {
 
 type viewerKey struct{}
 
-// withViewer returns r carrying v.
+// withViewer returns r carrying v, and its role for the handlers of other
+// packages (fonds.RoleFrom).
 func withViewer(r *http.Request, v *viewer) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+	ctx := context.WithValue(r.Context(), viewerKey{}, v)
+	if v != nil && v.user != nil && !v.user.Disabled {
+		ctx = fonds.WithRole(ctx, v.user.Role)
+	}
+	return r.WithContext(ctx)
 }
 
 // viewerOf returns who makes the request, nil when nobody signed in.

@@ -94,6 +94,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = backupCmd(ctx, args[1:], stderr)
 	case "restore":
 		err = restoreCmd(ctx, args[1:], stderr)
+	case "user":
+		err = userCmd(ctx, args[1:], stdout, stderr)
+	case "site":
+		err = siteCmd(ctx, args[1:], stdout, stderr)
+	case "collection":
+		err = collectionCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		err = versionCmd(args[1:], stdout, stderr)
 	case "loadtest":

@@ -116,32 +116,11 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	logger.Info("public address", "url", base, "from", from)
 
 	reg := metrics.New()
-	site, err := web.New(web.Config{Store: store, Index: a.index, Logger: logger, BaseURL: base, TEI: teiWriter, Metrics: reg, NoAccessLog: !*accessLog, PageCacheBytes: pageCacheBytes})
+	site, err := newSite(a, siteOptions{base: base, logger: logger, metrics: reg, accessLog: *accessLog,
+		pageCache: pageCacheBytes, imageCache: *imageCache << 20, imageRenders: *imageRenders})
 	if err != nil {
 		ln.Close()
 		return err
-	}
-	harvest, err := oai.New(oai.Config{Store: store, BaseURL: base + "/oai", Logger: logger, TEI: teiWriter})
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	site.Handle("/oai", harvest)
-	images, err := iiif.New(iiif.Config{Store: store, Images: a.images, BaseURL: base, Logger: logger, CacheBytes: *imageCache << 20, Renders: *imageRenders})
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	reg.SetCacheSize(a.images.CacheSize)
-	// Without a method, so that CORS preflight requests reach it.
-	site.Handle("/iiif/", images)
-	disc, err := discovery.New(discovery.Config{Store: store, Logger: logger, BaseURL: base})
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	for _, p := range discovery.Patterns {
-		site.Handle(p, disc)
 	}
 	// Requests run under a context that shutdown cancels once the grace
 	// period is over, so that no search or image outlives it.
@@ -226,6 +205,50 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// siteOptions is how the site of an archive is set up: what newSite needs
+// besides the archive.
+type siteOptions struct {
+	base         string // the public address
+	logger       *slog.Logger
+	metrics      *metrics.Registry // nil records nothing
+	accessLog    bool
+	pageCache    int64 // bytes; negative turns it off
+	imageCache   int64 // bytes
+	imageRenders int
+}
+
+// newSite returns the whole site of the archive: pages and API, OAI-PMH,
+// IIIF, sitemaps and feed, every route on one handler.
+func newSite(a *archive, o siteOptions) (*web.Server, error) {
+	site, err := web.New(web.Config{Store: a.store, Index: a.index, Logger: o.logger, BaseURL: o.base, TEI: teiWriter,
+		Metrics: o.metrics, NoAccessLog: !o.accessLog, PageCacheBytes: o.pageCache})
+	if err != nil {
+		return nil, err
+	}
+	harvest, err := oai.New(oai.Config{Store: a.store, BaseURL: o.base + "/oai", Logger: o.logger, TEI: teiWriter})
+	if err != nil {
+		return nil, err
+	}
+	site.Handle("/oai", harvest)
+	images, err := iiif.New(iiif.Config{Store: a.store, Images: a.images, BaseURL: o.base, Logger: o.logger, CacheBytes: o.imageCache, Renders: o.imageRenders})
+	if err != nil {
+		return nil, err
+	}
+	if o.metrics != nil {
+		o.metrics.SetCacheSize(a.images.CacheSize)
+	}
+	// Without a method, so that CORS preflight requests reach it.
+	site.Handle("/iiif/", images)
+	disc, err := discovery.New(discovery.Config{Store: a.store, Logger: o.logger, BaseURL: o.base})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range discovery.Patterns {
+		site.Handle(p, disc)
+	}
+	return site, nil
 }
 
 // followStore indexes what other processes store, every interval, and
