@@ -188,9 +188,9 @@ func fresh(read, now time.Time, refresh time.Duration) bool {
 	return d >= 0 && d < refresh
 }
 
-// readStamp asks the store for the sequence number of its latest change
-// and for its collections, which PutCollection changes without a change of
-// the sequence number.
+// readStamp asks the store for the sequence number of its latest change,
+// for its collections, which PutCollection changes without a change of the
+// sequence number, and for the site's settings.
 func (c *pageCache) readStamp(ctx context.Context) (string, error) {
 	seq, err := c.store.LastChange(ctx)
 	if err != nil {
@@ -200,7 +200,15 @@ func (c *pageCache) readStamp(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	site, err := fonds.ReadSite(ctx, c.store)
+	if err != nil {
+		return "", err
+	}
 	h := fnv.New64a()
+	for _, s := range []string{site.Name, site.URL, site.Email, site.About} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
 	for _, col := range cols {
 		for _, s := range []string{col.Slug, col.Title, col.Description} {
 			h.Write([]byte(s))

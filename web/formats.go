@@ -84,7 +84,7 @@ func (s *Server) documentCitation(f citationFormat) handlerFunc {
 		}
 		link := s.base(r) + documentPath(d.ID) + "?rev=" + strconv.Itoa(d.Version)
 		var buf bytes.Buffer
-		if err := f.write(&buf, cite.NewItem(d, title, s.siteName, link, s.now())); err != nil {
+		if err := f.write(&buf, cite.NewItem(d, title, s.site(r.Context()).Name, link, s.now())); err != nil {
 			return fmt.Errorf("write %s as %s: %w", d.ID, f.ext, err)
 		}
 		h := w.Header()

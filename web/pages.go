@@ -497,7 +497,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	if d.Version > 0 {
 		pinned = permalink + "?rev=" + strconv.Itoa(d.Version)
 	}
-	item := cite.NewItem(d, c.Title, s.siteName, pinned, s.now())
+	item := cite.NewItem(d, c.Title, s.site(r.Context()).Name, pinned, s.now())
 	hl := highlightParam(r.URL.Query().Get("hl"))
 	data := documentData{
 		Doc:        d,

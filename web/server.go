@@ -76,8 +76,10 @@ type Server struct {
 	store    fonds.Store
 	index    fonds.Index // nil when the site has no search
 	log      *slog.Logger
-	siteName string
+	siteName string // the name when the site's settings give none
 	baseURL  string
+	// siteSettings are the site's settings an admin edits.
+	siteSettings siteSettings
 
 	mux *http.ServeMux
 	// patterns lists every pattern registered, in order: what a test walks
@@ -494,7 +496,7 @@ type metaTag struct{ Name, Content string }
 
 func (s *Server) newPage(r *http.Request, title string, data any) *page {
 	return &page{
-		SiteName:  s.siteName,
+		SiteName:  s.site(r.Context()).Name,
 		Title:     title,
 		Canonical: s.base(r) + r.URL.Path,
 		StaticVer: s.staticVer,
