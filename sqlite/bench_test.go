@@ -40,7 +40,7 @@ func bulk(b *testing.B, s *Store, n int) {
 		if i%10 == 3 {
 			d.Status = fonds.StatusDraft
 		}
-		if _, _, err := put(ctx, tx, d); err != nil {
+		if _, _, err := put(ctx, tx, d, fonds.Save{}); err != nil {
 			b.Fatal(err)
 		}
 	}

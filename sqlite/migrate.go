@@ -32,6 +32,7 @@ type migration struct {
 // steps are the parts of migrations written in Go, by version.
 var steps = map[int]func(context.Context, *sql.Tx) error{
 	5: fillSums,
+	9: fillAccess,
 }
 
 // migrations returns the embedded migrations in order of version.

@@ -320,8 +320,12 @@ func (s *Store) Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collec
 	}
 	f.Collection = ""
 	conds, args := countConditions(f)
+	count := `SELECT sum(n) FROM document_counts` + where(append([]string{"collection = c.slug"}, conds...)...)
+	if f.Status != "" {
+		count, args = countQuery(f, "c.slug")
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT c.slug, c.title, c.description,
-		coalesce((SELECT sum(n) FROM document_counts`+where(append([]string{"collection = c.slug"}, conds...)...)+`), 0)
+		coalesce((`+count+`), 0)
 		FROM collections c ORDER BY c.title, c.slug`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: collections: %w", translate(err))
@@ -350,9 +354,13 @@ func checkDocument(d *fonds.Document) error {
 		return fmt.Errorf("%w: document without an id", fonds.ErrInvalid)
 	case d.Collection == "":
 		return fmt.Errorf("%w: document %s has no collection", fonds.ErrInvalid, d.ID)
-	case d.Status != fonds.StatusDraft && d.Status != fonds.StatusPublished:
-		return fmt.Errorf("%w: document %s: status %q is neither %q nor %q",
-			fonds.ErrInvalid, d.ID, d.Status, fonds.StatusDraft, fonds.StatusPublished)
+	case !d.Status.Valid():
+		return fmt.Errorf("%w: document %s: status %q is not one of %q", fonds.ErrInvalid, d.ID, d.Status, fonds.Statuses)
+	}
+	if d.Embargo != "" {
+		if _, err := fonds.ParseEmbargo(d.Embargo); err != nil {
+			return fmt.Errorf("document %s: %w", d.ID, err)
+		}
 	}
 	for _, v := range []string{d.Date.Start, d.Date.End} {
 		if v == "" {
@@ -380,19 +388,31 @@ func month(d fonds.Date) int {
 // PutDocument stores d in one transaction: it adds a new document, leaves an
 // unchanged one alone, or keeps the stored version of a changed one as a
 // revision and replaces it. It sets d.Hash, d.Created and d.Updated, and
-// leaves d untouched when it fails.
+// leaves d untouched when it fails. It is SaveDocument with a zero Save.
 func (s *Store) PutDocument(ctx context.Context, d *fonds.Document) (fonds.PutResult, error) {
+	return s.SaveDocument(ctx, d, fonds.Save{})
+}
+
+// SaveDocument is PutDocument by someone, for a reason, from a version: the
+// version it stores records the author and message, and so does an entry
+// of the audit log written in its transaction. The version is checked in
+// the transaction, so that of two saves from one version one wins and the
+// other is refused with ErrConflict.
+func (s *Store) SaveDocument(ctx context.Context, d *fonds.Document, sv fonds.Save) (fonds.PutResult, error) {
 	if err := checkDocument(d); err != nil {
 		return "", fmt.Errorf("sqlite: put document: %w", err)
 	}
-	res, err := s.putDocument(ctx, d)
+	if sv.Version < -1 {
+		return "", fmt.Errorf("sqlite: put document %s: %w: version %d", d.ID, fonds.ErrInvalid, sv.Version)
+	}
+	res, err := s.putDocument(ctx, d, sv)
 	if err != nil {
 		return "", fmt.Errorf("sqlite: put document %s: %w", d.ID, translate(err))
 	}
 	return res, nil
 }
 
-func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutResult, error) {
+func (s *Store) putDocument(ctx context.Context, d *fonds.Document, sv fonds.Save) (fonds.PutResult, error) {
 	db, err := s.writer()
 	if err != nil {
 		return "", err
@@ -402,7 +422,7 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 		return "", err
 	}
 	defer tx.Rollback()
-	res, c, err := put(ctx, tx, d)
+	res, c, err := put(ctx, tx, d, sv)
 	if err != nil {
 		return "", err
 	}
@@ -414,11 +434,54 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 	return res, nil
 }
 
-// put stores d in tx, and returns what it did and a copy of d as stored.
-// It encodes d once, for its content hash and its body both, and never
-// reads the stored body into memory: a revision is copied from it inside
-// the database.
-func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *fonds.Document, error) {
+// access is who may see a document, as the columns of documents keep it.
+type access struct {
+	// status is what the public sees: StatusPublished for a document
+	// released and not restricted, StatusDraft otherwise.
+	status     fonds.Status
+	released   bool   // published and out of any embargo, restricted or not
+	embargoAt  string // the end of the embargo as formatTime writes it, or ""
+	restricted bool
+}
+
+// accessOf returns the access of d at t. An embargo that cannot be read
+// (only a document stored before embargoes were checked may have one) keeps
+// the document hidden and is never released.
+func accessOf(d *fonds.Document, t time.Time) access {
+	a := access{status: fonds.StatusDraft, released: d.Released(t), restricted: d.Restricted}
+	if d.Embargo != "" {
+		if e, err := fonds.ParseEmbargo(d.Embargo); err == nil {
+			a.embargoAt = formatTime(e)
+		}
+	}
+	if a.released && !a.restricted {
+		a.status = fonds.StatusPublished
+	}
+	return a
+}
+
+// checkSave reports whether a save from version want may replace the
+// stored version have (0 when the id names no stored document), as an
+// ErrConflict naming the stored one when it may not.
+func checkSave(id string, want, have int) error {
+	switch {
+	case want == 0:
+		return nil
+	case want == -1 && have != 0:
+		return fmt.Errorf("%w: document %s already exists, at version %d", fonds.ErrConflict, id, have)
+	case want > 0 && have == 0:
+		return fmt.Errorf("%w: document %s was deleted after version %d", fonds.ErrConflict, id, want)
+	case want > 0 && have != want:
+		return fmt.Errorf("%w: document %s is at version %d, saved since version %d", fonds.ErrConflict, id, have, want)
+	}
+	return nil
+}
+
+// put stores d in tx as saved by sv, and returns what it did and a copy of
+// d as stored. It encodes d once, for its content hash and its body both,
+// and never reads the stored body into memory: a revision is copied from
+// it inside the database.
+func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fonds.PutResult, *fonds.Document, error) {
 	t := now()
 	var old struct {
 		hash, origin, status, created, updated string
@@ -449,8 +512,13 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?`, d.ID).Scan(&version); err != nil {
 		return "", nil, err
 	}
+	stored := 0
 	if found {
+		stored = version
 		version++
+	}
+	if err := checkSave(d.ID, sv.Version, stored); err != nil {
+		return "", nil, err
 	}
 	// Encode a copy, so that d changes only once the transaction commits.
 	c := *d
@@ -463,12 +531,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 		if c.Updated, err = parseTime(old.updated); err != nil {
 			return "", nil, fmt.Errorf("stored update time: %w", err)
 		}
-		// The version is read from the brief, not from the body.
-		var stored sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT json_extract(brief, '$.version') FROM document_briefs WHERE id = ?`, d.ID).Scan(&stored); err != nil {
-			return "", nil, err
-		}
-		c.Version = int(stored.Int64)
+		c.Version = stored
 		return fonds.Unchanged, &c, nil
 	}
 	if found {
@@ -480,46 +543,77 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document) (fonds.PutResult, *
 	if err != nil {
 		return "", nil, err
 	}
+	a := accessOf(&c, t)
 	// The body goes as bytes, cast to text by SQLite, rather than as a
 	// string, which would copy it once more.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
-		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256, categories)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)
+		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256, categories,
+			state, released, restricted, embargo_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
 			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
 			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body,
-			sha256 = excluded.sha256, categories = excluded.categories`,
-		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(c.Status),
-		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), body, sum(body), cats); err != nil {
+			sha256 = excluded.sha256, categories = excluded.categories, state = excluded.state,
+			released = excluded.released, restricted = excluded.restricted, embargo_at = excluded.embargo_at`,
+		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(a.status),
+		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), body, sum(body), cats,
+		string(c.Status), a.released, a.restricted, a.embargoAt); err != nil {
 		if isForeignKey(err) {
 			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
 		return "", nil, err
 	}
 	body = nil // free for the collector while the rest is written
-	b, err := json.Marshal(c.Brief())
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO document_briefs (id, brief) VALUES (?, ?)
-		ON CONFLICT (id) DO UPDATE SET brief = excluded.brief`, c.ID, string(b)); err != nil {
+	if err := putBrief(ctx, tx, &c); err != nil {
 		return "", nil, err
 	}
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
 		return "", nil, err
 	}
 	switch {
-	case c.Status == fonds.StatusPublished:
+	case a.status == fonds.StatusPublished:
 		// Public again: the record is the document, not its deletion.
 		_, err = tx.ExecContext(ctx, `DELETE FROM deletions WHERE id = ?`, c.ID)
 	case found && old.status == string(fonds.StatusPublished):
+		// Withdrawn, made a draft, restricted or embargoed again: to a
+		// harvester, deleted.
 		err = noteDeletion(ctx, tx, c.ID, c.Collection, cats, t)
 	}
 	if err != nil {
 		return "", nil, err
 	}
+	author, message := bound(sv.Author, maxName), bound(sv.Message, maxDetail)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO versions (document_id, n, hash, saved, author, message, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (document_id, n) DO UPDATE SET hash = excluded.hash, saved = excluded.saved,
+			author = excluded.author, message = excluded.message, status = excluded.status, deleted = 0`,
+		c.ID, c.Version, c.Hash, formatTime(t), author, message, string(c.Status)); err != nil {
+		return "", nil, err
+	}
+	detail := "added"
+	if result == fonds.Updated {
+		detail = fmt.Sprintf("updated to version %d", c.Version)
+	}
+	if message != "" {
+		detail += ": " + message
+	}
+	e := fonds.AuditEntry{Time: t, User: author, Address: sv.Address, Action: "save", Target: c.ID, Detail: detail}
+	if err := audit(ctx, tx, &e); err != nil {
+		return "", nil, err
+	}
 	return result, &c, nil
+}
+
+// putBrief writes the brief of c, the document as stored.
+func putBrief(ctx context.Context, tx *sql.Tx, c *fonds.Document) error {
+	b, err := json.Marshal(c.Brief())
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO document_briefs (id, brief) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET brief = excluded.brief`, c.ID, string(b))
+	return err
 }
 
 // hashHolder stands for the content hash in an encoding of a document, to
@@ -675,6 +769,8 @@ func checkFilter(f fonds.Filter) error {
 		return fmt.Errorf("%w: month %d is not 1 to 12", fonds.ErrInvalid, f.Month)
 	case f.Month != 0 && f.Year == 0:
 		return fmt.Errorf("%w: month %d without a year", fonds.ErrInvalid, f.Month)
+	case f.Status != "" && !f.Status.Valid():
+		return fmt.Errorf("%w: unknown status %q", fonds.ErrInvalid, f.Status)
 	}
 	switch f.Order {
 	case "", fonds.ByDate, fonds.ByAdded:
@@ -684,13 +780,20 @@ func checkFilter(f fonds.Filter) error {
 }
 
 // conditions returns the conditions selecting what f admits, and their
-// arguments. The published test is written as a literal so that the partial
-// index on published documents serves it.
+// arguments. The published and released tests are written as literals so
+// that the partial indexes on published and released documents serve them.
 func conditions(f fonds.Filter) ([]string, []any) {
 	var conds []string
 	var args []any
-	if f.Published {
+	switch {
+	case f.Published && f.Restricted:
+		conds = append(conds, "released = 1")
+	case f.Published:
 		conds = append(conds, "status = 'published'")
+	}
+	if f.Status != "" {
+		conds = append(conds, "state = ?")
+		args = append(args, string(f.Status))
 	}
 	if f.Collection != "" {
 		conds = append(conds, "collection = ?")
@@ -721,10 +824,37 @@ func countConditions(f fonds.Filter) ([]string, []any) {
 	}
 	conds := []string{"year = ?", "month = ?"}
 	args := []any{year, month}
-	if f.Published {
-		conds = append(conds, "status = 'published'")
+	if c := countedStatus(f); c != "" {
+		conds = append(conds, c)
 	}
 	return conds, args
+}
+
+// countedStatus returns the condition on the status of document_counts
+// that f asks for: the public's documents, or those and the released
+// restricted ones, or "" for all.
+func countedStatus(f fonds.Filter) string {
+	switch {
+	case f.Published && f.Restricted:
+		return "status IN ('published', 'restricted')"
+	case f.Published:
+		return "status = 'published'"
+	}
+	return ""
+}
+
+// countQuery returns a query of how many documents f admits, counted
+// from the documents themselves through the index of their status: for a
+// filter by status, which document_counts does not count, and which
+// selects an editor's short lists. The collection is the query's
+// first argument, or the expression coll where one is given.
+func countQuery(f fonds.Filter, coll string) (string, []any) {
+	f.Collection, f.After = "", ""
+	conds, args := conditions(f)
+	if coll != "" {
+		conds = append([]string{"collection = " + coll}, conds...)
+	}
+	return `SELECT count(*) FROM documents` + where(conds...), args
 }
 
 // where returns the WHERE clause of the conditions, or "" if there are none.
@@ -795,9 +925,17 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 	}
 	defer tx.Rollback()
 	cc, cargs := countConditions(f)
+	count, cargs := `SELECT coalesce(sum(n), 0) FROM document_counts`+where(append([]string{"collection = ?"}, cc...)...),
+		append([]any{f.Collection}, cargs...)
+	if f.Status != "" {
+		count, cargs = countQuery(f, "")
+		if f.Collection != "" {
+			count, cargs = countQuery(f, "?")
+			cargs = append([]any{f.Collection}, cargs...)
+		}
+	}
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM document_counts`+where(append([]string{"collection = ?"}, cc...)...),
-		append([]any{f.Collection}, cargs...)...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, count, cargs...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	conds, args := conditions(f)
@@ -945,8 +1083,8 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 	// month -1) of the collection, or of all (the empty slug).
 	conds := []string{"collection = ?", "year > 0", "month >= 0"}
 	args := []any{f.Collection}
-	if f.Published {
-		conds = append(conds, "status = 'published'")
+	if c := countedStatus(f); c != "" {
+		conds = append(conds, c)
 	}
 	if f.Year != 0 {
 		conds = append(conds, "year = ?")
@@ -956,8 +1094,16 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 			args = append(args, f.Month)
 		}
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT year, month, sum(n) FROM document_counts`+where(conds...)+
-		` GROUP BY year, month ORDER BY year, month`, args...)
+	q := `SELECT year, month, sum(n) FROM document_counts` + where(conds...) + ` GROUP BY year, month ORDER BY year, month`
+	if f.Status != "" {
+		// Counted from the documents of the status, which
+		// document_counts does not tell apart.
+		dc, dargs := conditions(fonds.Filter{Published: f.Published, Restricted: f.Restricted, Status: f.Status,
+			Collection: f.Collection, Year: f.Year, Month: f.Month})
+		q, args = `SELECT year, month, count(*) FROM documents`+where(append(dc, "year > 0")...)+
+			` GROUP BY year, month ORDER BY year, month`, dargs
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: date counts: %w", translate(err))
 	}
@@ -976,15 +1122,23 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 	return counts, nil
 }
 
-// DeleteDocument removes the document, keeping its last version as a revision.
+// DeleteDocument removes the document, keeping its last version as a
+// revision. It is DeleteDocumentBy with a zero Save.
 func (s *Store) DeleteDocument(ctx context.Context, id string) error {
-	if err := s.deleteDocument(ctx, id); err != nil {
+	return s.DeleteDocumentBy(ctx, id, fonds.Save{})
+}
+
+// DeleteDocumentBy removes the document as saved by sv: its version is
+// checked as SaveDocument checks it, and the deletion is written in the
+// audit log and on its last version.
+func (s *Store) DeleteDocumentBy(ctx context.Context, id string, sv fonds.Save) error {
+	if err := s.deleteDocument(ctx, id, sv); err != nil {
 		return fmt.Errorf("sqlite: delete document %s: %w", id, translate(err))
 	}
 	return nil
 }
 
-func (s *Store) deleteDocument(ctx context.Context, id string) error {
+func (s *Store) deleteDocument(ctx context.Context, id string, sv fonds.Save) error {
 	db, err := s.writer()
 	if err != nil {
 		return err
@@ -994,10 +1148,20 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 		return err
 	}
 	defer tx.Rollback()
+	var version int
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1)
+		FROM documents WHERE id = ?1`, id).Scan(&version)
+	if err != nil {
+		return err // sql.ErrNoRows: not found
+	}
+	if err := checkSave(id, sv.Version, version); err != nil {
+		return err
+	}
+	t := now()
 	// The deleted version is kept like any replaced one: nothing is lost,
 	// and a citation of it still finds it.
-	if err := keepRevision(ctx, tx, id, now()); err != nil {
-		return err // sql.ErrNoRows: not found
+	if err := keepRevision(ctx, tx, id, t); err != nil {
+		return err
 	}
 	var collection, status, cats string
 	err = tx.QueryRowContext(ctx, `DELETE FROM documents WHERE id = ? RETURNING collection, status, categories`, id).
@@ -1006,9 +1170,20 @@ func (s *Store) deleteDocument(ctx context.Context, id string) error {
 		return err
 	}
 	if status == string(fonds.StatusPublished) {
-		if err := noteDeletion(ctx, tx, id, collection, cats, now()); err != nil {
+		if err := noteDeletion(ctx, tx, id, collection, cats, t); err != nil {
 			return err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE versions SET deleted = 1 WHERE document_id = ? AND n = ?`, id, version); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("deleted version %d", version)
+	if m := bound(sv.Message, maxDetail); m != "" {
+		detail += ": " + m
+	}
+	e := fonds.AuditEntry{Time: t, User: sv.Author, Address: sv.Address, Action: "delete", Target: id, Detail: detail}
+	if err := audit(ctx, tx, &e); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
