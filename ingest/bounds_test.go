@@ -237,13 +237,13 @@ type fullStore struct {
 	tries int
 }
 
-func (s *fullStore) PutDocument(ctx context.Context, d *fonds.Document) (fonds.PutResult, error) {
+func (s *fullStore) SaveDocument(ctx context.Context, d *fonds.Document, sv fonds.Save) (fonds.PutResult, error) {
 	s.tries++
 	if s.room == 0 {
 		return "", fmt.Errorf("sqlite: put document %s: %w", d.ID, syscall.ENOSPC)
 	}
 	s.room--
-	return s.Store.PutDocument(ctx, d)
+	return s.Store.SaveDocument(ctx, d, sv)
 }
 
 func TestDiskFull(t *testing.T) {

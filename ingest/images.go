@@ -141,9 +141,9 @@ func facsName(n int, file string) string {
 // put stores d and its images, all or nothing: a document whose images the
 // image store refuses is not stored, and one that replaces an earlier
 // version leaves that version as the public sees it.
-func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageImage) (fonds.PutResult, error) {
+func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageImage, s fonds.Save) (fonds.PutResult, error) {
 	if len(images) == 0 {
-		return im.putDocument(ctx, d)
+		return im.putDocument(ctx, d, s)
 	}
 	prev, err := im.previous(ctx, d)
 	if err != nil {
@@ -153,7 +153,7 @@ func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageIma
 	case prev != nil && prev.Hash == d.ContentHash():
 		// Unchanged: only the images missing are added, and the public
 		// sees nothing it did not before.
-		res, err := im.putDocument(ctx, d)
+		res, err := im.putDocument(ctx, d, s)
 		if err != nil {
 			return "", err
 		}
@@ -164,7 +164,7 @@ func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageIma
 		if err := im.putImages(d.ID, images, false); err != nil {
 			return "", errors.Join(err, im.Images.Remove(d.ID))
 		}
-		res, err := im.putDocument(ctx, d)
+		res, err := im.putDocument(ctx, d, s)
 		if err != nil {
 			return "", errors.Join(err, im.Images.Remove(d.ID))
 		}
@@ -183,14 +183,15 @@ func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageIma
 	if err != nil {
 		return "", err
 	}
-	res, err := im.putDocument(ctx, d)
+	res, err := im.putDocument(ctx, d, s)
 	if err != nil {
 		return "", err
 	}
 	if err := im.putImages(d.ID, images, false); err != nil {
 		// Accepted once, refused now: the disk is full or failing. Put
 		// the earlier version back, as it was.
-		_, rerr := im.Store.PutDocument(ctx, prev)
+		s.Message = "import of " + d.Origin + " failed: the earlier version put back"
+		_, rerr := im.Store.SaveDocument(ctx, prev, s)
 		return "", errors.Join(err, rerr)
 	}
 	return res, nil
@@ -217,11 +218,11 @@ func (im *Importer) previous(ctx context.Context, d *fonds.Document) (*fonds.Doc
 
 // putDocument stores d; should another file's document hold its id, d takes
 // one derived from its origin, the same at every re-import.
-func (im *Importer) putDocument(ctx context.Context, d *fonds.Document) (fonds.PutResult, error) {
-	res, err := im.Store.PutDocument(ctx, d)
+func (im *Importer) putDocument(ctx context.Context, d *fonds.Document, s fonds.Save) (fonds.PutResult, error) {
+	res, err := im.Store.SaveDocument(ctx, d, s)
 	if errors.Is(err, fonds.ErrConflict) && !strings.HasSuffix(d.ID, derivedSuffix(d)) {
 		d.ID = derivedID(d)
-		res, err = im.Store.PutDocument(ctx, d)
+		res, err = im.Store.SaveDocument(ctx, d, s)
 	}
 	return res, err
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"fonds"
 )
@@ -26,11 +27,27 @@ type Importer struct {
 	// Files of other extensions found in folders are skipped; named on the
 	// command line, they are an error.
 	Readers map[string]fonds.Reader
-	// Collection is the slug of the collection documents go to. If empty,
-	// each file goes to a collection named after its folder.
+	// Collection names the collection documents go to: its slug, or a
+	// title of which fonds.CollectionSlug makes the slug ("Bukovsky
+	// Archive" goes to bukovsky-archive, created with that title). If
+	// empty, each file goes to the collection its file declares, or else
+	// to one named after its folder.
 	Collection string
-	// Draft imports documents as drafts, not visible to the public.
-	Draft bool
+
+	// Status, if set, is the status of every document imported, whatever
+	// its file says. Otherwise a document takes the status its file gives,
+	// or fonds.StatusPublished when it gives none.
+	Status fonds.Status
+	// Embargo, if set, is the embargo of every document imported (see
+	// fonds.Document.Embargo), whatever its file says.
+	Embargo string
+	// Restricted, if set, says whether every document imported is
+	// restricted, whatever its file says.
+	Restricted *bool
+
+	// Author is who the revisions an import stores are by: a user's
+	// name, or "" for "import". Address is where from: "" for "cli".
+	Author, Address string
 	// Progress, if set, is called after each file.
 	Progress func(path string)
 	// Stored, if set, is called after each document stored (a volume holds
@@ -59,7 +76,8 @@ type Importer struct {
 	// index add up to no more than a few such.
 	MaxDocument int64
 
-	collections map[string]bool // those known to exist
+	collections map[string]bool   // those known to exist
+	names       map[string]string // the slug each collection name went to
 	toIndex     []*fonds.Document
 	toRemove    []string
 	pending     int64      // the bytes of file the documents waiting for the index took
@@ -266,7 +284,11 @@ func (im *Importer) queueIndex(ctx context.Context, d *fonds.Document, size int6
 	if im.Index == nil {
 		return nil
 	}
-	if d.Public() {
+	// The index holds what is released, restricted documents too: a search
+	// leaves them out for those who may not see them. Drafts, documents in
+	// review and those under embargo wait for a reindex.Sync or a
+	// server's follower to put them in once they are released.
+	if d.Released(time.Now()) {
 		im.toIndex = append(im.toIndex, d)
 	} else {
 		im.toRemove = append(im.toRemove, d.ID)
@@ -374,10 +396,7 @@ func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Documen
 	default:
 		d.Origin = f.Origin
 	}
-	d.Status = fonds.StatusPublished
-	if im.Draft {
-		d.Status = fonds.StatusDraft
-	}
+	im.access(d)
 	if d.ID == "" {
 		d.ID = fonds.DocumentID(d)
 	}
@@ -385,7 +404,7 @@ func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Documen
 	for _, w := range notes {
 		im.warn(sum, (&fonds.ParseError{Path: f.Path, Msg: "warning: " + w}).Error())
 	}
-	res, err := im.put(ctx, d, images)
+	res, err := im.put(ctx, d, images, im.save(f))
 	if err != nil {
 		return fmt.Errorf("%s: document %s: %w", quote(f.Path), d.ID, err)
 	}
@@ -408,6 +427,35 @@ func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Documen
 	return nil
 }
 
+// access settles d's status, embargo and restriction: what the import
+// says, else what its file says, else published, open to all.
+func (im *Importer) access(d *fonds.Document) {
+	if im.Status != "" {
+		d.Status = im.Status
+	}
+	if d.Status == "" {
+		d.Status = fonds.StatusPublished
+	}
+	if im.Embargo != "" {
+		d.Embargo = im.Embargo
+	}
+	if im.Restricted != nil {
+		d.Restricted = *im.Restricted
+	}
+}
+
+// save returns what the revisions of f's documents record.
+func (im *Importer) save(f File) fonds.Save {
+	s := fonds.Save{Author: im.Author, Address: im.Address, Message: "import of " + f.Origin}
+	if s.Author == "" {
+		s.Author = "import"
+	}
+	if s.Address == "" {
+		s.Address = "cli"
+	}
+	return s
+}
+
 func (im *Importer) warn(sum *Summary, msg string) {
 	sum.Warnings++
 	if im.Warn != nil {
@@ -428,7 +476,7 @@ type CollectionDeclarer interface {
 // declares, else one named after the file's folder.
 func (im *Importer) collectionOf(ctx context.Context, f File) (string, error) {
 	if im.Collection != "" {
-		return im.Collection, im.ensureCollection(ctx, fonds.Collection{Slug: im.Collection, Title: im.Collection})
+		return im.namedCollection(ctx, im.Collection)
 	}
 	if cd, ok := im.reader(f.Path).(CollectionDeclarer); ok {
 		file, err := f.open()
@@ -444,11 +492,54 @@ func (im *Importer) collectionOf(ctx context.Context, f File) (string, error) {
 			return c.Slug, im.ensureCollection(ctx, c)
 		}
 	}
-	slug := fonds.Slug(filepath.Base(filepath.Dir(f.Path)))
-	if slug == "" {
-		slug = "archive"
+	slug, err := im.namedCollection(ctx, filepath.Base(filepath.Dir(f.Path)))
+	if errors.Is(err, fonds.ErrInvalid) {
+		// A folder whose name leaves no slug ("!!!", "東京"): the archive's.
+		return "archive", im.ensureCollection(ctx, fonds.Collection{Slug: "archive", Title: "Archive"})
 	}
-	return slug, im.ensureCollection(ctx, fonds.Collection{Slug: slug, Title: filepath.Base(filepath.Dir(f.Path))})
+	return slug, err
+}
+
+// namedCollection returns the slug of the collection name names, creating
+// it titled name if need be. A name that is the slug of a collection
+// already there (as an earlier import made it from a folder's name) names
+// it; otherwise the slug is fonds.CollectionSlug(name). An existing
+// collection keeps its title.
+func (im *Importer) namedCollection(ctx context.Context, name string) (string, error) {
+	if slug, ok := im.names[name]; ok {
+		return slug, nil
+	}
+	slug := fonds.CollectionSlug(name)
+	if slug == "" {
+		return "", fmt.Errorf("%w: collection %q: its name holds no letter or digit to make a slug of", fonds.ErrInvalid, name)
+	}
+	// Earlier imports made slugs of folder names with fonds.Slug, which
+	// keeps letters of every script: a re-import goes where they went.
+	if old := fonds.Slug(name); old != slug && old != "" {
+		if im.collections[old] {
+			slug = old
+		} else if _, err := im.Store.Collection(ctx, old); err == nil {
+			slug = old
+		} else if !errors.Is(err, fonds.ErrNotFound) {
+			return "", err
+		}
+	}
+	if err := im.ensureCollection(ctx, fonds.Collection{Slug: slug, Title: strings.TrimSpace(name)}); err != nil {
+		return "", err
+	}
+	if im.names == nil {
+		im.names = make(map[string]string)
+	}
+	im.names[name] = slug
+	return slug, nil
+}
+
+// remember records that the collection slug exists.
+func (im *Importer) remember(slug string) {
+	if im.collections == nil {
+		im.collections = make(map[string]bool)
+	}
+	im.collections[slug] = true
 }
 
 // ensureCollection creates the collection unless it exists. It asks the
@@ -465,9 +556,6 @@ func (im *Importer) ensureCollection(ctx context.Context, c fonds.Collection) er
 	if err != nil {
 		return err
 	}
-	if im.collections == nil {
-		im.collections = make(map[string]bool)
-	}
-	im.collections[c.Slug] = true
+	im.remember(c.Slug)
 	return nil
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -113,11 +114,11 @@ func TestSameIDFromTwoFiles(t *testing.T) {
 	}
 }
 
-func TestCollectionAndDraft(t *testing.T) {
+func TestCollectionAndStatus(t *testing.T) {
 	im := newImporter(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"Politburo Papers/a.txt": doc})
-	im.Draft = true
+	im.Status = fonds.StatusDraft
 	files, err := im.Files([]string{dir})
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +133,85 @@ func TestCollectionAndDraft(t *testing.T) {
 	}
 	if d.Collection != "politburo-papers" || d.Status != fonds.StatusDraft {
 		t.Errorf("collection, status = %q, %q; want politburo-papers, draft", d.Collection, d.Status)
+	}
+	c, err := im.Store.Collection(context.Background(), "politburo-papers")
+	if err != nil || c.Title != "Politburo Papers" {
+		t.Errorf("Collection(politburo-papers) = %+v, %v; want the title Politburo Papers", c, err)
+	}
+}
+
+// TestAccess checks that the import's status, embargo and restriction
+// override the file's only when given.
+func TestAccess(t *testing.T) {
+	yes, no := true, false
+	const marked = "17 September 1979* (Pb 12/3) Meeting\n\n@status review\n@embargo 2031-01-01\n@restricted\n\nPolitburo. Resolution. Invented example.\n\nText.\n"
+	tests := []struct {
+		name       string
+		file       string
+		status     fonds.Status
+		embargo    string
+		restricted *bool
+		want       fonds.Document
+	}{
+		{"defaults", doc, "", "", nil, fonds.Document{Status: fonds.StatusPublished}},
+		{"file", marked, "", "", nil, fonds.Document{Status: fonds.StatusReview, Embargo: "2031-01-01", Restricted: true}},
+		{"flags", doc, fonds.StatusReview, "2030-05-01T12:00:00Z", &yes, fonds.Document{Status: fonds.StatusReview, Embargo: "2030-05-01T12:00:00Z", Restricted: true}},
+		{"flags over file", marked, fonds.StatusPublished, "2032-01-01", &no, fonds.Document{Status: fonds.StatusPublished, Embargo: "2032-01-01"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			im := newImporter(t)
+			im.Status, im.Embargo, im.Restricted = tt.status, tt.embargo, tt.restricted
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"c/a.txt": tt.file})
+			files, err := im.Files([]string{dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum, errs := im.Import(context.Background(), files); len(errs) > 0 || sum.Added != 1 {
+				t.Fatalf("Import = %v, %v", sum, errs)
+			}
+			d, err := im.Store.Document(context.Background(), "1979-09-17-pb-12-3")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Status != tt.want.Status || d.Embargo != tt.want.Embargo || d.Restricted != tt.want.Restricted {
+				t.Errorf("status, embargo, restricted = %q, %q, %v; want %q, %q, %v", d.Status, d.Embargo, d.Restricted, tt.want.Status, tt.want.Embargo, tt.want.Restricted)
+			}
+		})
+	}
+}
+
+// TestCollectionNames checks the slugs of the collections an import names.
+func TestCollectionNames(t *testing.T) {
+	ctx := context.Background()
+	im := newImporter(t)
+	// A collection an earlier import made of a Cyrillic folder's name.
+	if err := im.Store.PutCollection(ctx, fonds.Collection{Slug: "самиздат", Title: "Самиздат"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Store.PutCollection(ctx, fonds.Collection{Slug: "kept", Title: "Kept As Titled"}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, slug, title string }{
+		{"Bukovsky Archive", "bukovsky-archive", "Bukovsky Archive"},
+		{"Архив Буковского", "arkhiv-bukovskogo", "Архив Буковского"},
+		{"Самиздат", "самиздат", "Самиздат"},
+		{"Kept", "kept", "Kept As Titled"},
+	}
+	for _, tt := range tests {
+		got, err := im.namedCollection(ctx, tt.name)
+		if err != nil || got != tt.slug {
+			t.Errorf("namedCollection(%q) = %q, %v; want %q", tt.name, got, err, tt.slug)
+			continue
+		}
+		c, err := im.Store.Collection(ctx, got)
+		if err != nil || c.Title != tt.title {
+			t.Errorf("Collection(%q) = %+v, %v; want the title %q", got, c, err, tt.title)
+		}
+	}
+	if got, err := im.namedCollection(ctx, "!!!"); !errors.Is(err, fonds.ErrInvalid) {
+		t.Errorf("namedCollection(%q) = %q, %v; want ErrInvalid", "!!!", got, err)
 	}
 }
 

@@ -172,7 +172,7 @@ func formatDescription(d description) string {
 	if sameDescription(d, description{}) {
 		return noDescription
 	}
-	if line == noDescription || isBodyStart(line) {
+	if line == noDescription || isBodyStart(line) || isDirective(line) {
 		line = `\` + line
 	}
 	return line

@@ -68,10 +68,23 @@ func Parse(r io.Reader, name string) (*fonds.Document, []fonds.Warning, error) {
 	}
 	i++
 
-	// The description is the paragraph after the heading.
-	for i < len(lines) && trimLine(lines[i].text) == "" {
+	// Directives may follow the heading: who may see the document.
+	var acc access
+	seen := make(map[string]int)
+	for {
+		for i < len(lines) && trimLine(lines[i].text) == "" {
+			i++
+		}
+		if i == len(lines) || !isDirective(trimLine(lines[i].text)) {
+			break
+		}
+		if err := acc.parseDirective(trimLine(lines[i].text), lines[i].n, seen); err != nil {
+			return fail(lines[i].n, err)
+		}
 		i++
 	}
+
+	// The description is the paragraph after the heading.
 	descLine := headLine.n
 	var descText []string
 	if i < len(lines) && !isBodyStart(trimLine(lines[i].text)) {
@@ -94,6 +107,12 @@ func Parse(r io.Reader, name string) (*fonds.Document, []fonds.Warning, error) {
 		Excerpt:    desc.excerpt,
 		Categories: desc.categories,
 		Origin:     name,
+		Status:     fonds.StatusPublished,
+		Embargo:    acc.embargo,
+		Restricted: acc.restricted,
+	}
+	if acc.status != "" {
+		d.Status = acc.status
 	}
 	if d.Creator == "" {
 		d.Creator = summaryCreator(desc.summary)

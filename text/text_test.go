@@ -71,7 +71,7 @@ func TestSeed(t *testing.T) {
 		{"Persons", len(d.Persons), 0},
 		{"Categories", len(d.Categories), 0},
 		{"Collection", d.Collection, ""},
-		{"Status", d.Status, fonds.Status("")},
+		{"Status", d.Status, fonds.StatusPublished},
 		{"Hash", d.Hash, ""},
 		{"Created", d.Created.IsZero(), true},
 		{"Witnesses", len(d.Witnesses), 1},
@@ -431,6 +431,12 @@ func TestErrors(t *testing.T) {
 		{"unclosed markup", "1 May 1977\n\nLetter.\n\n{hand:never\nclosed\n", `bad.txt:5: unclosed "{hand:"`},
 		{"bare brace", "1 May 1977\n\nLetter.\n\nA { brace\n", `bad.txt:5: "{" opens no markup (write \{ for a brace)`},
 		{"NUL", "1 May 1977\n\nLetter\x00.\n", "bad.txt:3: not a text file (NUL byte)"},
+		{"bad status", "1 May 1977\n\n@status finished\n\nLetter.\n", `bad.txt:3: @status "finished" is not one of draft, review, published, withdrawn`},
+		{"bad embargo", "1 May 1977\n\n@status draft\n@embargo 2027-13-01\n", `bad.txt:4: @embargo "2027-13-01" is not a date (YYYY-MM-DD) nor a time (2027-01-01T09:00:00Z)`},
+		{"embargo without date", "1 May 1977\n@embargo\n", `bad.txt:2: @embargo needs a date: @embargo 2027-01-01, or a time: @embargo 2027-01-01T09:00:00Z`},
+		{"restricted with value", "1 May 1977\n\n@restricted yes\n", `bad.txt:3: @restricted takes no value, not "yes"`},
+		{"twice", "1 May 1977\n\n@restricted\n\n@restricted\n", `bad.txt:5: @restricted is given twice (first at line 3)`},
+		{"unknown directive", "1 May 1977\n\n@stauts review\n", `bad.txt:3: unknown directive @stauts: after the heading come @status, @embargo and @restricted (write \@stauts for a description that begins so)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -447,6 +453,45 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAccessDirectives checks what the directives after the heading say,
+// and that Write writes them only when they say something.
+func TestAccessDirectives(t *testing.T) {
+	tests := []struct {
+		in         string
+		status     fonds.Status
+		embargo    string
+		restricted bool
+	}{
+		{"1 May 1977\n\nLetter.\n\nText.\n", fonds.StatusPublished, "", false},
+		{"1 May 1977\n@status draft\nLetter.\n\nText.\n", fonds.StatusDraft, "", false},
+		{"1 May 1977\n\n@status published\n\nLetter.\n", fonds.StatusPublished, "", false},
+		{"1 May 1977\n\n@status withdrawn\n@embargo 2027-01-01T09:00:00+02:00\n", fonds.StatusWithdrawn, "2027-01-01T09:00:00+02:00", false},
+		{"1 May 1977\n\n  @restricted  \n\n@opener Moscow\n", fonds.StatusPublished, "", true},
+	}
+	for _, tt := range tests {
+		d, _ := parseString(t, tt.in)
+		if d.Status != tt.status || d.Embargo != tt.embargo || d.Restricted != tt.restricted {
+			t.Errorf("Parse(%q): status, embargo, restricted = %q, %q, %v; want %q, %q, %v", tt.in, d.Status, d.Embargo, d.Restricted, tt.status, tt.embargo, tt.restricted)
+		}
+		var out bytes.Buffer
+		if err := Write(&out, d); err != nil {
+			t.Fatal(err)
+		}
+		has := strings.Contains(out.String(), "\n@")
+		if want := tt.status != fonds.StatusPublished || tt.embargo != "" || tt.restricted; has != want {
+			t.Errorf("Write(Parse(%q)) =\n%s\nwrites directives: %v, want %v", tt.in, out.String(), has, want)
+		}
+		checkRoundTrip(t, d, tt.in)
+	}
+	// A description that begins like a directive is written escaped.
+	d := &fonds.Document{Date: fonds.Date{Start: "1977-05-19", End: "1977-05-19", Precision: fonds.PrecisionDay, Written: "19 May 1977"},
+		Summary: "@status draft, says the note.", Languages: []string{"en"}, Status: fonds.StatusDraft,
+		Witnesses: []fonds.Witness{{Language: "en", Role: fonds.RoleOriginal, Text: fonds.Text{para(txt("Text."))}}},
+		Pages:     []fonds.Page{{N: 1}}}
+	d.ID = fonds.DocumentID(d)
+	checkRoundTrip(t, d, "a description like a directive")
 }
 
 func TestLongLines(t *testing.T) {
@@ -648,7 +693,7 @@ func TestWriteEscapes(t *testing.T) {
 		d := &fonds.Document{Date: fonds.Date{Start: "1977-05-19", End: "1977-05-19", Precision: fonds.PrecisionDay, Written: "19 May 1977"},
 			Summary: "Letter.", Type: "letter", Languages: []string{"en"},
 			Witnesses: []fonds.Witness{{Language: "en", Role: fonds.RoleOriginal, Text: text}},
-			Pages:     []fonds.Page{{N: 1}}}
+			Pages:     []fonds.Page{{N: 1}}, Status: fonds.StatusPublished}
 		d.ID = fonds.DocumentID(d)
 		checkRoundTrip(t, d, "text "+text.PlainText())
 	}

@@ -70,6 +70,9 @@ func write(w io.Writer, d *fonds.Document) error {
 		}
 	}
 	bw.WriteString(formatHeading(h) + "\n\n")
+	if a := formatAccess(d); a != "" {
+		bw.WriteString(a + "\n")
+	}
 	desc := description{summary: d.Summary, source: d.Source, excerpt: d.Excerpt, categories: d.Categories}
 	bw.WriteString(formatDescription(desc) + "\n")
 
