@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,8 +23,12 @@ var textReader fonds.Reader = text.Reader{}
 func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("import", stderr)
 	data := fs.String("data", "fonds-data", "the data `folder`")
-	collection := fs.String("collection", "", "the `slug` of the collection to import into (default: each file's folder name)")
-	draft := fs.Bool("draft", false, "import as drafts, not visible to the public")
+	collection := fs.String("collection", "", "the collection to import into: its slug, or a `title` (\"Bukovsky Archive\" goes to bukovsky-archive; default: the collection each file declares, or its folder's name)")
+	status := fs.String("status", "", "the `status` of every document imported: draft, review, published or withdrawn (default: what each file says, else published)")
+	draft := fs.Bool("draft", false, "import as drafts: the same as --status draft")
+	embargo := fs.String("embargo", "", "hide every document imported until this `date` (YYYY-MM-DD, or an RFC 3339 time) (default: what each file says)")
+	restricted := fs.Bool("restricted", false, "open every document imported only to readers granted access, and editors (--restricted=false: to all; default: what each file says)")
+	user := fs.String("user", "", "the `name` of the user the revisions are by (default: import)")
 	maxDocument := fs.Int64("max-document", ingest.DefaultMaxDocument>>20, "the most `MB` one document may take")
 	italic := fs.String("italic", "handwriting", "what italic means in WordPress exports: handwriting (underlined italic: a handwritten insertion) or emphasis")
 	if err := parseFlags(fs, args); err != nil {
@@ -37,6 +43,16 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if *italic != "handwriting" && *italic != "emphasis" {
 		return usageError{fmt.Sprintf("--italic must be handwriting or emphasis, not %q", *italic)}
 	}
+	im := &ingest.Importer{Readers: readers(*italic), Collection: *collection, MaxDocument: *maxDocument << 20, Author: *user, Address: "cli"}
+	if err := importAccess(fs, im, *status, *draft, *embargo, *restricted); err != nil {
+		return err
+	}
+	if *collection != "" && fonds.CollectionSlug(*collection) == "" {
+		return usageError{fmt.Sprintf("--collection %q: a collection's name needs a letter or digit to make its slug of", *collection)}
+	}
+	if *user != "" && !fonds.ValidUserName(*user) {
+		return usageError{fmt.Sprintf("--user %q is not a user name", *user)}
+	}
 	a, err := openArchive(*data, indexIfFree)
 	if err != nil {
 		return err
@@ -45,7 +61,14 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if a.readOnly {
 		return fmt.Errorf("%s: %w", *data, fonds.ErrReadOnly)
 	}
-	im := &ingest.Importer{Store: a.store, Images: a.images, Readers: readers(*italic), Collection: *collection, Draft: *draft, MaxDocument: *maxDocument << 20}
+	if *user != "" {
+		if _, err := a.store.User(ctx, *user); errors.Is(err, fonds.ErrNotFound) {
+			return usageError{fmt.Sprintf("--user %q: there is no such user (fonds user list)", *user)}
+		} else if err != nil {
+			return err
+		}
+	}
+	im.Store, im.Images = a.store, a.images
 	if a.index != nil {
 		im.Index = a.index
 	}
@@ -69,6 +92,36 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if sum.Failed > 0 {
 		return errReported
+	}
+	return nil
+}
+
+// importAccess sets the status, embargo and restriction the import gives
+// every document: only those given on the command line, so that the rest
+// come from the files.
+func importAccess(fs *flag.FlagSet, im *ingest.Importer, status string, draft bool, embargo string, restricted bool) error {
+	set := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if status != "" {
+		im.Status = fonds.Status(status)
+		if !im.Status.Valid() {
+			return usageError{fmt.Sprintf("--status must be draft, review, published or withdrawn, not %q", status)}
+		}
+	}
+	if draft {
+		if im.Status != "" && im.Status != fonds.StatusDraft {
+			return usageError{fmt.Sprintf("--draft and --status %s say different things", status)}
+		}
+		im.Status = fonds.StatusDraft
+	}
+	if set["embargo"] {
+		if _, err := fonds.ParseEmbargo(embargo); err != nil {
+			return usageError{fmt.Sprintf("--embargo %q is neither a date (2027-01-01) nor a time (2027-01-01T09:00:00Z)", embargo)}
+		}
+		im.Embargo = embargo
+	}
+	if set["restricted"] {
+		im.Restricted = &restricted
 	}
 	return nil
 }
