@@ -50,6 +50,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"fonds"
 )
@@ -213,9 +214,25 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // from the request, whose Host header the client chooses.
 func (h *handler) base(*http.Request) string { return h.baseURL }
 
+// cacheControl returns the Cache-Control of an answer about doc: what the
+// public sees may be kept by any cache for maxAge seconds; what only some
+// may see is kept by none, so that no shared cache gives it to another.
+func cacheControl(doc *fonds.Document, maxAge int) string {
+	if !doc.Public() {
+		return "private, no-store"
+	}
+	return fmt.Sprintf("public, max-age=%d", maxAge)
+}
+
+// visible reports whether who makes the request (the role the site put in
+// its context) may see the document now.
+func visible(ctx context.Context, doc *fonds.Document) bool {
+	return doc.VisibleTo(fonds.RoleFrom(ctx), time.Now())
+}
+
 // writeJSON answers v as JSON of the content type, with validators for
 // conditional requests: a client that has the same version gets 304.
-func writeJSON(w http.ResponseWriter, r *http.Request, contentType string, maxAge int, v any) error {
+func writeJSON(w http.ResponseWriter, r *http.Request, contentType, cacheControl string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
@@ -224,7 +241,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, contentType string, maxAg
 	etag := strongETag(b)
 	hdr := w.Header()
 	hdr.Set("ETag", etag)
-	hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", maxAge))
+	hdr.Set("Cache-Control", cacheControl)
 	hdr.Add("Vary", "Accept")
 	if etagMatches(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)

@@ -396,23 +396,25 @@ func (req *imageRequest) render(out io.Writer, src rowSource, r image.Rectangle,
 }
 
 // imageSource finds the image an identifier names: "{document id}~{page}",
-// a page of a published document that has an image.
-func (h *handler) imageSource(ctx context.Context, ident string) (*source, error) {
+// a page that has an image of a document who makes the request may see.
+// It returns the document too, whose access says how its images may be
+// cached.
+func (h *handler) imageSource(ctx context.Context, ident string) (*source, *fonds.Document, error) {
 	i := strings.LastIndexByte(ident, '~')
 	if i < 1 {
-		return nil, errorf(http.StatusNotFound, "no image %q: identifiers are a document id and a page number, joined by ~", ident)
+		return nil, nil, errorf(http.StatusNotFound, "no image %q: identifiers are a document id and a page number, joined by ~", ident)
 	}
 	id := ident[:i]
 	n, err := parseCount(ident[i+1:])
 	if err != nil || n < 1 || !validID(id) {
-		return nil, errorf(http.StatusNotFound, "no image %q: identifiers are a document id and a page number, joined by ~", ident)
+		return nil, nil, errorf(http.StatusNotFound, "no image %q: identifiers are a document id and a page number, joined by ~", ident)
 	}
 	doc, err := h.store.Document(ctx, id)
-	if errors.Is(err, fonds.ErrNotFound) || (err == nil && !doc.Public()) {
-		return nil, errorf(http.StatusNotFound, "no document %q", id)
+	if errors.Is(err, fonds.ErrNotFound) || (err == nil && !visible(ctx, doc)) {
+		return nil, nil, errorf(http.StatusNotFound, "no document %q", id)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, p := range doc.Pages {
 		if p.N != n || p.Facs == "" {
@@ -422,9 +424,9 @@ func (h *handler) imageSource(ctx context.Context, ident string) (*source, error
 		if errors.Is(err, fonds.ErrNotFound) {
 			break
 		}
-		return src, err
+		return src, doc, err
 	}
-	return nil, errorf(http.StatusNotFound, "page %d of document %q has no image", n, id)
+	return nil, nil, errorf(http.StatusNotFound, "page %d of document %q has no image", n, id)
 }
 
 // serviceID returns the id of the image service of page n of document id.
@@ -436,7 +438,7 @@ func serviceID(base, id string, n int) string {
 // as the API asks.
 func (h *handler) imageBase(w http.ResponseWriter, r *http.Request) {
 	ident := r.PathValue("ident")
-	if _, err := h.imageSource(r.Context(), ident); err != nil {
+	if _, _, err := h.imageSource(r.Context(), ident); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -478,7 +480,7 @@ type infoTile struct {
 // a viewer should ask for, and what the service does.
 func (h *handler) info(w http.ResponseWriter, r *http.Request) {
 	ident := r.PathValue("ident")
-	src, err := h.imageSource(r.Context(), ident)
+	src, doc, err := h.imageSource(r.Context(), ident)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -516,7 +518,7 @@ func (h *handler) info(w http.ResponseWriter, r *http.Request) {
 	}
 	info.Tiles = []infoTile{tile}
 	w.Header().Set("Last-Modified", src.modified.UTC().Format(http.TimeFormat))
-	if err := writeJSON(w, r, jsonLDType(r, imageContext), imageMaxAge, info); err != nil {
+	if err := writeJSON(w, r, jsonLDType(r, imageContext), cacheControl(doc, imageMaxAge), info); err != nil {
 		h.fail(w, r, err)
 	}
 }
@@ -531,7 +533,7 @@ func (h *handler) image(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ident := r.PathValue("ident")
-	src, err := h.imageSource(r.Context(), ident)
+	src, doc, err := h.imageSource(r.Context(), ident)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -546,7 +548,7 @@ func (h *handler) image(w http.ResponseWriter, r *http.Request) {
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	hdr := w.Header()
 	hdr.Set("ETag", etag)
-	hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", imageMaxAge))
+	hdr.Set("Cache-Control", cacheControl(doc, imageMaxAge))
 	hdr.Set("Link", `<`+h.base(r)+"/iiif/image/"+url.PathEscape(ident)+"/"+canonical+`>;rel="canonical"`)
 	if etagMatches(r.Header.Get("If-None-Match"), etag) {
 		hdr.Set("Last-Modified", src.modified.UTC().Format(http.TimeFormat))

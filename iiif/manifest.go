@@ -112,11 +112,11 @@ type textBody struct {
 	Format   string `json:"format"`
 }
 
-// publishedDocument returns the document with the id if the public may see
-// it; a draft is as unknown as a missing document.
-func (h *handler) publishedDocument(ctx context.Context, id string) (*fonds.Document, error) {
+// visibleDocument returns the document with the id if who makes the
+// request may see it; one they may not is as unknown as a missing one.
+func (h *handler) visibleDocument(ctx context.Context, id string) (*fonds.Document, error) {
 	doc, err := h.store.Document(ctx, id)
-	if errors.Is(err, fonds.ErrNotFound) || (err == nil && !doc.Public()) {
+	if errors.Is(err, fonds.ErrNotFound) || (err == nil && !visible(ctx, doc)) {
 		return nil, errorf(http.StatusNotFound, "no document %q", id)
 	}
 	return doc, err
@@ -124,7 +124,7 @@ func (h *handler) publishedDocument(ctx context.Context, id string) (*fonds.Docu
 
 // manifest answers the Presentation 3 manifest of a published document.
 func (h *handler) manifest(w http.ResponseWriter, r *http.Request) {
-	doc, err := h.publishedDocument(r.Context(), r.PathValue("id"))
+	doc, err := h.visibleDocument(r.Context(), r.PathValue("id"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -137,7 +137,7 @@ func (h *handler) manifest(w http.ResponseWriter, r *http.Request) {
 	if !m.modified.IsZero() {
 		w.Header().Set("Last-Modified", m.modified.UTC().Format(http.TimeFormat))
 	}
-	if err := writeJSON(w, r, jsonLDType(r, presentationContext), manifestMaxAge, m); err != nil {
+	if err := writeJSON(w, r, jsonLDType(r, presentationContext), cacheControl(doc, manifestMaxAge), m); err != nil {
 		h.fail(w, r, err)
 	}
 }
@@ -146,7 +146,7 @@ func (h *handler) manifest(w http.ResponseWriter, r *http.Request) {
 // transcriptions of the page, so that the page's id in the manifest can be
 // followed.
 func (h *handler) transcription(w http.ResponseWriter, r *http.Request) {
-	doc, err := h.publishedDocument(r.Context(), r.PathValue("id"))
+	doc, err := h.visibleDocument(r.Context(), r.PathValue("id"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -161,7 +161,7 @@ func (h *handler) transcription(w http.ResponseWriter, r *http.Request) {
 		if c.ID == want && len(c.Annotations) > 0 {
 			page := c.Annotations[0]
 			page.Context = presentationContext
-			if err := writeJSON(w, r, jsonLDType(r, presentationContext), manifestMaxAge, page); err != nil {
+			if err := writeJSON(w, r, jsonLDType(r, presentationContext), cacheControl(doc, manifestMaxAge), page); err != nil {
 				h.fail(w, r, err)
 			}
 			return
