@@ -234,9 +234,12 @@ func (ix *Index) batch(b *blevesearch.Batch) error {
 // Count returns the number of documents indexed.
 func (ix *Index) Count() (uint64, error) { return ix.idx.DocCount() }
 
-// Put indexes the documents, replacing those of the same ids. A draft is
-// never indexed: putting one removes its id from the index, so that a
-// document taken back to draft disappears from search.
+// Put indexes the documents, replacing those of the same ids. Only released
+// documents (Document.Released) are indexed: putting a draft, a document in
+// review, a withdrawn one or one under embargo removes its id from the
+// index, so that a document taken back disappears from search. A
+// restricted document is indexed, marked so that only a search for
+// restricted documents finds it.
 //
 // The documents are indexed in batches, several at once: bleve analyzes
 // the documents of a batch in parallel but builds its segment on one core.
@@ -298,8 +301,11 @@ func (ix *Index) Put(ctx context.Context, docs ...*fonds.Document) error {
 // put indexes the documents in one batch.
 func (ix *Index) put(docs []*fonds.Document) error {
 	batch := ix.idx.NewBatch()
+	now := time.Now()
 	for _, d := range docs {
-		if !d.Public() {
+		// Only what is released is ever indexed: a draft, a withdrawn
+		// document or one under embargo put here is taken out instead.
+		if !d.Released(now) {
 			batch.Delete(d.ID)
 			continue
 		}

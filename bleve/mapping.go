@@ -68,6 +68,10 @@ const (
 	fieldStart = "date_start"
 	fieldEnd   = "date_end"
 	fieldHash  = "hash" // stored content hash, for Stamps
+	// fieldRestricted is "true" in a restricted document, which a search
+	// leaves out unless it asks for restricted documents. A document
+	// without it is public: an index written before it held none.
+	fieldRestricted = "restricted"
 	fieldHit   = "hit"  // stored hitData
 	// fieldFacets holds the values of the facet fields, each after the
 	// letter of its field (see facetCodes), and is the only field whose doc
@@ -272,6 +276,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldEnd + yearSuffix:    kw(),
 		fieldHash:                stored(),
 		fieldHit:                 stored(),
+		fieldRestricted:          kw(),
 		fieldFacets:              kw(),
 	}
 	for name, f := range fields {
@@ -313,7 +318,7 @@ func analyzersOf(m mapping.IndexMapping) (analyzers, error) {
 	return a, nil
 }
 
-// documentOf returns the fields of a published document.
+// documentOf returns the fields of a released document.
 func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	doc := document.NewDocument(d.ID)
 	add := func(name string, pos []uint64, value string, opts index.FieldIndexingOptions, an analysis.Analyzer) {
@@ -450,6 +455,9 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		hash = d.ContentHash()
 	}
 	add(fieldHash, nil, hash, storedOnly, nil)
+	if d.Restricted {
+		add(fieldRestricted, nil, "true", index.IndexField, nil)
+	}
 	b, err := json.Marshal(hit)
 	if err != nil {
 		return nil, err

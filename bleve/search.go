@@ -81,6 +81,10 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	}
 	top := bq.NewBooleanQuery(nil, nil, nil)
 	top.AddMust(main)
+	if !req.Restricted {
+		// Neither found nor counted, in the total and the facets alike.
+		top.AddMustNot(termQuery(fieldRestricted, "true", 1))
+	}
 
 	var filters []bq.Query
 	for _, r := range [][2]string{{q.DateFrom, q.DateTo}, {req.From, req.To}} {

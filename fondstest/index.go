@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"fonds"
 )
@@ -60,7 +61,7 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 	t.Run("Stamps", func(t *testing.T) {
 		want := make(map[string]string)
 		for _, d := range corpus {
-			if d.Public() {
+			if d.Released(time.Now()) {
 				want[d.ID] = d.Hash
 			}
 		}
@@ -365,6 +366,84 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 		}
 		if got := indexHitIDs(search(t, ix, fonds.SearchRequest{})); len(got) != 0 {
 			t.Errorf("Search() = %v, want nothing", got)
+		}
+	})
+
+	t.Run("Access", func(t *testing.T) {
+		// Only released documents are indexed; a restricted one is found
+		// and counted only by a search that asks for restricted documents.
+		ix := newIndex(t)
+		now := time.Now().UTC()
+		public := IndexDocument("public", "1980", "A public word: quince.")
+		restricted := IndexDocument("restricted", "1981", "A restricted word: kumquat, and quince.")
+		restricted.Restricted = true
+		restricted.Hash = restricted.ContentHash()
+		embargoed := IndexDocument("embargoed", "1982", "An embargoed word: tamarind.")
+		embargoed.Embargo = now.Add(time.Hour).Format(time.RFC3339)
+		embargoed.Hash = embargoed.ContentHash()
+		ended := IndexDocument("ended", "1983", "An embargo that ended: medlar.")
+		ended.Embargo = now.Add(-time.Hour).Format(time.RFC3339)
+		ended.Hash = ended.ContentHash()
+		var hidden []*fonds.Document
+		for _, st := range []fonds.Status{fonds.StatusDraft, fonds.StatusReview, fonds.StatusWithdrawn} {
+			d := IndexDocument(string(st), "1984", "A hidden word: loquat.")
+			d.Status = st
+			d.Hash = d.ContentHash()
+			hidden = append(hidden, d)
+		}
+		put(t, ix, append([]*fonds.Document{public, restricted, embargoed, ended}, hidden...)...)
+
+		for _, tt := range []struct {
+			query      string
+			restricted bool
+			want       []string
+		}{
+			{"quince", false, []string{"public"}},
+			{"quince", true, []string{"public", "restricted"}},
+			{"kumquat", false, nil},
+			{"kumquat", true, []string{"restricted"}},
+			{"tamarind", true, nil},
+			{"medlar", false, []string{"ended"}},
+			{"loquat", true, nil},
+			{"", false, []string{"ended", "public"}},
+			{"", true, []string{"ended", "public", "restricted"}},
+		} {
+			res := search(t, ix, fonds.SearchRequest{Query: tt.query, Restricted: tt.restricted, Facets: true, Limit: 100})
+			got := indexSorted(indexHitIDs(res))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Search(%q, Restricted: %t) = %v, want %v", tt.query, tt.restricted, got, tt.want)
+			}
+			if res.Total != len(tt.want) {
+				t.Errorf("Search(%q, Restricted: %t).Total = %d, want %d", tt.query, tt.restricted, res.Total, len(tt.want))
+			}
+			// The facets count what is found, and nothing else.
+			n := 0
+			for _, c := range res.Facets[fonds.FacetYear] {
+				n += c.Count
+			}
+			if n != len(tt.want) {
+				t.Errorf("Search(%q, Restricted: %t): the year facet counts %d documents, want %d", tt.query, tt.restricted, n, len(tt.want))
+			}
+		}
+		want := map[string]string{"public": public.Hash, "restricted": restricted.Hash, "ended": ended.Hash}
+		if got := stamps(t, ix); !maps.Equal(got, want) {
+			t.Errorf("Stamps() = %v, want %v", got, want)
+		}
+
+		// The embargo ends: the document put again is found.
+		embargoed.Embargo = now.Add(-time.Second).Format(time.RFC3339)
+		embargoed.Hash = embargoed.ContentHash()
+		put(t, ix, embargoed)
+		if got := indexHitIDs(search(t, ix, fonds.SearchRequest{Query: "tamarind"})); !slices.Equal(got, []string{"embargoed"}) {
+			t.Errorf("Search(tamarind) after the embargo = %v, want [embargoed]", got)
+		}
+		// A public document restricted later is no longer found by the
+		// public.
+		public.Restricted = true
+		public.Hash = public.ContentHash()
+		put(t, ix, public)
+		if got := indexHitIDs(search(t, ix, fonds.SearchRequest{Query: "quince"})); len(got) != 0 {
+			t.Errorf("Search(quince) after restricting = %v, want none", got)
 		}
 	})
 

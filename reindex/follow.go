@@ -3,6 +3,7 @@ package reindex
 import (
 	"context"
 	"errors"
+	"time"
 
 	"fonds"
 )
@@ -18,6 +19,8 @@ type ChangeSource interface {
 // Follower keeps an index in step with a store that other processes write
 // to (an import while the server runs, an edit through another server): each
 // Step reads the store's change feed and indexes what changed since the last.
+// An embargo that ends is a change too (the store's Release records it), so
+// the document is indexed when it is released.
 //
 // Start it with the store's LastChange read before a Sync, so that what
 // Sync saw and what the feed says after it leave nothing out.
@@ -54,7 +57,7 @@ func (f *Follower) Step(ctx context.Context) error {
 				gone = append(gone, c.ID)
 			case err != nil:
 				return err
-			case d.Public():
+			case d.Released(time.Now()):
 				put = append(put, d)
 			default:
 				gone = append(gone, c.ID)

@@ -1,6 +1,6 @@
 // Package reindex keeps a search Index in step with the Store it is derived
 // from: it finds what the index lacks, holds stale, or holds but should not
-// (a document deleted or made a draft), and mends it. Run at start-up and by
+// (a document deleted, taken back to draft or withdrawn), and mends it. Run at start-up and by
 // "fonds check", it repairs a crash between a store write and its index write;
 // run on an empty index, it rebuilds the index from scratch.
 package reindex
@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"fonds"
 )
@@ -18,25 +19,29 @@ import (
 type Report struct {
 	Indexed int // documents put in the index (new or changed)
 	Removed int // documents taken out of it
-	Total   int // published documents in the store
+	Total   int // released documents in the store
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("%d published documents; %d indexed, %d removed from the index", r.Total, r.Indexed, r.Removed)
+	return fmt.Sprintf("%d released documents; %d indexed, %d removed from the index", r.Total, r.Indexed, r.Removed)
 }
+
+// Released is the filter of the documents an index holds: those the
+// store's last Release made public, restricted ones included.
+var Released = fonds.Filter{Published: true, Restricted: true}
 
 // batchSize is how many documents go to the index at once: large enough to
 // amortize the index's per-batch cost, small enough to keep memory flat.
 const batchSize = 500
 
-// Sync makes the index hold exactly the published documents of the store,
-// each at its current version. It compares the stamps (id and content hash)
+// Sync makes the index hold exactly the released documents of the store
+// (restricted ones too, which the index marks), each at its current version. It compares the stamps (id and content hash)
 // of both, so that it reads from the store only the documents to index.
 // progress, if not nil, is called with the number of documents indexed so
 // far and the number to index.
 func Sync(ctx context.Context, store fonds.Store, ix fonds.Index, progress func(done, total int)) (Report, error) {
 	var rep Report
-	want, err := store.Stamps(ctx, fonds.Filter{Published: true})
+	want, err := store.Stamps(ctx, Released)
 	if err != nil {
 		return rep, err
 	}
@@ -80,7 +85,7 @@ func Sync(ctx context.Context, store fonds.Store, ix fonds.Index, progress func(
 		if err != nil {
 			return rep, err
 		}
-		if !d.Public() {
+		if !d.Released(time.Now()) {
 			gone = append(gone, id)
 			continue
 		}

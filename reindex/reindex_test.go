@@ -69,7 +69,7 @@ func TestSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := store.Stamps(ctx, fonds.Filter{Published: true})
+	want, err := store.Stamps(ctx, reindex.Released)
 	if err != nil {
 		t.Fatal(err)
 	}

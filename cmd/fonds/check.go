@@ -79,7 +79,7 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // mending it.
 func compareIndex(ctx context.Context, a *archive) (reindex.Report, error) {
 	var rep reindex.Report
-	want, err := a.store.Stamps(ctx, fonds.Filter{Published: true})
+	want, err := a.store.Stamps(ctx, reindex.Released)
 	if err != nil {
 		return rep, err
 	}
