@@ -36,9 +36,33 @@ import (
 //   - Records gives the size of a list, or -1;
 //   - a filter with a negative offset, limit or year, a month outside 1-12 or
 //     without a year, or an unknown order is an ErrInvalid;
-//   - a document without id or collection, with a status other than draft or
-//     published, or with a start or end date not written YYYY-MM-DD is an
-//     ErrInvalid, as is one in a collection that does not exist;
+//   - a document without id or collection, with a status not among
+//     fonds.Statuses, with an embargo ParseEmbargo refuses, or with a start
+//     or end date not written YYYY-MM-DD is an ErrInvalid, as is one in a
+//     collection that does not exist;
+//   - a document is public (Filter.Published) when it is published, not
+//     restricted, and out of its embargo: at its save when the embargo
+//     ended before, or else at the first Release at or after its end,
+//     which dates it (Updated, its stamp and its record's datestamp) at
+//     the end of the embargo and lists it in the change feed; a document
+//     public before and hidden now (a draft again, withdrawn, restricted,
+//     embargoed again) is a deletion to harvesters; restricted documents
+//     are never records;
+//   - Filter.Restricted with Published admits the released documents,
+//     restricted or not, in lists, counts, stamps and neighbours;
+//     Filter.Status admits the documents in that status, and an unknown
+//     one is an ErrInvalid; Collection counts only the public;
+//   - a save from a version other than the stored one is an ErrConflict
+//     whose message names the stored one ("version N"), and so is a save
+//     from a version of a deleted document; a Save.Version below -1 is an
+//     ErrInvalid; of saves from one version at once, one wins;
+//   - every save that adds or updates a document and every deletion write
+//     one AuditEntry (actions "save" and "delete", Target the id, the
+//     Save's Author and Address, Detail holding its Message); an unchanged
+//     or refused save writes none; Audit without an Action and
+//     AuditEntries with a limit that is not positive are an ErrInvalid;
+//   - History marks the last version of a deleted document Deleted, and a
+//     document added again counts on after it;
 //   - Revisions of an id that names neither a document nor a revision is an
 //     ErrNotFound; of a document without revisions, an empty list;
 //   - times are returned in UTC; they are compared to the microsecond;
@@ -71,6 +95,13 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"Settings", testSettings},
 		{"Counts", testCounts},
 		{"Verify", testVerify},
+		{"Statuses", testStatuses},
+		{"Embargo", testEmbargo},
+		{"Restricted", testRestricted},
+		{"Withdrawn", testWithdrawn},
+		{"SaveConflict", testSaveConflict},
+		{"History", testHistory},
+		{"Audit", testAudit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
