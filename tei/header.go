@@ -21,6 +21,9 @@ type header struct {
 	id          string
 	collection  string
 	status      fonds.Status
+	embargo     string
+	restricted  bool
+	badEmbargo  int // the line of an embargo that could not be read
 	aliases     []string
 	title       string
 	volumeTitle string
@@ -68,7 +71,63 @@ func parseHeader(h *node) *header {
 	if pd := h.child("profileDesc"); pd != nil {
 		out.profileDesc(pd)
 	}
+	if rd := h.child("revisionDesc"); rd != nil {
+		if st := docStatus(rd.get("status")); st != "" {
+			// The availability said only whether the public sees it.
+			free := out.status == fonds.StatusPublished
+			out.status = st
+			if st == fonds.StatusPublished && !free && out.embargo == "" {
+				out.restricted = true
+			}
+		}
+	}
 	return out
+}
+
+// availability reads who may see the document: the availability's status
+// (free, or restricted: a draft, unless the revisionDesc says otherwise), a
+// licence that applies from a time (an embargo), and the paragraph Write
+// marks n="restricted".
+func (out *header) availability(av *node) {
+	switch av.get("status") {
+	case "free":
+		out.status = fonds.StatusPublished
+	case "restricted":
+		out.status = fonds.StatusDraft
+	}
+	for _, l := range av.children("licence") {
+		nb := l.get("notBefore")
+		if nb == "" {
+			continue
+		}
+		if _, err := fonds.ParseEmbargo(nb); err != nil {
+			out.badEmbargo = l.line
+			continue
+		}
+		out.embargo = nb
+	}
+	for _, p := range av.children("p") {
+		if p.get("n") == "restricted" {
+			out.restricted = true
+		}
+	}
+}
+
+// docStatus returns the status a revisionDesc's @status means (TEI's
+// att.docStatus suggests draft, submitted, published, withdrawn, …), or
+// "" for one fonds has no status for.
+func docStatus(s string) fonds.Status {
+	switch s {
+	case "draft", "unfinished", "proposed":
+		return fonds.StatusDraft
+	case "review", "submitted", "candidate":
+		return fonds.StatusReview
+	case "published", "approved", "embargoed":
+		return fonds.StatusPublished
+	case "withdrawn", "deprecated":
+		return fonds.StatusWithdrawn
+	}
+	return ""
 }
 
 func (out *header) fileDesc(fd *node) {
@@ -103,12 +162,7 @@ func (out *header) fileDesc(fd *node) {
 			}
 		}
 		if av := ps.child("availability"); av != nil {
-			switch av.get("status") {
-			case "free":
-				out.status = fonds.StatusPublished
-			case "restricted":
-				out.status = fonds.StatusDraft
-			}
+			out.availability(av)
 		}
 	}
 	sd := fd.child("sourceDesc")

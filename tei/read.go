@@ -301,6 +301,9 @@ func (rd *reader) document(div *node, whole bool) (*fonds.Document, []fonds.Warn
 	for _, l := range h.badDates {
 		warnings = append(warnings, lineWarning(l, "unreadable date: not kept"))
 	}
+	if h.badEmbargo > 0 {
+		warnings = append(warnings, lineWarning(h.badEmbargo, "the licence's notBefore is neither a date (2027-01-01) nor a time (2027-01-01T09:00:00Z): no embargo kept"))
+	}
 	warnings = append(warnings, b.warnings...)
 	if len(b.unknown) > 0 {
 		var names []string
@@ -314,6 +317,7 @@ func (rd *reader) document(div *node, whole bool) (*fonds.Document, []fonds.Warn
 	if h.fonds {
 		// Write recorded the whole catalogue record: take it as written.
 		d.ID, d.Collection, d.Status, d.Aliases = h.id, h.collection, h.status, h.aliases
+		d.Embargo, d.Restricted = h.embargo, h.restricted
 		d.Title, d.Mark, d.Summary, d.Creator, d.Type = h.title, h.mark, h.summary, h.creator, h.typ
 		d.Source, d.Excerpt, d.ExtentPages = h.source, h.excerpt, h.extent
 		d.References, d.Categories, d.Conventions = h.refs, h.categories, h.conventions
@@ -333,6 +337,7 @@ func (rd *reader) document(div *node, whole bool) (*fonds.Document, []fonds.Warn
 		}
 		d.References, d.Categories, d.Conventions = h.refs, h.categories, h.conventions
 		d.Aliases, d.Status = h.aliases, h.status
+		d.Embargo, d.Restricted = h.embargo, h.restricted
 		for _, p := range h.persons {
 			d.Persons = addPerson(d.Persons, p)
 		}

@@ -504,7 +504,7 @@ var allowed = map[string]bool{
 	"quote": true, "milestone": true, "pb": true, "lb": true, "hi": true, "add": true,
 	"del": true, "gap": true, "stamp": true, "signed": true, "seg": true,
 	"placeName": true, "orgName": true, "ref": true, "term": true, "gloss": true,
-	"unclear": true,
+	"unclear": true, "licence": true, "revisionDesc": true, "change": true,
 }
 
 // exports returns every test document written as TEI: the text-format

@@ -145,16 +145,7 @@ func (x *writer) header(d *fonds.Document) {
 	for _, a := range d.Aliases {
 		x.leaf(4, "idno", a, "type", "alias")
 	}
-	switch d.Status {
-	case fonds.StatusPublished:
-		x.open(4, "availability", "status", "free")
-		x.leaf(5, "p", "Published.")
-		x.close(4, "availability")
-	case fonds.StatusDraft:
-		x.open(4, "availability", "status", "restricted")
-		x.leaf(5, "p", "Draft: not yet published.")
-		x.close(4, "availability")
-	}
+	x.availability(d)
 	x.close(3, "publicationStmt")
 
 	x.open(3, "sourceDesc")
@@ -244,7 +235,46 @@ func (x *writer) header(d *fonds.Document) {
 		x.close(3, "handNotes")
 	}
 	x.close(2, "profileDesc")
+	if d.Status != "" {
+		// TEI's att.docStatus: draft, published and withdrawn are among
+		// its values; review is fonds's own.
+		x.open(2, "revisionDesc", "status", string(d.Status))
+		x.leaf(3, "change", "", "status", string(d.Status))
+		x.close(2, "revisionDesc")
+	}
 	x.close(1, "teiHeader")
+}
+
+// availability writes who may see d: status "free" when the public may
+// once it is published, "restricted" otherwise, with a licence applying
+// from the end of an embargo and a paragraph n="restricted" for a document
+// only some readers see.
+func (x *writer) availability(d *fonds.Document) {
+	if d.Status == "" && d.Embargo == "" && !d.Restricted {
+		return
+	}
+	status := "restricted"
+	if d.Status == fonds.StatusPublished && d.Embargo == "" && !d.Restricted {
+		status = "free"
+	}
+	x.open(4, "availability", "status", status)
+	switch d.Status {
+	case fonds.StatusPublished:
+		x.leaf(5, "p", "Published.")
+	case fonds.StatusDraft:
+		x.leaf(5, "p", "Draft: not yet published.")
+	case fonds.StatusReview:
+		x.leaf(5, "p", "In review: not yet published.")
+	case fonds.StatusWithdrawn:
+		x.leaf(5, "p", "Withdrawn: no longer published.")
+	}
+	if d.Embargo != "" {
+		x.leaf(5, "licence", "Under embargo until "+d.Embargo+".", "notBefore", d.Embargo)
+	}
+	if d.Restricted {
+		x.leaf(5, "p", "Restricted: open only to readers granted access.", "n", "restricted")
+	}
+	x.close(4, "availability")
 }
 
 func respText(role string) string {
