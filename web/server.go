@@ -69,6 +69,9 @@ type Config struct {
 	// PageCacheEntries bounds how many answers the cache holds; 0 means
 	// DefaultPageCacheEntries.
 	PageCacheEntries int
+	// PageImages keeps the images of pages that editors upload; nil
+	// refuses uploads.
+	PageImages PageImages
 }
 
 // Server is the public site and API: an http.Handler.
@@ -90,6 +93,7 @@ type Server struct {
 	pages     map[string]*template.Template
 	staticVer string // a hash of the static files, for cache busting
 	tei       func(io.Writer, *fonds.Document) error
+	images    PageImages // nil when uploads are refused
 
 	metrics   *metrics.Registry // nil records nothing
 	accessLog bool
@@ -128,6 +132,7 @@ func New(cfg Config) (*Server, error) {
 		pages:     make(map[string]*template.Template),
 		formats:   make(map[string]http.Handler),
 		tei:       cfg.TEI,
+		images:    cfg.PageImages,
 		metrics:   cfg.Metrics,
 		accessLog: !cfg.NoAccessLog,
 		now:       time.Now,

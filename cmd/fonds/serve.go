@@ -223,7 +223,8 @@ type siteOptions struct {
 // IIIF, sitemaps and feed, every route on one handler.
 func newSite(a *archive, o siteOptions) (*web.Server, error) {
 	site, err := web.New(web.Config{Store: a.store, Index: a.index, Logger: o.logger, BaseURL: o.base, TEI: teiWriter,
-		Metrics: o.metrics, NoAccessLog: !o.accessLog, PageCacheBytes: o.pageCache})
+		Metrics: o.metrics, NoAccessLog: !o.accessLog, PageCacheBytes: o.pageCache,
+		PageImages: a.images})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"fonds"
+	"fonds/wdiff"
+)
+
+// reviewPerPage is how many documents waiting for review a page shows,
+// each with its diff.
+const reviewPerPage = 20
+
+// reviewItem is a document waiting for review: who saved it, when, and
+// what changed since it last was not waiting.
+type reviewItem struct {
+	ID, URL, Heading, Date string
+	Version                int
+	Saved                  fonds.Version // the version under review
+	Since                  int           // the version compared with; 0 for a new document
+	Diff                   []wdiff.Op
+	Deleted, Inserted      int
+	HistoryURL             string
+	EditURL                string
+}
+
+type reviewData struct {
+	CSRF  string
+	Items []reviewItem
+	Next  string
+	Total int
+}
+
+// reviewList shows editors the documents waiting for review, each with the
+// change under review: from the latest version whose status was not
+// "review" (what an editor last saw settled) to the current one.
+func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.editorOf(w, r, false)
+	if err != nil {
+		return err
+	}
+	if !e.publisher() {
+		return notFound("There is no page at this address.")
+	}
+	ctx := r.Context()
+	after := r.URL.Query().Get("after")
+	if after != "" && !validSlug(after) {
+		return badRequest("“%s” is not a document id.", clip(after, 80))
+	}
+	docs, total, err := s.store.Documents(ctx, fonds.Filter{Status: fonds.StatusReview, Order: fonds.ByAdded, After: after, Limit: reviewPerPage, Brief: true})
+	if errors.Is(err, fonds.ErrNotFound) {
+		return notFound("The list of documents in review has no document “%s” to continue after.", clip(after, 80))
+	} else if err != nil {
+		return err
+	}
+	data := reviewData{CSRF: e.csrf, Total: total}
+	for _, d := range docs {
+		it, err := s.reviewItem(r, d)
+		if err != nil {
+			return err
+		}
+		data.Items = append(data.Items, it)
+	}
+	if len(docs) == reviewPerPage {
+		data.Next = "/review?after=" + docs[len(docs)-1].ID
+	}
+	p := s.newPage(r, "Waiting for review", data)
+	p.NoIndex = true
+	return s.render(w, "review", p)
+}
+
+func (s *Server) reviewItem(r *http.Request, d *fonds.Document) (reviewItem, error) {
+	it := reviewItem{
+		ID: d.ID, URL: documentPath(d.ID), Heading: d.Heading(), Date: d.Date.Display(), Version: d.Version,
+		HistoryURL: documentPath(d.ID) + "/history", EditURL: documentPath(d.ID) + "/edit",
+	}
+	h, err := s.store.History(r.Context(), d.ID)
+	if err != nil {
+		return it, err
+	}
+	if len(h) > 0 {
+		it.Saved = h[len(h)-1]
+	}
+	for i := len(h) - 2; i >= 0; i-- {
+		if h[i].Status != fonds.StatusReview {
+			it.Since = h[i].N
+			break
+		}
+	}
+	cur, err := s.store.Document(r.Context(), d.ID)
+	if err != nil {
+		return it, err
+	}
+	now, err := writeText(cur)
+	if err != nil {
+		return it, err
+	}
+	before := ""
+	if it.Since > 0 {
+		old, err := s.store.Revision(r.Context(), d.ID, it.Since)
+		if err != nil {
+			return it, err
+		}
+		if before, err = writeText(old); err != nil {
+			return it, err
+		}
+	}
+	it.Diff = wdiff.Diff(before, now)
+	it.Deleted, it.Inserted = wdiff.Count(it.Diff)
+	return it, nil
+}
+
+// review accepts (publishes) a document waiting for review, or returns it
+// to its contributor as a draft with a comment, which its history and the
+// contributor's work page show.
+func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
+	d, e, err := s.editableDocument(w, r)
+	if err != nil {
+		return err
+	}
+	if !e.publisher() {
+		return notFound("There is no page at this address.")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return badRequest("The form is too large.")
+	}
+	if err := checkCSRF(r, e); err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || version < 1 {
+		return badRequest("The form does not say which version was reviewed.")
+	}
+	if d.Status != fonds.StatusReview {
+		return &httpError{status: http.StatusConflict, msg: "This document is not waiting for review any more: someone reviewed it already."}
+	}
+	comment := strings.TrimSpace(clipBytes(r.PostFormValue("comment"), maxMessage))
+	var msg string
+	switch r.PostFormValue("action") {
+	case "accept":
+		d.Status = fonds.StatusPublished
+		msg = "Accepted"
+		if comment != "" {
+			msg += ": " + comment
+		}
+	case "return":
+		if comment == "" {
+			return badRequest("Say why the document goes back, in the comment: its contributor reads it.")
+		}
+		d.Status = fonds.StatusDraft
+		msg = "Returned: " + comment
+	default:
+		return badRequest("Accept the document or return it.")
+	}
+	_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: clientAddress(r), Message: msg, Version: version})
+	if errors.Is(err, fonds.ErrConflict) {
+		return &httpError{status: http.StatusConflict, msg: "The document changed since the review page was loaded: reload it to see the latest change before deciding."}
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/review", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,161 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"fonds"
+)
+
+// workPerList is how many documents each list of the work page shows.
+const workPerList = 50
+
+// workList is one list of the work page: the documents in one status.
+type workList struct {
+	Status  fonds.Status
+	Heading string
+	Items   []workItem
+	Total   int
+	Next    string // the address of the list's next page
+}
+
+// workItem is a document on the work page, with its last save.
+type workItem struct {
+	listItem
+	EditURL, HistoryURL string
+	Last                fonds.Version
+	// Returned is the editor's comment when the document came back from
+	// review.
+	Returned string
+}
+
+type workData struct {
+	Lists     []workList
+	Publisher bool
+}
+
+// work lists the documents being worked on: for editors drafts, documents
+// in review and withdrawn ones; for contributors drafts and documents in
+// review. ?status= and ?after= page through one list.
+func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.editorOf(w, r, false)
+	if err != nil {
+		return err
+	}
+	statuses := []fonds.Status{fonds.StatusDraft, fonds.StatusReview}
+	if e.publisher() {
+		statuses = append(statuses, fonds.StatusWithdrawn)
+	}
+	after := r.URL.Query().Get("after")
+	only := fonds.Status(r.URL.Query().Get("status"))
+	if after != "" && (!validSlug(after) || !only.Valid()) {
+		return badRequest("Continue a list with ?status= and ?after= a document id.")
+	}
+	headings := map[fonds.Status]string{
+		fonds.StatusDraft: "Drafts", fonds.StatusReview: "Waiting for review", fonds.StatusWithdrawn: "Withdrawn",
+	}
+	data := workData{Publisher: e.publisher()}
+	for _, st := range statuses {
+		if only != "" && st != only {
+			continue
+		}
+		l := workList{Status: st, Heading: headings[st]}
+		f := fonds.Filter{Status: st, Order: fonds.ByAdded, Limit: workPerList, Brief: true}
+		if st == only {
+			f.After = after
+		}
+		docs, total, err := s.store.Documents(r.Context(), f)
+		if errors.Is(err, fonds.ErrNotFound) {
+			return notFound("The list has no document “%s” to continue after.", clip(after, 80))
+		} else if err != nil {
+			return err
+		}
+		l.Total = total
+		for i, it := range listItems(docs) {
+			wi := workItem{listItem: it, EditURL: it.URL + "/edit", HistoryURL: it.URL + "/history"}
+			if h, err := s.store.History(r.Context(), docs[i].ID); err == nil && len(h) > 0 {
+				wi.Last = h[len(h)-1]
+				if c, ok := strings.CutPrefix(wi.Last.Message, "Returned: "); ok && st == fonds.StatusDraft {
+					wi.Returned = c
+				}
+			}
+			l.Items = append(l.Items, wi)
+		}
+		if len(docs) == workPerList {
+			l.Next = fmt.Sprintf("/work?status=%s&after=%s", st, docs[len(docs)-1].ID)
+		}
+		data.Lists = append(data.Lists, l)
+	}
+	p := s.newPage(r, "Work in progress", data)
+	p.NoIndex = true
+	return s.render(w, "work", p)
+}
+
+// apiPutDocument replaces a document with a transcription:
+// PUT /api/v1/documents/{id} with the text as the body, If-Match: "N" (the
+// version it was made from) and X-CSRF-Token. It answers 200 with the new
+// version, 409 naming the current one when the document changed since, 428
+// without If-Match, 422 with the line of an error of the text.
+func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
+	d, e, err := s.editableDocument(w, r)
+	if err == errAnswered {
+		// The API never sends anyone to a sign-in page.
+		return notFound("There is no document with the id “%s” that you may edit.", clip(r.PathValue("id"), 80))
+	}
+	if err != nil {
+		return err
+	}
+	if err := checkCSRF(r, e); err != nil {
+		return err
+	}
+	match := r.Header.Get("If-Match")
+	if match == "" {
+		return &httpError{status: http.StatusPreconditionRequired, msg: fmt.Sprintf("Say which version the text was made from, with If-Match: \"N\" (the current version is %d).", d.Version)}
+	}
+	version, err := strconv.Atoi(strings.TrimPrefix(strings.Trim(match, `"`), "W/"))
+	if err != nil || version < 1 {
+		return badRequest("If-Match must be a version in quotes: \"%d\".", d.Version)
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEditText))
+	if err != nil {
+		return &httpError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("The text is larger than %d MB.", maxEditText>>20)}
+	}
+	ed := &edit{text: string(b), stored: d, by: e}
+	nd, err := ed.document(s, r)
+	if p := parseProblem(err); p != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": p.Msg, "line": p.Line})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	msg := clipBytes(strings.TrimSpace(r.Header.Get("X-Message")), maxMessage)
+	if msg == "" {
+		msg = "Edited through the API"
+	}
+	_, err = s.store.SaveDocument(r.Context(), nd, fonds.Save{Author: e.user.Name, Address: clientAddress(r), Message: msg, Version: version})
+	if errors.Is(err, fonds.ErrConflict) {
+		cur, cerr := s.store.Document(r.Context(), d.ID)
+		if cerr != nil {
+			return cerr
+		}
+		w.Header().Set("ETag", strconv.Quote(strconv.Itoa(cur.Version)))
+		writeJSON(w, http.StatusConflict, map[string]any{
+			"error":   fmt.Sprintf("The document changed since version %d: it is at version %d. Merge your text with it and send it again with If-Match: \"%d\".", version, cur.Version, cur.Version),
+			"version": cur.Version,
+		})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	cur, err := s.store.Document(r.Context(), d.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(cur.Version)))
+	writeJSON(w, http.StatusOK, map[string]any{"id": cur.ID, "version": cur.Version, "status": cur.Status})
+	return nil
+}
