@@ -128,16 +128,17 @@ type format struct {
 
 // handler is the http.Handler that New returns.
 type handler struct {
-	store    fonds.Store
-	base     *url.URL // nil: derived from each request
-	name     string
-	email    string
-	pageSize int
-	key      []byte
-	formats  []format
-	log      *slog.Logger
-	tei      func(w io.Writer, d *fonds.Document) error
-	now      func() time.Time
+	store     fonds.Store
+	base      *url.URL // nil: derived from each request
+	name      string
+	email     string
+	pageSize  int
+	key       []byte
+	formats   []format
+	log       *slog.Logger
+	tei       func(w io.Writer, d *fonds.Document) error
+	now       func() time.Time
+	siteCache siteSettings // the site's name and e-mail, for Identify
 }
 
 // New returns the OAI-PMH handler of the configuration. It answers at
@@ -211,9 +212,12 @@ func (h *handler) siteOf(r *http.Request) *site {
 	return &site{baseURL: u.String(), host: host, root: root.String()}
 }
 
-// adminEmail returns the configured address, or one made of the host.
-func (h *handler) adminEmail(s *site) string {
+// adminEmail returns the site's e-mail address, else the configured one,
+// else one made of the host.
+func (h *handler) adminEmail(ctx context.Context, s *site) string {
 	switch {
+	case h.settings(ctx).Email != "":
+		return h.settings(ctx).Email
 	case h.email != "":
 		return h.email
 	case strings.Contains(s.host, ".") && net.ParseIP(s.host) == nil:
@@ -302,10 +306,10 @@ func (h *handler) identify(ctx context.Context, resp *response) error {
 	s := resp.site
 	w := &resp.body
 	w.open("Identify")
-	w.elem("repositoryName", h.name)
+	w.elem("repositoryName", h.repositoryName(ctx))
 	w.elem("baseURL", s.baseURL)
 	w.elem("protocolVersion", "2.0")
-	w.elem("adminEmail", h.adminEmail(s))
+	w.elem("adminEmail", h.adminEmail(ctx, s))
 	w.elem("earliestDatestamp", datestamp(earliest))
 	w.elem("deletedRecord", "persistent")
 	w.elem("granularity", "YYYY-MM-DDThh:mm:ssZ")
