@@ -69,6 +69,13 @@ type Config struct {
 	// PageCacheEntries bounds how many answers the cache holds; 0 means
 	// DefaultPageCacheEntries.
 	PageCacheEntries int
+	// SessionIdle is how long a session lasts without a request: 12 hours
+	// when 0. SessionMax is how long it lasts at most: 30 days when 0.
+	SessionIdle, SessionMax time.Duration
+	// TrustProxy says the server is reached through a proxy that sets
+	// X-Forwarded-For and X-Forwarded-Proto: the client's address and
+	// whether it came over TLS are then read from them.
+	TrustProxy bool
 	// PageImages keeps the images of pages that editors upload; nil
 	// refuses uploads.
 	PageImages PageImages
@@ -108,6 +115,8 @@ type Server struct {
 	searching chan struct{}
 	// now is the time of day, for the date a citation was accessed.
 	now func() time.Time
+	// accounts holds what sign-in and sessions need.
+	accounts accounts
 }
 
 // maxPathLen is the longest request path served; anything longer is a
@@ -115,7 +124,8 @@ type Server struct {
 const maxPathLen = 1024
 
 // The page templates: each is parsed with base.html, once, at New.
-var pageNames = []string{"home", "browse", "collection", "document", "search", "error"}
+var pageNames = []string{"home", "browse", "collection", "document", "search", "error",
+	"login", "about", "admin_users", "admin_user", "admin_site", "admin_audit", "collection_edit"}
 
 // New returns a Server for the config, with its templates parsed.
 func New(cfg Config) (*Server, error) {
@@ -136,6 +146,7 @@ func New(cfg Config) (*Server, error) {
 		metrics:   cfg.Metrics,
 		accessLog: !cfg.NoAccessLog,
 		now:       time.Now,
+		accounts:  newAccounts(cfg),
 	}
 	s.cache = newPageCache(cfg.Store, cfg.PageCacheBytes, cfg.PageCacheEntries, func() time.Time { return s.now() })
 	if s.log == nil {
@@ -494,7 +505,13 @@ type page struct {
 	// Search shows the search box in the header: the site has an index.
 	Search bool
 	Query  string // what the search box holds
-	Data   any
+	// Viewer is who is signed in, nil for an anonymous visitor; CSRF is
+	// their session's token, which every form that changes anything sends.
+	Viewer *pageViewer
+	CSRF   string
+	// Path is the page's path, where signing in comes back to.
+	Path string
+	Data any
 }
 
 type metaTag struct{ Name, Content string }
@@ -506,6 +523,9 @@ func (s *Server) newPage(r *http.Request, title string, data any) *page {
 		Canonical: s.base(r) + r.URL.Path,
 		StaticVer: s.staticVer,
 		Search:    s.index != nil,
+		Viewer:    newPageViewer(r),
+		CSRF:      csrfOf(r),
+		Path:      r.URL.Path,
 		Data:      data,
 	}
 }
