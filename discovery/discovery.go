@@ -41,8 +41,10 @@ type Config struct {
 
 // Handler serves the discovery files.
 type Handler struct {
-	cfg Config
-	mux *http.ServeMux
+	cfg       Config
+	mux       *http.ServeMux
+	siteCache siteSettings // the site's name and e-mail, for the feed
+	now       func() time.Time
 }
 
 // New returns the handler of /robots.txt, /sitemap.xml, /sitemaps/N.xml and
@@ -63,7 +65,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.perSitemap == 0 {
 		cfg.perSitemap = PerSitemap
 	}
-	h := &Handler{cfg: cfg, mux: http.NewServeMux()}
+	h := &Handler{cfg: cfg, mux: http.NewServeMux(), now: time.Now}
 	h.mux.HandleFunc("GET /robots.txt", h.robots)
 	h.mux.HandleFunc("GET /sitemap.xml", h.sitemapIndex)
 	h.mux.HandleFunc("GET /sitemaps/{file}", h.sitemap)
@@ -178,7 +180,8 @@ type atomLink struct {
 }
 
 type atomPerson struct {
-	Name string `xml:"name"`
+	Name  string `xml:"name"`
+	Email string `xml:"email,omitempty"`
 }
 
 type atomEntry struct {
@@ -202,11 +205,12 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := h.base(r)
+	site := h.settings(r.Context())
 	feed := atomFeed{
-		Title:  h.cfg.SiteName + ": newly published documents",
+		Title:  site.Name + ": newly published documents",
 		ID:     base + "/feed.atom",
 		Links:  []atomLink{{Rel: "self", Href: base + "/feed.atom", Type: "application/atom+xml"}, {Href: base + "/"}},
-		Author: atomPerson{Name: h.cfg.SiteName},
+		Author: atomPerson{Name: site.Name, Email: site.Email},
 	}
 	// An empty feed is as old as the epoch: nothing in it has changed.
 	updated := time.Unix(0, 0).UTC()
