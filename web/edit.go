@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fonds"
 	"fonds/cite"
@@ -188,17 +188,9 @@ func mayEdit(r fonds.Role, d *fonds.Document) bool {
 	return r == fonds.RoleContributor && (d.Status == fonds.StatusDraft || d.Status == fonds.StatusReview)
 }
 
-// clientAddress is the address a save is recorded from.
-func clientAddress(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
-}
-
 // catalogue is the catalogue of a document as the form's fields hold it.
 type catalogue struct {
-	Title, Date, Reference, Summary, Creator, Type string
+	Title, Date, Reference, Summary, Creator, Type   string
 	Categories, Persons, Collection, Status, Embargo string
 	Restricted                                       bool
 }
@@ -390,9 +382,6 @@ func (e *edit) document(s *Server, r *http.Request) (*fonds.Document, error) {
 	if st != nil {
 		d2.ID = st.ID
 		d2.Collection = st.Collection
-		d2.Status = st.Status
-		d2.Embargo = st.Embargo
-		d2.Restricted = st.Restricted
 		d2.Origin = st.Origin
 		d2.Aliases = st.Aliases
 		d2.Created = st.Created
@@ -405,41 +394,51 @@ func (e *edit) document(s *Server, r *http.Request) (*fonds.Document, error) {
 		}
 	} else {
 		d2.Collection = e.newColl
-		d2.Status = fonds.StatusDraft
 	}
 	if !e.by.publisher() {
-		// What a contributor saves waits for an editor.
+		// What a contributor saves waits for an editor, under the embargo
+		// and restriction an editor set.
 		d2.Status = fonds.StatusReview
+		if st != nil {
+			d2.Embargo, d2.Restricted = st.Embargo, st.Restricted
+		}
 		return d2, nil
 	}
+	// For editors the text says the status, the embargo and the
+	// restriction (@status, @embargo, @restricted), unless a field
+	// changed says otherwise.
 	if !e.form {
 		return d2, nil
 	}
-	ctx := r.Context()
-	if f.Collection != d2.Collection {
-		if _, err := s.store.Collection(ctx, f.Collection); err != nil {
+	if f.Collection != "" && f.Collection != d2.Collection {
+		if _, err := s.store.Collection(r.Context(), f.Collection); err != nil {
 			return nil, fieldErrorf("There is no collection “%s”.", clip(f.Collection, 80))
 		}
 		d2.Collection = f.Collection
 	}
-	st2 := fonds.Status(f.Status)
-	if !st2.Valid() {
-		return nil, fieldErrorf("The status “%s” is not one of draft, review, published, withdrawn.", clip(f.Status, 40))
-	}
-	d2.Status = st2
-	d2.Embargo = ""
-	if f.Embargo != "" {
-		t, err := fonds.ParseEmbargo(f.Embargo)
-		if err != nil {
-			return nil, fieldErrorf("The embargo “%s” is neither a date (YYYY-MM-DD) nor a time (2006-01-02T15:04:05Z).", clip(f.Embargo, 40))
+	if f.Status != was.Status {
+		st2 := fonds.Status(f.Status)
+		if !st2.Valid() {
+			return nil, fieldErrorf("The status “%s” is not one of draft, review, published, withdrawn.", clip(f.Status, 40))
 		}
-		if len(f.Embargo) == len("2006-01-02") {
+		d2.Status = st2
+	}
+	if f.Embargo != was.Embargo {
+		d2.Embargo = ""
+		if f.Embargo != "" {
+			t, err := fonds.ParseEmbargo(f.Embargo)
+			if err != nil {
+				return nil, fieldErrorf("The embargo “%s” is neither a date (YYYY-MM-DD) nor a time (2006-01-02T15:04:05Z).", clip(f.Embargo, 40))
+			}
 			d2.Embargo = f.Embargo
-		} else {
-			d2.Embargo = t.Format("2006-01-02T15:04:05Z07:00")
+			if len(f.Embargo) != len(time.DateOnly) {
+				d2.Embargo = t.Format(time.RFC3339)
+			}
 		}
 	}
-	d2.Restricted = f.Restricted
+	if f.Restricted != was.Restricted {
+		d2.Restricted = f.Restricted
+	}
 	return d2, nil
 }
 
@@ -563,7 +562,7 @@ func (s *Server) editNew(w http.ResponseWriter, r *http.Request) error {
 	data := &editData{
 		CSRF: e.csrf, Action: "/edit/new", New: true, Heading: "New document",
 		Publisher: e.publisher(), Collections: cols, Statuses: fonds.Statuses,
-		Text:    "Undated\n\n(no description)\n\n[page one]\nThe text of the first page.\n",
+		Text:    "Undated\n\n@status draft\n\n(no description)\n\n[page one]\nThe text of the first page.\n",
 		Message: "Created",
 	}
 	data.Fields = catalogue{Status: string(fonds.StatusDraft)}
@@ -594,11 +593,6 @@ func (s *Server) editNew(w http.ResponseWriter, r *http.Request) error {
 		} else if err != nil {
 			return err
 		}
-		if e.publisher() {
-			if st := fonds.Status(r.PostFormValue("status")); st.Valid() {
-				d.Status = st
-			}
-		}
 		data.Text, _ = writeText(d)
 		data.Warnings = ed.warnings
 		if r.PostFormValue("action") == "preview" {
@@ -609,7 +603,7 @@ func (s *Server) editNew(w http.ResponseWriter, r *http.Request) error {
 		if msg == "" {
 			msg = "Created"
 		}
-		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: clientAddress(r), Message: msg, Version: -1})
+		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: -1})
 		if errors.Is(err, fonds.ErrConflict) {
 			data.Problems = append(data.Problems, lineError{Msg: fmt.Sprintf("A document with the id %s exists already: its date and reference are those of this one. Edit that one, or give this one another reference.", d.ID)})
 			return s.renderEdit(w, r, http.StatusConflict, data)
@@ -663,6 +657,7 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 	if !e.publisher() {
 		// Shown as they are: a contributor cannot change them.
 		data.Fields.Collection, data.Fields.Status, data.Fields.Embargo, data.Fields.Restricted = d.Collection, string(d.Status), d.Embargo, d.Restricted
+		data.Was.Collection, data.Was.Status, data.Was.Embargo, data.Was.Restricted = data.Fields.Collection, data.Fields.Status, data.Fields.Embargo, data.Fields.Restricted
 	}
 	ed := &edit{text: data.Text, fields: data.Fields, was: data.Was, form: true, stored: d, by: e}
 	nd, err := ed.document(s, r)
@@ -698,7 +693,7 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 // save refused because the document changed meanwhile is answered by
 // merge with the conflict.
 func (s *Server) saveEdit(w http.ResponseWriter, r *http.Request, d *fonds.Document, e *editor, msg string, version int, next string, merge func(*conflictView) error) error {
-	_, err := s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: clientAddress(r), Message: msg, Version: version})
+	_, err := s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
 	if errors.Is(err, fonds.ErrConflict) {
 		theirs, werr := writeText(d)
 		if werr != nil {

@@ -322,7 +322,7 @@ func (s *Server) putImage(w http.ResponseWriter, r *http.Request) error {
 			d.Status = fonds.StatusReview
 		}
 		msg := fmt.Sprintf("Image of page %d", n)
-		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: clientAddress(r), Message: msg, Version: version})
+		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
 		if errors.Is(err, fonds.ErrConflict) {
 			return &httpError{status: http.StatusConflict, msg: "Someone saved this document while the image was sent: it is stored; reload the page and send it again to record it."}
 		} else if err != nil {

@@ -1,0 +1,588 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fonds"
+	"fonds/iiif"
+	"fonds/sqlite"
+	"fonds/text"
+)
+
+// editDraftText is the draft the editing tests work on: two pages.
+const editDraftText = `19 May 1977* (Pb 99/7) Test draft
+
+@status draft
+
+Politburo. Instructions. A draft for the editing tests.
+
+[page one]
+First page alpha.
+
+[page two]
+Second page beta.
+`
+
+// editFixture is a server on a real SQLite store holding one collection
+// and one draft of two pages, with an image store.
+type editFixture struct {
+	t      *testing.T
+	store  *sqlite.Store
+	server *Server
+	images *iiif.Images
+	id     string
+}
+
+func newEditFixture(t *testing.T) *editFixture {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "fonds.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.PutCollection(ctx, fonds.Collection{Slug: "test", Title: "Test collection"}); err != nil {
+		t.Fatal(err)
+	}
+	im, err := iiif.OpenImages(filepath.Join(dir, "images"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: st, NoAccessLog: true, PageCacheBytes: -1, PageImages: im})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := text.Parse(strings.NewReader(editDraftText), "draft.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Collection = "test"
+	if _, err := st.SaveDocument(ctx, d, fonds.Save{Author: "importer", Message: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	return &editFixture{t: t, store: st, server: srv, images: im, id: d.ID}
+}
+
+// client is a person signed in: their session's cookie and CSRF token.
+type client struct {
+	name, token, csrf string
+}
+
+// signIn makes a user of the role and a session of theirs in the store.
+func (f *editFixture) signIn(name string, role fonds.Role) *client {
+	f.t.Helper()
+	ctx := context.Background()
+	if err := f.store.PutUser(ctx, &fonds.User{Name: name, Role: role, PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"}); err != nil {
+		f.t.Fatal(err)
+	}
+	c := &client{name: name, token: newToken(), csrf: newToken()}
+	now := time.Now()
+	if err := f.store.PutSession(ctx, &fonds.Session{ID: sessionID(c.token), User: name, CSRF: c.csrf, Created: now, Seen: now}); err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
+// do sends a request as the client (nil: anonymous); a form gets the
+// client's CSRF token.
+func (f *editFixture) do(c *client, method, path string, form url.Values) *httptest.ResponseRecorder {
+	f.t.Helper()
+	var body io.Reader
+	if form != nil {
+		if c != nil && form.Get("csrf") == "" {
+			form.Set("csrf", c.csrf)
+		}
+		body = strings.NewReader(form.Encode())
+	}
+	r := httptest.NewRequest(method, path, body)
+	if form != nil {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if c != nil {
+		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.token})
+	}
+	w := httptest.NewRecorder()
+	f.server.ServeHTTP(w, r)
+	return w
+}
+
+func (f *editFixture) doc() *fonds.Document {
+	f.t.Helper()
+	d, err := f.store.Document(context.Background(), f.id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return d
+}
+
+// textOf returns the stored transcription of the document.
+func (f *editFixture) text() string {
+	f.t.Helper()
+	t, err := writeText(f.doc())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return t
+}
+
+// formValues reads the fields of the first form of an editing page whose
+// action is the path, as a browser would send them.
+func formValues(t *testing.T, body, action string) url.Values {
+	t.Helper()
+	i := strings.Index(body, `action="`+action+`"`)
+	if i < 0 {
+		t.Fatalf("no form to %s in the page", action)
+	}
+	form := body[i:]
+	form = form[:strings.Index(form, "</form>")]
+	v := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(form, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	for _, m := range regexp.MustCompile(`<input name="([^"]+)" value="([^"]*)"`).FindAllStringSubmatch(form, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(form, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select name="([^"]+)">.*?<option value="([^"]*)" selected>`).FindAllStringSubmatch(form, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	return v
+}
+
+func htmlUnescape(s string) string {
+	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`, "&amp;", "&")
+	return r.Replace(s)
+}
+
+func TestEditAccess(t *testing.T) {
+	f := newEditFixture(t)
+	reader := f.signIn("rita", fonds.RoleReader)
+	contrib := f.signIn("carl", fonds.RoleContributor)
+	tests := []struct {
+		who    *client
+		path   string
+		status int
+	}{
+		{nil, "/work", http.StatusSeeOther},
+		{nil, "/review", http.StatusSeeOther},
+		{nil, "/edit/new", http.StatusSeeOther},
+		{nil, "/documents/" + f.id + "/edit", http.StatusNotFound}, // a hidden document
+		{nil, "/documents/" + f.id + "/history", http.StatusNotFound},
+		{reader, "/work", http.StatusNotFound},
+		{reader, "/documents/" + f.id + "/edit", http.StatusNotFound},
+		{contrib, "/work", http.StatusOK},
+		{contrib, "/review", http.StatusNotFound},
+		{contrib, "/documents/" + f.id + "/edit", http.StatusOK},
+		{contrib, "/documents/" + f.id + "/pages/2/edit", http.StatusOK},
+		{contrib, "/documents/" + f.id + "/history", http.StatusOK},
+		{contrib, "/documents/nothing-here/edit", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		who := "anonymous"
+		if tt.who != nil {
+			who = tt.who.name
+		}
+		t.Run(who+" "+tt.path, func(t *testing.T) {
+			w := f.do(tt.who, "GET", tt.path, nil)
+			if w.Code != tt.status {
+				t.Errorf("GET %s as %s = %d, want %d", tt.path, who, w.Code, tt.status)
+			}
+			if tt.status == http.StatusSeeOther && !strings.HasPrefix(w.Header().Get("Location"), "/login?next=") {
+				t.Errorf("GET %s as %s goes to %q, want /login?next=…", tt.path, who, w.Header().Get("Location"))
+			}
+		})
+	}
+}
+
+// TestContributorSaveGoesToReview saves as a contributor: the document
+// waits for review, whatever status the form asks for, and an editor
+// accepts it.
+func TestContributorSaveGoesToReview(t *testing.T) {
+	f := newEditFixture(t)
+	contrib := f.signIn("carl", fonds.RoleContributor)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	path := "/documents/" + f.id + "/edit"
+	w := f.do(contrib, "GET", path, nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET %s = %d", path, w.Code)
+	}
+	form := formValues(t, w.Body.String(), path)
+	form.Set("text", strings.Replace(form.Get("text"), "Second page beta.", "Second page beta gamma-unique.", 1))
+	form.Set("status", "published")
+	form.Set("message", "Transcribed page 2")
+	form.Set("action", "save")
+	if w := f.do(contrib, "POST", path, form); w.Code != http.StatusSeeOther {
+		t.Fatalf("POST %s as a contributor = %d, want 303: %s", path, w.Code, w.Body)
+	}
+	d := f.doc()
+	if d.Status != fonds.StatusReview {
+		t.Errorf("status after a contributor's save = %q, want review", d.Status)
+	}
+	if !strings.Contains(f.text(), "gamma-unique") {
+		t.Errorf("the contributor's change is not stored")
+	}
+	h, err := f.store.History(context.Background(), f.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := h[len(h)-1]
+	if last.Author != "carl" || last.Message != "Transcribed page 2" {
+		t.Errorf("last version by %q, %q, want carl, Transcribed page 2", last.Author, last.Message)
+	}
+
+	// The contributor cannot review, nor edit what is published.
+	accept := url.Values{"action": {"accept"}, "version": {strconv.Itoa(d.Version)}}
+	if w := f.do(contrib, "POST", "/documents/"+f.id+"/review", accept); w.Code != http.StatusNotFound {
+		t.Errorf("a contributor's accept = %d, want 404", w.Code)
+	}
+
+	w = f.do(editor, "GET", "/review", nil)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "<ins> gamma</ins>") && !strings.Contains(w.Body.String(), "<ins>") {
+		t.Fatalf("GET /review = %d, want the change marked: %s", w.Code, w.Body)
+	}
+	if !strings.Contains(w.Body.String(), "gamma-unique") {
+		t.Errorf("/review does not show the change under review")
+	}
+	if w := f.do(editor, "POST", "/documents/"+f.id+"/review", url.Values{"action": {"accept"}, "version": {strconv.Itoa(d.Version)}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("an editor's accept = %d: %s", w.Code, w.Body)
+	}
+	if d := f.doc(); d.Status != fonds.StatusPublished {
+		t.Errorf("status after accept = %q, want published", d.Status)
+	}
+	if w := f.do(contrib, "GET", path, nil); w.Code != http.StatusNotFound {
+		t.Errorf("a contributor's GET of the edit page of a published document = %d, want 404", w.Code)
+	}
+}
+
+func TestReturn(t *testing.T) {
+	f := newEditFixture(t)
+	contrib := f.signIn("carl", fonds.RoleContributor)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	put := f.apiPut(contrib, f.doc().Version, strings.Replace(f.text(), "alpha", "alpha omega", 1))
+	if put.Code != http.StatusOK {
+		t.Fatalf("PUT = %d: %s", put.Code, put.Body)
+	}
+	v := strconv.Itoa(f.doc().Version)
+	if w := f.do(editor, "POST", "/documents/"+f.id+"/review", url.Values{"action": {"return"}, "version": {v}}); w.Code != http.StatusBadRequest {
+		t.Errorf("return without a comment = %d, want 400", w.Code)
+	}
+	if w := f.do(editor, "POST", "/documents/"+f.id+"/review", url.Values{"action": {"return"}, "version": {v}, "comment": {"Check the date"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("return = %d: %s", w.Code, w.Body)
+	}
+	if d := f.doc(); d.Status != fonds.StatusDraft {
+		t.Errorf("status after return = %q, want draft", d.Status)
+	}
+	if w := f.do(contrib, "GET", "/work", nil); !strings.Contains(w.Body.String(), "Check the date") {
+		t.Errorf("the contributor's work page does not show the editor's comment")
+	}
+}
+
+func (f *editFixture) apiPut(c *client, version int, body string) *httptest.ResponseRecorder {
+	f.t.Helper()
+	r := httptest.NewRequest("PUT", "/api/v1/documents/"+f.id, strings.NewReader(body))
+	if version > 0 {
+		r.Header.Set("If-Match", strconv.Quote(strconv.Itoa(version)))
+	}
+	if c != nil {
+		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.token})
+		r.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	w := httptest.NewRecorder()
+	f.server.ServeHTTP(w, r)
+	return w
+}
+
+func TestAPIPut(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	v := f.doc().Version
+	changed := strings.Replace(f.text(), "alpha", "alpha delta", 1)
+	if w := f.apiPut(editor, 0, changed); w.Code != http.StatusPreconditionRequired {
+		t.Errorf("PUT without If-Match = %d, want 428", w.Code)
+	}
+	if w := f.apiPut(nil, v, changed); w.Code != http.StatusNotFound {
+		t.Errorf("PUT anonymous = %d, want 404", w.Code)
+	}
+	w := f.apiPut(editor, v, changed)
+	if w.Code != http.StatusOK {
+		t.Fatalf("PUT = %d, want 200: %s", w.Code, w.Body)
+	}
+	var got struct {
+		Version int    `json:"version"`
+		Error   string `json:"error"`
+		Line    int    `json:"line"`
+	}
+	json.Unmarshal(w.Body.Bytes(), &got)
+	if got.Version != v+1 {
+		t.Errorf("PUT answered version %d, want %d", got.Version, v+1)
+	}
+	w = f.apiPut(editor, v, strings.Replace(changed, "beta", "epsilon", 1))
+	if w.Code != http.StatusConflict {
+		t.Fatalf("a stale PUT = %d, want 409", w.Code)
+	}
+	json.Unmarshal(w.Body.Bytes(), &got)
+	if got.Version != v+1 {
+		t.Errorf("the 409 names version %d, want %d", got.Version, v+1)
+	}
+	w = f.apiPut(editor, v+1, changed+"\n{foo:bar}\n")
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("a PUT of a broken text = %d, want 422", w.Code)
+	}
+	json.Unmarshal(w.Body.Bytes(), &got)
+	if want := strings.Count(changed, "\n") + 2; got.Line != want {
+		t.Errorf("the error of a broken text is at line %d, want %d (%s)", got.Line, want, got.Error)
+	}
+}
+
+// TestConflict saves from a form loaded before another save: the browser
+// gets the merge view, with its text kept, and can save it over.
+func TestConflict(t *testing.T) {
+	f := newEditFixture(t)
+	ed1 := f.signIn("edna", fonds.RoleEditor)
+	ed2 := f.signIn("eddy", fonds.RoleEditor)
+	path := "/documents/" + f.id + "/edit"
+	form1 := formValues(t, f.do(ed1, "GET", path, nil).Body.String(), path)
+	form2 := formValues(t, f.do(ed2, "GET", path, nil).Body.String(), path)
+	form1.Set("text", strings.Replace(form1.Get("text"), "alpha", "alpha first-editor", 1))
+	form1.Set("action", "save")
+	if w := f.do(ed1, "POST", path, form1); w.Code != http.StatusSeeOther {
+		t.Fatalf("the first save = %d: %s", w.Code, w.Body)
+	}
+	form2.Set("text", strings.Replace(form2.Get("text"), "beta", "beta second-editor", 1))
+	form2.Set("action", "save")
+	w := f.do(ed2, "POST", path, form2)
+	if w.Code != http.StatusConflict {
+		t.Fatalf("the stale save = %d, want 409", w.Code)
+	}
+	body := w.Body.String()
+	for _, want := range []string{"Someone else saved", "beta second-editor", "alpha first-editor", "<ins>", `name="csrf"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the merge view does not hold %q", want)
+		}
+	}
+	if strings.Contains(f.text(), "second-editor") {
+		t.Errorf("the stale save was stored")
+	}
+	merged := formValues(t, body, path)
+	merged.Set("action", "save")
+	if w := f.do(ed2, "POST", path, merged); w.Code != http.StatusSeeOther {
+		t.Fatalf("saving over from the merge view = %d: %s", w.Code, w.Body)
+	}
+	if !strings.Contains(f.text(), "second-editor") {
+		t.Errorf("the save from the merge view was not stored")
+	}
+}
+
+func TestPageEdit(t *testing.T) {
+	f := newEditFixture(t)
+	contrib := f.signIn("carl", fonds.RoleContributor)
+	path := "/documents/" + f.id + "/pages/2/edit"
+	w := f.do(contrib, "GET", path, nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET %s = %d: %s", path, w.Code, w.Body)
+	}
+	form := formValues(t, w.Body.String(), "")
+	if got := form.Get("text"); !strings.HasPrefix(got, "[page two]\n") || !strings.Contains(got, "Second page beta.") || strings.Contains(got, "First") {
+		t.Fatalf("the text of page 2 = %q", got)
+	}
+	form.Set("text", "[page two]\nSecond page rewritten.\n")
+	if w := f.do(contrib, "POST", path, form); w.Code != http.StatusSeeOther {
+		t.Fatalf("POST %s = %d: %s", path, w.Code, w.Body)
+	}
+	txt := f.text()
+	if !strings.Contains(txt, "First page alpha.") || !strings.Contains(txt, "Second page rewritten.") || strings.Contains(txt, "beta") {
+		t.Errorf("after saving page 2 the text is\n%s", txt)
+	}
+	h, _ := f.store.History(context.Background(), f.id)
+	if m := h[len(h)-1].Message; m != "Edited page 2" {
+		t.Errorf("the message of a page's save = %q, want Edited page 2", m)
+	}
+
+	// An error is given at its line in the whole text.
+	form.Set("version", strconv.Itoa(f.doc().Version))
+	form.Set("text", "[page two]\nSecond {foo:page}.\n")
+	w = f.do(contrib, "POST", path, form)
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("POST of a broken page = %d, want 422", w.Code)
+	}
+	lines := strings.Split(txt, "\n")
+	want := 0
+	for i, l := range lines {
+		if l == "[page two]" {
+			want = i + 2 // the line after the marker
+		}
+	}
+	if !strings.Contains(w.Body.String(), ">line "+strconv.Itoa(want)+"</a>") {
+		t.Errorf("the error of the broken page is not at line %d: %s", want, w.Body)
+	}
+	if !strings.Contains(w.Body.String(), "Second {foo:page}.") {
+		t.Errorf("the broken text is not kept in the form")
+	}
+}
+
+func TestParseErrorLine(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	path := "/documents/" + f.id + "/edit"
+	form := formValues(t, f.do(editor, "GET", path, nil).Body.String(), path)
+	txt := form.Get("text")
+	form.Set("text", txt+"\nA { brace\n")
+	form.Set("action", "preview")
+	w := f.do(editor, "POST", path, form)
+	want := strings.Count(txt, "\n") + 2
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), ">line "+strconv.Itoa(want)+"</a>") {
+		t.Errorf("POST of a text with an error at line %d = %d: %s", want, w.Code, w.Body)
+	}
+}
+
+// TestPreviewAndFields previews a change of a catalogue field: the field
+// wins over the text, and the text is written again from it.
+func TestPreviewAndFields(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	path := "/documents/" + f.id + "/edit"
+	form := formValues(t, f.do(editor, "GET", path, nil).Body.String(), path)
+	form.Set("title", "Renamed draft")
+	form.Set("date", "20 May 1977")
+	form.Set("action", "preview")
+	w := f.do(editor, "POST", path, form)
+	if w.Code != http.StatusOK {
+		t.Fatalf("preview = %d: %s", w.Code, w.Body)
+	}
+	body := w.Body.String()
+	if !strings.Contains(body, "20 May 1977* (Pb 99/7) Renamed draft") {
+		t.Errorf("the text is not written again from the fields: %s", body)
+	}
+	if !strings.Contains(body, `<h1>Renamed draft</h1>`) || !strings.Contains(body, `class="witness"`) {
+		t.Errorf("the preview does not show the document as its page does")
+	}
+	if got := f.doc().Title; got != "Test draft" {
+		t.Errorf("a preview changed the stored title to %q", got)
+	}
+	form = formValues(t, body, path)
+	form.Set("action", "save")
+	if w := f.do(editor, "POST", path, form); w.Code != http.StatusSeeOther {
+		t.Fatalf("save = %d: %s", w.Code, w.Body)
+	}
+	if d := f.doc(); d.Title != "Renamed draft" || d.Date.Start != "1977-05-20" || d.ID != f.id {
+		t.Errorf("after the save title %q, date %s, id %s", d.Title, d.Date.Start, d.ID)
+	}
+}
+
+func TestHistoryDiffRestore(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	contrib := f.signIn("carl", fonds.RoleContributor)
+	v1 := f.doc().Version
+	if w := f.apiPut(editor, v1, strings.Replace(f.text(), "alpha", "zeta", 1)); w.Code != http.StatusOK {
+		t.Fatalf("PUT = %d: %s", w.Code, w.Body)
+	}
+	w := f.do(editor, "GET", "/documents/"+f.id+"/history", nil)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Edited through the API") {
+		t.Fatalf("history = %d: %s", w.Code, w.Body)
+	}
+	w = f.do(editor, "GET", "/documents/"+f.id+"/diff?from="+strconv.Itoa(v1)+"&to="+strconv.Itoa(v1+1), nil)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "<del>alpha</del><ins>zeta</ins>") {
+		t.Fatalf("diff = %d: %s", w.Code, w.Body)
+	}
+	if w := f.do(editor, "GET", "/documents/"+f.id+"/diff?from=99&to=1", nil); w.Code != http.StatusBadRequest {
+		t.Errorf("diff of a version that is not = %d, want 400", w.Code)
+	}
+	restore := url.Values{"version": {strconv.Itoa(v1 + 1)}, "rev": {strconv.Itoa(v1)}}
+	if w := f.do(contrib, "POST", "/documents/"+f.id+"/restore", clone(restore)); w.Code != http.StatusNotFound {
+		t.Errorf("a contributor's restore = %d, want 404", w.Code)
+	}
+	if w := f.do(editor, "POST", "/documents/"+f.id+"/restore", restore); w.Code != http.StatusSeeOther {
+		t.Fatalf("restore = %d: %s", w.Code, w.Body)
+	}
+	if d := f.doc(); d.Version != v1+2 || !strings.Contains(f.text(), "alpha") {
+		t.Errorf("after restoring version %d: version %d, text\n%s", v1, d.Version, f.text())
+	}
+}
+
+func clone(v url.Values) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return c
+}
+
+// TestImageUpload uploads the image of a page, which the page records.
+func TestImageUpload(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	img := image.NewGray(image.Rect(0, 0, 40, 60))
+	img.Set(1, 1, color.White)
+	var pic bytes.Buffer
+	png.Encode(&pic, img)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", editor.csrf)
+	mw.WriteField("version", strconv.Itoa(f.doc().Version))
+	mw.WriteField("page", "2")
+	fw, _ := mw.CreateFormFile("image", "scan.png")
+	fw.Write(pic.Bytes())
+	mw.Close()
+	r := httptest.NewRequest("POST", "/documents/"+f.id+"/images", &body)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	r.AddCookie(&http.Cookie{Name: sessionCookie, Value: editor.token})
+	w := httptest.NewRecorder()
+	f.server.ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("upload = %d: %s", w.Code, w.Body)
+	}
+	d := f.doc()
+	if d.Pages[1].Facs != "0002.png" {
+		t.Errorf("page 2's image = %q, want 0002.png", d.Pages[1].Facs)
+	}
+	if w := f.do(editor, "GET", "/documents/"+f.id+"/pages/2/edit", nil); !strings.Contains(w.Body.String(), `/iiif/image/`+f.id+`~2/full/600,/0/default.jpg`) {
+		t.Errorf("the page editor does not show the page's image: %s", w.Body)
+	}
+}
+
+// TestEditFormsCSRF checks that every form that changes something, on
+// every editing page, carries the session's CSRF token.
+func TestEditFormsCSRF(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	if w := f.apiPut(editor, f.doc().Version, strings.Replace(f.text(), "@status draft", "@status review", 1)); w.Code != http.StatusOK {
+		t.Fatalf("PUT = %d: %s", w.Code, w.Body)
+	}
+	post := regexp.MustCompile(`(?s)<form method="post"[^>]*>(.*?)</form>`)
+	for _, path := range []string{"/edit/new", "/documents/" + f.id + "/edit", "/documents/" + f.id + "/pages/1/edit", "/documents/" + f.id + "/history", "/review"} {
+		w := f.do(editor, "GET", path, nil)
+		if w.Code != http.StatusOK {
+			t.Errorf("GET %s = %d", path, w.Code)
+			continue
+		}
+		forms := post.FindAllStringSubmatch(w.Body.String(), -1)
+		if len(forms) == 0 {
+			t.Errorf("GET %s has no form", path)
+		}
+		for _, m := range forms {
+			if !strings.Contains(m[1], `name="csrf" value="`+editor.csrf+`"`) {
+				t.Errorf("a form of %s has no CSRF token: %s", path, clip(m[0], 200))
+			}
+		}
+	}
+}
