@@ -1,0 +1,368 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"fonds"
+)
+
+// Bounds of what the store keeps of a user, a session and a failed sign-in.
+const (
+	maxFullName = 200 // characters
+	maxEmail    = 254 // bytes, the longest address SMTP carries
+	maxHash     = 1024
+	maxCSRF     = 256
+	maxAddress  = 300
+	maxKeys     = 8   // keys a failed sign-in counts against
+	maxKey      = 300 // bytes: room for an IPv6 address or a user name and a prefix
+	// sweep is how many failures of other keys a call of LoginFailures
+	// forgets at most, beside those of its own.
+	sweep = 16
+)
+
+// checkUser reports what makes u unfit to store, as an ErrInvalid.
+func checkUser(u *fonds.User) error {
+	if u == nil {
+		return fmt.Errorf("%w: no user", fonds.ErrInvalid)
+	}
+	if !fonds.ValidUserName(u.Name) {
+		return fmt.Errorf("%w: user name %q: want 1 to 64 lower-case letters, digits, '.', '_' or '-'", fonds.ErrInvalid, u.Name)
+	}
+	if _, err := fonds.ParseRole(string(u.Role)); err != nil {
+		return fmt.Errorf("user %s: %w", u.Name, err)
+	}
+	if err := checkText("full name", u.FullName, maxFullName, utf8.RuneCountInString(u.FullName)); err != nil {
+		return fmt.Errorf("user %s: %w", u.Name, err)
+	}
+	if err := checkText("email", u.Email, maxEmail, len(u.Email)); err != nil {
+		return fmt.Errorf("user %s: %w", u.Name, err)
+	}
+	if u.PasswordHash == "" {
+		return fmt.Errorf("%w: user %s has no password hash", fonds.ErrInvalid, u.Name)
+	}
+	if len(u.PasswordHash) > maxHash {
+		return fmt.Errorf("%w: user %s: password hash longer than %d bytes", fonds.ErrInvalid, u.Name, maxHash)
+	}
+	return nil
+}
+
+// checkText reports as an ErrInvalid a text of n units over max, or one
+// that is not UTF-8 or holds control characters (a line break in a name
+// would break the lines of the audit log and of a history).
+func checkText(what, s string, max, n int) error {
+	switch {
+	case n > max:
+		return fmt.Errorf("%w: %s longer than %d", fonds.ErrInvalid, what, max)
+	case !utf8.ValidString(s):
+		return fmt.Errorf("%w: %s is not UTF-8", fonds.ErrInvalid, what)
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return fmt.Errorf("%w: %s holds a control character", fonds.ErrInvalid, what)
+	}
+	return nil
+}
+
+// PutUser adds the user, or replaces the one with its name, keeping its
+// creation time. It sets u.Created and u.Updated, and leaves u untouched
+// when it fails.
+func (s *Store) PutUser(ctx context.Context, u *fonds.User) error {
+	if err := checkUser(u); err != nil {
+		return fmt.Errorf("sqlite: put user: %w", err)
+	}
+	db, err := s.writer()
+	if err != nil {
+		return fmt.Errorf("sqlite: put user %s: %w", u.Name, err)
+	}
+	t := now()
+	disabled := 0
+	if u.Disabled {
+		disabled = 1
+	}
+	var created string
+	err = db.QueryRowContext(ctx, `INSERT INTO users
+		(name, full_name, email, role, disabled, password_hash, created, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET
+			full_name = excluded.full_name, email = excluded.email, role = excluded.role,
+			disabled = excluded.disabled, password_hash = excluded.password_hash, updated = excluded.updated
+		RETURNING created`,
+		u.Name, u.FullName, u.Email, string(u.Role), disabled, u.PasswordHash, formatTime(t), formatTime(t)).Scan(&created)
+	if err != nil {
+		return fmt.Errorf("sqlite: put user %s: %w", u.Name, translate(err))
+	}
+	c, err := parseTime(created)
+	if err != nil {
+		return fmt.Errorf("sqlite: put user %s: stored creation time: %w", u.Name, err)
+	}
+	u.Created, u.Updated = c, t
+	return nil
+}
+
+const userColumns = `name, full_name, email, role, disabled, password_hash, created, updated`
+
+// scanUser reads a row of userColumns.
+func scanUser(row interface{ Scan(...any) error }) (*fonds.User, error) {
+	var (
+		u                fonds.User
+		role             string
+		created, updated string
+	)
+	if err := row.Scan(&u.Name, &u.FullName, &u.Email, &role, &u.Disabled, &u.PasswordHash, &created, &updated); err != nil {
+		return nil, err
+	}
+	u.Role = fonds.Role(role)
+	var err error
+	if u.Created, err = parseTime(created); err != nil {
+		return nil, fmt.Errorf("stored creation time: %w", err)
+	}
+	if u.Updated, err = parseTime(updated); err != nil {
+		return nil, fmt.Errorf("stored update time: %w", err)
+	}
+	return &u, nil
+}
+
+// User returns the user with the name, or fonds.ErrNotFound.
+func (s *Store) User(ctx context.Context, name string) (*fonds.User, error) {
+	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE name = ?`, name))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: user %q: %w", name, translate(err))
+	}
+	return u, nil
+}
+
+// Users returns every user, by name.
+func (s *Store) Users(ctx context.Context) ([]*fonds.User, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: users: %w", translate(err))
+	}
+	defer rows.Close()
+	us := []*fonds.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: users: %w", err)
+		}
+		us = append(us, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: users: %w", translate(err))
+	}
+	return us, nil
+}
+
+// validSessionID reports whether id is a hex SHA-256 in lower case: what
+// the store keeps of a session's token, never the token itself.
+func validSessionID(id string) bool {
+	if len(id) != 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkSession reports what makes ss unfit to store, as an ErrInvalid.
+func checkSession(ss *fonds.Session) error {
+	switch {
+	case ss == nil:
+		return fmt.Errorf("%w: no session", fonds.ErrInvalid)
+	case !validSessionID(ss.ID):
+		return fmt.Errorf("%w: session id is not the lower-case hex SHA-256 of a token", fonds.ErrInvalid)
+	case ss.User == "":
+		return fmt.Errorf("%w: session without a user", fonds.ErrInvalid)
+	case ss.CSRF == "" || len(ss.CSRF) > maxCSRF:
+		return fmt.Errorf("%w: session CSRF token empty or longer than %d bytes", fonds.ErrInvalid, maxCSRF)
+	case len(ss.Address) > maxAddress:
+		return fmt.Errorf("%w: session address longer than %d bytes", fonds.ErrInvalid, maxAddress)
+	}
+	return nil
+}
+
+// PutSession adds the session, or updates the one with its ID. An update
+// keeps the stored creation time, so that keeping a session in use never
+// moves its absolute expiry. A zero Created or Seen is the current time.
+// It sets ss.Created and ss.Seen as stored, and leaves ss untouched when
+// it fails. A session of a user that does not exist is an ErrInvalid.
+func (s *Store) PutSession(ctx context.Context, ss *fonds.Session) error {
+	if err := checkSession(ss); err != nil {
+		return fmt.Errorf("sqlite: put session: %w", err)
+	}
+	db, err := s.writer()
+	if err != nil {
+		return fmt.Errorf("sqlite: put session: %w", err)
+	}
+	t := now()
+	created, seen := ss.Created.UTC().Round(0), ss.Seen.UTC().Round(0)
+	if ss.Created.IsZero() {
+		created = t
+	}
+	if ss.Seen.IsZero() {
+		seen = t
+	}
+	var stored string
+	err = db.QueryRowContext(ctx, `INSERT INTO sessions (id, user, csrf, address, created, seen)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			user = excluded.user, csrf = excluded.csrf, address = excluded.address, seen = excluded.seen
+		RETURNING created`,
+		ss.ID, ss.User, ss.CSRF, ss.Address, formatTime(created), formatTime(seen)).Scan(&stored)
+	if isForeignKey(err) {
+		return fmt.Errorf("sqlite: put session: %w: user %q does not exist", fonds.ErrInvalid, ss.User)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: put session: %w", translate(err))
+	}
+	if created, err = parseTime(stored); err != nil {
+		return fmt.Errorf("sqlite: put session: stored creation time: %w", err)
+	}
+	ss.Created, ss.Seen = created, seen
+	return nil
+}
+
+// Session returns the session with the ID, or fonds.ErrNotFound.
+func (s *Store) Session(ctx context.Context, id string) (*fonds.Session, error) {
+	var (
+		ss            fonds.Session
+		created, seen string
+	)
+	err := s.read.QueryRowContext(ctx, `SELECT id, user, csrf, address, created, seen FROM sessions WHERE id = ?`, id).
+		Scan(&ss.ID, &ss.User, &ss.CSRF, &ss.Address, &created, &seen)
+	if err != nil {
+		// The id is not quoted: it is as good as a password to whoever
+		// holds the token.
+		return nil, fmt.Errorf("sqlite: session: %w", translate(err))
+	}
+	if ss.Created, err = parseTime(created); err != nil {
+		return nil, fmt.Errorf("sqlite: session: stored creation time: %w", err)
+	}
+	if ss.Seen, err = parseTime(seen); err != nil {
+		return nil, fmt.Errorf("sqlite: session: stored time last seen: %w", err)
+	}
+	return &ss, nil
+}
+
+// DeleteSessions removes the session with the id, or every session of the
+// user, or every session last seen before seenBefore: exactly one of the
+// three must be given (not empty, not zero), else it is an ErrInvalid, so
+// that a mistake never signs everyone out. Removing sessions that do not
+// exist is no error.
+func (s *Store) DeleteSessions(ctx context.Context, id, user string, seenBefore time.Time) error {
+	n := 0
+	for _, given := range []bool{id != "", user != "", !seenBefore.IsZero()} {
+		if given {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("sqlite: delete sessions: %w: want exactly one of an id, a user and a time, got %d", fonds.ErrInvalid, n)
+	}
+	db, err := s.writer()
+	if err != nil {
+		return fmt.Errorf("sqlite: delete sessions: %w", err)
+	}
+	switch {
+	case id != "":
+		_, err = db.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+	case user != "":
+		_, err = db.ExecContext(ctx, `DELETE FROM sessions WHERE user = ?`, user)
+	default:
+		_, err = db.ExecContext(ctx, `DELETE FROM sessions WHERE seen < ?`, formatTime(seenBefore))
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: delete sessions: %w", translate(err))
+	}
+	return nil
+}
+
+// checkKeys reports as an ErrInvalid keys that are none, too many, empty
+// or too long, and returns them without repeats.
+func checkKeys(keys []string) ([]string, error) {
+	if len(keys) == 0 || len(keys) > maxKeys {
+		return nil, fmt.Errorf("%w: %d keys, want 1 to %d", fonds.ErrInvalid, len(keys), maxKeys)
+	}
+	var uniq []string
+	for _, k := range keys {
+		if k == "" || len(k) > maxKey {
+			return nil, fmt.Errorf("%w: key empty or longer than %d bytes", fonds.ErrInvalid, maxKey)
+		}
+		if !slices.Contains(uniq, k) {
+			uniq = append(uniq, k)
+		}
+	}
+	return uniq, nil
+}
+
+// LoginFailures forgets the failures of the keys older than since, records
+// one now under each key when record is set, and returns the most failures
+// any of the keys has had since then. It does so in one transaction, which
+// holds the write lock from its start: two sign-ins failing at once count
+// one after the other, each seeing the other's failure or being seen by it.
+// It costs O(log n) beside the failures of the keys.
+//
+// It also forgets a few of the oldest failures of other keys, when they are
+// older than since: a key asked about once (an address that tried once)
+// would otherwise be kept forever. A throttle passes the same window to
+// every call, so this never forgets a failure it still counts.
+//
+// There must be 1 to 8 keys, each of 1 to 300 bytes; others are an
+// ErrInvalid.
+func (s *Store) LoginFailures(ctx context.Context, since time.Time, record bool, keys ...string) (int, error) {
+	keys, err := checkKeys(keys)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: login failures: %w", err)
+	}
+	n, err := s.loginFailures(ctx, since, record, keys)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: login failures: %w", translate(err))
+	}
+	return n, nil
+}
+
+func (s *Store) loginFailures(ctx context.Context, since time.Time, record bool, keys []string) (int, error) {
+	db, err := s.writer()
+	if err != nil {
+		return 0, err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	at, cut := formatTime(now()), formatTime(since)
+	most := 0
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ? AND at < ?`, k, cut); err != nil {
+			return 0, err
+		}
+		if record {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, k, at); err != nil {
+				return 0, err
+			}
+		}
+		var n int
+		// at >= since: a failure recorded now, before a since to come,
+		// does not count.
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM login_failures WHERE key = ? AND at >= ?`, k, cut).Scan(&n)
+		if err != nil {
+			return 0, err
+		}
+		most = max(most, n)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE rowid IN
+		(SELECT rowid FROM login_failures WHERE at < ? ORDER BY at LIMIT ?)`, cut, sweep); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	return most, nil
+}
