@@ -489,6 +489,9 @@ func (im *Importer) collectionOf(ctx context.Context, f File) (string, error) {
 			return "", err
 		}
 		if ok {
+			if err := im.declaredSlug(ctx, &c); err != nil {
+				return "", err
+			}
 			return c.Slug, im.ensureCollection(ctx, c)
 		}
 	}
@@ -532,6 +535,28 @@ func (im *Importer) namedCollection(ctx context.Context, name string) (string, e
 	}
 	im.names[name] = slug
 	return slug, nil
+}
+
+// declaredSlug makes the slug a file declares (a TEI volume's idno) a
+// slug, unless an earlier import stored a collection under it as it is.
+func (im *Importer) declaredSlug(ctx context.Context, c *fonds.Collection) error {
+	slug := fonds.CollectionSlug(c.Slug)
+	if slug == c.Slug || im.collections[c.Slug] {
+		return nil
+	}
+	if _, err := im.Store.Collection(ctx, c.Slug); err == nil {
+		return nil
+	} else if !errors.Is(err, fonds.ErrNotFound) {
+		return err
+	}
+	if slug == "" {
+		slug = fonds.CollectionSlug(c.Title)
+	}
+	if slug == "" {
+		return fmt.Errorf("%w: the collection the file declares, %q, holds no letter or digit to make a slug of", fonds.ErrInvalid, c.Slug)
+	}
+	c.Slug = slug
+	return nil
 }
 
 // remember records that the collection slug exists.

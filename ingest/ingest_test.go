@@ -251,3 +251,25 @@ func TestFailedFileDoesNotStopOthers(t *testing.T) {
 		t.Errorf("error = %q, want prefix %q", errs[0], want)
 	}
 }
+
+// TestDeclaredSlug checks that a collection a file declares gets a slug,
+// unless an earlier import stored it under the one declared.
+func TestDeclaredSlug(t *testing.T) {
+	ctx := context.Background()
+	im := newImporter(t)
+	if err := im.Store.PutCollection(ctx, fonds.Collection{Slug: "Old Volume", Title: "Old"}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ slug, title, want string }{
+		{"frus1969-76v16", "Foreign Relations", "frus1969-76v16"},
+		{"FRUS 1969–76, Vol. XVI", "Foreign Relations", "frus-1969-76-vol-xvi"},
+		{"Old Volume", "Old", "Old Volume"},
+		{"!!!", "Архив", "arkhiv"},
+	}
+	for _, tt := range tests {
+		c := fonds.Collection{Slug: tt.slug, Title: tt.title}
+		if err := im.declaredSlug(ctx, &c); err != nil || c.Slug != tt.want {
+			t.Errorf("declaredSlug(%q) = %q, %v; want %q", tt.slug, c.Slug, err, tt.want)
+		}
+	}
+}

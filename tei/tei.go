@@ -183,7 +183,7 @@ func Volume(r io.Reader) (c fonds.Collection, ok bool, err error) {
 				}
 				c.Title = h.volumeTitle
 				if c.Slug == "" && c.Title != "" {
-					c.Slug = fonds.Slug(c.Title)
+					c.Slug = fonds.CollectionSlug(c.Title)
 				}
 				continue
 			}
