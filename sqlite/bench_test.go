@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"fonds"
 	"fonds/fondstest"
@@ -159,6 +160,100 @@ func BenchmarkReads(b *testing.B) {
 					}
 				})
 			}
+		})
+	}
+}
+
+// BenchmarkEditing measures what an editor's history page and the server's
+// release of embargoes cost, at two sizes of archive: the same at both,
+// since each seeks through an index. Every tenth document of the archive
+// is under an embargo that has not ended.
+func BenchmarkEditing(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
+			s, err := Open(filepath.Join(b.TempDir(), "fonds.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			bulk(b, s, n)
+			far := time.Now().UTC().AddDate(10, 0, 0)
+			tx, err := s.write.BeginTx(ctx, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE documents SET released = 0, status = 'draft', embargo_at = ?
+				WHERE rowid % 10 = 5 AND state = 'published'`, formatTime(far)); err != nil {
+				b.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				b.Fatal(err)
+			}
+			// A document of twenty versions.
+			mid := fmt.Sprintf("doc-%06d", n/2+1)
+			d, err := s.Document(ctx, mid)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range 19 {
+				d.Title = fmt.Sprintf("Version %d", i+2)
+				if _, err := s.SaveDocument(ctx, d, fonds.Save{Author: "ann", Message: "Corrected", Version: d.Version}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Run("History", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if vs, err := s.History(ctx, mid); err != nil || len(vs) != 20 {
+						b.Fatalf("History(%s) = %d versions, %v, want 20", mid, len(vs), err)
+					}
+				}
+			})
+			b.Run("Revision", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := s.Revision(ctx, mid, 10); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			// What the server's loop costs when no embargo has ended.
+			b.Run("ReleaseNone", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if k, err := s.Release(ctx, time.Now()); err != nil || k != 0 {
+						b.Fatalf("Release(now) = %d, %v, want 0", k, err)
+					}
+				}
+			})
+			// The release of one document whose embargo ended.
+			b.Run("ReleaseOne", func(b *testing.B) {
+				b.ReportAllocs()
+				e := fondstest.NewFullDocument("embargoed", "1977-05-19")
+				e.Collection = "c1"
+				i := 0
+				for b.Loop() {
+					b.StopTimer()
+					i++
+					end := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
+					e.Embargo, e.Title = end.Format(time.RFC3339), fmt.Sprint(i)
+					if _, err := s.SaveDocument(ctx, e, fonds.Save{}); err != nil {
+						b.Fatal(err)
+					}
+					// Under embargo as of its save: at most a save in the
+					// past releases it at once, so mark it held, as a save
+					// before its end would have.
+					if _, err := s.write.ExecContext(ctx, `UPDATE documents SET released = 0, status = 'draft', embargo_at = ? WHERE id = 'embargoed'`,
+						formatTime(end)); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					if k, err := s.Release(ctx, end); err != nil || k != 1 {
+						b.Fatalf("Release(%v) = %d, %v, want 1", end, k, err)
+					}
+				}
+			})
 		})
 	}
 }

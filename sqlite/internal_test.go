@@ -67,6 +67,7 @@ func TestQueryPlans(t *testing.T) {
 	}
 	defer s.Close()
 	const published = "status = 'published'"
+	const released = "released = 1"
 	type query struct {
 		q    string
 		want string // in the plan
@@ -82,6 +83,12 @@ func TestQueryPlans(t *testing.T) {
 		{published, "year = 1977"},
 		{"year = 1977", "month = 5"},
 		{published, "year = 1977", "month = 5"},
+		{released},
+		{released, "collection = 'a'"},
+		{released, "year = 1977"},
+		{released, "year = 1977", "month = 5"},
+		{"state = 'review'"},
+		{"state = 'review'", "collection = 'a'"},
 	} {
 		w := where(conds...)
 		and := where(append(conds, "(undated, date_start, id) > (0, '1977-05-19', 'x')")...)
@@ -101,6 +108,11 @@ func TestQueryPlans(t *testing.T) {
 		{Published: true, After: "x"},
 		{After: "x"},
 		{Order: fonds.ByAdded, After: "x"},
+		{Published: true, Restricted: true, Brief: true},
+		{Published: true, Restricted: true, Order: fonds.ByAdded, After: "x", Brief: true},
+		{Published: true, Restricted: true, Collection: "a", After: "x", Brief: true},
+		{Status: fonds.StatusReview, Brief: true},
+		{Status: fonds.StatusWithdrawn, Collection: "a", After: "x", Brief: true},
 	} {
 		conds, args := conditions(f)
 		order := dateOrder
@@ -136,9 +148,24 @@ func TestQueryPlans(t *testing.T) {
 		query{`SELECT coalesce(max(seq), 0) FROM changes`, "SEARCH changes"},
 		query{earliestQuery, "deletions_by_datestamp"},
 		query{`SELECT category FROM category_counts ORDER BY category`, "SCAN category_counts"},
+		query{`SELECT body FROM documents WHERE ` + released + ` ORDER BY created DESC, id DESC LIMIT 20`, "documents_released_by_added"},
+		query{`SELECT body FROM documents WHERE ` + released + ` AND year = 1977 AND month = 5 ORDER BY ` + dateOrder + ` LIMIT 20`, "documents_released_by_month"},
+		query{bind(releaseQuery("id, embargo_at")+` ORDER BY embargo_at`, []any{"2030"}), "documents_embargoed"},
+		query{bind(releaseQuery("count(*)"), []any{"2030"}), "documents_embargoed"},
+		query{`SELECT n, hash, saved, author, message, status, deleted FROM versions WHERE document_id = 'x' ORDER BY n`, "PRIMARY KEY (document_id=?)"},
+		query{`SELECT CAST(body AS BLOB) FROM revisions WHERE document_id = 'x' AND n = 3`, "PRIMARY KEY (document_id=? AND n=?)"},
+		query{`SELECT seq, time, user_name, address, action, target, detail FROM audit WHERE seq > 5 ORDER BY seq LIMIT 100`, "INTEGER PRIMARY KEY"},
 	)
+	// The counts of a filter by status, read through the index of status.
+	for _, f := range []fonds.Filter{{Status: fonds.StatusReview}, {Status: fonds.StatusDraft, Year: 1977, Month: 5}} {
+		q, args := countQuery(f, "")
+		qs = append(qs, query{bind(q, args), "documents_by_state"})
+		q, args = countQuery(f, "'a'")
+		qs = append(qs, query{bind(q, args), "documents_by_state_collection"})
+	}
 	// The counts, as the store asks for them.
-	for _, f := range []fonds.Filter{{}, {Published: true}, {Collection: "a"}, {Published: true, Year: 1977}, {Year: 1977, Month: 5, Collection: "a"}} {
+	for _, f := range []fonds.Filter{{}, {Published: true}, {Collection: "a"}, {Published: true, Year: 1977}, {Year: 1977, Month: 5, Collection: "a"},
+		{Published: true, Restricted: true}, {Published: true, Restricted: true, Year: 1977, Collection: "a"}} {
 		conds, args := countConditions(f)
 		q := `SELECT coalesce(sum(n), 0) FROM document_counts` + where(append([]string{"collection = ?"}, conds...)...)
 		qs = append(qs, query{bind(q, append([]any{f.Collection}, args...)), "PRIMARY KEY (collection=? AND year=? AND month=?"})
@@ -347,5 +374,63 @@ func TestPutAllocations(t *testing.T) {
 				t.Errorf("PutDocument(%s) of %d KB allocated %d KB, want at most %d KB", tt.name, size>>10, got>>10, limit>>10)
 			}
 		})
+	}
+}
+
+func TestBound(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"", 4, ""},
+		{"abc", 4, "abc"},
+		{"abcdef", 4, "abcd"},
+		{"abcé", 4, "abc"}, // é is two bytes: cut before it, not through it
+		{"жжж", 5, "жж"},
+	} {
+		if got := bound(tt.s, tt.n); got != tt.want {
+			t.Errorf("bound(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestAuditBounds checks that the audit log and the versions keep no more
+// of a text than their bounds, however long the text given.
+func TestAuditBounds(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "fonds.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	long := strings.Repeat("ж", 100000)
+	e := fonds.AuditEntry{User: long, Address: long, Action: long, Target: long, Detail: long}
+	if err := s.Audit(ctx, &e); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.AuditEntries(ctx, 0, 1)
+	if err != nil || len(es) != 1 {
+		t.Fatalf("AuditEntries(0, 1) = %v, %v", es, err)
+	}
+	for _, f := range []struct {
+		name string
+		v    string
+		max  int
+	}{{"User", es[0].User, maxName}, {"Address", es[0].Address, maxName}, {"Action", es[0].Action, maxName},
+		{"Target", es[0].Target, maxTarget}, {"Detail", es[0].Detail, maxDetail}} {
+		if len(f.v) > f.max || len(f.v) < f.max-4 {
+			t.Errorf("AuditEntry.%s kept %d bytes of %d, want at most %d", f.name, len(f.v), len(long), f.max)
+		}
+	}
+	if err := s.PutCollection(ctx, fonds.Collection{Slug: fondstest.Collection, Title: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveDocument(ctx, fondstest.NewDocument("doc", "1977-05-19"), fonds.Save{Author: long, Message: long}); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.History(ctx, "doc")
+	if err != nil || len(vs) != 1 || len(vs[0].Author) > maxName || len(vs[0].Message) > maxDetail {
+		t.Errorf("History(doc) = %d versions, %v, want one with its author and message bounded", len(vs), err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -455,8 +456,8 @@ func TestVerifyFindsDamage(t *testing.T) {
 	s := open(t, path)
 	defer s.Close()
 	fill(t, s, "doc", 3)
-	if n, problems := verify(t, s); n != 6 || len(problems) != 0 {
-		t.Fatalf("Verify() = %d, %q, want 6 and no problems", n, problems)
+	if n, problems := verify(t, s); n != 5 || len(problems) != 0 {
+		t.Fatalf("Verify() = %d, %q, want 5 and no problems", n, problems)
 	}
 	db := rawDB(t, path)
 	for _, q := range []string{
@@ -605,6 +606,127 @@ func TestMigrationFillsSums(t *testing.T) {
 	}
 	if cs, err := s.Changes(ctx, 0, 100); err != nil || len(cs) != 8 {
 		t.Errorf("Changes(0) = %v, %v, want the 8 documents", cs, err)
+	}
+}
+
+// TestMigrationFillsEditing copies documents into a database of version 8,
+// as the store kept them before editing (status the document's own, no
+// versions), among them a restricted one and one under embargo, both
+// public then; and checks that the migration gives them their history,
+// hides both, tells harvesters so, and lets Release publish the embargoed.
+func TestMigrationFillsEditing(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	src := filepath.Join(dir, "src.db")
+	s := open(t, src)
+	if err := s.PutCollection(ctx, fonds.Collection{Slug: fondstest.Collection, Title: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	pub := fondstest.NewDocument("pub", "1977-05-18")
+	res := fondstest.NewDocument("res", "1977-05-19")
+	res.Restricted = true
+	emb := fondstest.NewDocument("emb", "1977-05-20")
+	emb.Embargo = "2100-01-01"
+	gone := fondstest.NewDocument("gone", "1977-05-21")
+	for _, d := range []*fonds.Document{pub, res, emb, gone} {
+		if _, err := s.PutDocument(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := *pub
+	pub.Summary = "Changed."
+	if _, err := s.PutDocument(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteDocument(ctx, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	old := filepath.Join(dir, "old.db")
+	db := rawDB(t, old)
+	files, err := filepath.Glob(filepath.Join("migrations", "000[1-8]_*.sql"))
+	if err != nil || len(files) != 8 {
+		t.Fatalf("migrations 1 to 8 = %v, %v", files, err)
+	}
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(string(b)); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL) STRICT;
+			INSERT INTO schema_migrations VALUES (?, 'then')`, i+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const cols = `id, collection, date_start, date_end, year, month, title, hash, origin, created, updated, body, sha256, categories`
+	if _, err := db.Exec(`ATTACH ? AS src;
+		INSERT INTO collections SELECT * FROM src.collections;
+		INSERT INTO documents (`+cols+`, status) SELECT `+cols+`, json_extract(body, '$.status') FROM src.documents;
+		INSERT INTO document_briefs SELECT * FROM src.document_briefs;
+		INSERT INTO revisions (document_id, n, hash, created, body, sha256)
+			SELECT document_id, n, hash, created, body, sha256 FROM src.revisions;
+		INSERT INTO deletions (id, collection, datestamp, categories) SELECT id, collection, datestamp, categories FROM src.deletions;
+		DETACH src`, src); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s = open(t, old)
+	defer s.Close()
+	if n, problems := verify(t, s); n != 5 || len(problems) != 0 {
+		t.Errorf("Verify() after the migration = %d, %q, want 5 and no problems", n, problems)
+	}
+	vs, err := s.History(ctx, "pub")
+	if err != nil || len(vs) != 2 || vs[0].Hash != first.Hash || !vs[0].Saved.Equal(first.Updated) ||
+		vs[0].Status != fonds.StatusPublished || vs[0].Current || !vs[1].Current || !vs[1].Saved.Equal(pub.Updated) {
+		t.Errorf("History(pub) after the migration = %+v, %v, want its two versions, saved %v and %v", vs, err, first.Updated, pub.Updated)
+	}
+	if vs, err := s.History(ctx, "gone"); err != nil || len(vs) != 1 || !vs[0].Deleted || vs[0].Current {
+		t.Errorf("History(gone) after the migration = %+v, %v, want one version, deleted", vs, err)
+	}
+	for _, tt := range []struct {
+		f    fonds.Filter
+		want string
+	}{
+		{fonds.Filter{Published: true}, "[pub]"},
+		{fonds.Filter{Published: true, Restricted: true}, "[pub res]"},
+		{fonds.Filter{Status: fonds.StatusPublished}, "[pub res emb]"},
+	} {
+		docs, total, err := s.Documents(ctx, tt.f)
+		var ids []string
+		for _, d := range docs {
+			ids = append(ids, d.ID)
+		}
+		if err != nil || fmt.Sprint(ids) != tt.want || total != len(docs) {
+			t.Errorf("Documents(%+v) after the migration = %v (%d), %v, want %s", tt.f, ids, total, err, tt.want)
+		}
+	}
+	cs, err := s.Collections(ctx, fonds.Filter{Published: true, Restricted: true})
+	if err != nil || len(cs) != 1 || cs[0].Count != 2 {
+		t.Errorf("Collections(published, restricted) after the migration = %+v, %v, want a count of 2", cs, err)
+	}
+	recs, total, err := s.Records(ctx, fonds.RecordFilter{})
+	var got []string
+	for _, r := range recs {
+		got = append(got, fmt.Sprintf("%s %v", r.ID, r.Deleted))
+	}
+	slices.Sort(got)
+	if want := "[emb true gone true pub false res true]"; err != nil || fmt.Sprint(got) != want || total != 4 {
+		t.Errorf("Records() after the migration = %v (%d), %v, want %s", got, total, err, want)
+	}
+	if n, err := s.Release(ctx, end); err != nil || n != 1 {
+		t.Errorf("Release(%v) = %d, %v, want 1", end, n, err)
+	}
+	if recs, _, err := s.Records(ctx, fonds.RecordFilter{ID: "emb"}); err != nil || len(recs) != 1 || recs[0].Deleted || !recs[0].Datestamp.Equal(end) {
+		t.Errorf("Records(emb) after Release = %+v, %v, want it published at %v", recs, err, end)
+	}
+	if n, problems := verify(t, s); n != 5 || len(problems) != 0 {
+		t.Errorf("Verify() after Release = %d, %q, want 5 and no problems", n, problems)
 	}
 }
 

@@ -89,7 +89,8 @@ END;
 -- of a collection, of a year (and its months), the most recently added.
 CREATE INDEX documents_released_by_date ON documents (undated, date_start, id) WHERE released = 1;
 CREATE INDEX documents_released_by_collection ON documents (collection, undated, date_start, id) WHERE released = 1;
-CREATE INDEX documents_released_by_year ON documents (year, month, undated, date_start, id) WHERE released = 1;
+CREATE INDEX documents_released_by_year ON documents (year, undated, date_start, id) WHERE released = 1;
+CREATE INDEX documents_released_by_month ON documents (year, month, undated, date_start, id) WHERE released = 1;
 CREATE INDEX documents_released_by_added ON documents (created DESC, id DESC) WHERE released = 1;
 
 -- An editor's lists of the documents in one status.
