@@ -323,11 +323,12 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// publicURL returns the public address of the site, and where it comes
+// publicAddress returns the public address of the site, and where it comes
 // from, for the log: the --url flag when given, else the site's settings
-// (site.url, set by "fonds site set --url" or an admin), else "". A store
-// that cannot be read says so in the second result.
-func publicURL(ctx context.Context, st fonds.Settings, flagValue string) (url, from string) {
+// (site.url, set by "fonds site set --url" or an admin), else "". When the
+// address is "" the second result, if not empty, says why: the settings
+// could not be read. (It is not called publicURL: serveCmd's flag is.)
+func publicAddress(ctx context.Context, st fonds.Settings, flagValue string) (url, from string) {
 	if flagValue != "" {
 		return flagValue, "--url"
 	}

@@ -183,19 +183,19 @@ func TestImportAccessFlags(t *testing.T) {
 	}
 }
 
-func TestPublicURL(t *testing.T) {
+func TestPublicAddress(t *testing.T) {
 	s := openData(t, t.TempDir())
 	ctx := context.Background()
-	if u, _ := publicURL(ctx, s, ""); u != "" {
-		t.Errorf("publicURL with nothing set = %q, want none", u)
+	if u, _ := publicAddress(ctx, s, ""); u != "" {
+		t.Errorf("publicAddress with nothing set = %q, want none", u)
 	}
 	if err := fonds.WriteSite(ctx, s, fonds.Site{URL: "https://archive.example.org"}); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ := publicURL(ctx, s, ""); u != "https://archive.example.org" {
-		t.Errorf("publicURL = %q, want the site's", u)
+	if u, _ := publicAddress(ctx, s, ""); u != "https://archive.example.org" {
+		t.Errorf("publicAddress = %q, want the site's", u)
 	}
-	if u, from := publicURL(ctx, s, "http://127.0.0.1:8080"); u != "http://127.0.0.1:8080" || from != "--url" {
-		t.Errorf("publicURL with --url = %q, %q; want the flag's", u, from)
+	if u, from := publicAddress(ctx, s, "http://127.0.0.1:8080"); u != "http://127.0.0.1:8080" || from != "--url" {
+		t.Errorf("publicAddress with --url = %q, %q; want the flag's", u, from)
 	}
 }
