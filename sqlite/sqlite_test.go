@@ -456,8 +456,8 @@ func TestVerifyFindsDamage(t *testing.T) {
 	s := open(t, path)
 	defer s.Close()
 	fill(t, s, "doc", 3)
-	if n, problems := verify(t, s); n != 5 || len(problems) != 0 {
-		t.Fatalf("Verify() = %d, %q, want 5 and no problems", n, problems)
+	if n, problems := verify(t, s); n != 6 || len(problems) != 0 {
+		t.Fatalf("Verify() = %d, %q, want 6 and no problems", n, problems)
 	}
 	db := rawDB(t, path)
 	for _, q := range []string{
