@@ -243,7 +243,7 @@ func newPageImage(r *http.Request, id string, n int) *pageImage {
 		}
 	}
 	base := "/iiif/image/" + url.PathEscape(fmt.Sprintf("%s~%d", id, n))
-	im := &pageImage{Size: size, Src: fmt.Sprintf("%s/full/%d,/0/default.jpg", base, size), Full: base + "/full/max/0/default.jpg"}
+	im := &pageImage{Size: size, Src: fmt.Sprintf("%s/full/!%d,%d/0/default.jpg", base, size, size*4), Full: base + "/full/max/0/default.jpg"}
 	for _, s := range imageSizes {
 		im.Sizes = append(im.Sizes, imageSize{Width: s, URL: fmt.Sprintf("%s?size=%d", pagePath(id, n), s), Current: s == size})
 	}
