@@ -15,8 +15,8 @@ import (
 // the document's page.
 
 // unknownOrAlias answers an address no route claims: a redirect if it is
-// an alias of a published document, else the page that says nothing is
-// here.
+// an alias of a document the viewer may see, else the page that says
+// nothing is here.
 func (s *Server) unknownOrAlias(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		if ok, err := s.redirectAlias(w, r); ok || err != nil {
@@ -26,8 +26,10 @@ func (s *Server) unknownOrAlias(w http.ResponseWriter, r *http.Request) error {
 	return s.unknown(w, r)
 }
 
-// redirectAlias redirects the request with 301 to the published document
-// whose alias its address is, and reports whether it did.
+// redirectAlias redirects the request with 301 to the document whose alias
+// its address is, if the viewer may see it, and reports whether it did. An
+// alias of a hidden document is no alias: a redirect would tell that the
+// document exists, and its id.
 func (s *Server) redirectAlias(w http.ResponseWriter, r *http.Request) (bool, error) {
 	ctx := r.Context()
 	for _, p := range aliasCandidates(r.URL) {
@@ -41,13 +43,17 @@ func (s *Server) redirectAlias(w http.ResponseWriter, r *http.Request) (bool, er
 			s.log.Error("look up alias", "path", p, "err", err)
 			return false, nil
 		}
-		d, err := s.publicDocument(ctx, id)
+		d, err := s.visibleDocument(r, id)
 		if errors.Is(err, fonds.ErrNotFound) {
-			continue // a draft: as if there were no alias
+			continue // hidden: as if there were no alias
 		}
 		if err != nil {
 			s.log.Error("look up alias", "path", p, "id", id, "err", err)
 			return false, nil
+		}
+		if !d.Public() {
+			// Kept by no shared cache, to be given to someone else.
+			w.Header().Set("Cache-Control", "private, no-store")
 		}
 		http.Redirect(w, r, documentPath(d.ID), http.StatusMovedPermanently)
 		return true, nil

@@ -167,7 +167,8 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	}
 	size = min(size, apiMaxPerPage)
 	// Briefs: the list shows catalogue fields, never the texts.
-	f := fonds.Filter{Published: true, Offset: (n - 1) * size, Limit: size, Brief: true}
+	f := listFilter(r)
+	f.Offset, f.Limit, f.Brief = (n-1)*size, size, true
 	q := r.URL.Query()
 	if v := q.Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
@@ -215,7 +216,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 // apiTotal returns how many documents the filter of the API's list admits,
 // from the counts of the collections rather than from the documents.
 func (s *Server) apiTotal(ctx context.Context, f fonds.Filter) (int, error) {
-	cols, err := s.store.Collections(ctx, fonds.Filter{Published: f.Published, Year: f.Year})
+	cols, err := s.store.Collections(ctx, fonds.Filter{Published: f.Published, Restricted: f.Restricted, Year: f.Year})
 	if err != nil {
 		return 0, err
 	}
@@ -230,7 +231,7 @@ func (s *Server) apiTotal(ctx context.Context, f fonds.Filter) (int, error) {
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	d, err := s.publicDocument(r.Context(), id)
+	d, err := s.visibleDocument(r, id)
 	if errors.Is(err, fonds.ErrNotFound) {
 		return notFound("There is no document with the id “%s”.", clip(id, 80))
 	} else if err != nil {
@@ -291,10 +292,12 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	sp.req.Restricted = seesRestricted(roleOf(r))
 	res, err := s.searchIndex(r.Context(), sp.req)
 	if err != nil {
 		return err
 	}
+	private(w, r)
 	base := s.base(r)
 	out := APISearchResults{
 		Total:       res.Total,

@@ -31,9 +31,16 @@ import (
 // kept under the old one is dropped at once. Pages that show today's date
 // (a citation's "accessed") are kept under the date too.
 //
-// Only what every reader is shown is kept: GET and HEAD without
-// credentials (an Authorization or Cookie header), answered 200 without
-// setting a cookie. Searches, the export and errors are never kept.
+// Only what every reader is shown is kept: GET and HEAD by nobody signed
+// in and without credentials (an Authorization or Cookie header), answered
+// 200 without setting a cookie. Searches, the export and errors are never
+// kept. A signed-in viewer may see what others may not (a draft, a
+// restricted document, the restricted ones in a list): their requests are
+// neither answered from the cache nor kept in it.
+//
+// An embargo ends when the store's Release makes the document public,
+// which records a change: the stamp changes with it, and every page that
+// listed what was public before is dropped.
 
 // The defaults of the page cache's bounds.
 const (
@@ -224,10 +231,9 @@ func (c *pageCache) key(r *http.Request) (key, stamp string, ok bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return "", "", false
 	}
-	// A request with credentials may one day be shown what others are not
-	// (drafts, to an editor): it is neither answered from the cache nor
-	// kept in it. The site sets no cookie of its own yet, so any cookie
-	// counts.
+	// A request with credentials may be shown what others are not: it is
+	// neither answered from the cache nor kept in it, even when its
+	// session turns out not to be valid (and it is answered as anyone's).
 	if len(r.Header["Authorization"]) > 0 || len(r.Header["Cookie"]) > 0 {
 		return "", "", false
 	}
@@ -307,13 +313,16 @@ func (s *Server) PageCacheUsage() (entries int, size int64) {
 
 // cached returns h answering from the page cache: a request whose answer is
 // kept gets it; any other is answered by h, and its answer kept if it may
-// be. Without a cache it returns h.
+// be. The answers to a signed-in viewer are never kept, here or by any
+// shared cache.
 func (s *Server) cached(h http.Handler) http.Handler {
 	c := s.cache
-	if c == nil {
-		return h
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if viewerOf(r) != nil || c == nil {
+			private(w, r)
+			h.ServeHTTP(w, r)
+			return
+		}
 		key, stamp, ok := c.key(r)
 		if !ok {
 			h.ServeHTTP(w, r)

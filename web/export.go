@@ -4,8 +4,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"net/http"
-
-	"fonds"
 )
 
 //go:embed openapi.json
@@ -23,18 +21,21 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
 // flat however large the archive.
 const exportPage = 500
 
-// apiExport answers GET /api/v1/export.jsonl: every published document, one
-// JSON document a line, in date order, streamed as it is read.
+// apiExport answers GET /api/v1/export.jsonl: every document the viewer
+// sees in lists, one JSON document a line, in date order, streamed as it
+// is read.
 func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	base := s.base(r)
-	f := fonds.Filter{Published: true, Limit: exportPage}
+	f := listFilter(r)
+	f.Limit = exportPage
 	// The first page is read before anything is written, so that a failure
 	// of the store is still a clean error answer.
 	docs, _, err := s.store.Documents(ctx, f)
 	if err != nil {
 		return err
 	}
+	private(w, r)
 	h := w.Header()
 	h.Set("Content-Type", "application/jsonl; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="documents.jsonl"`)

@@ -24,17 +24,22 @@ func (s *Server) documentTEI(w http.ResponseWriter, r *http.Request) error {
 	return s.documentAs(w, r, "application/tei+xml; charset=utf-8", ".tei.xml", s.tei)
 }
 
-// documentAs writes the published document with the request's id by
-// write, into a buffer first, so that a failure is a clean error page and
-// not half a file. A draft is not found, as on its page.
+// documentAs writes the document with the request's id by write, into a
+// buffer first, so that a failure is a clean error page and not half a
+// file; ?rev=N writes that version. A document the viewer may not see is
+// not found, as on its page.
 func (s *Server) documentAs(w http.ResponseWriter, r *http.Request, ctype, ext string, write func(io.Writer, *fonds.Document) error) error {
-	ctx := r.Context()
 	id := r.PathValue("id")
-	d, err := s.publicDocument(ctx, id)
+	d, err := s.visibleDocument(r, id)
 	if errors.Is(err, fonds.ErrNotFound) {
-		return s.documentNotFound(ctx, id)
+		return s.documentNotFound(r, id)
 	} else if err != nil {
 		return err
+	}
+	if rev := r.URL.Query().Get("rev"); rev != "" {
+		if d, err = s.version(r, d, rev); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	if err := write(&buf, d); err != nil {
@@ -67,14 +72,14 @@ func (s *Server) documentCitation(f citationFormat) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		id := r.PathValue("id")
-		d, err := s.publicDocument(ctx, id)
+		d, err := s.visibleDocument(r, id)
 		if errors.Is(err, fonds.ErrNotFound) {
-			return s.documentNotFound(ctx, id)
+			return s.documentNotFound(r, id)
 		} else if err != nil {
 			return err
 		}
 		if rev := r.URL.Query().Get("rev"); rev != "" {
-			if d, err = s.version(ctx, d, rev); err != nil {
+			if d, err = s.version(r, d, rev); err != nil {
 				return err
 			}
 		}

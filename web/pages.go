@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"fonds/cite"
@@ -168,12 +167,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return notFound("There is no page at this address.")
 	}
 	ctx := r.Context()
-	pub := fonds.Filter{Published: true}
-	cols, err := s.store.Collections(ctx, pub)
+	pub := listFilter(r)
+	cols, err := s.visibleCollections(ctx, pub)
 	if err != nil {
 		return err
 	}
-	recent, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Order: fonds.ByAdded, Limit: 10, Brief: true})
+	f := pub
+	f.Order, f.Limit, f.Brief = fonds.ByAdded, 10, true
+	recent, total, err := s.store.Documents(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -198,7 +199,7 @@ type browseData struct {
 type crumb struct{ Label, URL string }
 
 func (s *Server) browse(w http.ResponseWriter, r *http.Request) error {
-	counts, err := s.store.DateCounts(r.Context(), fonds.Filter{Published: true})
+	counts, err := s.store.DateCounts(r.Context(), listFilter(r))
 	if err != nil {
 		return err
 	}
@@ -226,7 +227,9 @@ func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	counts, err := s.store.DateCounts(ctx, fonds.Filter{Published: true, Year: year})
+	f := listFilter(r)
+	f.Year = year
+	counts, err := s.store.DateCounts(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -256,7 +259,8 @@ func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
 	if _, err := newPager(r, n, inYear, perPage); err != nil {
 		return err
 	}
-	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Year: year, Offset: (n - 1) * perPage, Limit: perPage, Brief: true})
+	f.Offset, f.Limit, f.Brief = (n-1)*perPage, perPage, true
+	docs, total, err := s.store.Documents(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -291,7 +295,10 @@ func (s *Server) browseMonth(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	docs, total, err := s.store.Documents(r.Context(), fonds.Filter{Published: true, Year: year, Month: month, Offset: (n - 1) * perPage, Limit: perPage, Brief: true})
+	f := listFilter(r)
+	f.Year, f.Month = year, month
+	f.Offset, f.Limit, f.Brief = (n-1)*perPage, perPage, true
+	docs, total, err := s.store.Documents(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -344,11 +351,23 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	c, err := s.store.Collection(ctx, slug)
-	if errors.Is(err, fonds.ErrNotFound) {
-		return missing
-	} else if err != nil {
+	f := listFilter(r)
+	cols, err := s.store.Collections(ctx, f)
+	if err != nil {
 		return err
+	}
+	var c fonds.Collection
+	found := false
+	for _, col := range cols {
+		if col.Slug == slug {
+			c, found = col, true
+			break
+		}
+	}
+	// A collection in which the viewer sees nothing is not found, as on
+	// the home page, but by those who edit it.
+	if !found || (c.Count == 0 && !roleOf(r).CanPublish()) {
+		return missing
 	}
 	// The collection's count says how many pages it has: a page past the
 	// end is refused before the store skips over the whole collection to
@@ -356,7 +375,9 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 	if _, err := newPager(r, n, c.Count, perPage); err != nil {
 		return err
 	}
-	docs, total, err := s.store.Documents(ctx, fonds.Filter{Published: true, Collection: slug, Offset: (n - 1) * perPage, Limit: perPage, Brief: true})
+	f.Collection = slug
+	f.Offset, f.Limit, f.Brief = (n-1)*perPage, perPage, true
+	docs, total, err := s.store.Documents(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -369,26 +390,11 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, "collection", s.newPage(r, c.Title, data))
 }
 
-// publicDocument returns the published document with the id. A draft is
-// not found, exactly like an id that does not exist.
-func (s *Server) publicDocument(ctx context.Context, id string) (*fonds.Document, error) {
-	if !validSlug(id) {
-		return nil, fonds.ErrNotFound
-	}
-	d, err := s.store.Document(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !d.Public() {
-		return nil, fonds.ErrNotFound
-	}
-	return d, nil
-}
-
 // documentNotFound is the 404 of a document: it names the id and, when the
-// id starts with a date, suggests the published documents of that date (or
-// failing them, of that month).
-func (s *Server) documentNotFound(ctx context.Context, id string) error {
+// id starts with a date, suggests the documents of that date the viewer
+// sees in lists (or failing them, of that month).
+func (s *Server) documentNotFound(r *http.Request, id string) error {
+	ctx := r.Context()
 	e := notFound("There is no document with the id “%s”.", clip(id, 80))
 	m := idDate.FindStringSubmatch(id)
 	if m == nil {
@@ -396,7 +402,8 @@ func (s *Server) documentNotFound(ctx context.Context, id string) error {
 	}
 	year, _ := strconv.Atoi(m[1])
 	month, _ := strconv.Atoi(m[2])
-	f := fonds.Filter{Published: true, Year: year, Limit: 200, Brief: true}
+	f := listFilter(r)
+	f.Year, f.Limit, f.Brief = year, 200, true
 	if month >= 1 && month <= 12 {
 		f.Month = month
 	}
@@ -470,15 +477,15 @@ type witnessView struct {
 func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	d, err := s.publicDocument(ctx, id)
+	d, err := s.visibleDocument(r, id)
 	if errors.Is(err, fonds.ErrNotFound) {
-		return s.documentNotFound(ctx, id)
+		return s.documentNotFound(r, id)
 	} else if err != nil {
 		return err
 	}
 	current := d.Version
 	if rev := r.URL.Query().Get("rev"); rev != "" {
-		if d, err = s.version(ctx, d, rev); err != nil {
+		if d, err = s.version(r, d, rev); err != nil {
 			return err
 		}
 	}
@@ -488,7 +495,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	prev, next, err := s.store.Neighbours(ctx, d.ID, fonds.Filter{Published: true})
+	prev, next, err := s.store.Neighbours(ctx, d.ID, listFilter(r))
 	if err != nil {
 		return err
 	}
@@ -541,31 +548,6 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 
 // downloads returns the links to the document in the other formats the
 // site serves.
-// version returns the version rev (a number) of the published document d:
-// d itself when rev is its version, else the revision, which must have been
-// public too. A citation pinned to a version keeps finding it.
-func (s *Server) version(ctx context.Context, d *fonds.Document, rev string) (*fonds.Document, error) {
-	n, err := strconv.Atoi(rev)
-	if err != nil || n < 1 {
-		return nil, badRequest("The version (rev) must be a number from 1.")
-	}
-	if n == d.Version {
-		return d, nil
-	}
-	revs, err := s.store.Revisions(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	if n > len(revs) || !revs[n-1].Document.Public() {
-		return nil, notFound("The document %s has no public version %d; its latest is version %d.", d.ID, n, d.Version)
-	}
-	old := revs[n-1].Document
-	if old.Version == 0 {
-		old.Version = n
-	}
-	return old, nil
-}
-
 func (s *Server) downloads(d *fonds.Document) []download {
 	ds := []download{{"Plain text", documentPath(d.ID) + ".txt", "text/plain"}}
 	for _, f := range citationFormats {

@@ -308,6 +308,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Restricted documents are found, counted and suggested only for
+	// those who may see them; the spelling suggestion's search is this one.
+	sp.req.Restricted = seesRestricted(roleOf(r))
 	// One deadline for the search and its spelling suggestion.
 	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
 	defer cancel()
@@ -325,7 +328,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 				retry: &crumb{Label: "Go to the first page of results", URL: searchURL(v)}}
 		}
 	}
-	titles, err := s.collectionTitles(ctx)
+	titles, err := s.collectionTitles(ctx, listFilter(r))
 	if err != nil {
 		return err
 	}
@@ -379,6 +382,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if sp.req.Query != "" {
 		title = "Search: " + clip(sp.req.Query, 60)
 	}
+	private(w, r)
 	p := s.newPage(r, title, data)
 	// Results pages change with the archive; search engines should index
 	// the documents, not lists of them.
@@ -387,9 +391,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, "search", p)
 }
 
-// collectionTitles maps the slugs of the collections to their titles.
-func (s *Server) collectionTitles(ctx context.Context) (map[string]string, error) {
-	cols, err := s.store.Collections(ctx, fonds.Filter{Published: true})
+// collectionTitles maps the slugs of the collections in which f admits a
+// document to their titles.
+func (s *Server) collectionTitles(ctx context.Context, f fonds.Filter) (map[string]string, error) {
+	cols, err := s.visibleCollections(ctx, f)
 	if err != nil {
 		return nil, err
 	}
