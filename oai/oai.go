@@ -363,9 +363,17 @@ func (h *handler) listSets(ctx context.Context, resp *response) error {
 		resp.fail(badResumptionToken, "the list of sets is never split: this token was not issued")
 		return nil
 	}
-	cols, err := h.store.Collections(ctx, fonds.Filter{})
+	// Only the collections holding a public document: the name of one
+	// that holds only hidden documents may say what they are.
+	all, err := h.store.Collections(ctx, fonds.Filter{Published: true})
 	if err != nil {
 		return err
+	}
+	var cols []fonds.Collection
+	for _, c := range all {
+		if c.Count > 0 {
+			cols = append(cols, c)
+		}
 	}
 	if len(cols) == 0 {
 		resp.fail(noSetHierarchy, "the repository has no collections")
@@ -606,6 +614,12 @@ func writeHeader(w *xmlWriter, s *site, rec fonds.Record) {
 	}
 	w.elem("identifier", identifier(s.host, rec.ID))
 	w.elem("datestamp", datestamp(rec.Datestamp))
+	if rec.Deleted {
+		// A document withdrawn, restricted or embargoed again says
+		// nothing more of itself than that it is gone: not even its sets.
+		w.close("header")
+		return
+	}
 	if rec.Collection != "" {
 		w.elem("setSpec", rec.Collection)
 	}
