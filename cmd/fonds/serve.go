@@ -32,7 +32,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	publicURL := fs.String("url", "", "the public `URL` of the archive, for permalinks, citations and OAI-PMH identifiers (default: the address it listens on)")
 	demo := fs.Bool("demo", false, "load the sample collection (invented documents) into a fresh archive; without --data, a temporary one")
 	grace := fs.Duration("grace", 10*time.Second, "how long requests in flight may take to finish at shutdown")
-	follow := fs.Duration("follow", time.Second, "how often to look for documents other processes stored, to index them")
+	follow := fs.Duration("follow", time.Second, "how often to release the documents whose embargo ended and to index what other processes stored")
 	logFormat := fs.String("log", "text", "the log `format`: text or json")
 	accessLog := fs.Bool("access-log", true, "log a line for each request")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics (/metrics) and the profiler (/debug/pprof/) at this `address`, for operators only")
@@ -252,8 +252,9 @@ func newSite(a *archive, o siteOptions) (*web.Server, error) {
 	return site, nil
 }
 
-// followStore indexes what other processes store, every interval, and
-// rebuilds the index when "fonds reindex" asks for it, until ctx is done.
+// followStore releases the documents whose embargo has ended and indexes
+// what other processes store, every interval, and rebuilds the index when
+// "fonds reindex" asks for it, until ctx is done.
 func followStore(ctx context.Context, a *archive, f *reindex.Follower, interval time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -264,7 +265,7 @@ func followStore(ctx context.Context, a *archive, f *reindex.Follower, interval 
 			return
 		case <-t.C:
 		}
-		if err := f.Step(ctx); err != nil {
+		if err := followStep(ctx, a.store, f, time.Now(), logger); err != nil {
 			if ctx.Err() == nil {
 				logger.Warn("following the store", "err", err)
 			}
@@ -288,6 +289,24 @@ func followStore(ctx context.Context, a *archive, f *reindex.Follower, interval 
 			logger.Error("rebuilding the search index", "err", err)
 		}
 	}
+}
+
+// followStep releases the documents whose embargo ended by now, then
+// indexes what changed in the store since the last step, the released
+// documents with it: an embargo ends everywhere (pages, search, OAI-PMH,
+// feed) without a restart and without anyone acting. Several servers on one
+// archive may all release; the store makes that harmless.
+func followStep(ctx context.Context, store fonds.Store, f *reindex.Follower, now time.Time, logger *slog.Logger) error {
+	n, err := store.Release(ctx, now)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		// The index is followed all the same; the release is tried again
+		// at the next step.
+		logger.Warn("releasing the documents whose embargo ended", "err", err)
+	case n > 0:
+		logger.Info("embargo ended: documents released", "count", n)
+	}
+	return f.Step(ctx)
 }
 
 // countImport adds what an import did to the metrics.

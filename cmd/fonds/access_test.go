@@ -1,0 +1,551 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fonds"
+	"fonds/fondstest"
+	"fonds/reindex"
+	"fonds/web"
+)
+
+// accessBase is the public address of the site the access test builds.
+const accessBase = "http://archive.test"
+
+// accessDoc is a document of the access test: what it is, and the word
+// only it holds (in its title, summary, text, persons and categories),
+// which must reach nobody who may not see it. Its collection, which holds
+// it alone, has a word of its own in its title and description, which
+// must reach nobody who sees no document in it, but for those who file
+// documents (contributors and editors), to whom the editing pages name
+// every collection.
+type accessDoc struct {
+	name    string // "draft", "restricted", …
+	word    string
+	colWord string
+	doc     *fonds.Document
+}
+
+// accessRole is a person of the access test, with the cookie of a session.
+type accessRole struct {
+	role   fonds.Role
+	cookie string // "" for the anonymous visitor
+}
+
+// accessSite is the whole site of an archive, as serve builds it, holding a
+// public document and one of each kind of hidden one.
+type accessSite struct {
+	a        *archive
+	site     *web.Server
+	follower *reindex.Follower
+	public   accessDoc
+	hidden   []accessDoc
+	roles    []accessRole
+	oaiID    string // the OAI-PMH identifier of a document, with %s for its id
+}
+
+// newAccessSite builds the site on a new archive, stores the documents and
+// the users with their sessions, and indexes the documents as a running
+// server would.
+func newAccessSite(t *testing.T) *accessSite {
+	t.Helper()
+	ctx := context.Background()
+	a, err := openArchive(t.TempDir(), indexHeld)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	site, err := newSite(a, siteOptions{base: accessBase, logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &accessSite{a: a, site: site, follower: reindex.NewFollower(a.store, a.index, 0)}
+	if err := a.store.PutCollection(ctx, fonds.Collection{Slug: "sample", Title: "Sample papers"}); err != nil {
+		t.Fatal(err)
+	}
+	s.public = s.put(t, "public", "publicarium", 1970, fonds.StatusPublished, "")
+	s.hidden = []accessDoc{
+		s.put(t, "draft", "xandrilux", 1961, fonds.StatusDraft, ""),
+		s.put(t, "review", "quorvenal", 1962, fonds.StatusReview, ""),
+		s.put(t, "withdrawn", "plimsatter", 1963, fonds.StatusPublished, ""),
+		s.put(t, "embargoed", "tembrosial", 1964, fonds.StatusPublished, "2999-01-01"),
+		s.put(t, "restricted", "glaucophrane", 1965, fonds.StatusPublished, ""),
+		// Public first, restricted later, as an editor restricts.
+		s.put(t, "closed", "obsidiary", 1966, fonds.StatusPublished, ""),
+	}
+	// Withdrawn after it was published, as an editor withdraws.
+	w := s.hidden[2].doc
+	w.Status = fonds.StatusWithdrawn
+	if _, err := a.store.SaveDocument(ctx, w, fonds.Save{Address: "cli", Message: "withdrawn"}); err != nil {
+		t.Fatal(err)
+	}
+	r := s.hidden[5].doc
+	r.Restricted = true
+	if _, err := a.store.SaveDocument(ctx, r, fonds.Save{Address: "cli", Message: "restricted"}); err != nil {
+		t.Fatal(err)
+	}
+	s.roles = []accessRole{{role: fonds.RoleAnonymous}}
+	for _, role := range fonds.Roles {
+		name := "the-" + string(role)
+		u := &fonds.User{Name: name, Role: role, PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2g"}
+		if err := a.store.PutUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		token := "token-of-" + name
+		sum := sha256.Sum256([]byte(token))
+		now := time.Now()
+		sess := &fonds.Session{ID: hex.EncodeToString(sum[:]), User: name, CSRF: "csrf-of-" + name, Created: now, Seen: now}
+		if err := a.store.PutSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		s.roles = append(s.roles, accessRole{role: role, cookie: "fonds_session=" + token})
+	}
+	s.step(t, time.Now())
+	// The OAI-PMH identifier of the public document tells the form of all.
+	_, body := s.get(t, accessRole{}, "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc")
+	m := regexp.MustCompile(`<identifier>([^<]*)` + regexp.QuoteMeta(s.public.doc.ID) + `</identifier>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("ListIdentifiers does not list the public document:\n%s", body)
+	}
+	s.oaiID = m[1] + "%s"
+	return s
+}
+
+// put stores a document of the kind name holding word, dated in year, with
+// a page image, an alias and a collection of its own (the public one's is
+// "sample").
+func (s *accessSite) put(t *testing.T, name, word string, year int, status fonds.Status, embargo string) accessDoc {
+	t.Helper()
+	ctx := context.Background()
+	d := fondstest.NewDocument(fmt.Sprintf("%d-03-04-%s", year, name), fmt.Sprintf("%d-03-04", year))
+	d.Collection = "sample"
+	colWord := reverse(word)
+	if name != "public" {
+		d.Collection = "papers-" + name
+		c := fonds.Collection{Slug: d.Collection, Title: "Papers of " + strings.ToUpper(colWord[:1]) + colWord[1:], Description: "The " + colWord + " papers."}
+		if err := s.a.store.PutCollection(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Title = "Report on " + word
+	d.Summary = "A report that names " + word + " on every page."
+	d.Witnesses[0].Text = append(d.Witnesses[0].Text, fonds.Block{Kind: fonds.BlockParagraph,
+		Spans: []fonds.Span{{Kind: fonds.SpanText, Text: "Only this document says " + word + "."}}})
+	d.Persons = []fonds.Person{{Name: "Anna " + strings.ToUpper(word[:1]) + word[1:]}}
+	d.Categories = []string{"9." + word}
+	d.Aliases = []string{"/" + name + "-post/"}
+	d.Status = status
+	d.Embargo = embargo
+	d.Restricted = name == "restricted"
+	var img bytes.Buffer
+	m := image.NewGray(image.Rect(0, 0, 40, 60))
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i)
+	}
+	m.Set(0, 0, color.White)
+	if err := png.Encode(&img, m); err != nil {
+		t.Fatal(err)
+	}
+	facs, err := s.a.images.Put(d.ID, 1, &img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Pages = []fonds.Page{{N: 1, Label: "one", Facs: facs}}
+	if _, err := s.a.store.SaveDocument(ctx, d, fonds.Save{Address: "cli", Message: "made for the access test"}); err != nil {
+		t.Fatalf("SaveDocument(%s): %v", d.ID, err)
+	}
+	return accessDoc{name: name, word: word, colWord: colWord, doc: d}
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
+
+// step does what the running server does every second: release the
+// documents whose embargo ended by now, and index what changed.
+func (s *accessSite) step(t *testing.T, now time.Time) {
+	t.Helper()
+	if err := followStep(context.Background(), s.a.store, s.follower, now, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("followStep: %v", err)
+	}
+}
+
+// do answers a request of the role.
+func (s *accessSite) do(t *testing.T, r accessRole, method, path string, body string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	var req *http.Request
+	if body != "" {
+		req = httptest.NewRequest(method, accessBase+path, strings.NewReader(body))
+	} else {
+		req = httptest.NewRequest(method, accessBase+path, nil)
+	}
+	if r.cookie != "" {
+		req.Header.Set("Cookie", r.cookie)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.site.ServeHTTP(rec, req)
+	return rec
+}
+
+func (s *accessSite) get(t *testing.T, r accessRole, path string) (int, string) {
+	t.Helper()
+	rec := s.do(t, r, http.MethodGet, path, "")
+	return rec.Code, rec.Body.String()
+}
+
+// leaks returns the words of the hidden documents the role may not see
+// that the answer holds, in its body or its headers.
+func (s *accessSite) leaks(r accessRole, rec *httptest.ResponseRecorder, now time.Time) []string {
+	var all strings.Builder
+	all.Write(rec.Body.Bytes())
+	for k, vs := range rec.Header() {
+		all.WriteString(k + ": " + strings.Join(vs, ", ") + "\n")
+	}
+	text := strings.ToLower(all.String())
+	var out []string
+	for _, h := range s.hidden {
+		if h.doc.VisibleTo(r.role, now) {
+			continue
+		}
+		if strings.Contains(text, h.word) {
+			out = append(out, h.word+" ("+h.name+")")
+		}
+		if !r.role.CanEdit() && strings.Contains(text, h.colWord) {
+			out = append(out, h.colWord+" (the collection of "+h.name+")")
+		}
+	}
+	return out
+}
+
+// wildcard matches a wildcard of a route pattern: {id}, {path...}, {$}.
+var wildcard = regexp.MustCompile(`\{([A-Za-z_]*)(\.\.\.)?\}`)
+
+// accessPaths returns the addresses that exercise a route's pattern (its
+// path, without the method) with the values of the document d, and
+// whether they are about d alone: those answer 404 to whoever may not see
+// it. It fails the test on a pattern it does not know, so that a route
+// added later must be added here.
+func (s *accessSite) accessPaths(t *testing.T, pattern string, d accessDoc) ([]string, bool) {
+	t.Helper()
+	id := d.doc.ID
+	ident := url.PathEscape(id + "~1")
+	// Patterns whose wildcards mean something else, or that take any path.
+	switch pattern {
+	case "/":
+		return []string{d.doc.Aliases[0], "/?p=1"}, true
+	case "/api/":
+		return []string{"/api/v1/documents/" + id + "/nothing"}, false
+	case "/iiif/":
+		return []string{"/iiif/" + id + "/nothing"}, false
+	case "/static/":
+		return []string{"/static/fonds.css"}, false
+	case "/oai":
+		oid := url.QueryEscape(fmt.Sprintf(s.oaiID, id))
+		return []string{
+			"/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=" + oid,
+			"/oai?verb=GetRecord&metadataPrefix=tei&identifier=" + oid,
+			"/oai?verb=ListRecords&metadataPrefix=oai_dc",
+			"/oai?verb=ListRecords&metadataPrefix=oai_dc&set=" + d.doc.Collection,
+			"/oai?verb=ListIdentifiers&metadataPrefix=oai_dc",
+			"/oai?verb=ListSets",
+			"/oai?verb=Identify",
+		}, false
+	case "/iiif/{id}/{name}":
+		return []string{"/iiif/" + id + "/manifest", "/iiif/image/" + ident}, true
+	case "/sitemaps/{file}":
+		return []string{"/sitemaps/1.xml"}, false
+	}
+	values := map[string]string{
+		"id":       id,
+		"slug":     d.doc.Collection,
+		"year":     fmt.Sprint(d.doc.Date.Year()),
+		"month":    fmt.Sprint(d.doc.Date.Month()),
+		"n":        "1",
+		"name":     "the-reader",
+		"ident":    ident,
+		"region":   "full",
+		"size":     "20,",
+		"rotation": "0",
+		"file":     "default.jpg",
+	}
+	single := false
+	var unknown []string
+	p := wildcard.ReplaceAllStringFunc(pattern, func(w string) string {
+		if w == "{$}" {
+			return ""
+		}
+		m := wildcard.FindStringSubmatch(w)
+		v, ok := values[m[1]]
+		if !ok {
+			unknown = append(unknown, w)
+			return w
+		}
+		if m[1] == "id" || m[1] == "ident" {
+			single = true
+		}
+		return v
+	})
+	if len(unknown) > 0 {
+		t.Fatalf("the route %q has wildcards %v that the access test does not know: give them values in accessPaths", pattern, unknown)
+	}
+	paths := []string{p}
+	if single && strings.HasPrefix(pattern, "/documents/") && !strings.Contains(pattern, "/edit") {
+		paths = append(paths, p+"?rev=1")
+	}
+	return paths, single
+}
+
+// TestAccessEveryRoute walks every route the site registers, as read from
+// the site itself, with the values of each hidden document (a draft, a
+// document in review, a withdrawn, an embargoed and a restricted one) as
+// the anonymous visitor, a reader, a contributor, an editor and an admin,
+// and checks that the word only that document holds reaches nobody who may
+// not see it, that a route about the document alone answers them 404,
+// never 403, and that those who may see it find it where it belongs.
+func TestAccessEveryRoute(t *testing.T) {
+	s := newAccessSite(t)
+	now := time.Now()
+	routes := s.site.Routes()
+	t.Logf("%d routes", len(routes))
+
+	before := s.snapshot(t)
+	requests := 0
+	for _, route := range routes {
+		method, pattern, ok := strings.Cut(route, " ")
+		if !ok {
+			method, pattern = "", route
+		}
+		for _, d := range append([]accessDoc{s.public}, s.hidden...) {
+			paths, single := s.accessPaths(t, pattern, d)
+			switch method {
+			case "", http.MethodGet:
+				for _, r := range s.roles {
+					may := d.doc.VisibleTo(r.role, now)
+					for _, p := range paths {
+						rec := s.do(t, r, http.MethodGet, p, "")
+						requests++
+						if l := s.leaks(r, rec, now); len(l) > 0 {
+							t.Errorf("%s: GET %s as %q (%d) shows %v", route, p, r.role, rec.Code, l)
+						}
+						if rec.Code == http.StatusForbidden || rec.Code >= 500 {
+							t.Errorf("%s: GET %s as %q = %d, want no 403 and no failure", route, p, r.role, rec.Code)
+						}
+						if single && !may && rec.Code != http.StatusNotFound {
+							t.Errorf("%s: GET %s as %q = %d, want 404 for a document they may not see", route, p, r.role, rec.Code)
+						}
+					}
+				}
+			default:
+				// Without a valid CSRF token, as the anonymous visitor
+				// and a reader: nothing changes, nothing leaks.
+				for _, r := range s.roles[:2] {
+					for _, p := range paths {
+						form := url.Values{"csrf": {"not-the-token"}, "status": {"published"}, "restricted": {""},
+							"text": {"Changed."}, "title": {"Changed"}, "role": {"admin"}, "name": {"the-reader"}}
+						rec := s.do(t, r, method, p, form.Encode(), "Content-Type", "application/x-www-form-urlencoded", "If-Match", `"1"`)
+						requests++
+						if l := s.leaks(r, rec, now); len(l) > 0 {
+							t.Errorf("%s: %s %s as %q (%d) shows %v", route, method, p, r.role, rec.Code, l)
+						}
+						if rec.Code >= 200 && rec.Code < 300 && r.role == fonds.RoleReader {
+							t.Errorf("%s: %s %s as a reader without the CSRF token = %d, want a refusal", route, method, p, rec.Code)
+						}
+					}
+				}
+			}
+		}
+	}
+	if after := s.snapshot(t); after != before {
+		t.Errorf("requests that may change nothing changed the archive:\nbefore %s\nafter  %s", before, after)
+	}
+	t.Logf("%d requests", requests)
+
+	// Where each document belongs: its page, its API record, its text.
+	for _, d := range append([]accessDoc{s.public}, s.hidden...) {
+		for _, r := range s.roles {
+			if !d.doc.VisibleTo(r.role, now) {
+				continue
+			}
+			for _, p := range []string{"/documents/" + d.doc.ID, "/api/v1/documents/" + d.doc.ID, "/documents/" + d.doc.ID + ".txt"} {
+				code, body := s.get(t, r, p)
+				if code != http.StatusOK || !strings.Contains(strings.ToLower(body), d.word) {
+					t.Errorf("GET %s as %q = %d, want 200 with %q", p, r.role, code, d.word)
+				}
+			}
+		}
+	}
+
+	// Searches for each word: found by those who may find it in lists
+	// (released documents: the public one, the restricted one by a reader
+	// or an editor), by nobody else.
+	for _, d := range append([]accessDoc{s.public}, s.hidden...) {
+		for _, r := range s.roles {
+			want := d.doc.Released(now) && d.doc.VisibleTo(r.role, now)
+			ids := s.searchIDs(t, r, d.word)
+			if got := slices.Contains(ids, d.doc.ID); got != want {
+				t.Errorf("/api/v1/search?q=%s as %q finds %v, want the document found: %t", d.word, r.role, ids, want)
+			}
+			code, body := s.get(t, r, "/search?q="+d.word)
+			if got := strings.Contains(body, "/documents/"+d.doc.ID); code != http.StatusOK || got != want {
+				t.Errorf("/search?q=%s as %q = %d, links to the document: %t, want %t", d.word, r.role, code, got, want)
+			}
+			if !want && strings.Contains(strings.ToLower(body), "<mark>"+d.word) {
+				t.Errorf("/search?q=%s as %q shows a snippet of the document", d.word, r.role)
+			}
+		}
+	}
+
+	// The home page hides a collection in which nobody sees a document
+	// (today's "drafts (0 documents)").
+	_, home := s.get(t, s.roles[0], "/")
+	if strings.Contains(home, "(0 documents)") {
+		t.Errorf("the home page lists an empty collection:\n%s", home)
+	}
+}
+
+// searchIDs returns the ids of what /api/v1/search finds for q as the role.
+func (s *accessSite) searchIDs(t *testing.T, r accessRole, q string) []string {
+	t.Helper()
+	code, body := s.get(t, r, "/api/v1/search?q="+url.QueryEscape(q))
+	if code != http.StatusOK {
+		t.Fatalf("/api/v1/search?q=%s as %q = %d %s", q, r.role, code, body)
+	}
+	var res struct{ Hits []struct{ ID string } }
+	if err := json.Unmarshal([]byte(body), &res); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+// snapshot describes what a request might change: the documents, the
+// change feed, the users, the collections and the site's settings.
+func (s *accessSite) snapshot(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	stamps, err := s.a.store.Stamps(ctx, fonds.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := s.a.store.LastChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := s.a.store.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := s.a.store.Collections(ctx, fonds.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := fonds.ReadSite(ctx, s.a.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "change %d;", seq)
+	for _, id := range slices.Sorted(maps.Keys(stamps)) {
+		fmt.Fprintf(&b, " %s %s;", id, stamps[id].Hash[:8])
+	}
+	for _, u := range users {
+		fmt.Fprintf(&b, " user %s %s %t %s;", u.Name, u.Role, u.Disabled, u.PasswordHash)
+	}
+	for _, c := range cols {
+		fmt.Fprintf(&b, " collection %s %q %q;", c.Slug, c.Title, c.Description)
+	}
+	fmt.Fprintf(&b, " site %+v", site)
+	return b.String()
+}
+
+// TestAccessEmbargoEnds checks that a document under an embargo that ends
+// two seconds from now appears, once it has, in the pages, the search and
+// OAI-PMH (with the end of the embargo as its datestamp), through the steps
+// the running server takes every second, without a restart; and that the
+// page cache does not go on serving what it kept before.
+func TestAccessEmbargoEnds(t *testing.T) {
+	s := newAccessSite(t)
+	until := time.Now().Add(2 * time.Second).Truncate(time.Second).Add(time.Second).UTC()
+	soon := s.put(t, "soon", "sempiternal", 1980, fonds.StatusPublished, until.Format(time.RFC3339))
+	s.step(t, time.Now())
+	anon := s.roles[0]
+	oai := "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc"
+
+	// Before: hidden everywhere, and the pages that list documents kept
+	// in the page cache.
+	listing := []string{"/", "/browse/1980", "/collections/" + soon.doc.Collection, "/api/v1/documents"}
+	for _, p := range append(listing, "/documents/"+soon.doc.ID, oai, "/feed.atom", "/sitemaps/1.xml") {
+		rec := s.do(t, anon, http.MethodGet, p, "")
+		if strings.Contains(rec.Body.String(), soon.word) || strings.Contains(rec.Body.String(), "/documents/"+soon.doc.ID) {
+			t.Errorf("before the embargo ends, GET %s shows the document", p)
+		}
+	}
+	if rec := s.do(t, anon, http.MethodGet, "/", ""); rec.Header().Get("ETag") == "" {
+		t.Errorf("the home page is not answered from the page cache (no ETag): the test of its refresh tests nothing")
+	}
+	if ids := s.searchIDs(t, anon, soon.word); len(ids) != 0 {
+		t.Errorf("before the embargo ends, a search finds %v", ids)
+	}
+
+	time.Sleep(time.Until(until))
+	seq, err := s.a.store.LastChange(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.step(t, time.Now())
+	after, err := s.a.store.LastChange(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == seq {
+		t.Errorf("Release recorded no change (LastChange %d before and after): the page cache's stamp cannot see the embargo end", seq)
+	}
+	// The page cache trusts its stamp for a second; the server's clock
+	// moves on past it as a reader's next visit would.
+	time.Sleep(time.Second)
+
+	for _, p := range append(listing, "/documents/"+soon.doc.ID, "/documents/"+soon.doc.ID+".txt", "/feed.atom", "/sitemaps/1.xml") {
+		code, body := s.get(t, anon, p)
+		if code != http.StatusOK || !strings.Contains(body, soon.doc.ID) {
+			t.Errorf("after the embargo ended, GET %s = %d without the document", p, code)
+		}
+	}
+	if ids := s.searchIDs(t, anon, soon.word); !slices.Equal(ids, []string{soon.doc.ID}) {
+		t.Errorf("after the embargo ended, a search finds %v, want [%s]", ids, soon.doc.ID)
+	}
+	_, body := s.get(t, anon, oai)
+	want := regexp.MustCompile(`<identifier>` + regexp.QuoteMeta(fmt.Sprintf(s.oaiID, soon.doc.ID)) + `</identifier>\s*<datestamp>([^<]*)</datestamp>`)
+	m := want.FindStringSubmatch(body)
+	switch {
+	case m == nil:
+		t.Errorf("after the embargo ended, ListIdentifiers does not list the document:\n%s", body)
+	case m[1] != until.Format(time.RFC3339):
+		t.Errorf("after the embargo ended, the document's datestamp is %s, want the embargo's end %s", m[1], until.Format(time.RFC3339))
+	}
+}
