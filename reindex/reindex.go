@@ -19,11 +19,11 @@ import (
 type Report struct {
 	Indexed int // documents put in the index (new or changed)
 	Removed int // documents taken out of it
-	Total   int // released documents in the store
+	Total   int // released documents in the store (restricted ones too)
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("%d released documents; %d indexed, %d removed from the index", r.Total, r.Indexed, r.Removed)
+	return fmt.Sprintf("%d published documents; %d indexed, %d removed from the index", r.Total, r.Indexed, r.Removed)
 }
 
 // Released is the filter of the documents an index holds: those the
