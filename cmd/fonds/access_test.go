@@ -577,3 +577,42 @@ func TestAccessEmbargoEnds(t *testing.T) {
 		t.Errorf("after the embargo ended, the document's datestamp is %s, want the embargo's end %s", m[1], until.Format(time.RFC3339))
 	}
 }
+
+// TestAccessOldVersions checks that a version of a public document that was
+// never public itself (its first draft) is shown to editors and to those
+// who see drafts (contributors), and to nobody else, on the page and in
+// every format.
+func TestAccessOldVersions(t *testing.T) {
+	s := newAccessSite(t)
+	ctx := context.Background()
+	d := fondstest.NewDocument("1990-01-02-later", "1990-01-02")
+	d.Collection = "sample"
+	d.Title = "A first draft on vorpalite"
+	d.Status = fonds.StatusDraft
+	if _, err := s.a.store.SaveDocument(ctx, d, fonds.Save{Address: "cli", Message: "draft"}); err != nil {
+		t.Fatal(err)
+	}
+	draft := *d
+	d.Title = "The published report"
+	d.Status = fonds.StatusPublished
+	if _, err := s.a.store.SaveDocument(ctx, d, fonds.Save{Address: "cli", Message: "published"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/documents/" + d.ID, "/documents/" + d.ID + ".txt", "/documents/" + d.ID + ".tei.xml", "/documents/" + d.ID + ".bib"} {
+		for _, r := range s.roles {
+			code, body := s.get(t, r, p+"?rev=1")
+			if r.role.CanPublish() || draft.VisibleTo(r.role, time.Now()) {
+				if code != http.StatusOK || !strings.Contains(body, "vorpalite") {
+					t.Errorf("GET %s?rev=1 as %q = %d, want 200 with the draft's title", p, r.role, code)
+				}
+				continue
+			}
+			if code != http.StatusNotFound || strings.Contains(body, "vorpalite") {
+				t.Errorf("GET %s?rev=1 as %q = %d, want 404 without the draft's title", p, r.role, code)
+			}
+			if code, _ := s.get(t, r, p+"?rev=2"); code != http.StatusOK {
+				t.Errorf("GET %s?rev=2 as %q = %d, want 200", p, r.role, code)
+			}
+		}
+	}
+}
