@@ -72,7 +72,7 @@ const (
 	// leaves out unless it asks for restricted documents. A document
 	// without it is public: an index written before it held none.
 	fieldRestricted = "restricted"
-	fieldHit   = "hit"  // stored hitData
+	fieldHit        = "hit" // stored hitData
 	// fieldFacets holds the values of the facet fields, each after the
 	// letter of its field (see facetCodes), and is the only field whose doc
 	// values facets read: counting the facets of a hit reads one chunk of doc

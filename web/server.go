@@ -316,6 +316,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if viewerOf(r) != nil {
+		// What a signed-in person is shown may hold what others may not
+		// see: no cache between them and the server may keep it. A
+		// handler that knows better (the static files) says so itself.
+		h.Set("Cache-Control", "private, no-store")
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -4,7 +4,7 @@
 // Usage:
 //
 //	fonds serve   [--data DIR] [--addr 127.0.0.1:8080] [--url URL] [--import PATH...] [--demo]
-//	fonds import  [--data DIR] [--collection SLUG] [--draft] PATH...
+//	fonds import  [--data DIR] [--collection NAME] [--status draft|review|published] [--embargo DATE] [--restricted] [--user NAME] PATH...
 //	fonds export  [--data DIR] --format text|json [--out DIR] (--all | ID...)
 //	fonds reindex [--data DIR]
 //	fonds check   [--data DIR]
@@ -12,6 +12,9 @@
 //	fonds restore [--data DIR] FILE
 //	fonds bench   [--n 10000] [--queries 200]
 //	fonds loadtest [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s]
+//	fonds user    add|passwd|role|disable|enable|list [--data DIR] ...
+//	fonds site    show|set [--data DIR] [--name N] [--url U] [--email E] [--about TEXT]
+//	fonds collection list|set [--data DIR] SLUG [--title T] [--description D] [--create]
 //	fonds version
 //
 // The data folder (default ./fonds-data) holds the database, the source of
@@ -45,7 +48,8 @@ const usage = `fonds publishes a research archive of historical documents and th
 
 Usage:
   fonds serve   [--data DIR] [--addr 127.0.0.1:8080] [--url URL] [--import PATH]... [--demo]
-  fonds import  [--data DIR] [--collection SLUG] [--draft] PATH...
+  fonds import  [--data DIR] [--collection NAME] [--status draft|review|published]
+                [--embargo YYYY-MM-DD] [--restricted] [--user NAME] PATH...
   fonds export  [--data DIR] --format text|json|jsonl|tei|tei-zip [--out DIR] (--all | ID...)
   fonds reindex [--data DIR]     rebuild the search index from the database
   fonds check   [--data DIR]     verify checksums and the search index; print the archive's digest
@@ -57,6 +61,13 @@ Usage:
                                  measure import and search on a synthetic archive of N documents
   fonds loadtest [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s]
                                  run a mixed load against a server on this machine; print requests/s, p50/p99, errors
+  fonds user add NAME --role reader|contributor|editor|admin [--full-name N] [--email E]
+  fonds user passwd|disable|enable NAME,  fonds user role NAME ROLE,  fonds user list
+                                 manage who signs in (passwords are read from the terminal or stdin)
+  fonds site show | fonds site set [--name N] [--url U] [--email E] [--about TEXT | --about-file F]
+                                 the site's name, public address, contact and about text
+  fonds collection list | fonds collection set SLUG [--title T] [--description D] [--create]
+                                 a collection's title and description
   fonds version                  print the version of this binary
 
 Every command works while "fonds serve" runs on the same data folder.

@@ -39,6 +39,9 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	pageCache := fs.Int64("page-cache", web.DefaultPageCacheBytes>>20, "the most `MB` of rendered pages kept in memory; 0 turns the cache off")
 	imageCache := fs.Int64("image-cache", iiif.DefaultCacheBytes>>20, "the most `MB` of derived images (sizes, tiles) kept on disk")
 	imageRenders := fs.Int("image-renders", 0, "how many images are made at once (each may take up to about 150 MB); 0: one per processor")
+	trustProxy := fs.Bool("trust-proxy", false, "the server is reached only through a proxy that sets X-Forwarded-For and X-Forwarded-Proto: take the client's address (for sign-in throttles and the audit log) and scheme from them")
+	sessionIdle := fs.Duration("session-idle", 12*time.Hour, "how long a signed-in session lasts without a request")
+	sessionMax := fs.Duration("session-max", 30*24*time.Hour, "how long a signed-in session lasts at most")
 	maxDocument := fs.Int64("max-document", ingest.DefaultMaxDocument>>20, "with --import: the most `MB` one document may take")
 	var imports stringsFlag
 	fs.Var(&imports, "import", "import this `path` while serving (may be repeated)")
@@ -47,6 +50,9 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *sessionIdle <= 0 || *sessionMax <= 0 {
+		return usageError{"--session-idle and --session-max must be positive"}
 	}
 	if *follow <= 0 || *grace < 0 || *imageCache <= 0 || *imageRenders < 0 || *maxDocument <= 0 || *pageCache < 0 {
 		return usageError{"--follow, --image-cache and --max-document must be positive; --grace, --page-cache and --image-renders not negative"}
@@ -106,9 +112,12 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	base, from := strings.TrimSuffix(*publicURL, "/"), "--url"
+	base, from := publicAddress(ctx, store, strings.TrimSuffix(*publicURL, "/"))
 	if base == "" {
-		base, from = "http://"+ln.Addr().String(), "the listening address (give --url for the public one)"
+		if from != "" {
+			logger.Warn("public address", "err", from)
+		}
+		base, from = "http://"+ln.Addr().String(), "the listening address (give --url, or fonds site set --url)"
 		if ip := ln.Addr().(*net.TCPAddr).IP; ip.IsUnspecified() {
 			logger.Warn("listening on every interface without --url: permalinks and identifiers name an unspecified address", "url", base)
 		}
@@ -117,7 +126,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 
 	reg := metrics.New()
 	site, err := newSite(a, siteOptions{base: base, logger: logger, metrics: reg, accessLog: *accessLog,
-		pageCache: pageCacheBytes, imageCache: *imageCache << 20, imageRenders: *imageRenders})
+		pageCache: pageCacheBytes, imageCache: *imageCache << 20, imageRenders: *imageRenders,
+		trustProxy: *trustProxy, sessionIdle: *sessionIdle, sessionMax: *sessionMax})
 	if err != nil {
 		ln.Close()
 		return err
@@ -217,6 +227,9 @@ type siteOptions struct {
 	pageCache    int64 // bytes; negative turns it off
 	imageCache   int64 // bytes
 	imageRenders int
+	trustProxy   bool          // see web.Config.TrustProxy
+	sessionIdle  time.Duration // 0: web's default
+	sessionMax   time.Duration
 }
 
 // newSite returns the whole site of the archive: pages and API, OAI-PMH,
@@ -224,6 +237,7 @@ type siteOptions struct {
 func newSite(a *archive, o siteOptions) (*web.Server, error) {
 	site, err := web.New(web.Config{Store: a.store, Index: a.index, Logger: o.logger, BaseURL: o.base, TEI: teiWriter,
 		Metrics: o.metrics, NoAccessLog: !o.accessLog, PageCacheBytes: o.pageCache,
+		TrustProxy: o.trustProxy, SessionIdle: o.sessionIdle, SessionMax: o.sessionMax,
 		PageImages: a.images})
 	if err != nil {
 		return nil, err
