@@ -40,7 +40,7 @@ func siteCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "show":
 		return siteShow(ctx, args[1:], stdout, stderr)
 	case "set":
-		return siteSet(ctx, args[1:], stderr)
+		return siteSet(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, siteUsage)
 		return nil
@@ -71,7 +71,7 @@ func siteShow(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func siteSet(ctx context.Context, args []string, stderr io.Writer) error {
+func siteSet(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("site set", stderr)
 	data := fs.String("data", "fonds-data", "the data `folder`")
 	name := fs.String("name", "", "the site's `name`, shown in the header, citations, OAI-PMH and the feed")
@@ -139,8 +139,12 @@ func siteSet(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fonds.WriteSite(ctx, a.store, s); err != nil {
 		return err
 	}
-	return a.store.Audit(ctx, &fonds.AuditEntry{User: *user, Address: "cli", Action: "site",
-		Target: "site", Detail: "set " + strings.Join(changed, ", ")})
+	if err := a.store.Audit(ctx, &fonds.AuditEntry{User: *user, Address: "cli", Action: "site",
+		Target: "site", Detail: "set " + strings.Join(changed, ", ")}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "site: set %s\n", strings.Join(changed, ", "))
+	return nil
 }
 
 // collectionCmd lists collections or sets a collection's title and
@@ -153,7 +157,7 @@ func collectionCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case "list":
 		return collectionList(ctx, args[1:], stdout, stderr)
 	case "set":
-		return collectionSet(ctx, args[1:], stderr)
+		return collectionSet(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, collectionUsage)
 		return nil
@@ -179,7 +183,7 @@ func collectionList(ctx context.Context, args []string, stdout, stderr io.Writer
 	return w.Flush()
 }
 
-func collectionSet(ctx context.Context, args []string, stderr io.Writer) error {
+func collectionSet(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("collection set", stderr)
 	data := fs.String("data", "fonds-data", "the data `folder`")
 	title := fs.String("title", "", "the collection's `title`")
@@ -271,7 +275,11 @@ func collectionSet(ctx context.Context, args []string, stderr io.Writer) error {
 	if created {
 		detail = "created: " + detail
 	}
-	return a.store.Audit(ctx, &fonds.AuditEntry{User: *user, Address: "cli", Action: "collection", Target: slug, Detail: detail})
+	if err := a.store.Audit(ctx, &fonds.AuditEntry{User: *user, Address: "cli", Action: "collection", Target: slug, Detail: detail}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "collection %s: %s\n", slug, detail)
+	return nil
 }
 
 // flagsSet returns the names of the flags given on the command line.
