@@ -161,7 +161,12 @@ type Filter struct {
 	Restricted bool
 	// Status admits only documents in this status: an editor's lists of
 	// drafts, of documents waiting for review, of withdrawn ones.
-	Status     Status
+	Status Status
+	// Held admits only published documents the public does not see yet:
+	// HeldEmbargoed those whose embargo has not ended (as of the store's
+	// last Release), HeldRestricted the restricted ones, under embargo or
+	// not. An editor's lists of what waits for its date or its readers.
+	Held       Held
 	Collection string // only documents of this collection
 	Year       int    // only documents whose date starts in this year
 	Month      int    // and this month (1-12), with Year
@@ -179,6 +184,19 @@ type Filter struct {
 	// documents to read.
 	Brief bool
 }
+
+// Held names one of the lists of published documents the public does not
+// see (Filter.Held).
+type Held string
+
+// The lists of Filter.Held.
+const (
+	HeldEmbargoed  Held = "embargoed"
+	HeldRestricted Held = "restricted"
+)
+
+// Valid reports whether h is one of the lists of Filter.Held.
+func (h Held) Valid() bool { return h == HeldEmbargoed || h == HeldRestricted }
 
 // Brief returns d as a list asks for it with Filter.Brief: a copy without
 // the texts of its witnesses. It shares d's other slices.

@@ -321,7 +321,7 @@ func (s *Store) Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collec
 	f.Collection = ""
 	conds, args := countConditions(f)
 	count := `SELECT sum(n) FROM document_counts` + where(append([]string{"collection = c.slug"}, conds...)...)
-	if f.Status != "" {
+	if !counted(f) {
 		count, args = countQuery(f, "c.slug")
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT c.slug, c.title, c.description,
@@ -771,6 +771,8 @@ func checkFilter(f fonds.Filter) error {
 		return fmt.Errorf("%w: month %d without a year", fonds.ErrInvalid, f.Month)
 	case f.Status != "" && !f.Status.Valid():
 		return fmt.Errorf("%w: unknown status %q", fonds.ErrInvalid, f.Status)
+	case f.Held != "" && !f.Held.Valid():
+		return fmt.Errorf("%w: unknown list of held documents %q", fonds.ErrInvalid, f.Held)
 	}
 	switch f.Order {
 	case "", fonds.ByDate, fonds.ByAdded:
@@ -794,6 +796,12 @@ func conditions(f fonds.Filter) ([]string, []any) {
 	if f.Status != "" {
 		conds = append(conds, "state = ?")
 		args = append(args, string(f.Status))
+	}
+	switch f.Held {
+	case fonds.HeldEmbargoed:
+		conds = append(conds, "state = 'published'", "released = 0")
+	case fonds.HeldRestricted:
+		conds = append(conds, "state = 'published'", "restricted = 1")
 	}
 	if f.Collection != "" {
 		conds = append(conds, "collection = ?")
@@ -843,10 +851,15 @@ func countedStatus(f fonds.Filter) string {
 	return ""
 }
 
+// counted reports whether document_counts counts what f admits: not the
+// documents of one status, nor those held from the public, which it does
+// not tell apart.
+func counted(f fonds.Filter) bool { return f.Status == "" && f.Held == "" }
+
 // countQuery returns a query of how many documents f admits, counted
 // from the documents themselves through the index of their status: for a
-// filter by status, which document_counts does not count, and which
-// selects an editor's short lists. The collection is the query's
+// filter by status or of held documents, which document_counts does not
+// count, and which selects an editor's short lists. The collection is the query's
 // first argument, or the expression coll where one is given.
 func countQuery(f fonds.Filter, coll string) (string, []any) {
 	f.Collection, f.After = "", ""
@@ -927,7 +940,7 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 	cc, cargs := countConditions(f)
 	count, cargs := `SELECT coalesce(sum(n), 0) FROM document_counts`+where(append([]string{"collection = ?"}, cc...)...),
 		append([]any{f.Collection}, cargs...)
-	if f.Status != "" {
+	if !counted(f) {
 		count, cargs = countQuery(f, "")
 		if f.Collection != "" {
 			count, cargs = countQuery(f, "?")
@@ -1095,11 +1108,11 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 		}
 	}
 	q := `SELECT year, month, sum(n) FROM document_counts` + where(conds...) + ` GROUP BY year, month ORDER BY year, month`
-	if f.Status != "" {
-		// Counted from the documents of the status, which
+	if !counted(f) {
+		// Counted from the documents of the status, or held, which
 		// document_counts does not tell apart.
 		dc, dargs := conditions(fonds.Filter{Published: f.Published, Restricted: f.Restricted, Status: f.Status,
-			Collection: f.Collection, Year: f.Year, Month: f.Month})
+			Held: f.Held, Collection: f.Collection, Year: f.Year, Month: f.Month})
 		q, args = `SELECT year, month, count(*) FROM documents`+where(append(dc, "year > 0")...)+
 			` GROUP BY year, month ORDER BY year, month`, dargs
 	}
