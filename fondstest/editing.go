@@ -90,6 +90,50 @@ func counted(t *testing.T, s fonds.Store, f fonds.Filter) int {
 	return 0
 }
 
+// heldIDs returns the ids of the documents of the list h of held ones,
+// read a page of one document at a time with After, most recently added
+// first, checking that each page's total is their number and that the
+// counts of the collection and of the dates agree.
+func heldIDs(t *testing.T, s fonds.Store, h fonds.Held) []string {
+	t.Helper()
+	ctx := context.Background()
+	all := listed(t, s, fonds.Filter{Held: h})
+	var got []string
+	f := fonds.Filter{Held: h, Order: fonds.ByAdded, Limit: 1, Brief: true}
+	for range len(all) + 1 {
+		docs, total, err := s.Documents(ctx, f)
+		if err != nil {
+			t.Fatalf("Documents(%+v) = %v", f, err)
+		}
+		if total != len(all) {
+			t.Errorf("Documents(%+v) total = %d, want %d", f, total, len(all))
+		}
+		if len(docs) == 0 {
+			break
+		}
+		got = append(got, docs[0].ID)
+		f.After = docs[0].ID
+	}
+	if sorted := slices.Sorted(slices.Values(got)); !slices.Equal(sorted, all) {
+		t.Errorf("Documents(held %s) page by page = %v, want %v", h, got, all)
+	}
+	if n := counted(t, s, fonds.Filter{Held: h}); n != len(all) {
+		t.Errorf("Collections(held %s) counts %d, want %d", h, n, len(all))
+	}
+	dcs, err := s.DateCounts(ctx, fonds.Filter{Held: h})
+	n := 0
+	for _, c := range dcs {
+		n += c.Count
+	}
+	if err != nil || n != len(all) {
+		t.Errorf("DateCounts(held %s) = %v, %v, want %d in all", h, dcs, err, len(all))
+	}
+	if got := stamped(t, s, fonds.Filter{Held: h}); !slices.Equal(got, all) {
+		t.Errorf("Stamps(held %s) = %v, want %v", h, got, all)
+	}
+	return all
+}
+
 func testStatuses(t *testing.T, s fonds.Store) {
 	ctx := context.Background()
 	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
@@ -139,6 +183,16 @@ func testStatuses(t *testing.T, s fonds.Store) {
 	if _, _, err := s.Documents(ctx, fonds.Filter{Status: "hidden"}); !errors.Is(err, fonds.ErrInvalid) {
 		t.Errorf("Documents(status hidden) = %v, want %v", err, fonds.ErrInvalid)
 	}
+	if _, _, err := s.Documents(ctx, fonds.Filter{Held: "secret"}); !errors.Is(err, fonds.ErrInvalid) {
+		t.Errorf("Documents(held secret) = %v, want %v", err, fonds.ErrInvalid)
+	}
+	// Neither a draft, nor one in review, nor a withdrawn document is held:
+	// only published ones are.
+	for _, h := range []fonds.Held{fonds.HeldEmbargoed, fonds.HeldRestricted} {
+		if got := heldIDs(t, s, h); len(got) != 0 {
+			t.Errorf("Documents(held %s) = %v, want none", h, got)
+		}
+	}
 	// A harvester sees the published document only; the others were never
 	// public, so none is a deletion.
 	if recs := recorded(t, s); len(recs) != 1 || recs["published"].Deleted {
@@ -185,6 +239,12 @@ func testEmbargo(t *testing.T, s fonds.Store) {
 	if got, want := listed(t, s, fonds.Filter{Status: fonds.StatusPublished}), []string{"held", "open", "past"}; !slices.Equal(got, want) {
 		t.Errorf("Documents(status published) = %v, want %v", got, want)
 	}
+	if got, want := heldIDs(t, s, fonds.HeldEmbargoed), []string{"held"}; !slices.Equal(got, want) {
+		t.Errorf("Documents(held embargoed) = %v, want %v", got, want)
+	}
+	if got := heldIDs(t, s, fonds.HeldRestricted); len(got) != 0 {
+		t.Errorf("Documents(held restricted) = %v, want none", got)
+	}
 	if n, err := s.Release(ctx, end.Add(-time.Second)); err != nil || n != 0 {
 		t.Errorf("Release(before the embargo ends) = %d, %v, want 0", n, err)
 	}
@@ -220,6 +280,9 @@ func testEmbargo(t *testing.T, s fonds.Store) {
 	}
 	if n, err := s.Release(ctx, end.Add(time.Hour)); err != nil || n != 0 {
 		t.Errorf("Release again = %d, %v, want 0", n, err)
+	}
+	if got := heldIDs(t, s, fonds.HeldEmbargoed); len(got) != 0 {
+		t.Errorf("Documents(held embargoed) after Release = %v, want none", got)
 	}
 
 	// A public document embargoed again is withdrawn from harvesters
@@ -309,7 +372,17 @@ func testRestricted(t *testing.T, s fonds.Store) {
 			t.Errorf("Records() %s = %v, want %v: restricted documents are no records", when, docs, wantPublic)
 		}
 	}
+	checkHeld := func(when string, wantEmbargoed, wantRestricted []string) {
+		t.Helper()
+		if got := heldIDs(t, s, fonds.HeldEmbargoed); !slices.Equal(got, wantEmbargoed) {
+			t.Errorf("Documents(held embargoed) %s = %v, want %v", when, got, wantEmbargoed)
+		}
+		if got := heldIDs(t, s, fonds.HeldRestricted); !slices.Equal(got, wantRestricted) {
+			t.Errorf("Documents(held restricted) %s = %v, want %v", when, got, wantRestricted)
+		}
+	}
 	check("before the embargo ends", []string{"open"}, []string{"closed", "open"})
+	checkHeld("before the embargo ends", []string{"later"}, []string{"closed", "later"})
 	if c, err := s.Collection(ctx, Collection); err != nil || c.Count != 1 {
 		t.Errorf("Collection(%s) = %+v, %v, want Count 1 (the public's)", Collection, c, err)
 	}
@@ -323,6 +396,7 @@ func testRestricted(t *testing.T, s fonds.Store) {
 		t.Errorf("Release(%v) = %d, %v, want 1", end, n, err)
 	}
 	check("after the embargo ends", []string{"open"}, []string{"closed", "later", "open"})
+	checkHeld("after the embargo ends", []string{}, []string{"closed", "later"})
 
 	// Restricting a public document withdraws it from harvesters; lifting
 	// the restriction publishes it again.
@@ -333,9 +407,11 @@ func testRestricted(t *testing.T, s fonds.Store) {
 		t.Errorf("Records()[open] restricted = %+v, want a deletion", r)
 	}
 	check("after restricting open", []string{}, []string{"closed", "later", "open"})
+	checkHeld("after restricting open", []string{}, []string{"closed", "later", "open"})
 	closed.Restricted = false
 	mustPut(t, s, closed, fonds.Updated)
 	check("after opening closed", []string{"closed"}, []string{"closed", "later", "open"})
+	checkHeld("after opening closed", []string{}, []string{"later", "open"})
 }
 
 func testWithdrawn(t *testing.T, s fonds.Store) {

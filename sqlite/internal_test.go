@@ -113,6 +113,9 @@ func TestQueryPlans(t *testing.T) {
 		{Published: true, Restricted: true, Collection: "a", After: "x", Brief: true},
 		{Status: fonds.StatusReview, Brief: true},
 		{Status: fonds.StatusWithdrawn, Collection: "a", After: "x", Brief: true},
+		{Held: fonds.HeldEmbargoed, Order: fonds.ByAdded, Brief: true},
+		{Held: fonds.HeldEmbargoed, Order: fonds.ByAdded, After: "x", Brief: true},
+		{Held: fonds.HeldRestricted, Order: fonds.ByAdded, After: "x", Brief: true},
 	} {
 		conds, args := conditions(f)
 		order := dateOrder
@@ -162,6 +165,16 @@ func TestQueryPlans(t *testing.T) {
 		qs = append(qs, query{bind(q, args), "documents_by_state"})
 		q, args = countQuery(f, "'a'")
 		qs = append(qs, query{bind(q, args), "documents_by_state_collection"})
+	}
+	// The lists and counts of held documents, read through their own
+	// indexes.
+	for _, h := range []fonds.Held{fonds.HeldEmbargoed, fonds.HeldRestricted} {
+		idx := "documents_held_" + string(h)
+		f := fonds.Filter{Held: h, Order: fonds.ByAdded, Brief: true}
+		conds, args := conditions(f)
+		qs = append(qs, query{bind(`SELECT `+column(true)+` FROM documents`+where(append(conds, "(created, id) < ('2000', 'x')")...)+` ORDER BY created DESC, id DESC LIMIT 50`, args), idx})
+		q, args := countQuery(f, "")
+		qs = append(qs, query{bind(q, args), idx})
 	}
 	// The counts, as the store asks for them.
 	for _, f := range []fonds.Filter{{}, {Published: true}, {Collection: "a"}, {Published: true, Year: 1977}, {Year: 1977, Month: 5, Collection: "a"},
