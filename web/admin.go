@@ -184,7 +184,7 @@ func (s *Server) checkUserFields(f userForm) error {
 		return err
 	}
 	if !slices.Contains(fonds.Roles, f.Role) {
-		return errors.New("A role is reader, contributor, editor or admin.")
+		return fmt.Errorf("%q is not a role: a role is reader, contributor, editor or admin", f.Role)
 	}
 	return nil
 }
