@@ -647,7 +647,7 @@ func TestAdminUsers(t *testing.T) {
 	}{
 		{url.Values{"name": {"Bad Name"}, "role": {"editor"}, "password": {testPassword}}, "lower-case letters"},
 		{url.Values{"name": {"editor"}, "role": {"editor"}, "password": {testPassword}}, "There is already a user &#34;editor&#34;"},
-		{url.Values{"name": {"new"}, "role": {"owner"}, "password": {testPassword}}, "A role is"},
+		{url.Values{"name": {"new"}, "role": {"owner"}, "password": {testPassword}}, "is not a role"},
 		{url.Values{"name": {"new"}, "role": {"editor"}, "password": {"short"}}, "A password has 8 to 1024 bytes"},
 		{url.Values{"name": {"new"}, "role": {"editor"}, "password": {testPassword}, "email": {"not an address"}}, "is not an e-mail address"},
 	} {
