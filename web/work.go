@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"fonds"
 )
@@ -14,9 +16,10 @@ import (
 // workPerList is how many documents each list of the work page shows.
 const workPerList = 50
 
-// workList is one list of the work page: the documents in one status.
+// workList is one list of the work page: the documents in one status, or
+// the published ones held from the public.
 type workList struct {
-	Status  fonds.Status
+	Key     string // the list's name in ?list=
 	Heading string
 	Items   []workItem
 	Total   int
@@ -31,6 +34,10 @@ type workItem struct {
 	// Returned is the editor's comment when the document came back from
 	// review.
 	Returned string
+	// Embargo is the end of the document's embargo, as it is written,
+	// while it lasts; Restricted says it is restricted.
+	Embargo    string
+	Restricted bool
 }
 
 type workData struct {
@@ -38,36 +45,55 @@ type workData struct {
 	Publisher bool
 }
 
+// workListSpec is a list the work page may show, and who sees it.
+type workListSpec struct {
+	key       string
+	heading   string
+	filter    fonds.Filter
+	publisher bool // shown only to those who may publish
+}
+
+// workLists are the lists of the work page, in the order it shows them.
+var workLists = []workListSpec{
+	{"draft", "Drafts", fonds.Filter{Status: fonds.StatusDraft}, false},
+	{"review", "Waiting for review", fonds.Filter{Status: fonds.StatusReview}, false},
+	{"embargoed", "Embargoed", fonds.Filter{Held: fonds.HeldEmbargoed}, true},
+	{"restricted", "Restricted", fonds.Filter{Held: fonds.HeldRestricted}, true},
+	{"withdrawn", "Withdrawn", fonds.Filter{Status: fonds.StatusWithdrawn}, true},
+}
+
 // work lists the documents being worked on: for editors drafts, documents
-// in review and withdrawn ones; for contributors drafts and documents in
-// review. ?status= and ?after= page through one list.
+// in review, published ones under embargo or restricted, and withdrawn
+// ones; for contributors drafts and documents in review. ?list= (or
+// ?status=, as earlier pages linked) and ?after= page through one list.
 func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.editorOf(w, r, false)
 	if err != nil {
 		return err
 	}
-	statuses := []fonds.Status{fonds.StatusDraft, fonds.StatusReview}
-	if e.publisher() {
-		statuses = append(statuses, fonds.StatusWithdrawn)
+	q := r.URL.Query()
+	after := q.Get("after")
+	only := q.Get("list")
+	if only == "" {
+		only = q.Get("status")
 	}
-	after := r.URL.Query().Get("after")
-	only := fonds.Status(r.URL.Query().Get("status"))
-	if after != "" && (!validSlug(after) || !only.Valid()) {
-		return badRequest("Continue a list with ?status= and ?after= a document id.")
+	known := only == ""
+	for _, l := range workLists {
+		known = known || l.key == only && (e.publisher() || !l.publisher)
 	}
-	headings := map[fonds.Status]string{
-		fonds.StatusDraft: "Drafts", fonds.StatusReview: "Waiting for review", fonds.StatusWithdrawn: "Withdrawn",
+	if !known || after != "" && (!validSlug(after) || only == "") {
+		return badRequest("Continue a list with ?list= the list's name and ?after= a document id.")
 	}
 	data := workData{Publisher: e.publisher()}
-	for _, st := range statuses {
-		if only != "" && st != only {
+	now := time.Now()
+	for _, spec := range workLists {
+		if spec.publisher && !e.publisher() || only != "" && spec.key != only {
 			continue
 		}
-		l := workList{Status: st, Heading: headings[st]}
-		f := fonds.Filter{Status: st, Order: fonds.ByAdded, Limit: workPerList, Brief: true}
-		if st == only {
-			f.After = after
-		}
+		l := workList{Key: spec.key, Heading: spec.heading}
+		f := spec.filter
+		f.Order, f.Limit, f.Brief = fonds.ByAdded, workPerList, true
+		f.After = after
 		docs, total, err := s.store.Documents(r.Context(), f)
 		if errors.Is(err, fonds.ErrNotFound) {
 			return notFound("The list has no document “%s” to continue after.", clip(after, 80))
@@ -76,17 +102,21 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 		}
 		l.Total = total
 		for i, it := range listItems(docs) {
-			wi := workItem{listItem: it, EditURL: it.URL + "/edit", HistoryURL: it.URL + "/history"}
+			wi := workItem{listItem: it, EditURL: it.URL + "/edit", HistoryURL: it.URL + "/history",
+				Restricted: docs[i].Restricted}
+			if t, err := fonds.ParseEmbargo(docs[i].Embargo); err == nil && now.Before(t) {
+				wi.Embargo = docs[i].Embargo // an embargo over is no news
+			}
 			if h, err := s.store.History(r.Context(), docs[i].ID); err == nil && len(h) > 0 {
 				wi.Last = h[len(h)-1]
-				if c, ok := strings.CutPrefix(wi.Last.Message, "Returned: "); ok && st == fonds.StatusDraft {
+				if c, ok := strings.CutPrefix(wi.Last.Message, "Returned: "); ok && spec.key == "draft" {
 					wi.Returned = c
 				}
 			}
 			l.Items = append(l.Items, wi)
 		}
 		if len(docs) == workPerList {
-			l.Next = fmt.Sprintf("/work?status=%s&after=%s", st, docs[len(docs)-1].ID)
+			l.Next = "/work?" + url.Values{"list": {spec.key}, "after": {docs[len(docs)-1].ID}}.Encode()
 		}
 		data.Lists = append(data.Lists, l)
 	}
