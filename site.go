@@ -7,6 +7,8 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Site is what an admin says about the archive as a whole: the header,
@@ -92,4 +94,50 @@ type siteField struct {
 
 func (s *Site) fields() []siteField {
 	return []siteField{{SettingSiteName, &s.Name}, {SettingSiteURL, &s.URL}, {SettingSiteEmail, &s.Email}, {SettingSiteAbout, &s.About}}
+}
+
+// SiteCache reads a Site from its Settings at most once per Refresh, so
+// that every request can ask for it and an admin's change shows within
+// Refresh on every server of the archive. The zero Refresh is a second.
+type SiteCache struct {
+	Settings Settings
+	Refresh  time.Duration
+	Now      func() time.Time // time.Now when nil; tests step it
+
+	mu   sync.Mutex
+	read time.Time
+	site Site
+}
+
+// Site returns the site's settings, from the store when those held are
+// older than Refresh. When the store cannot be read it returns the error
+// and the settings last read (empty if none).
+func (c *SiteCache) Site(ctx context.Context) (Site, error) {
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	refresh := c.Refresh
+	if refresh <= 0 {
+		refresh = time.Second
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d := now.Sub(c.read); !c.read.IsZero() && d >= 0 && d < refresh {
+		return c.site, nil
+	}
+	s, err := ReadSite(ctx, c.Settings)
+	if err != nil {
+		return c.site, err
+	}
+	c.site, c.read = s, now
+	return s, nil
+}
+
+// Forget makes the next Site read the store: for the process that has just
+// written the settings, which need not wait for Refresh to see them.
+func (c *SiteCache) Forget() {
+	c.mu.Lock()
+	c.read = time.Time{}
+	c.mu.Unlock()
 }

@@ -43,7 +43,7 @@ type Config struct {
 type Handler struct {
 	cfg       Config
 	mux       *http.ServeMux
-	siteCache siteSettings // the site's name and e-mail, for the feed
+	siteCache *fonds.SiteCache // the site's name and e-mail, for the feed
 	now       func() time.Time
 }
 
@@ -66,6 +66,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.perSitemap = PerSitemap
 	}
 	h := &Handler{cfg: cfg, mux: http.NewServeMux(), now: time.Now}
+	h.siteCache = &fonds.SiteCache{Settings: cfg.Store, Now: func() time.Time { return h.now() }}
 	h.mux.HandleFunc("GET /robots.txt", h.robots)
 	h.mux.HandleFunc("GET /sitemap.xml", h.sitemapIndex)
 	h.mux.HandleFunc("GET /sitemaps/{file}", h.sitemap)

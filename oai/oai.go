@@ -138,7 +138,7 @@ type handler struct {
 	log       *slog.Logger
 	tei       func(w io.Writer, d *fonds.Document) error
 	now       func() time.Time
-	siteCache siteSettings // the site's name and e-mail, for Identify
+	siteCache *fonds.SiteCache // the site's name and e-mail, for Identify
 }
 
 // New returns the OAI-PMH handler of the configuration. It answers at
@@ -157,6 +157,7 @@ func New(cfg Config) (http.Handler, error) {
 		tei:      cfg.TEI,
 		now:      time.Now,
 	}
+	h.siteCache = &fonds.SiteCache{Settings: cfg.Store, Now: func() time.Time { return h.now() }}
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("oai: base URL %q is not an http or https URL without query", cfg.BaseURL)

@@ -356,9 +356,7 @@ func (s *Server) adminEditSite(w http.ResponseWriter, r *http.Request) error {
 		s.audit(r, "site", "site", "changed "+strings.Join(changed, ", "))
 	}
 	// Read the settings again at the next page, not a second later.
-	s.siteSettings.mu.Lock()
-	s.siteSettings.read = s.siteSettings.read.AddDate(-1, 0, 0)
-	s.siteSettings.mu.Unlock()
+	s.siteSettings.Forget()
 	http.Redirect(w, r, "/admin/site?done=saved", http.StatusSeeOther)
 	return nil
 }

@@ -89,7 +89,7 @@ type Server struct {
 	siteName string // the name when the site's settings give none
 	baseURL  string
 	// siteSettings are the site's settings an admin edits.
-	siteSettings siteSettings
+	siteSettings *fonds.SiteCache
 
 	mux *http.ServeMux
 	// patterns lists every pattern registered, in order: what a test walks
@@ -148,6 +148,7 @@ func New(cfg Config) (*Server, error) {
 		now:       time.Now,
 		accounts:  newAccounts(cfg),
 	}
+	s.siteSettings = &fonds.SiteCache{Settings: cfg.Store}
 	s.cache = newPageCache(cfg.Store, cfg.PageCacheBytes, cfg.PageCacheEntries, func() time.Time { return s.now() })
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
