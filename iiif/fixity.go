@@ -52,6 +52,11 @@ func (im *Images) readManifest(id string, bad func(string)) (map[string]string, 
 func (im *Images) record(id string, set map[string]string, drop []string) error {
 	im.fixity.Lock()
 	defer im.fixity.Unlock()
+	return im.recordLocked(id, set, drop)
+}
+
+// recordLocked is record for a caller that holds im.fixity.
+func (im *Images) recordLocked(id string, set map[string]string, drop []string) error {
 	sums, err := im.readManifest(id, nil)
 	if err != nil {
 		return err

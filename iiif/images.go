@@ -505,3 +505,126 @@ func (f *flight) do(ctx context.Context, key string, fn func() (any, error)) (an
 	c.val, c.err = fn()
 	return c.val, c.err
 }
+
+// maxReorder bounds the pages one Reorder moves.
+const maxReorder = 100000
+
+// pageOriginal returns the name of the original of page n of document id,
+// as Put names it, or "" when the page has none.
+func (im *Images) pageOriginal(id string, n int) (string, error) {
+	for _, ext := range []string{"png", "jpg", "jpeg", "gif"} {
+		name := fmt.Sprintf("%04d.%s", n, ext)
+		fi, err := os.Lstat(filepath.Join(im.dir, id, name))
+		if err == nil && fi.Mode().IsRegular() {
+			return name, nil
+		}
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// Reorder moves the originals of document id between its pages: for each
+// page p in to, the image of page p becomes the image of page to[p]. The
+// values of to must be its keys in another order, so that every page whose
+// image leaves takes another's (or none). The files are renamed, each to
+// the name Put gives its new page ("0002.jpg"), so that a later Put of a
+// page replaces that page's image alone; the manifest records each sum
+// under its new name, and the derived images of the pages go. It returns
+// the name of each page's image now, "" for a page left without one: what
+// its Page.Facs records. Reorder with the inverse of to undoes it.
+//
+// The renames go through temporary names: a crash between them leaves
+// originals that Verify reports missing, and files named .reorder-N.
+func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
+	if !validID(id) {
+		return nil, fmt.Errorf("iiif: reorder images: document id %q cannot name a folder: %w", id, fonds.ErrInvalid)
+	}
+	if len(to) > maxReorder {
+		return nil, fmt.Errorf("iiif: reorder images of %s: more than %d pages: %w", id, maxReorder, fonds.ErrInvalid)
+	}
+	taken := make(map[int]bool, len(to))
+	for p, q := range to {
+		if p < 1 || q < 1 || taken[q] {
+			return nil, fmt.Errorf("iiif: reorder images of %s: page %d to page %d: pages count from 1 and each takes one image: %w", id, p, q, fonds.ErrInvalid)
+		}
+		taken[q] = true
+	}
+	for p := range to {
+		if !taken[p] {
+			return nil, fmt.Errorf("iiif: reorder images of %s: page %d gives its image and takes none: %w", id, p, fonds.ErrInvalid)
+		}
+	}
+	im.fixity.Lock()
+	defer im.fixity.Unlock()
+	dir := filepath.Join(im.dir, id)
+	sums, err := im.readManifest(id, nil)
+	if err != nil {
+		return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
+	}
+	names := make(map[int]string, len(to))
+	for p := range to {
+		names[to[p]] = ""
+	}
+	old := make(map[int]string) // the original of each page that has one
+	for p := range to {
+		name, err := im.pageOriginal(id, p)
+		if err != nil {
+			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
+		}
+		if name != "" {
+			old[p] = name
+		}
+	}
+	// Out of the way first, since a page's new name may be another's old
+	// one; then each to its new page.
+	for p, name := range old {
+		if err := os.Rename(filepath.Join(dir, name), filepath.Join(dir, fmt.Sprintf(".reorder-%d", p))); err != nil {
+			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
+		}
+	}
+	set := make(map[string]string)
+	var drop []string
+	now := time.Now()
+	for p, name := range old {
+		q := to[p]
+		moved := fmt.Sprintf("%04d%s", q, filepath.Ext(name))
+		path := filepath.Join(dir, moved)
+		if err := os.Rename(filepath.Join(dir, fmt.Sprintf(".reorder-%d", p)), path); err != nil {
+			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
+		}
+		// A new time, so that the page's image has new validators and
+		// a cache that holds the page's old image asks again.
+		if err := os.Chtimes(path, now, now); err != nil {
+			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
+		}
+		names[q] = moved
+		if sum, ok := sums[name]; ok {
+			set[moved] = sum
+		}
+		drop = append(drop, name)
+	}
+	for _, name := range drop {
+		im.removeDerived(id, name)
+	}
+	for _, name := range names {
+		if name != "" {
+			im.removeDerived(id, name)
+		}
+	}
+	// A name both left and taken keeps the sum set for it.
+	for i := 0; i < len(drop); {
+		if _, ok := set[drop[i]]; ok {
+			drop = append(drop[:i], drop[i+1:]...)
+			continue
+		}
+		i++
+	}
+	if len(old) > 0 {
+		if err := im.recordLocked(id, set, drop); err != nil {
+			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
+		}
+	}
+	return names, nil
+}
