@@ -14,6 +14,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -180,15 +182,23 @@ func (im *Images) Put(id string, n int, r io.Reader) (string, error) {
 		return "", fmt.Errorf("iiif: put image: %w", err)
 	}
 	renamed = true
-	// The page has one image: an earlier one in another format goes, and
-	// with it whatever was derived from the page's images.
+	// The page has one image: an earlier one in another format, or under
+	// the name Reorder gave it, goes, and with it whatever was derived
+	// from the page's images.
 	var gone []string
 	for _, e := range []string{"png", "jpg", "jpeg", "gif"} {
-		old := fmt.Sprintf("%04d.%s", n, e)
-		if old == name {
-			continue
+		if old := fmt.Sprintf("%04d.%s", n, e); old != name {
+			gone = append(gone, old)
 		}
-		gone = append(gone, old)
+	}
+	if names, err := im.originals(id); err == nil {
+		for _, old := range names {
+			if p, ok := pageOf(old); ok && p == n && strings.HasPrefix(old, fmt.Sprintf("%04d-", n)) {
+				gone = append(gone, old)
+			}
+		}
+	}
+	for _, old := range gone {
 		if err := os.Remove(filepath.Join(dir, old)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return "", fmt.Errorf("iiif: put image: remove the page's old image: %w", err)
 		}
@@ -509,31 +519,46 @@ func (f *flight) do(ctx context.Context, key string, fn func() (any, error)) (an
 // maxReorder bounds the pages one Reorder moves.
 const maxReorder = 100000
 
-// pageOriginal returns the name of the original of page n of document id,
-// as Put names it, or "" when the page has none.
-func (im *Images) pageOriginal(id string, n int) (string, error) {
-	for _, ext := range []string{"png", "jpg", "jpeg", "gif"} {
-		name := fmt.Sprintf("%04d.%s", n, ext)
-		fi, err := os.Lstat(filepath.Join(im.dir, id, name))
-		if err == nil && fi.Mode().IsRegular() {
-			return name, nil
-		}
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return "", err
+// pageOf returns the page whose original name is: Put names the image of
+// page n "0003.png", and Reorder "0003-TAG.png".
+func pageOf(name string) (int, bool) {
+	k := strings.IndexAny(name, ".-")
+	if k < 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(name[:k])
+	return n, err == nil && n >= 1 && fmt.Sprintf("%04d", n) == name[:k]
+}
+
+// pageOriginals returns the name of the original of each page of document
+// id that has one: the first in name order, should a page have several.
+func (im *Images) pageOriginals(id string) (map[int]string, error) {
+	names, err := im.originals(id)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	pages := make(map[int]string)
+	for _, name := range names {
+		if n, ok := pageOf(name); ok && pages[n] == "" {
+			pages[n] = name
 		}
 	}
-	return "", nil
+	return pages, nil
 }
 
 // Reorder moves the originals of document id between its pages: for each
 // page p in to, the image of page p becomes the image of page to[p]. The
 // values of to must be its keys in another order, so that every page whose
-// image leaves takes another's (or none). The files are renamed, each to
-// the name Put gives its new page ("0002.jpg"), so that a later Put of a
-// page replaces that page's image alone; the manifest records each sum
-// under its new name, and the derived images of the pages go. It returns
-// the name of each page's image now, "" for a page left without one: what
-// its Page.Facs records. Reorder with the inverse of to undoes it.
+// image leaves takes another's (or none). Each file moved is renamed for
+// its new page and its content, "0002-1a2b3c4d.jpg" (the start of its
+// SHA-256), so that the page's Facs changes with its image and a later
+// Put of a page replaces that page's image alone; the manifest records
+// each sum under its new name, and the derived images of the pages go. It
+// returns the name of each page's image now, "" for a page left without
+// one: what its Page.Facs records. Reorder with the inverse of to undoes
+// it, under other names.
 //
 // The renames go through temporary names: a crash between them leaves
 // originals that Verify reports missing, and files named .reorder-N.
@@ -563,19 +588,30 @@ func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
 	}
-	names := make(map[int]string, len(to))
-	for p := range to {
-		names[to[p]] = ""
+	originals, err := im.pageOriginals(id)
+	if err != nil {
+		return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
 	}
-	old := make(map[int]string) // the original of each page that has one
+	names := make(map[int]string, len(to))
+	old := make(map[int]string) // the original of each page moved that has one
 	for p := range to {
-		name, err := im.pageOriginal(id, p)
-		if err != nil {
-			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
-		}
-		if name != "" {
+		names[p] = ""
+		if name := originals[p]; name != "" {
 			old[p] = name
 		}
+	}
+	// The sums the new names are made from, before anything moves: an
+	// original the manifest does not record is hashed for its name, and
+	// stays unrecorded.
+	tags := make(map[string]string, len(old))
+	for _, name := range old {
+		sum, ok := sums[name]
+		if !ok {
+			if sum, err = hashFile(filepath.Join(dir, name)); err != nil {
+				return nil, fmt.Errorf("iiif: reorder images of %s: %s: %w", id, name, err)
+			}
+		}
+		tags[name] = sum[:8]
 	}
 	// Out of the way first, since a page's new name may be another's old
 	// one; then each to its new page.
@@ -589,7 +625,7 @@ func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
 	now := time.Now()
 	for p, name := range old {
 		q := to[p]
-		moved := fmt.Sprintf("%04d%s", q, filepath.Ext(name))
+		moved := fmt.Sprintf("%04d-%s%s", q, tags[name], filepath.Ext(name))
 		path := filepath.Join(dir, moved)
 		if err := os.Rename(filepath.Join(dir, fmt.Sprintf(".reorder-%d", p)), path); err != nil {
 			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
@@ -604,23 +640,10 @@ func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
 			set[moved] = sum
 		}
 		drop = append(drop, name)
-	}
-	for _, name := range drop {
 		im.removeDerived(id, name)
 	}
-	for _, name := range names {
-		if name != "" {
-			im.removeDerived(id, name)
-		}
-	}
 	// A name both left and taken keeps the sum set for it.
-	for i := 0; i < len(drop); {
-		if _, ok := set[drop[i]]; ok {
-			drop = append(drop[:i], drop[i+1:]...)
-			continue
-		}
-		i++
-	}
+	drop = slices.DeleteFunc(drop, func(name string) bool { _, ok := set[name]; return ok })
 	if len(old) > 0 {
 		if err := im.recordLocked(id, set, drop); err != nil {
 			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)

@@ -45,20 +45,33 @@ func verified(t *testing.T, im *Images) int {
 // shows them in their new order, their sums still check, and the inverse
 // moves put them back.
 func TestReorder(t *testing.T) {
+	originals := map[int]string{1: "0001.png", 2: "0002.jpg", 3: "0003.gif"}
 	for _, tt := range []struct {
-		name  string
-		to    map[int]int
-		names map[int]string
-		want  []int
+		name string
+		to   map[int]int
+		want []int
 	}{
-		{"swap 1 and 3", map[int]int{1: 3, 3: 1}, map[int]string{1: "0001.gif", 3: "0003.png"}, []int{300, 600, 1200, 0}},
-		{"swap 2 and the page without an image", map[int]int{2: 4, 4: 2}, map[int]string{2: "", 4: "0004.jpg"}, []int{1200, 0, 300, 600}},
-		{"move 1 to 4", map[int]int{1: 4, 2: 1, 3: 2, 4: 3}, map[int]string{1: "0001.jpg", 2: "0002.gif", 3: "", 4: "0004.png"}, []int{600, 300, 0, 1200}},
-		{"move 4 to 1", map[int]int{4: 1, 1: 2, 2: 3, 3: 4}, map[int]string{1: "", 2: "0002.png", 3: "0003.jpg", 4: "0004.gif"}, []int{0, 1200, 600, 300}},
+		{"swap 1 and 3", map[int]int{1: 3, 3: 1}, []int{300, 600, 1200, 0}},
+		{"swap 2 and the page without an image", map[int]int{2: 4, 4: 2}, []int{1200, 0, 300, 600}},
+		{"move 1 to 4", map[int]int{1: 4, 2: 1, 3: 2, 4: 3}, []int{600, 300, 0, 1200}},
+		{"move 4 to 1", map[int]int{4: 1, 1: 2, 2: 3, 3: 4}, []int{0, 1200, 600, 300}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			ctx := context.Background()
+			sums, err := f.images.readManifest(fullID, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Each page's image under its new page's number and the
+			// start of its sum.
+			wantNames := make(map[int]string)
+			for p, q := range tt.to {
+				wantNames[q] = ""
+				if name := originals[p]; name != "" {
+					wantNames[q] = fmt.Sprintf("%04d-%s%s", q, sums[name][:8], filepath.Ext(name))
+				}
+			}
 			// A derived image of each page, which the moves must not
 			// leave behind for another page.
 			for n := 1; n <= 3; n++ {
@@ -70,8 +83,8 @@ func TestReorder(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Reorder(%v) = %v", tt.to, err)
 			}
-			if fmt.Sprint(names) != fmt.Sprint(tt.names) {
-				t.Errorf("Reorder(%v) = %v, want %v", tt.to, names, tt.names)
+			if fmt.Sprint(names) != fmt.Sprint(wantNames) {
+				t.Errorf("Reorder(%v) = %v, want %v", tt.to, names, wantNames)
 			}
 			d, err := f.store.Document(ctx, fullID)
 			if err != nil {
@@ -110,27 +123,50 @@ func TestReorder(t *testing.T) {
 				back[q] = p
 			}
 			names, err = f.images.Reorder(fullID, back)
-			want := map[int]string{1: "0001.png", 2: "0002.jpg", 3: "0003.gif", 4: ""}
-			for p := range want {
-				if _, ok := back[p]; !ok {
-					delete(want, p)
+			var files []string
+			for p := 1; p <= 3; p++ {
+				name := originals[p]
+				if _, ok := back[p]; ok {
+					name = fmt.Sprintf("%04d-%s%s", p, sums[name][:8], filepath.Ext(name))
+					if names[p] != name {
+						t.Errorf("Reorder(%v), undoing, gives page %d the image %q, want %q", back, p, names[p], name)
+					}
 				}
+				files = append(files, name)
 			}
-			if err != nil || fmt.Sprint(names) != fmt.Sprint(want) {
-				t.Errorf("Reorder(%v), undoing = %v, %v, want %v", back, names, err, want)
+			if err != nil {
+				t.Errorf("Reorder(%v), undoing = %v", back, err)
 			}
 			verified(t, f.images)
 			entries, err := os.ReadDir(filepath.Join(f.dir, fullID))
 			if err != nil {
 				t.Fatal(err)
 			}
-			var files []string
+			var got []string
 			for _, e := range entries {
-				files = append(files, e.Name())
+				got = append(got, e.Name())
 			}
-			if want := []string{"0001.png", "0002.jpg", "0003.gif", ManifestName}; !slices.Equal(files, want) {
-				t.Errorf("after undoing, the folder holds %v, want %v", files, want)
+			if want := append(files, ManifestName); !slices.Equal(got, want) {
+				t.Errorf("after undoing, the folder holds %v, want %v", got, want)
 			}
+			// A new image of a page whose image was moved replaces it.
+			if _, err := f.images.Put(fullID, 1, bytes.NewReader(encodePNG(t, quadrants(50, 50)))); err != nil {
+				t.Fatal(err)
+			}
+			files[0] = "0001.png"
+			entries, err = os.ReadDir(filepath.Join(f.dir, fullID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = got[:0]
+			for _, e := range entries {
+				got = append(got, e.Name())
+			}
+			slices.Sort(files)
+			if want := append(files, ManifestName); !slices.Equal(got, want) {
+				t.Errorf("after a new image of page 1, the folder holds %v, want %v", got, want)
+			}
+			verified(t, f.images)
 		})
 	}
 }
@@ -154,5 +190,26 @@ func TestReorderRefused(t *testing.T) {
 	}
 	if n := verified(t, f.images); n != 4 {
 		t.Errorf("Verify() after refusals checked %d originals, want 4", n)
+	}
+}
+
+func TestPageOf(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		n    int
+		ok   bool
+	}{
+		{"0003.png", 3, true},
+		{"0003-1a2b3c4d.jpg", 3, true},
+		{"12345.gif", 12345, true},
+		{"12345-00ff00ff.gif", 12345, true},
+		{"3.png", 0, false},
+		{"0000.png", 0, false},
+		{"scan-0003.png", 0, false},
+		{"0003", 0, false},
+	} {
+		if n, ok := pageOf(tt.name); ok != tt.ok || ok && n != tt.n {
+			t.Errorf("pageOf(%q) = %d, %v, want %d, %v", tt.name, n, ok, tt.n, tt.ok)
+		}
 	}
 }

@@ -523,6 +523,9 @@ type editData struct {
 	Preview     *page
 	Conflict    *conflictView
 	Pages       []pageLink
+	// Images is the address the pages' images are reordered at, "" when
+	// the archive keeps none or the document has one page.
+	Images string
 }
 
 // pageLink is a link to the page-by-page editor of one page.
@@ -634,6 +637,9 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 		CSRF: e.csrf, Action: documentPath(d.ID) + "/edit", ID: d.ID, URL: documentPath(d.ID),
 		Heading: d.Heading(), Version: d.Version, Text: t, Fields: catalogueOf(d), Was: catalogueOf(d),
 		Publisher: e.publisher(), Collections: cols, Statuses: fonds.Statuses, Pages: pageLinks(d),
+	}
+	if s.images != nil && len(d.Pages) > 1 {
+		data.Images = documentPath(d.ID) + "/images"
 	}
 	if r.Method != http.MethodPost {
 		return s.renderEdit(w, r, http.StatusOK, data)

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"fonds"
 )
@@ -19,7 +21,18 @@ type PageImages interface {
 	// returns the name to record in the page's Facs. An image it refuses
 	// (not an image, too large) is an ErrInvalid.
 	Put(id string, n int, r io.Reader) (string, error)
+	// Reorder moves the images of document id between its pages: the
+	// image of page p becomes that of page to[p], for each p in to,
+	// whose values are its keys in another order. It returns the name of
+	// each page's image now ("" for none), to record in its Facs.
+	// Reorder with the inverse of to undoes it.
+	Reorder(id string, to map[int]int) (map[int]string, error)
 }
+
+// reorderLock serialises the reorders of page images, from the check of
+// the version to the save: one that fails undoes its moves, which must
+// find the images as it left them.
+var reorderLock sync.Mutex
 
 // maxImageUpload bounds an uploaded page image; the image store checks
 // its own bounds (dimensions, decoding cost) besides.
@@ -129,6 +142,7 @@ type pageEditData struct {
 	Publisher bool
 	Saved     bool
 	Upload    string // the address images are sent to
+	Reorder   bool   // whether the page's image may go to another page
 }
 
 // pageImage is the image of a page at the sizes the page editor offers.
@@ -178,6 +192,7 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request) error {
 		Version: d.Version, Text: strings.Join(lines[sp.start:sp.end], "\n") + "\n", FirstLine: sp.start + 1,
 		Message: fmt.Sprintf("Edited page %d", n), Pages: pageLinks(d), EditURL: documentPath(d.ID) + "/edit",
 		Publisher: e.publisher(), Saved: r.URL.Query().Get("saved") != "", Upload: documentPath(d.ID) + "/images",
+		Reorder: s.images != nil && len(d.Pages) > 1,
 	}
 	for i, p := range d.Pages {
 		if p.N != n {
@@ -267,6 +282,9 @@ func (s *Server) putImage(w http.ResponseWriter, r *http.Request) error {
 	if s.images == nil {
 		return notFound("This archive keeps no page images.")
 	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+		return s.reorderImages(w, r, d, e)
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxImageUpload+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -331,4 +349,130 @@ func (s *Server) putImage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, pagePath(d.ID, n)+"?saved=1", http.StatusSeeOther)
 		return nil
 	}
+}
+
+// maxReorderForm bounds the form that reorders page images.
+const maxReorderForm = 16 << 10
+
+// reorderImages moves the image of page "from" to page "to" (action move:
+// the images of the pages between shift by one towards from's place), or
+// swaps the images of the two pages (action swap), as a save of the
+// document. It sends the browser back to the page editor of page "back",
+// or to the document's editor.
+func (s *Server) reorderImages(w http.ResponseWriter, r *http.Request, d *fonds.Document, e *editor) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxReorderForm)
+	if err := r.ParseForm(); err != nil {
+		return badRequest("The form is larger than %d kB.", maxReorderForm>>10)
+	}
+	if err := checkCSRF(r, e); err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || version < 1 {
+		return badRequest("The form does not say which version it was loaded from: reload the page.")
+	}
+	action := r.PostFormValue("action")
+	if action != "move" && action != "swap" {
+		return badRequest("Say whether to move the image or to swap the two pages’ images.")
+	}
+
+	reorderLock.Lock()
+	defer reorderLock.Unlock()
+	// The document as it is now, under the lock: the pages' images are
+	// those the moves start from.
+	d, err = s.store.Document(r.Context(), d.ID)
+	if err != nil {
+		return err
+	}
+	stale := &httpError{status: http.StatusConflict, msg: fmt.Sprintf("Someone saved this document since you loaded the page (version %d, now %d): reload it and move the images again.", version, d.Version)}
+	if d.Version != version {
+		return stale
+	}
+	index := func(field string) (int, error) {
+		n, err := strconv.Atoi(r.PostFormValue(field))
+		for i := range d.Pages {
+			if err == nil && d.Pages[i].N == n {
+				return i, nil
+			}
+		}
+		return 0, badRequest("The document %s has no page “%s”.", d.ID, clip(r.PostFormValue(field), 20))
+	}
+	i, err := index("from")
+	if err != nil {
+		return err
+	}
+	j, err := index("to")
+	if err != nil {
+		return err
+	}
+	from, to := d.Pages[i].N, d.Pages[j].N
+	if i == j {
+		return badRequest("The image of page %d is on page %d already: choose another page.", from, to)
+	}
+	moves, msg := map[int]int{from: to, to: from}, fmt.Sprintf("Swapped the images of pages %d and %d", from, to)
+	if action == "move" {
+		moves, msg = imageMoves(d.Pages, i, j), fmt.Sprintf("Moved the image of page %d to page %d", from, to)
+	}
+	next := documentPath(d.ID) + "/edit?saved=1"
+	if k, err := index("back"); err == nil {
+		next = pagePath(d.ID, d.Pages[k].N) + "?saved=1"
+	}
+	names, err := s.images.Reorder(d.ID, moves)
+	if errors.Is(err, fonds.ErrInvalid) {
+		return badRequest("These pages’ images cannot be moved.")
+	} else if err != nil {
+		return err
+	}
+	facs := make(map[int]string, len(d.Pages))
+	for _, p := range d.Pages {
+		facs[p.N] = p.Facs
+	}
+	back := make(map[int]int, len(moves))
+	for p, q := range moves {
+		back[q] = p
+		switch f := facs[p]; {
+		case names[q] != "":
+			facs[q] = names[q]
+		case f != "" && !strings.HasPrefix(f, fmt.Sprintf("%04d.", p)):
+			// An image the store does not keep (an address, or a
+			// name an import gave and no file came with): the
+			// reference moves as it is.
+			facs[q] = f
+		default:
+			facs[q] = ""
+		}
+	}
+	for k := range d.Pages {
+		d.Pages[k].Facs = facs[d.Pages[k].N]
+	}
+	if !e.publisher() {
+		d.Status = fonds.StatusReview
+	}
+	_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
+	if err != nil {
+		// The images go back where the stored document has them.
+		if _, uerr := s.images.Reorder(d.ID, back); uerr != nil {
+			return errors.Join(err, uerr)
+		}
+		if errors.Is(err, fonds.ErrConflict) {
+			return stale
+		}
+		return err
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// imageMoves returns where the images of the pages go when the image of
+// pages[i] moves to pages[j]: those of the pages between shift by one
+// towards i, so that the images keep their order but for the one moved.
+func imageMoves(pages []fonds.Page, i, j int) map[int]int {
+	moves := map[int]int{pages[i].N: pages[j].N}
+	for k := i + 1; k <= j; k++ {
+		moves[pages[k].N] = pages[k-1].N
+	}
+	for k := j; k < i; k++ {
+		moves[pages[k].N] = pages[k+1].N
+	}
+	return moves
 }
