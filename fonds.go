@@ -268,14 +268,16 @@ func (d *Document) Released(now time.Time) bool {
 // VisibleTo reports whether a person of the role may see the document at
 // the time now. Anonymous visitors see released documents that are not
 // restricted; readers see restricted ones too; contributors see the public
-// documents and the work in progress (drafts and documents in review);
-// editors and admins see everything.
+// documents and the work in progress (drafts and documents in review) that
+// is not restricted — restricted material is for the readers granted it —
+// though an embargo, which only delays publication, does not keep work
+// from them; editors and admins see everything.
 func (d *Document) VisibleTo(r Role, now time.Time) bool {
 	switch r {
 	case RoleAdmin, RoleEditor:
 		return true
 	case RoleContributor:
-		if d.Status == StatusDraft || d.Status == StatusReview {
+		if (d.Status == StatusDraft || d.Status == StatusReview) && !d.Restricted {
 			return true
 		}
 	case RoleReader:

@@ -114,6 +114,10 @@ type UserStore interface {
 	PutSession(ctx context.Context, s *Session) error
 	// Session returns the session with the ID, or ErrNotFound.
 	Session(ctx context.Context, id string) (*Session, error)
+	// TouchSession notes the session's latest request; ErrNotFound when it
+	// is gone. Unlike PutSession it never brings back a session deleted
+	// meanwhile (signed out in another tab, or everywhere by an admin).
+	TouchSession(ctx context.Context, id string, seen time.Time) error
 	// DeleteSessions removes the session with the id, or with user set
 	// and id empty every session of the user, or with both empty every
 	// session last seen before the time: sign-out, a changed password, a

@@ -49,6 +49,7 @@ func TestUserStore(t *testing.T, open func(t *testing.T) fonds.UserStore) {
 		{"Sessions", testSessions},
 		{"SessionsInvalid", testSessionsInvalid},
 		{"DeleteSessionByID", testDeleteSessionByID},
+		{"TouchSession", testTouchSession},
 		{"DeleteSessionsByUser", testDeleteSessionsByUser},
 		{"DeleteSessionsByAge", testDeleteSessionsByAge},
 		{"DeleteSessionsSelectors", testDeleteSessionsSelectors},
@@ -419,6 +420,28 @@ func testDeleteSessionByID(t *testing.T, s fonds.UserStore) {
 		}
 	}
 	checkSessions(t, s, "after signing out what was not", []string{"two"}, nil)
+}
+
+func testTouchSession(t *testing.T, s fonds.UserStore) {
+	ctx := context.Background()
+	mustPutUser(t, s, newUser("alice", fonds.RoleEditor))
+	at := time.Date(2024, 3, 1, 9, 30, 0, 0, time.UTC)
+	mustPutSession(t, s, newSession("one", "alice", at))
+	later := at.Add(time.Hour)
+	if err := s.TouchSession(ctx, sessionID("one"), later); err != nil {
+		t.Fatalf("TouchSession(one) = %v", err)
+	}
+	want := newSession("one", "alice", at)
+	want.Seen = later
+	checkSession(t, s, want)
+	// A session deleted meanwhile stays deleted.
+	if err := s.DeleteSessions(ctx, sessionID("one"), "", time.Time{}); err != nil {
+		t.Fatalf("DeleteSessions(one) = %v", err)
+	}
+	if err := s.TouchSession(ctx, sessionID("one"), later.Add(time.Minute)); !errors.Is(err, fonds.ErrNotFound) {
+		t.Errorf("TouchSession(one) after it was deleted = %v, want %v", err, fonds.ErrNotFound)
+	}
+	checkSessions(t, s, "after touching a deleted session", nil, []string{"one"})
 }
 
 func testDeleteSessionsByUser(t *testing.T, s fonds.UserStore) {

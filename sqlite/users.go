@@ -228,6 +228,28 @@ func (s *Store) PutSession(ctx context.Context, ss *fonds.Session) error {
 	return nil
 }
 
+// TouchSession sets the last request of the session with the id, if it is
+// still there.
+func (s *Store) TouchSession(ctx context.Context, id string, seen time.Time) error {
+	if !validSessionID(id) {
+		return fmt.Errorf("sqlite: touch session: %w: the id is not a hex SHA-256", fonds.ErrInvalid)
+	}
+	db, err := s.writer()
+	if err != nil {
+		return fmt.Errorf("sqlite: touch session: %w", err)
+	}
+	res, err := db.ExecContext(ctx, `UPDATE sessions SET seen = ? WHERE id = ?`, formatTime(seen.UTC().Round(0)), id)
+	if err != nil {
+		return fmt.Errorf("sqlite: touch session: %w", translate(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: touch session: %w", err)
+	} else if n == 0 {
+		return fmt.Errorf("sqlite: touch session: %w", fonds.ErrNotFound)
+	}
+	return nil
+}
+
 // Session returns the session with the ID, or fonds.ErrNotFound.
 func (s *Store) Session(ctx context.Context, id string) (*fonds.Session, error) {
 	var (

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -181,10 +182,14 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 		if !validSlug(v) {
 			return notFound("There is no collection “%s”.", clip(v, 80))
 		}
-		if _, err := s.store.Collection(r.Context(), v); errors.Is(err, fonds.ErrNotFound) {
-			return notFound("There is no collection “%s”.", clip(v, 80))
-		} else if err != nil {
+		// A collection in which the viewer sees no document is not
+		// found, as on the home page and its own page.
+		cols, err := s.visibleCollections(r.Context(), listFilter(r))
+		if err != nil {
 			return err
+		}
+		if !slices.ContainsFunc(cols, func(c fonds.Collection) bool { return c.Slug == v }) {
+			return notFound("There is no collection “%s”.", clip(v, 80))
 		}
 		f.Collection = v
 	}

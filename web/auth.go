@@ -10,11 +10,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,8 +45,21 @@ const (
 )
 
 // maxFormBytes bounds a form that authenticate reads to find its CSRF
-// token: a document's text, escaped, fits in it.
-const maxFormBytes = 64 << 20
+// token, but on the pages that edit a document's text (formLimit).
+const maxFormBytes = 256 << 10
+
+// formLimit returns the most a form sent with the request may take: a
+// document's whole text, escaped, on the pages that edit one, for those
+// who may edit; maxFormBytes anywhere else, or for anyone else. The form is
+// read before the handler runs (it holds the CSRF token), so this is the
+// bound of what a form costs.
+func formLimit(r *http.Request) int64 {
+	p := r.URL.Path
+	if roleOf(r).CanEdit() && (p == "/edit/new" || strings.HasPrefix(p, "/documents/") && strings.HasSuffix(p, "/edit")) {
+		return 3*maxEditText + maxFormBytes
+	}
+	return maxFormBytes
+}
 
 // maxCSRFPrefix bounds what authenticate reads of a multipart form to find
 // its CSRF token, which must be its first field.
@@ -55,6 +70,34 @@ type accounts struct {
 	idle, max  time.Duration
 	trustProxy bool
 	cop        *http.CrossOriginProtection
+	throttle   keyLocks
+}
+
+// keyLocks serializes the sign-ins of one account, or from one address:
+// a key is held through one mutex of a fixed set, picked by its hash, so
+// the set costs the same however many keys there are.
+type keyLocks [64]sync.Mutex
+
+// lock holds the mutexes of the keys, in a fixed order (two sign-ins
+// holding one each and waiting for the other's would never end), and
+// returns what releases them.
+func (l *keyLocks) lock(keys ...string) (unlock func()) {
+	var held []int
+	for _, k := range keys {
+		h := fnv.New32a()
+		h.Write([]byte(k))
+		held = append(held, int(h.Sum32()%uint32(len(l))))
+	}
+	slices.Sort(held)
+	held = slices.Compact(held)
+	for _, i := range held {
+		l[i].Lock()
+	}
+	return func() {
+		for _, i := range held {
+			l[i].Unlock()
+		}
+	}
 }
 
 // dummyHash is a hash verified when the name given to sign in is nobody's,
@@ -67,8 +110,8 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-func newAccounts(cfg Config) accounts {
-	a := accounts{idle: cfg.SessionIdle, max: cfg.SessionMax, trustProxy: cfg.TrustProxy, cop: http.NewCrossOriginProtection()}
+func newAccounts(cfg Config) *accounts {
+	a := &accounts{idle: cfg.SessionIdle, max: cfg.SessionMax, trustProxy: cfg.TrustProxy, cop: http.NewCrossOriginProtection()}
 	if a.idle <= 0 {
 		a.idle = defaultSessionIdle
 	}
@@ -156,7 +199,9 @@ func (s *Server) withSession(w http.ResponseWriter, r *http.Request) *http.Reque
 	}
 	if now.Sub(sess.Seen) >= seenEvery {
 		sess.Seen = now
-		if err := s.store.PutSession(ctx, sess); err != nil {
+		if err := s.store.TouchSession(ctx, id, now); errors.Is(err, fonds.ErrNotFound) {
+			return r // signed out by another request meanwhile
+		} else if err != nil {
 			s.log.Warn("noting a session's last request", "err", err)
 		}
 	}
@@ -181,7 +226,7 @@ func (s *Server) csrfValid(w http.ResponseWriter, r *http.Request, want string) 
 		mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		switch mt {
 		case "application/x-www-form-urlencoded":
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, formLimit(r))
 			if err := r.ParseForm(); err != nil {
 				s.log.Debug("reading a form", "err", err)
 				return false
@@ -352,6 +397,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	addr := s.clientAddr(r)
 	userKey, addrKey := "user:"+name, "addr:"+addr
+	// The throttle is checked, the password verified and a failure
+	// recorded with the account and the address held, so that sign-ins
+	// sent at once cannot all pass the check before any failure is
+	// recorded: on one server, no more than the limit ever get through.
+	unlock := s.accounts.throttle.lock(userKey, addrKey)
+	defer unlock()
 	since := s.now().Add(-throttleWindow)
 	for _, k := range []struct {
 		key   string
@@ -362,7 +413,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if n >= k.limit {
-			s.audit(r, "login-failed", name, "throttled")
+			// Refused without a password check, and without a line in
+			// the audit log (the first failures are there): a flood of
+			// refused sign-ins costs neither time nor space.
+			s.log.Info("sign-in throttled", "user", name, "address", addr, "key", k.key)
 			form.Error = fmt.Sprintf("Too many failed sign-ins; try again in %d minutes.", int(throttleWindow/time.Minute))
 			p := s.newPage(r, "Sign in", form)
 			p.NoIndex = true

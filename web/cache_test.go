@@ -178,8 +178,8 @@ func TestCacheCollectionRetitle(t *testing.T) {
 			t.Errorf("GET %s after the retitle lacks the new title", p)
 		}
 	}
-	// A collection that is new is seen too, where the API was told it was
-	// not there.
+	// A collection that is new but holds nothing a reader may see is not
+	// found, as one that is not there: its title may tell of what it will hold.
 	path := "/api/v1/documents?collection=later"
 	if w := f.get(path); w.Code != 404 {
 		t.Fatalf("GET %s = %d, want 404", path, w.Code)
@@ -187,8 +187,8 @@ func TestCacheCollectionRetitle(t *testing.T) {
 	if err := other.PutCollection(context.Background(), fonds.Collection{Slug: "later", Title: "Later"}); err != nil {
 		t.Fatal(err)
 	}
-	if w := f.get(path); w.Code != 200 {
-		t.Errorf("GET %s = %d once the collection is there, want 200", path, w.Code)
+	if w := f.get(path); w.Code != 404 {
+		t.Errorf("GET %s = %d once the collection is there but empty, want 404", path, w.Code)
 	}
 }
 

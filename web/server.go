@@ -116,7 +116,7 @@ type Server struct {
 	// now is the time of day, for the date a citation was accessed.
 	now func() time.Time
 	// accounts holds what sign-in and sessions need.
-	accounts accounts
+	accounts *accounts
 }
 
 // maxPathLen is the longest request path served; anything longer is a
