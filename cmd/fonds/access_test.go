@@ -40,8 +40,11 @@ const accessBase = "http://archive.test"
 // documents (contributors and editors), to whom the editing pages name
 // every collection.
 type accessDoc struct {
-	name    string // "draft", "restricted", …
-	word    string
+	name string // "draft", "restricted", …; "absent" for one never stored
+	word string
+	// once is true of a document that was public once: OAI-PMH tells
+	// harvesters it is gone (a deleted record), as it must.
+	once    bool
 	colWord string
 	doc     *fonds.Document
 }
@@ -92,6 +95,10 @@ func newAccessSite(t *testing.T) *accessSite {
 		s.put(t, "restricted", "glaucophrane", 1965, fonds.StatusPublished, ""),
 		// Public first, restricted later, as an editor restricts.
 		s.put(t, "closed", "obsidiary", 1966, fonds.StatusPublished, ""),
+		// Work in progress that is restricted: for editors alone, not
+		// for contributors, who see the others.
+		s.put(t, "restricted-draft", "morvantic", 1967, fonds.StatusDraft, ""),
+		s.put(t, "restricted-review", "zelquorine", 1968, fonds.StatusReview, ""),
 	}
 	// Withdrawn after it was published, as an editor withdraws.
 	w := s.hidden[2].doc
@@ -104,6 +111,7 @@ func newAccessSite(t *testing.T) *accessSite {
 	if _, err := a.store.SaveDocument(ctx, r, fonds.Save{Address: "cli", Message: "restricted"}); err != nil {
 		t.Fatal(err)
 	}
+	s.hidden[2].once, s.hidden[5].once = true, true
 	s.roles = []accessRole{{role: fonds.RoleAnonymous}}
 	for _, role := range fonds.Roles {
 		name := "the-" + string(role)
@@ -156,7 +164,7 @@ func (s *accessSite) put(t *testing.T, name, word string, year int, status fonds
 	d.Aliases = []string{"/" + name + "-post/"}
 	d.Status = status
 	d.Embargo = embargo
-	d.Restricted = name == "restricted"
+	d.Restricted = strings.HasPrefix(name, "restricted")
 	var img bytes.Buffer
 	m := image.NewGray(image.Rect(0, 0, 40, 60))
 	for i := range m.Pix {
@@ -242,6 +250,76 @@ func (s *accessSite) leaks(r accessRole, rec *httptest.ResponseRecorder, now tim
 	return out
 }
 
+// absent returns a document like d, of the same shape, that was never
+// stored: its id, alias and collection have d's length and form.
+func absent(d accessDoc) accessDoc {
+	doc := *d.doc
+	x := strings.Repeat("x", len(d.name))
+	doc.ID = strings.TrimSuffix(d.doc.ID, d.name) + x
+	doc.Aliases = []string{"/" + x + "-post/"}
+	doc.Collection = "papers-" + x
+	return accessDoc{name: "absent", doc: &doc}
+}
+
+// names reports whether the address p names the document d (its id, its
+// alias) or its collection: whoever may not see d must get the same answer
+// for it as for the address that names a document or collection that was
+// never stored.
+func names(p string, d accessDoc) bool {
+	return strings.Contains(p, d.doc.ID) || strings.Contains(p, d.doc.Aliases[0]) || strings.Contains(p, d.doc.Collection)
+}
+
+// answerOf describes an answer about the document d for comparison with
+// the answer about another: its status, its headers (but its date) and its
+// body, with d's id, alias and collection replaced by placeholders.
+func answerOf(rec *httptest.ResponseRecorder, d accessDoc) []string {
+	mask := strings.NewReplacer(d.doc.ID, "{id}", strings.Trim(d.doc.Aliases[0], "/"), "{alias}", d.doc.Collection, "{slug}").Replace
+	out := []string{fmt.Sprint("status ", rec.Code)}
+	for _, k := range slices.Sorted(maps.Keys(rec.Header())) {
+		if k == "Date" || k == "Content-Length" { // the body tells
+			continue
+		}
+		out = append(out, k+": "+mask(strings.Join(rec.Header()[k], ", ")))
+	}
+	return append(out, took.ReplaceAllString(mask(rec.Body.String()), "took${1}0"))
+}
+
+// took matches the time a search took, in its page and its JSON, which
+// differs from one answer to the next.
+var took = regexp.MustCompile(`(took_ms": |took )[0-9.]+`)
+
+// sameAnswer returns "" if the answers a and b, from answerOf, are the
+// same, or else where they differ first.
+func sameAnswer(a, b []string) string {
+	for i := range max(len(a), len(b)) {
+		var x, y string
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x == y {
+			continue
+		}
+		// The first difference, with a little before it.
+		n := 0
+		for n < len(x) && n < len(y) && x[n] == y[n] {
+			n++
+		}
+		from := max(0, n-60)
+		return fmt.Sprintf("%q\nwhere one never stored answers\n%q", clip(x[from:], 160), clip(y[from:], 160))
+	}
+	return ""
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
 // wildcard matches a wildcard of a route pattern: {id}, {path...}, {$}.
 var wildcard = regexp.MustCompile(`\{([A-Za-z_]*)(\.\.\.)?\}`)
 
@@ -261,7 +339,16 @@ func (s *accessSite) accessPaths(t *testing.T, pattern string, d accessDoc) ([]s
 	case "/api/":
 		return []string{"/api/v1/documents/" + id + "/nothing"}, false
 	case "/iiif/":
-		return []string{"/iiif/" + id + "/nothing"}, false
+		// The IIIF handler's own routes: a manifest, a canvas's
+		// transcription, an image service, its information and an image.
+		return []string{
+			"/iiif/" + id + "/manifest",
+			"/iiif/" + id + "/canvas/1/transcription",
+			"/iiif/image/" + ident,
+			"/iiif/image/" + ident + "/info.json",
+			"/iiif/image/" + ident + "/full/20,/0/default.jpg",
+			"/iiif/" + id + "/nothing",
+		}, true
 	case "/static/":
 		return []string{"/static/fonds.css"}, false
 	case "/oai":
@@ -275,8 +362,6 @@ func (s *accessSite) accessPaths(t *testing.T, pattern string, d accessDoc) ([]s
 			"/oai?verb=ListSets",
 			"/oai?verb=Identify",
 		}, false
-	case "/iiif/{id}/{name}":
-		return []string{"/iiif/" + id + "/manifest", "/iiif/image/" + ident}, true
 	case "/sitemaps/{file}":
 		return []string{"/sitemaps/1.xml"}, false
 	}
@@ -314,6 +399,11 @@ func (s *accessSite) accessPaths(t *testing.T, pattern string, d accessDoc) ([]s
 		t.Fatalf("the route %q has wildcards %v that the access test does not know: give them values in accessPaths", pattern, unknown)
 	}
 	paths := []string{p}
+	// The lists and searches that take a collection.
+	switch pattern {
+	case "/api/v1/documents", "/search", "/api/v1/search":
+		paths = append(paths, p+"?collection="+url.QueryEscape(d.doc.Collection))
+	}
 	// A document and its formats, at an old version too.
 	if rest, ok := strings.CutPrefix(pattern, "/documents/{id}"); ok && !strings.Contains(rest, "/") {
 		paths = append(paths, p+"?rev=1")
@@ -343,13 +433,30 @@ func TestAccessEveryRoute(t *testing.T) {
 		}
 		for _, d := range append([]accessDoc{s.public}, s.hidden...) {
 			paths, single := s.accessPaths(t, pattern, d)
+			none := absent(d)
+			nonePaths, _ := s.accessPaths(t, pattern, none)
+			// same checks that whoever may not see d is answered at
+			// paths[i] as at the address of a document never stored.
+			same := func(r accessRole, method string, i int, rec *httptest.ResponseRecorder, send func(p string) *httptest.ResponseRecorder) {
+				t.Helper()
+				if d.doc.VisibleTo(r.role, now) || !names(paths[i], d) || d.once && pattern == "/oai" {
+					return
+				}
+				requests++
+				if diff := sameAnswer(answerOf(rec, d), answerOf(send(nonePaths[i]), none)); diff != "" {
+					t.Errorf("%s: %s %s as %q, a document they may not see, answers\n%s", route, method, paths[i], r.role, diff)
+				}
+			}
 			switch method {
 			case "", http.MethodGet:
 				for _, r := range s.roles {
 					may := d.doc.VisibleTo(r.role, now)
-					for _, p := range paths {
+					for i, p := range paths {
 						rec := s.do(t, r, http.MethodGet, p, "")
 						requests++
+						same(r, http.MethodGet, i, rec, func(p string) *httptest.ResponseRecorder {
+							return s.do(t, r, http.MethodGet, p, "")
+						})
 						if l := s.leaks(r, rec, now); len(l) > 0 {
 							t.Errorf("%s: GET %s as %q (%d) shows %v", route, p, r.role, rec.Code, l)
 						}
@@ -363,33 +470,42 @@ func TestAccessEveryRoute(t *testing.T) {
 				}
 			default:
 				// As the anonymous visitor, and as a reader without a valid
-				// CSRF token and with it (but for signing out): nothing
-				// changes, nothing leaks, and a reader is told nothing of
-				// a document they may not see.
-				reader := s.roles[1]
+				// CSRF token and with it (but for signing out), and as a
+				// contributor with theirs at the address of a document or
+				// collection they may not see: nothing changes, nothing
+				// leaks, and they are told nothing of a document they may
+				// not see, not even that it exists.
+				reader, contributor := s.roles[1], s.roles[2]
 				for _, c := range []struct {
 					r    accessRole
 					csrf string
-				}{{s.roles[0], ""}, {reader, "not-the-token"}, {reader, "csrf-of-the-reader"}} {
+				}{{s.roles[0], ""}, {reader, "not-the-token"}, {reader, "csrf-of-the-reader"}, {contributor, "csrf-of-the-contributor"}} {
 					if c.csrf == "csrf-of-the-reader" && pattern == "/logout" {
 						continue
 					}
 					may := d.doc.VisibleTo(c.r.role, now)
-					for _, p := range paths {
-						form := url.Values{"csrf": {c.csrf}, "status": {"published"}, "restricted": {""},
-							"text": {"Changed."}, "title": {"Changed"}, "role": {"admin"}, "name": {"the-reader"}}
-						rec := s.do(t, c.r, method, p, form.Encode(), "Content-Type", "application/x-www-form-urlencoded",
-							"If-Match", `"1"`, "X-CSRF-Token", c.csrf)
+					for i, p := range paths {
+						if c.r.role == fonds.RoleContributor && (may || !names(p, d)) {
+							continue // what a contributor may change
+						}
+						send := func(p string) *httptest.ResponseRecorder {
+							form := url.Values{"csrf": {c.csrf}, "status": {"published"}, "restricted": {""},
+								"text": {"Changed."}, "title": {"Changed"}, "role": {"admin"}, "name": {"the-reader"}}
+							return s.do(t, c.r, method, p, form.Encode(), "Content-Type", "application/x-www-form-urlencoded",
+								"If-Match", `"1"`, "X-CSRF-Token", c.csrf)
+						}
+						rec := send(p)
 						requests++
 						if l := s.leaks(c.r, rec, now); len(l) > 0 {
 							t.Errorf("%s: %s %s as %q (%d) shows %v", route, method, p, c.r.role, rec.Code, l)
 						}
-						if rec.Code >= 200 && rec.Code < 300 && c.r.role == fonds.RoleReader {
-							t.Errorf("%s: %s %s as a reader = %d, want a refusal", route, method, p, rec.Code)
+						if rec.Code >= 200 && rec.Code < 300 && !c.r.role.CanPublish() && (c.r.role == fonds.RoleReader || !may) {
+							t.Errorf("%s: %s %s as %q = %d, want a refusal", route, method, p, c.r.role, rec.Code)
 						}
-						if c.csrf == "csrf-of-the-reader" && single && !may && rec.Code != http.StatusNotFound {
-							t.Errorf("%s: %s %s as a reader = %d, want 404 for a document they may not see", route, method, p, rec.Code)
+						if c.csrf != "" && c.csrf != "not-the-token" && single && !may && rec.Code != http.StatusNotFound {
+							t.Errorf("%s: %s %s as %q = %d, want 404 for a document they may not see", route, method, p, c.r.role, rec.Code)
 						}
+						same(c.r, method, i, rec, send)
 					}
 				}
 			}
