@@ -308,12 +308,12 @@ func sameAnswer(a, b []string) string {
 			n++
 		}
 		from := max(0, n-60)
-		return fmt.Sprintf("%q\nwhere one never stored answers\n%q", clip(x[from:], 160), clip(y[from:], 160))
+		return fmt.Sprintf("%q\nwhere one never stored answers\n%q", shorten(x[from:], 160), shorten(y[from:], 160))
 	}
 	return ""
 }
 
-func clip(s string, n int) string {
+func shorten(s string, n int) string {
 	if len(s) > n {
 		return s[:n] + "…"
 	}
@@ -413,11 +413,15 @@ func (s *accessSite) accessPaths(t *testing.T, pattern string, d accessDoc) ([]s
 
 // TestAccessEveryRoute walks every route the site registers, as read from
 // the site itself, with the values of each hidden document (a draft, a
-// document in review, a withdrawn, an embargoed and a restricted one) as
+// document in review, a withdrawn, an embargoed and a restricted one, a
+// restricted draft and a restricted document in review) as
 // the anonymous visitor, a reader, a contributor, an editor and an admin,
 // and checks that the word only that document holds reaches nobody who may
 // not see it, that a route about the document alone answers them 404,
-// never 403, and that those who may see it find it where it belongs.
+// never 403, that every address naming the document or its collection
+// answers them exactly as the same address naming a document or collection
+// never stored does (status, headers, body), and that those who may see it
+// find it where it belongs.
 func TestAccessEveryRoute(t *testing.T) {
 	s := newAccessSite(t)
 	now := time.Now()
@@ -425,7 +429,7 @@ func TestAccessEveryRoute(t *testing.T) {
 	t.Logf("%d routes", len(routes))
 
 	before := s.snapshot(t)
-	requests := 0
+	requests, compared := 0, 0
 	for _, route := range routes {
 		method, pattern, ok := strings.Cut(route, " ")
 		if !ok {
@@ -443,6 +447,7 @@ func TestAccessEveryRoute(t *testing.T) {
 					return
 				}
 				requests++
+				compared++
 				if diff := sameAnswer(answerOf(rec, d), answerOf(send(nonePaths[i]), none)); diff != "" {
 					t.Errorf("%s: %s %s as %q, a document they may not see, answers\n%s", route, method, paths[i], r.role, diff)
 				}
@@ -514,7 +519,10 @@ func TestAccessEveryRoute(t *testing.T) {
 	if after := s.snapshot(t); after != before {
 		t.Errorf("requests that may change nothing changed the archive:\nbefore %s\nafter  %s", before, after)
 	}
-	t.Logf("%d requests", requests)
+	t.Logf("%d requests, %d of them to compare an answer about a hidden document or collection with one about none", requests, compared)
+	if compared == 0 {
+		t.Errorf("no answer about a hidden document was compared with one about a document never stored")
+	}
 
 	// Where each document belongs: its page, its API record, its text.
 	for _, d := range append([]accessDoc{s.public}, s.hidden...) {
