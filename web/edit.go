@@ -97,24 +97,33 @@ type editor struct {
 func (e *editor) publisher() bool { return e.role.CanPublish() }
 
 // editorOf returns the editor who makes the request, or the error that
-// answers it: a redirect to sign in for a signed-out person when the page
-// is not about a hidden document (hidden reports whether it is), a 404
-// otherwise.
-func (s *Server) editorOf(w http.ResponseWriter, r *http.Request, hidden bool) (*editor, error) {
-	role := roleOf(r)
-	if role.CanEdit() {
-		v := viewerOf(r)
-		e := &editor{user: v.user, role: role}
-		if v.session != nil {
-			e.csrf = v.session.CSRF
-		}
+// answers it, for a page that is not about one document (the work page,
+// a new document, the review page): a signed-out person asking for it is
+// sent to sign in, anyone else who may not edit is answered 404.
+func (s *Server) editorOf(w http.ResponseWriter, r *http.Request) (*editor, error) {
+	if e := editorFor(r); e != nil {
 		return e, nil
 	}
-	if role == fonds.RoleAnonymous && !hidden && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+	if roleOf(r) == fonds.RoleAnonymous && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return nil, errAnswered
 	}
 	return nil, notFound("There is no page at this address.")
+}
+
+// editorFor returns the editor who makes the request, nil when its role
+// may not edit.
+func editorFor(r *http.Request) *editor {
+	role := roleOf(r)
+	if !role.CanEdit() {
+		return nil
+	}
+	v := viewerOf(r)
+	e := &editor{user: v.user, role: role}
+	if v.session != nil {
+		e.csrf = v.session.CSRF
+	}
+	return e
 }
 
 // errAnswered is returned by a handler that has answered the request
@@ -156,21 +165,26 @@ var errCSRF = &httpError{status: http.StatusForbidden, msg: "This form has expir
 
 // editableDocument returns the document with the id for the editor, or the
 // error that answers: a document the person may not see, or may see but
-// not edit (a contributor and a published document), is not found.
-func (s *Server) editableDocument(w http.ResponseWriter, r *http.Request) (*fonds.Document, *editor, error) {
+// not edit (a contributor and a published document), is not found, with
+// the answer an id never stored gets, so that it says nothing of whether
+// the document exists. Signed-out people get that answer too, never a
+// redirect to sign in that only an existing document would get. publish
+// asks for someone who may publish: anyone else gets the same answer
+// before the document is looked for.
+func (s *Server) editableDocument(r *http.Request, publish bool) (*fonds.Document, *editor, error) {
 	id := r.PathValue("id")
 	missing := notFound("There is no document with the id “%s” that you may edit.", clip(id, 80))
-	if !validSlug(id) {
+	if roleOf(r) == fonds.RoleAnonymous {
+		missing.msg += " If you edit this archive, sign in first."
+	}
+	e := editorFor(r)
+	if e == nil || publish && !e.publisher() || !validSlug(id) {
 		return nil, nil, missing
 	}
 	d, err := s.store.Document(r.Context(), id)
 	if errors.Is(err, fonds.ErrNotFound) {
 		return nil, nil, missing
 	} else if err != nil {
-		return nil, nil, err
-	}
-	e, err := s.editorOf(w, r, !s.visible(r, d))
-	if err != nil {
 		return nil, nil, err
 	}
 	if !s.visible(r, d) || !mayEdit(e.role, d) {
@@ -554,7 +568,7 @@ func rows(t string) int {
 }
 
 func (s *Server) editNew(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.editorOf(w, r, false)
+	e, err := s.editorOf(w, r)
 	if err != nil {
 		return err
 	}
@@ -620,7 +634,7 @@ func (s *Server) editNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
-	d, e, err := s.editableDocument(w, r)
+	d, e, err := s.editableDocument(r, false)
 	if err != nil {
 		return err
 	}

@@ -163,7 +163,7 @@ type imageSize struct {
 var imageSizes = []int{600, 1000, 1600, 2400}
 
 func (s *Server) editPage(w http.ResponseWriter, r *http.Request) error {
-	d, e, err := s.editableDocument(w, r)
+	d, e, err := s.editableDocument(r, false)
 	if err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ func (s *Server) renderPageEdit(w http.ResponseWriter, r *http.Request, status i
 // putImage stores the image sent for a page of a document, and records it
 // in the page, as a save of the document.
 func (s *Server) putImage(w http.ResponseWriter, r *http.Request) error {
-	d, e, err := s.editableDocument(w, r)
+	d, e, err := s.editableDocument(r, false)
 	if err != nil {
 		return err
 	}

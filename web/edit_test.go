@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -583,6 +584,81 @@ func TestEditFormsCSRF(t *testing.T) {
 			if !strings.Contains(m[1], `name="csrf" value="`+editor.csrf+`"`) {
 				t.Errorf("a form of %s has no CSRF token: %s", path, clip(m[0], 200))
 			}
+		}
+	}
+}
+
+// TestHiddenLikeAbsent asks every editing route about a document the
+// person may not see and about an id never stored, of the same length: the
+// answers are the same but for the id (status, headers, body), so that
+// they say nothing of whether the document exists.
+func TestHiddenLikeAbsent(t *testing.T) {
+	f := newEditFixture(t)
+	ctx := context.Background()
+	// A restricted draft, which contributors may not see either.
+	d := f.doc()
+	d.ID, d.Restricted = "restricted-draft", true
+	if _, err := f.store.SaveDocument(ctx, d, fonds.Save{Author: "importer", Message: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	reader := f.signIn("rita", fonds.RoleReader)
+	contrib := f.signIn("carl", fonds.RoleContributor)
+	routes := []struct{ method, path string }{
+		{"GET", "/documents/{id}/edit"},
+		{"GET", "/documents/{id}/history"},
+		{"GET", "/documents/{id}/diff?from=1&to=1"},
+		{"GET", "/documents/{id}/pages/1/edit"},
+		{"POST", "/documents/{id}/edit"},
+		{"POST", "/documents/{id}/pages/1/edit"},
+		{"POST", "/documents/{id}/images"},
+		{"POST", "/documents/{id}/review"},
+		{"POST", "/documents/{id}/restore"},
+		{"PUT", "/api/v1/documents/{id}"},
+	}
+	people := []struct {
+		name   string
+		who    *client
+		hidden string // a document they may not see
+	}{
+		{"anonymous", nil, f.id},
+		{"reader", reader, f.id},
+		{"contributor", contrib, "restricted-draft"},
+		{"contributor", contrib, f.id}, // publishing and restoring only
+	}
+	answer := func(who *client, method, path, id string) string {
+		t.Helper()
+		p := strings.ReplaceAll(path, "{id}", id)
+		var w *httptest.ResponseRecorder
+		if method == "GET" {
+			w = f.do(who, method, p, nil)
+		} else {
+			w = f.do(who, method, p, url.Values{"version": {"1"}, "text": {"Changed."}, "action": {"accept"}, "rev": {"1"}})
+		}
+		h := w.Header().Clone()
+		h.Del("Date")
+		h.Del("Content-Length")
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d\n", w.Code)
+		h.Write(&b)
+		b.WriteString(w.Body.String())
+		return strings.ReplaceAll(b.String(), id, "{id}")
+	}
+	for _, p := range people {
+		for _, rt := range routes {
+			publishing := strings.HasSuffix(rt.path, "/review") || strings.HasSuffix(rt.path, "/restore")
+			if p.hidden == f.id && p.who == contrib && !publishing {
+				continue // a draft the contributor may edit
+			}
+			t.Run(p.name+" "+rt.method+" "+rt.path, func(t *testing.T) {
+				absent := strings.Repeat("x", len(p.hidden))
+				got, want := answer(p.who, rt.method, rt.path, p.hidden), answer(p.who, rt.method, rt.path, absent)
+				if got != want {
+					t.Errorf("%s %s as %s answers\n%s\nwhere an id never stored answers\n%s", rt.method, strings.ReplaceAll(rt.path, "{id}", p.hidden), p.name, clip(got, 600), clip(want, 600))
+				}
+				if !strings.HasPrefix(got, "404\n") {
+					t.Errorf("%s %s as %s = %s, want 404", rt.method, rt.path, p.name, clip(got, 3))
+				}
+			})
 		}
 	}
 }

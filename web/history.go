@@ -29,7 +29,7 @@ type historyData struct {
 }
 
 func (s *Server) history(w http.ResponseWriter, r *http.Request) error {
-	d, e, err := s.editableDocument(w, r)
+	d, e, err := s.editableDocument(r, false)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func versionParam(r *http.Request, name string, h []fonds.Version) (fonds.Versio
 }
 
 func (s *Server) diff(w http.ResponseWriter, r *http.Request) error {
-	d, _, err := s.editableDocument(w, r)
+	d, _, err := s.editableDocument(r, false)
 	if err != nil {
 		return err
 	}
@@ -136,12 +136,9 @@ func (s *Server) versionDiff(r *http.Request, id string, from, to int) ([]wdiff.
 // catalogue come back; its status, embargo and restriction stay as they
 // are, so that restoring an old text never publishes or hides anything.
 func (s *Server) restore(w http.ResponseWriter, r *http.Request) error {
-	d, e, err := s.editableDocument(w, r)
+	d, e, err := s.editableDocument(r, true)
 	if err != nil {
 		return err
-	}
-	if !e.publisher() {
-		return notFound("There is no page at this address.")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {

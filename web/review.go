@@ -38,7 +38,7 @@ type reviewData struct {
 // change under review: from the latest version whose status was not
 // "review" (what an editor last saw settled) to the current one.
 func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.editorOf(w, r, false)
+	e, err := s.editorOf(w, r)
 	if err != nil {
 		return err
 	}
@@ -117,12 +117,9 @@ func (s *Server) reviewItem(r *http.Request, d *fonds.Document) (reviewItem, err
 // to its contributor as a draft with a comment, which its history and the
 // contributor's work page show.
 func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
-	d, e, err := s.editableDocument(w, r)
+	d, e, err := s.editableDocument(r, true)
 	if err != nil {
 		return err
-	}
-	if !e.publisher() {
-		return notFound("There is no page at this address.")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {

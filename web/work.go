@@ -67,7 +67,7 @@ var workLists = []workListSpec{
 // ones; for contributors drafts and documents in review. ?list= (or
 // ?status=, as earlier pages linked) and ?after= page through one list.
 func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.editorOf(w, r, false)
+	e, err := s.editorOf(w, r)
 	if err != nil {
 		return err
 	}
@@ -131,11 +131,7 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 // version, 409 naming the current one when the document changed since, 428
 // without If-Match, 422 with the line of an error of the text.
 func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
-	d, e, err := s.editableDocument(w, r)
-	if err == errAnswered {
-		// The API never sends anyone to a sign-in page.
-		return notFound("There is no document with the id “%s” that you may edit.", clip(r.PathValue("id"), 80))
-	}
+	d, e, err := s.editableDocument(r, false)
 	if err != nil {
 		return err
 	}
