@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -513,6 +514,14 @@ func (s *Server) conflict(r *http.Request, id, theirs string) (*conflictView, er
 	return c, nil
 }
 
+// contributedID returns the id of a new document a contributor saves: the
+// id its text makes, and a random tag, which no other document has (what
+// one may not see must not be told by a refusal of its id).
+func contributedID(id string) string {
+	tag := strings.ToLower(rand.Text()[:8])
+	return strings.TrimSuffix(clipBytes(id, 180), "-") + "-" + tag
+}
+
 // editData is the data of the document's editing page.
 type editData struct {
 	CSRF    string
@@ -620,10 +629,30 @@ func (s *Server) editNew(w http.ResponseWriter, r *http.Request) error {
 		if msg == "" {
 			msg = "Created"
 		}
-		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: -1})
-		if errors.Is(err, fonds.ErrConflict) {
+		exists := func() error {
 			data.Problems = append(data.Problems, lineError{Msg: fmt.Sprintf("A document with the id %s exists already: its date and reference are those of this one. Edit that one, or give this one another reference.", d.ID)})
 			return s.renderEdit(w, r, http.StatusConflict, data)
+		}
+		if !e.publisher() {
+			// Someone who may not see every document is told of one
+			// with the id only if they may see it; otherwise the new
+			// document takes an id of its own, whether or not a
+			// document they may not see has the one the text makes,
+			// so that what they are answered does not tell.
+			old, err := s.store.Document(r.Context(), d.ID)
+			if err == nil && s.visible(r, old) {
+				return exists()
+			} else if err != nil && !errors.Is(err, fonds.ErrNotFound) {
+				return err
+			}
+			d.ID = contributedID(d.ID)
+		}
+		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: -1})
+		if errors.Is(err, fonds.ErrConflict) && e.publisher() {
+			return exists()
+		} else if errors.Is(err, fonds.ErrConflict) {
+			// Two random ids alike: as unlikely as anything.
+			return &httpError{status: http.StatusConflict, msg: "The document could not be saved under a new id: save it again."}
 		} else if err != nil {
 			return err
 		}

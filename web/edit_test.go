@@ -662,3 +662,66 @@ func TestHiddenLikeAbsent(t *testing.T) {
 		}
 	}
 }
+
+// TestNewDocumentTakenID creates documents whose texts make the id of a
+// document that exists: an editor, who sees every document, is told; a
+// contributor is told only of one they may see, and is otherwise answered
+// as for an id no document has.
+func TestNewDocumentTakenID(t *testing.T) {
+	f := newEditFixture(t)
+	ctx := context.Background()
+	// The fixture's draft restricted: contributors may not see it.
+	d := f.doc()
+	d.Restricted = true
+	if _, err := f.store.SaveDocument(ctx, d, fonds.Save{Author: "importer", Message: "restricted", Version: d.Version}); err != nil {
+		t.Fatal(err)
+	}
+	visible := strings.Replace(editDraftText, "Pb 99/7", "Pb 99/5", 1)
+	v, _, err := text.Parse(strings.NewReader(visible), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Collection = "test"
+	if _, err := f.store.SaveDocument(ctx, v, fonds.Save{Author: "importer", Message: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	editor := f.signIn("edna", fonds.RoleEditor)
+	contrib := f.signIn("carl", fonds.RoleContributor)
+	absent := strings.Replace(editDraftText, "Pb 99/7", "Pb 99/8", 1)
+	absentID := strings.Replace(f.id, "99-7", "99-8", 1)
+	post := func(who *client, txt string) *httptest.ResponseRecorder {
+		return f.do(who, "POST", "/edit/new", url.Values{"text": {txt}, "collection": {"test"}, "action": {"save"}})
+	}
+	tests := []struct {
+		name   string
+		who    *client
+		text   string
+		status int
+		where  string // the id the new document is saved under, as a pattern
+	}{
+		{"editor, hidden from contributors", editor, editDraftText, http.StatusConflict, ""},
+		{"contributor, hidden", contrib, editDraftText, http.StatusSeeOther, regexp.QuoteMeta(f.id) + "-[a-z2-7]{8}"},
+		{"contributor, never stored", contrib, absent, http.StatusSeeOther, regexp.QuoteMeta(absentID) + "-[a-z2-7]{8}"},
+		{"contributor, visible", contrib, visible, http.StatusConflict, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := post(tt.who, tt.text)
+			if w.Code != tt.status {
+				t.Fatalf("POST /edit/new = %d, want %d: %s", w.Code, tt.status, w.Body)
+			}
+			if tt.status == http.StatusConflict && !strings.Contains(w.Body.String(), "exists already") {
+				t.Errorf("POST /edit/new does not say the id is taken: %s", w.Body)
+			}
+			if tt.where != "" {
+				loc := w.Header().Get("Location")
+				if !regexp.MustCompile(`^/documents/` + tt.where + `/edit\?saved=1$`).MatchString(loc) {
+					t.Errorf("POST /edit/new goes to %q, want /documents/%s/edit?saved=1", loc, tt.where)
+				}
+			}
+		})
+	}
+	if d := f.doc(); d.Version != 2 || !d.Restricted {
+		t.Errorf("the hidden document changed: version %d, restricted %t", d.Version, d.Restricted)
+	}
+}
