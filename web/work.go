@@ -94,7 +94,7 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 		f := spec.filter
 		f.Order, f.Limit, f.Brief = fonds.ByAdded, workPerList, true
 		f.After = after
-		docs, total, err := s.store.Documents(r.Context(), f)
+		docs, total, more, err := s.workDocuments(r, f)
 		if errors.Is(err, fonds.ErrNotFound) {
 			return notFound("The list has no document “%s” to continue after.", clip(after, 80))
 		} else if err != nil {
@@ -115,14 +115,63 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 			}
 			l.Items = append(l.Items, wi)
 		}
-		if len(docs) == workPerList {
-			l.Next = "/work?" + url.Values{"list": {spec.key}, "after": {docs[len(docs)-1].ID}}.Encode()
+		if more != "" {
+			l.Next = "/work?" + url.Values{"list": {spec.key}, "after": {more}}.Encode()
 		}
 		data.Lists = append(data.Lists, l)
 	}
 	p := s.newPage(r, "Work in progress", data)
 	p.NoIndex = true
 	return s.render(w, "work", p)
+}
+
+// workScan bounds the documents read for one list of a contributor's work
+// page, so that a page costs the same however many they may not see.
+const workScan = 10 * workPerList
+
+// workDocuments returns a page of the list f, those of its documents the
+// person may see; the number of documents in the list, -1 when it is not
+// known; and the id to continue the list after, "" at its end. For those
+// who may see every document of the list it is the store's page. Others
+// (contributors, who may not see restricted work) get the page without
+// what they may not see, read a page of the store's at a time but no more
+// than workScan documents, and no count, which would tell how many they
+// may not see.
+func (s *Server) workDocuments(r *http.Request, f fonds.Filter) ([]*fonds.Document, int, string, error) {
+	docs, total, err := s.store.Documents(r.Context(), f)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	if roleOf(r).CanPublish() {
+		more := ""
+		if len(docs) == f.Limit {
+			more = docs[len(docs)-1].ID
+		}
+		return docs, total, more, nil
+	}
+	var out []*fonds.Document
+	read := 0
+	for {
+		for _, d := range docs {
+			if len(out) == workPerList {
+				return out, -1, f.After, nil
+			}
+			f.After = d.ID
+			if s.visible(r, d) {
+				out = append(out, d)
+			}
+		}
+		read += len(docs)
+		if len(docs) < f.Limit {
+			return out, -1, "", nil // the end of the list
+		}
+		if read >= workScan {
+			return out, -1, f.After, nil
+		}
+		if docs, _, err = s.store.Documents(r.Context(), f); err != nil {
+			return nil, 0, "", err
+		}
+	}
 }
 
 // apiPutDocument replaces a document with a transcription:

@@ -108,3 +108,51 @@ func TestWorkHeld(t *testing.T) {
 		t.Errorf("GET /work?status=review = %d, want %d", w.Code, http.StatusOK)
 	}
 }
+
+// TestWorkContributorRestricted lists for a contributor the drafts and
+// documents in review they may see, not the restricted ones, nor their
+// number, however many restricted ones come first.
+func TestWorkContributorRestricted(t *testing.T) {
+	f := newEditFixture(t)
+	ctx := context.Background()
+	save := func(id string, status fonds.Status, restricted bool) {
+		t.Helper()
+		d := f.doc()
+		d.ID, d.Status, d.Restricted = id, status, restricted
+		if _, err := f.store.SaveDocument(ctx, d, fonds.Save{Author: "importer", Message: "import"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("open-review", fonds.StatusReview, false)
+	save("secret-review", fonds.StatusReview, true)
+	save("open-draft", fonds.StatusDraft, false)
+	for i := range workPerList + 5 {
+		save(fmt.Sprintf("secret-%02d", i), fonds.StatusDraft, true)
+	}
+	contrib := f.signIn("connie", fonds.RoleContributor)
+	w := f.do(contrib, "GET", "/work", nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET /work = %d: %s", w.Code, w.Body)
+	}
+	body := w.Body.String()
+	if strings.Contains(body, "secret") {
+		t.Errorf("the contributor's work page names a restricted document")
+	}
+	for _, tt := range []struct {
+		key, heading string
+		want         []string
+	}{
+		{"draft", "Drafts", []string{"open-draft", f.id}},
+		{"review", "Waiting for review", []string{"open-review"}},
+	} {
+		ids, heading, ok := workSection(body, tt.key)
+		if !ok || heading != tt.heading || strings.Join(ids, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("the contributor's list %s = %q %v (%v), want %q %v", tt.key, heading, ids, ok, tt.heading, tt.want)
+		}
+	}
+	editor := f.signIn("edna", fonds.RoleEditor)
+	_, heading, _ := workSection(f.do(editor, "GET", "/work", nil).Body.String(), "draft")
+	if want := fmt.Sprintf("Drafts (%d)", workPerList+7); heading != want {
+		t.Errorf("the editor's list of drafts = %q, want %q", heading, want)
+	}
+}
