@@ -118,6 +118,40 @@ func validFacs(facs string) bool {
 // checked by decoding the header), replacing any; it returns the file name
 // to record in Page.Facs ("0003.png"). Atomic: temp file + rename.
 func (im *Images) Put(id string, n int, r io.Reader) (string, error) {
+	return im.put(id, n, r, true)
+}
+
+// Add stores the image of page n of document id from r, as Put does, but
+// under a name of its own, the page's and the start of its SHA-256
+// ("0003-1a2b3c4d.png", as Reorder names a page's image), and keeps the
+// page's other images: the document that names one of them stays whole
+// until a save names the new one. The caller then removes the image the
+// page had (RemoveImage), or the new one if the save failed.
+func (im *Images) Add(id string, n int, r io.Reader) (string, error) {
+	return im.put(id, n, r, false)
+}
+
+// RemoveImage removes the original facs of document id, its sum from the
+// manifest and the images derived from it. An original that is not there
+// is no error.
+func (im *Images) RemoveImage(id, facs string) error {
+	if !validID(id) || !validFacs(facs) {
+		return fmt.Errorf("iiif: remove image %q of %q: %w", facs, id, fonds.ErrInvalid)
+	}
+	im.fixity.Lock()
+	defer im.fixity.Unlock()
+	if err := os.Remove(filepath.Join(im.dir, id, facs)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("iiif: remove image: %w", err)
+	}
+	im.removeDerived(id, facs)
+	if err := im.recordLocked(id, nil, []string{facs}); err != nil {
+		return fmt.Errorf("iiif: remove image %s of %s: %w", facs, id, err)
+	}
+	return nil
+}
+
+// put is Put, and Add when replace is false.
+func (im *Images) put(id string, n int, r io.Reader, replace bool) (string, error) {
 	if !validID(id) {
 		return "", fmt.Errorf("iiif: put image: document id %q cannot name a folder: %w", id, fonds.ErrInvalid)
 	}
@@ -177,11 +211,22 @@ func (im *Images) Put(id string, n int, r io.Reader) (string, error) {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return "", fmt.Errorf("iiif: put image: %w", err)
 	}
+	sum := hex.EncodeToString(hash.Sum(nil))
 	name := fmt.Sprintf("%04d.%s", n, ext)
+	if !replace {
+		name = fmt.Sprintf("%04d-%s.%s", n, sum[:8], ext)
+	}
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
 		return "", fmt.Errorf("iiif: put image: %w", err)
 	}
 	renamed = true
+	if !replace {
+		im.removeDerived(id, name)
+		if err := im.record(id, map[string]string{name: sum}, nil); err != nil {
+			return "", fmt.Errorf("iiif: put image of %s page %d: %w", id, n, err)
+		}
+		return name, nil
+	}
 	// The page has one image: an earlier one in another format, or under
 	// the name Reorder gave it, goes, and with it whatever was derived
 	// from the page's images.
@@ -205,7 +250,7 @@ func (im *Images) Put(id string, n int, r io.Reader) (string, error) {
 		im.removeDerived(id, old)
 	}
 	im.removeDerived(id, name)
-	if err := im.record(id, map[string]string{name: hex.EncodeToString(hash.Sum(nil))}, gone); err != nil {
+	if err := im.record(id, map[string]string{name: sum}, gone); err != nil {
 		return "", fmt.Errorf("iiif: put image of %s page %d: %w", id, n, err)
 	}
 	return name, nil

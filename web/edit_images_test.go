@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -195,4 +196,104 @@ func TestReorderImages(t *testing.T) {
 		t.Errorf("after a new image of page 1 the manifest's images = %v, want %v", got, want)
 	}
 	f.verify()
+}
+
+// racingImages is the image store of a test in which someone saves the
+// document while an image is being sent: once the image is stored, before
+// the upload's save.
+type racingImages struct {
+	*iiif.Images
+	f *editFixture
+}
+
+func (im racingImages) Add(id string, n int, r io.Reader) (string, error) {
+	name, err := im.Images.Add(id, n, r)
+	im.f.saveMeanwhile()
+	return name, err
+}
+
+func (im racingImages) Put(id string, n int, r io.Reader) (string, error) {
+	name, err := im.Images.Put(id, n, r)
+	im.f.saveMeanwhile()
+	return name, err
+}
+
+// saveMeanwhile saves the document as someone else does.
+func (f *editFixture) saveMeanwhile() {
+	d := f.doc()
+	d.Summary += " Changed meanwhile."
+	if _, err := f.store.SaveDocument(context.Background(), d, fonds.Save{Author: "eddy", Message: "meanwhile", Version: d.Version}); err != nil {
+		f.t.Error(err)
+	}
+}
+
+// TestImageUploadRace sends the image of a page while someone saves the
+// document: the upload is refused (409), and the page keeps its image, in
+// the folder and the manifest of sums, with no other image of the page
+// left over; an upload that is saved leaves only the new image.
+func TestImageUploadRace(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	f.upload(editor, 2, 40, 60)
+	before := f.doc().Pages[1].Facs
+
+	f.server.images = racingImages{f.images, f}
+	var pic bytes.Buffer
+	if err := png.Encode(&pic, image.NewGray(image.Rect(0, 0, 90, 30))); err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", editor.csrf)
+	mw.WriteField("version", strconv.Itoa(f.doc().Version))
+	mw.WriteField("page", "2")
+	fw, _ := mw.CreateFormFile("image", "scan.png")
+	fw.Write(pic.Bytes())
+	mw.Close()
+	r := httptest.NewRequest("POST", "/documents/"+f.id+"/images", &body)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	r.AddCookie(&http.Cookie{Name: sessionCookie, Value: editor.token})
+	w := httptest.NewRecorder()
+	f.server.ServeHTTP(w, r)
+	if w.Code != http.StatusConflict {
+		t.Fatalf("an upload that lost the race = %d, want 409: %s", w.Code, w.Body)
+	}
+	if got := f.doc().Pages[1].Facs; got != before {
+		t.Errorf("page 2's image after a refused upload = %q, want %q", got, before)
+	}
+	if got, want := f.canvasWidths(), []int{0, 40}; !slices.Equal(got, want) {
+		t.Errorf("after a refused upload the manifest's images = %v, want %v", got, want)
+	}
+	f.verify()
+	if got := f.pageFiles(2); !slices.Equal(got, []string{before}) {
+		t.Errorf("after a refused upload page 2's files = %v, want %v", got, []string{before})
+	}
+
+	f.server.images = f.images
+	f.upload(editor, 2, 70, 20)
+	after := f.doc().Pages[1].Facs
+	if got, want := f.canvasWidths(), []int{0, 70}; !slices.Equal(got, want) {
+		t.Errorf("after an upload the manifest's images = %v, want %v", got, want)
+	}
+	f.verify()
+	if got := f.pageFiles(2); after == before || !slices.Equal(got, []string{after}) {
+		t.Errorf("after an upload page 2's files = %v (was %s), want %v alone", got, before, after)
+	}
+}
+
+// pageFiles returns the names of the originals of page n in the folder.
+func (f *editFixture) pageFiles(n int) []string {
+	f.t.Helper()
+	var names []string
+	err := f.images.Walk(func(rel, path string) error {
+		name := rel[strings.LastIndex(rel, "/")+1:]
+		if strings.HasPrefix(rel, f.id+"/") && (strings.HasPrefix(name, fmt.Sprintf("%04d.", n)) || strings.HasPrefix(name, fmt.Sprintf("%04d-", n))) {
+			names = append(names, name)
+		}
+		return nil
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return names
 }

@@ -17,10 +17,15 @@ import (
 
 // PageImages keeps the images of documents' pages (iiif.Images does).
 type PageImages interface {
-	// Put stores the image of page n of document id, replacing any, and
-	// returns the name to record in the page's Facs. An image it refuses
-	// (not an image, too large) is an ErrInvalid.
-	Put(id string, n int, r io.Reader) (string, error)
+	// Add stores an image of page n of document id under a name of its
+	// own, keeping the page's other images, and returns the name to
+	// record in the page's Facs. An image it refuses (not an image, too
+	// large) is an ErrInvalid.
+	Add(id string, n int, r io.Reader) (string, error)
+	// RemoveImage removes the image facs of document id: the image a
+	// page had once a save names another, or one added for a save that
+	// failed.
+	RemoveImage(id, facs string) error
 	// Reorder moves the images of document id between its pages: the
 	// image of page p becomes that of page to[p], for each p in to,
 	// whose values are its keys in another order. It returns the name of
@@ -328,27 +333,64 @@ func (s *Server) putImage(w http.ResponseWriter, r *http.Request) error {
 		if d.Version != version {
 			return &httpError{status: http.StatusConflict, msg: "Someone saved this document since you loaded the page: reload it and send the image again."}
 		}
-		name, err := s.images.Put(d.ID, n, part)
+		// The new image is stored beside the page's image, which the
+		// stored document names until the save commits: then the old one
+		// goes, or, when the save fails, the new one. The reorders wait,
+		// since they read every image of each page.
+		reorderLock.Lock()
+		defer reorderLock.Unlock()
+		name, err := s.images.Add(d.ID, n, part)
 		var tooLarge *http.MaxBytesError
 		if errors.Is(err, fonds.ErrInvalid) || errors.As(err, &tooLarge) {
 			return badRequest("This image cannot be used: it must be a PNG, JPEG or GIF of at most %d MB and of a size the image service can show.", maxImageUpload>>20)
 		} else if err != nil {
 			return err
 		}
+		old := d.Pages[page].Facs
 		d.Pages[page].Facs = name
 		if !e.publisher() {
 			d.Status = fonds.StatusReview
 		}
 		msg := fmt.Sprintf("Image of page %d", n)
 		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
-		if errors.Is(err, fonds.ErrConflict) {
-			return &httpError{status: http.StatusConflict, msg: "Someone saved this document while the image was sent: it is stored; reload the page and send it again to record it."}
-		} else if err != nil {
+		if err != nil {
+			if old != name {
+				if rerr := s.images.RemoveImage(d.ID, name); rerr != nil {
+					s.log.Warn("remove an image no save names", "id", d.ID, "image", name, "err", rerr)
+				}
+			}
+			if errors.Is(err, fonds.ErrConflict) {
+				return &httpError{status: http.StatusConflict, msg: "Someone saved this document while the image was sent: the page keeps its image. Reload the page and send the image again."}
+			}
 			return err
+		}
+		if ownImage(d, n, old) && old != name {
+			// An image the saved document names no more; should its
+			// removal fail, it is left over, and the page shows the new
+			// one all the same.
+			if err := s.images.RemoveImage(d.ID, old); err != nil {
+				s.log.Warn("remove a page's replaced image", "id", d.ID, "image", old, "err", err)
+			}
 		}
 		http.Redirect(w, r, pagePath(d.ID, n)+"?saved=1", http.StatusSeeOther)
 		return nil
 	}
+}
+
+// ownImage reports whether facs, the image page n of d had, is one the
+// image store keeps for that page alone: a file name of the page's (not
+// an address, nor a name another page of d records).
+func ownImage(d *fonds.Document, n int, facs string) bool {
+	page := fmt.Sprintf("%04d", n)
+	if strings.Contains(facs, "/") || !strings.HasPrefix(facs, page+".") && !strings.HasPrefix(facs, page+"-") {
+		return false
+	}
+	for _, p := range d.Pages {
+		if p.N != n && p.Facs == facs {
+			return false
+		}
+	}
+	return true
 }
 
 // maxReorderForm bounds the form that reorders page images.

@@ -553,8 +553,8 @@ func TestImageUpload(t *testing.T) {
 		t.Fatalf("upload = %d: %s", w.Code, w.Body)
 	}
 	d := f.doc()
-	if d.Pages[1].Facs != "0002.png" {
-		t.Errorf("page 2's image = %q, want 0002.png", d.Pages[1].Facs)
+	if !regexp.MustCompile(`^0002-[0-9a-f]{8}\.png$`).MatchString(d.Pages[1].Facs) {
+		t.Errorf("page 2's image = %q, want 0002-SUM.png", d.Pages[1].Facs)
 	}
 	if w := f.do(editor, "GET", "/documents/"+f.id+"/pages/2/edit", nil); !strings.Contains(w.Body.String(), `/iiif/image/`+f.id+`~2/full/!600,2400/0/default.jpg`) {
 		t.Errorf("the page editor does not show the page's image: %s", w.Body)
