@@ -75,9 +75,10 @@ func pageSpans(lines []string, d *fonds.Document) (map[int]pageSpan, error) {
 	switch {
 	case len(pages) == len(markers):
 	case len(pages) == len(markers)+1:
-		// The first page has no marker: it starts after the heading and
-		// the description, the first two paragraphs.
-		start := afterParagraphs(lines, 2)
+		// The first page has no marker: it starts after the heading,
+		// the lines of its access (@status, @embargo, @restricted) and
+		// the description.
+		start := afterHeading(lines)
 		if len(markers) > 0 && markers[0] < start {
 			start = markers[0]
 		}
@@ -116,6 +117,17 @@ func afterParagraphs(lines []string, n int) int {
 		i++
 	}
 	return i
+}
+
+// afterHeading returns the index of the line after the heading, the
+// paragraphs of @ lines and the description of a transcription (and the
+// blank lines after them).
+func afterHeading(lines []string) int {
+	i := afterParagraphs(lines, 1)
+	for i < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[i]), "@") {
+		i += afterParagraphs(lines[i:], 1)
+	}
+	return i + afterParagraphs(lines[i:], 1)
 }
 
 // splitText splits a transcription into lines, without their ends.

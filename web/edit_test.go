@@ -725,3 +725,36 @@ func TestNewDocumentTakenID(t *testing.T) {
 		t.Errorf("the hidden document changed: version %d, restricted %t", d.Version, d.Restricted)
 	}
 }
+
+// TestPageEditOnePage edits the one page of documents without page
+// markers: the page's text is what follows the heading, the access lines
+// and the description, whichever of them the document has.
+func TestPageEditOnePage(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	for _, tt := range []struct{ name, access string }{
+		{"published", ""},
+		{"draft", "@status draft\n\n"},
+		{"restricted under embargo", "@status review\n@embargo 2999-01-01\n@restricted\n\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "19 May 1977* (Pb 99/9) One page\n\n" + tt.access + "A description of one page.\n\nThe only page’s text.\n"
+			d, _, err := text.Parse(strings.NewReader(src), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Collection = "test"
+			if _, err := f.store.SaveDocument(context.Background(), d, fonds.Save{Author: "importer", Message: "import"}); err != nil {
+				t.Fatal(err)
+			}
+			path := "/documents/" + d.ID + "/pages/1/edit"
+			w := f.do(editor, "GET", path, nil)
+			if w.Code != http.StatusOK {
+				t.Fatalf("GET %s = %d: %s", path, w.Code, w.Body)
+			}
+			if got := formValues(t, w.Body.String(), "").Get("text"); got != "The only page’s text.\n" {
+				t.Errorf("the text of page 1 of %q = %q, want the page's text alone", src, got)
+			}
+		})
+	}
+}
