@@ -758,3 +758,53 @@ func TestPageEditOnePage(t *testing.T) {
 		})
 	}
 }
+
+func TestIfMatchVersion(t *testing.T) {
+	for _, tt := range []struct {
+		match string
+		n     int
+		ok    bool
+	}{
+		{`"3"`, 3, true},
+		{`W/"3"`, 3, true},
+		{`3`, 3, true},
+		{`"0"`, 0, false},
+		{`"-3"`, 0, false},
+		{`"+3"`, 0, false},
+		{`W/3`, 0, false},
+		{`"3`, 0, false},
+		{`"3", "4"`, 0, false},
+		{`*`, 0, false},
+	} {
+		if n, ok := ifMatchVersion(tt.match); n != tt.n && tt.ok || ok != tt.ok {
+			t.Errorf("ifMatchVersion(%q) = %d, %t, want %d, %t", tt.match, n, ok, tt.n, tt.ok)
+		}
+	}
+}
+
+// TestAPIPutIfMatch sends the version as a weak tag, and as "*", which
+// does not say one.
+func TestAPIPutIfMatch(t *testing.T) {
+	f := newEditFixture(t)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	put := func(match, body string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("PUT", "/api/v1/documents/"+f.id, strings.NewReader(body))
+		r.Header.Set("If-Match", match)
+		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: editor.token})
+		r.Header.Set("X-CSRF-Token", editor.csrf)
+		w := httptest.NewRecorder()
+		f.server.ServeHTTP(w, r)
+		return w
+	}
+	v := f.doc().Version
+	if w := put("*", strings.Replace(f.text(), "alpha", "alpha star", 1)); w.Code != http.StatusPreconditionRequired {
+		t.Errorf("PUT with If-Match: * = %d, want %d", w.Code, http.StatusPreconditionRequired)
+	}
+	match := `W/"` + strconv.Itoa(v) + `"`
+	if w := put(match, strings.Replace(f.text(), "alpha", "alpha weak", 1)); w.Code != http.StatusOK {
+		t.Errorf("PUT with If-Match: %s = %d, want %d: %s", match, w.Code, http.StatusOK, w.Body)
+	}
+	if w := put(match, strings.Replace(f.text(), "beta", "beta stale", 1)); w.Code != http.StatusConflict {
+		t.Errorf("PUT with a stale If-Match: %s = %d, want %d", match, w.Code, http.StatusConflict)
+	}
+}

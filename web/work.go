@@ -187,12 +187,15 @@ func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
 	if err := checkCSRF(r, e); err != nil {
 		return err
 	}
-	match := r.Header.Get("If-Match")
-	if match == "" {
+	match := strings.TrimSpace(r.Header.Get("If-Match"))
+	if match == "" || match == "*" {
+		// "*" would match whatever version is stored: a save that
+		// overwrites what others saved since, which If-Match is here
+		// to prevent. A version is required.
 		return &httpError{status: http.StatusPreconditionRequired, msg: fmt.Sprintf("Say which version the text was made from, with If-Match: \"N\" (the current version is %d).", d.Version)}
 	}
-	version, err := strconv.Atoi(strings.TrimPrefix(strings.Trim(match, `"`), "W/"))
-	if err != nil || version < 1 {
+	version, ok := ifMatchVersion(match)
+	if !ok {
 		return badRequest("If-Match must be a version in quotes: \"%d\".", d.Version)
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEditText))
@@ -233,4 +236,17 @@ func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(cur.Version)))
 	writeJSON(w, http.StatusOK, map[string]any{"id": cur.ID, "version": cur.Version, "status": cur.Status})
 	return nil
+}
+
+// ifMatchVersion reads the version an If-Match header names: "N" as the
+// ETag gives it, W/"N", or N without quotes.
+func ifMatchVersion(match string) (int, bool) {
+	tag := strings.TrimPrefix(match, "W/")
+	if len(tag) >= 2 && tag[0] == '"' && tag[len(tag)-1] == '"' {
+		tag = tag[1 : len(tag)-1]
+	} else if tag != match {
+		return 0, false // W/ without quotes
+	}
+	n, err := strconv.Atoi(tag)
+	return n, err == nil && n >= 1 && tag == strconv.Itoa(n)
 }
