@@ -166,6 +166,14 @@ func TestQueryPlans(t *testing.T) {
 		q, args = countQuery(f, "'a'")
 		qs = append(qs, query{bind(q, args), "documents_by_state_collection"})
 	}
+	// The work page's lists of one status, the newest first, read
+	// through their index in that order.
+	for _, st := range []fonds.Status{fonds.StatusDraft, fonds.StatusReview, fonds.StatusWithdrawn} {
+		f := fonds.Filter{Status: st, Order: fonds.ByAdded, Brief: true}
+		conds, args := conditions(f)
+		qs = append(qs, query{bind(`SELECT `+column(true)+` FROM documents`+where(conds...)+` ORDER BY created DESC, id DESC LIMIT 50`, args), "documents_by_state_added"})
+		qs = append(qs, query{bind(`SELECT `+column(true)+` FROM documents`+where(append(conds, "(created, id) < ('2000', 'x')")...)+` ORDER BY created DESC, id DESC LIMIT 50`, args), "documents_by_state_added"})
+	}
 	// The lists and counts of held documents, read through their own
 	// indexes.
 	for _, h := range []fonds.Held{fonds.HeldEmbargoed, fonds.HeldRestricted} {
