@@ -507,7 +507,8 @@ func (s *Server) conflict(r *http.Request, id, theirs string) (*conflictView, er
 	if err != nil {
 		return nil, err
 	}
-	c := &conflictView{Version: cur.Version, Current: t, Diff: wdiff.Diff(t, theirs)}
+	c := &conflictView{Version: cur.Version, Current: t}
+	c.Diff, _ = textDiff(t, theirs) // none for texts too large: both are shown
 	if h, err := s.store.History(r.Context(), id); err == nil && len(h) > 0 {
 		c.Author = h[len(h)-1].Author
 	}

@@ -24,6 +24,7 @@ import (
 	"fonds/iiif"
 	"fonds/sqlite"
 	"fonds/text"
+	"fonds/wdiff"
 )
 
 // editDraftText is the draft the editing tests work on: two pages.
@@ -806,5 +807,99 @@ func TestAPIPutIfMatch(t *testing.T) {
 	}
 	if w := put(match, strings.Replace(f.text(), "beta", "beta stale", 1)); w.Code != http.StatusConflict {
 		t.Errorf("PUT with a stale If-Match: %s = %d, want %d", match, w.Code, http.StatusConflict)
+	}
+}
+
+// bigText returns a transcription of the draft whose first page holds
+// about n bytes of words, each word unique to seed.
+func bigText(seed string, n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "%s%d ", seed, i)
+		if i%12 == 11 {
+			b.WriteString("\n")
+		}
+	}
+	return strings.Replace(editDraftText, "First page alpha.", b.String(), 1)
+}
+
+// TestDiffBounds compares versions too large to compare word by word: the
+// diff page says they changed and links to both, the review page shows the
+// first of its items' changes each cut to a few kilobytes and links to the
+// others', so that both cost a bounded amount however large the texts.
+func TestDiffBounds(t *testing.T) {
+	f := newEditFixture(t)
+	ctx := context.Background()
+	editor := f.signIn("edna", fonds.RoleEditor)
+	v1 := f.doc().Version
+	if w := f.apiPut(editor, v1, bigText("w", maxDiffText+50<<10)); w.Code != http.StatusOK {
+		t.Fatalf("PUT = %d: %s", w.Code, w.Body)
+	}
+	path := fmt.Sprintf("/documents/%s/diff?from=%d&to=%d", f.id, v1, v1+1)
+	w := f.do(editor, "GET", path, nil)
+	body := w.Body.String()
+	if w.Code != http.StatusOK || !strings.Contains(body, "too large to compare word by word") ||
+		!strings.Contains(body, fmt.Sprintf(`href="/documents/%s.txt?rev=%d"`, f.id, v1+1)) || len(body) > 64<<10 {
+		t.Errorf("GET %s = %d, %d bytes, want the versions too large to compare, linked: %s", path, w.Code, len(body), clip(body, 2000))
+	}
+
+	// Documents waiting for review, each a change of 200 kB.
+	for i := range reviewDiffs + 2 {
+		d, _, err := text.Parse(strings.NewReader(editDraftText), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.ID, d.Collection = fmt.Sprintf("waiting-%d", i), "test"
+		if _, err := f.store.SaveDocument(ctx, d, fonds.Save{Author: "importer", Message: "import"}); err != nil {
+			t.Fatal(err)
+		}
+		changed, _, err := text.Parse(strings.NewReader(bigText(fmt.Sprintf("n%d-", i), 200<<10)), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed.ID, changed.Collection, changed.Status = d.ID, d.Collection, fonds.StatusReview
+		if _, err := f.store.SaveDocument(ctx, changed, fonds.Save{Author: "carl", Message: "transcribed", Version: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w = f.do(editor, "GET", "/review", nil)
+	body = w.Body.String()
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET /review = %d: %s", w.Code, body)
+	}
+	if len(body) > (reviewDiffs+1)*(maxReviewDiff+4<<10) {
+		t.Errorf("GET /review is %d bytes, want at most %d", len(body), (reviewDiffs+1)*(maxReviewDiff+4<<10))
+	}
+	if got := strings.Count(body, `<pre class="diff">`); got != reviewDiffs {
+		t.Errorf("GET /review shows %d changes, want %d", got, reviewDiffs)
+	}
+	if got, want := strings.Count(body, "Only the start of the change is shown here"), reviewDiffs; got != want {
+		t.Errorf("GET /review says %d changes are cut, want %d", got, want)
+	}
+	if got, want := strings.Count(body, ">See the change</a>"), 2; got != want {
+		t.Errorf("GET /review links to %d changes not shown, want %d", got, want)
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	long := strings.Repeat("a", 100)
+	for _, tt := range []struct {
+		ops  []wdiff.Op
+		want string
+		cut  bool
+	}{
+		{[]wdiff.Op{{Kind: wdiff.Equal, Text: "one "}, {Kind: wdiff.Insert, Text: "two "}, {Kind: wdiff.Equal, Text: "three"}}, "=one +two =three", false},
+		{[]wdiff.Op{{Kind: wdiff.Equal, Text: long}, {Kind: wdiff.Delete, Text: "x"}, {Kind: wdiff.Equal, Text: long}}, "= … aaaaaaaaaa-x=aaaaaaaaaa … ", false},
+		{[]wdiff.Op{{Kind: wdiff.Insert, Text: long}, {Kind: wdiff.Equal, Text: "b"}}, "+" + strings.Repeat("a", 40) + " …", true},
+		{[]wdiff.Op{{Kind: wdiff.Insert, Text: "x"}, {Kind: wdiff.Equal, Text: long}}, "+x=aaaaaaaaaa … ", false},
+	} {
+		out, cut := excerpt(tt.ops, 10, 40)
+		var b strings.Builder
+		for _, o := range out {
+			b.WriteString(map[wdiff.Kind]string{wdiff.Equal: "=", wdiff.Insert: "+", wdiff.Delete: "-"}[o.Kind] + o.Text)
+		}
+		if b.String() != tt.want || cut != tt.cut {
+			t.Errorf("excerpt(%v, 10, 40) = %q, %t, want %q, %t", tt.ops, b.String(), cut, tt.want, tt.cut)
+		}
 	}
 }

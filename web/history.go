@@ -50,6 +50,19 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, "history", p)
 }
 
+// maxDiffText bounds each text a word diff compares: a larger one is said
+// to have changed, with links to both versions, since comparing it would
+// cost seconds and a page of many megabytes.
+const maxDiffText = 512 << 10
+
+// textDiff compares a and b word by word, or reports them too large to.
+func textDiff(a, b string) (ops []wdiff.Op, tooLarge bool) {
+	if len(a) > maxDiffText || len(b) > maxDiffText {
+		return nil, true
+	}
+	return wdiff.Diff(a, b), false
+}
+
 // diffData is the data of the comparison of two versions.
 type diffData struct {
 	ID, URL, Heading string
@@ -59,6 +72,15 @@ type diffData struct {
 	Inserted         int
 	HistoryURL       string
 	Versions         []fonds.Version
+	// TooLarge says a version is too large to compare here; FromText and
+	// ToText are the versions' texts.
+	TooLarge         bool
+	FromText, ToText string
+}
+
+// revisionText returns the address of version n of a document's text.
+func revisionText(id string, n int) string {
+	return documentPath(id) + ".txt?rev=" + strconv.Itoa(n)
 }
 
 // versionParam reads a version number of the query.
@@ -103,7 +125,7 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ops, err := s.versionDiff(r, d.ID, from.N, to.N)
+	ops, tooLarge, err := s.versionDiff(r, d.ID, from.N, to.N)
 	if err != nil {
 		return err
 	}
@@ -111,25 +133,31 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) error {
 	data := diffData{
 		ID: d.ID, URL: documentPath(d.ID), Heading: d.Heading(), From: from, To: to, Diff: ops,
 		Deleted: del, Inserted: ins, HistoryURL: documentPath(d.ID) + "/history", Versions: h,
+		TooLarge: tooLarge, FromText: revisionText(d.ID, from.N), ToText: revisionText(d.ID, to.N),
 	}
 	p := s.newPage(r, fmt.Sprintf("Versions %d and %d of %s", from.N, to.N, d.Heading()), data)
 	p.NoIndex = true
 	return s.render(w, "diff", p)
 }
 
-// versionDiff compares the transcriptions of two versions of a document.
-func (s *Server) versionDiff(r *http.Request, id string, from, to int) ([]wdiff.Op, error) {
+// versionDiff compares the transcriptions of two versions of a document,
+// or reports them too large to compare (textDiff).
+func (s *Server) versionDiff(r *http.Request, id string, from, to int) ([]wdiff.Op, bool, error) {
 	texts := make([]string, 2)
 	for i, n := range []int{from, to} {
+		if n == 0 {
+			continue // before the first version: nothing
+		}
 		v, err := s.store.Revision(r.Context(), id, n)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if texts[i], err = writeText(v); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return wdiff.Diff(texts[0], texts[1]), nil
+	ops, tooLarge := textDiff(texts[0], texts[1])
+	return ops, tooLarge, nil
 }
 
 // restore saves an old version of a document as its newest. Its text and

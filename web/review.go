@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -10,9 +11,17 @@ import (
 	"fonds/wdiff"
 )
 
-// reviewPerPage is how many documents waiting for review a page shows,
-// each with its diff.
-const reviewPerPage = 20
+// reviewPerPage is how many documents waiting for review a page shows.
+// The first reviewDiffs show their change, each in at most maxReviewDiff
+// bytes of text around what changed; the others link to theirs. So the
+// page costs a bounded amount, whatever contributors submit: at most
+// reviewDiffs comparisons of texts of at most maxDiffText.
+const (
+	reviewPerPage = 20
+	reviewDiffs   = 5
+	maxReviewDiff = 8 << 10
+	reviewContext = 200 // bytes of unchanged text shown beside a change
+)
 
 // reviewItem is a document waiting for review: who saved it, when, and
 // what changed since it last was not waiting.
@@ -25,6 +34,12 @@ type reviewItem struct {
 	Deleted, Inserted      int
 	HistoryURL             string
 	EditURL                string
+	// Shown says the change is shown here; Cut that only its start is.
+	// TooLarge says the texts are too large to compare word by word.
+	Shown, Cut, TooLarge bool
+	// DiffURL is the change on its own page, TextURL the text under
+	// review.
+	DiffURL, TextURL string
 }
 
 type reviewData struct {
@@ -57,8 +72,8 @@ func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := reviewData{CSRF: e.csrf, Total: total}
-	for _, d := range docs {
-		it, err := s.reviewItem(r, d)
+	for i, d := range docs {
+		it, err := s.reviewItem(r, d, i < reviewDiffs)
 		if err != nil {
 			return err
 		}
@@ -72,10 +87,13 @@ func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, "review", p)
 }
 
-func (s *Server) reviewItem(r *http.Request, d *fonds.Document) (reviewItem, error) {
+// reviewItem returns the item of the review page of d, with its change
+// when show is set.
+func (s *Server) reviewItem(r *http.Request, d *fonds.Document, show bool) (reviewItem, error) {
 	it := reviewItem{
 		ID: d.ID, URL: documentPath(d.ID), Heading: d.Heading(), Date: d.Date.Display(), Version: d.Version,
 		HistoryURL: documentPath(d.ID) + "/history", EditURL: documentPath(d.ID) + "/edit",
+		TextURL: revisionText(d.ID, d.Version),
 	}
 	h, err := s.store.History(r.Context(), d.ID)
 	if err != nil {
@@ -90,27 +108,68 @@ func (s *Server) reviewItem(r *http.Request, d *fonds.Document) (reviewItem, err
 			break
 		}
 	}
-	cur, err := s.store.Document(r.Context(), d.ID)
-	if err != nil {
-		return it, err
-	}
-	now, err := writeText(cur)
-	if err != nil {
-		return it, err
-	}
-	before := ""
 	if it.Since > 0 {
-		old, err := s.store.Revision(r.Context(), d.ID, it.Since)
-		if err != nil {
-			return it, err
-		}
-		if before, err = writeText(old); err != nil {
-			return it, err
-		}
+		it.DiffURL = documentPath(d.ID) + "/diff?" + url.Values{"from": {strconv.Itoa(it.Since)}, "to": {strconv.Itoa(d.Version)}}.Encode()
 	}
-	it.Diff = wdiff.Diff(before, now)
-	it.Deleted, it.Inserted = wdiff.Count(it.Diff)
+	if !show {
+		return it, nil
+	}
+	ops, tooLarge, err := s.versionDiff(r, d.ID, it.Since, d.Version)
+	if err != nil {
+		return it, err
+	}
+	it.Shown, it.TooLarge = true, tooLarge
+	it.Deleted, it.Inserted = wdiff.Count(ops)
+	it.Diff, it.Cut = excerpt(ops, reviewContext, maxReviewDiff)
 	return it, nil
+}
+
+// excerpt returns the ops of a diff with each run of unchanged text cut
+// to its context bytes beside each change, and the whole cut to about
+// limit bytes of text; cut reports whether anything of a change was left
+// out.
+func excerpt(ops []wdiff.Op, context, limit int) (out []wdiff.Op, cut bool) {
+	n := 0
+	for i, o := range ops {
+		t := o.Text
+		if o.Kind == wdiff.Equal {
+			head, tail := context, context
+			if i == 0 {
+				head = 0 // nothing before it
+			}
+			if i == len(ops)-1 {
+				tail = 0 // nothing after it
+			}
+			if len(t) > head+tail+len(" … ") {
+				t = clipBytes(t, head) + " … " + lastBytes(t, tail)
+			}
+		}
+		if n+len(t) > limit {
+			if o.Kind != wdiff.Equal || i < len(ops)-1 {
+				cut = true
+			}
+			if t = clipBytes(t, limit-n); t != "" {
+				out = append(out, wdiff.Op{Kind: o.Kind, Text: t + " …"})
+			}
+			return out, cut
+		}
+		n += len(t)
+		out = append(out, wdiff.Op{Kind: o.Kind, Text: t})
+	}
+	return out, false
+}
+
+// lastBytes returns the end of s, at most n bytes, from a character's
+// start.
+func lastBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && !utf8RuneStart(s[i]) {
+		i++
+	}
+	return s[i:]
 }
 
 // review accepts (publishes) a document waiting for review, or returns it
