@@ -188,10 +188,49 @@ func (s *Server) editableDocument(r *http.Request, publish bool) (*fonds.Documen
 	} else if err != nil {
 		return nil, nil, err
 	}
-	if !s.visible(r, d) || !mayEdit(e.role, d) {
+	if !s.visible(r, d) {
 		return nil, nil, missing
 	}
+	if !mayEdit(e.role, d) {
+		return nil, nil, &notEditable{httpError: missing, doc: d, by: e}
+	}
 	return d, e, nil
+}
+
+// notEditable is the answer of editableDocument for a document the person
+// may see but not change (a contributor and a published document): not
+// found, unless a handler has a better answer for them.
+type notEditable struct {
+	*httpError
+	doc *fonds.Document
+	by  *editor
+}
+
+// Unwrap returns the answer: not found.
+func (e *notEditable) Unwrap() error { return e.httpError }
+
+// closedForm answers a form that saves a document the person may see but
+// no longer change, as err (from editableDocument) says: their text,
+// which the form field field holds, is shown back to them to copy, so that
+// what they wrote is not lost to a 404. Any other error is returned.
+func (s *Server) closedForm(w http.ResponseWriter, r *http.Request, err error, field string) error {
+	var ne *notEditable
+	if !errors.As(err, &ne) || r.Method != http.MethodPost {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxEditForm)
+	if perr := r.ParseForm(); perr != nil {
+		return badRequest("The form is larger than %d MB.", maxEditForm>>20)
+	}
+	if cerr := checkCSRF(r, ne.by); cerr != nil {
+		return cerr
+	}
+	d := ne.doc
+	data := &editData{
+		ID: d.ID, URL: documentPath(d.ID), Heading: d.Heading(), Text: r.PostFormValue(field),
+		Closed: fmt.Sprintf("It is at version %d, %s: now only an editor may change it.", d.Version, d.Status),
+	}
+	return s.renderEdit(w, r, http.StatusConflict, data)
 }
 
 // mayEdit reports whether a person of the role may change the document:
@@ -550,6 +589,9 @@ type editData struct {
 	// Images is the address the pages' images are reordered at, "" when
 	// the archive keeps none or the document has one page.
 	Images string
+	// Closed says why the person may no longer save the document, whose
+	// text they sent: it is shown to them to copy, without a form.
+	Closed string
 }
 
 // pageLink is a link to the page-by-page editor of one page.
@@ -666,7 +708,7 @@ func (s *Server) editNew(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 	d, e, err := s.editableDocument(r, false)
 	if err != nil {
-		return err
+		return s.closedForm(w, r, err, "text")
 	}
 	ctx := r.Context()
 	cols, err := s.store.Collections(ctx, fonds.Filter{})

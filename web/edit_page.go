@@ -182,7 +182,7 @@ var imageSizes = []int{600, 1000, 1600, 2400}
 func (s *Server) editPage(w http.ResponseWriter, r *http.Request) error {
 	d, e, err := s.editableDocument(r, false)
 	if err != nil {
-		return err
+		return s.closedForm(w, r, err, "text")
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	var page *fonds.Page

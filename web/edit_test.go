@@ -903,3 +903,45 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+// TestSavePublishedMeanwhile saves as a contributor a draft an editor
+// published since the form was loaded: the contributor's text is shown
+// back to copy, with why it cannot be saved; it is not stored.
+func TestSavePublishedMeanwhile(t *testing.T) {
+	f := newEditFixture(t)
+	contrib := f.signIn("carl", fonds.RoleContributor)
+	editor := f.signIn("edna", fonds.RoleEditor)
+	for _, tt := range []struct{ path, action string }{
+		{"/documents/" + f.id + "/edit", "/documents/" + f.id + "/edit"},
+		{"/documents/" + f.id + "/pages/2/edit", ""},
+	} {
+		path := tt.path
+		t.Run(path, func(t *testing.T) {
+			form := formValues(t, f.do(contrib, "GET", path, nil).Body.String(), tt.action)
+			form.Set("text", strings.Replace(form.Get("text"), "beta", "beta kept-unique", 1))
+			form.Set("action", "save")
+			d := f.doc()
+			d.Status = fonds.StatusPublished
+			if _, err := f.store.SaveDocument(context.Background(), d, fonds.Save{Author: "edna", Message: "published", Version: d.Version}); err != nil {
+				t.Fatal(err)
+			}
+			w := f.do(contrib, "POST", path, form)
+			body := w.Body.String()
+			if w.Code != http.StatusConflict || !strings.Contains(body, "was published while you were working") || !strings.Contains(body, "beta kept-unique") {
+				t.Errorf("POST %s after the document was published = %d, want 409 with the text kept: %s", path, w.Code, body)
+			}
+			if strings.Contains(f.text(), "kept-unique") {
+				t.Errorf("the contributor's text was stored")
+			}
+			if w := f.do(contrib, "POST", path, url.Values{"text": {"x"}, "csrf": {"forged"}}); w.Code != http.StatusForbidden {
+				t.Errorf("POST %s without the CSRF token = %d, want %d", path, w.Code, http.StatusForbidden)
+			}
+			// Back to draft, for the next.
+			d = f.doc()
+			d.Status = fonds.StatusDraft
+			if _, err := f.store.SaveDocument(context.Background(), d, fonds.Save{Author: editor.name, Message: "draft again", Version: d.Version}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
