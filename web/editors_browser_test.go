@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -104,6 +105,20 @@ func TestEditorsBrowser(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
+	// submit runs the step that sends a form (a click, a submit) and waits
+	// until the page it leads to has loaded, redirects followed, and
+	// answered the status: a step that waited on the page it leaves could
+	// see it go from under it.
+	submit := func(bctx context.Context, what string, status int64, step chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		resp, err := chromedp.RunResponse(bctx, step)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if resp.Status != status {
+			t.Fatalf("%s: the page it leads to answers %d, want %d", what, resp.Status, status)
+		}
+	}
 	eval := func(bctx context.Context, what, js string) any {
 		t.Helper()
 		v, err := chromedp.Run(bctx, chromedp.Evaluate[any](js))
@@ -118,14 +133,14 @@ func TestEditorsBrowser(t *testing.T) {
 		t.Helper()
 		pctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
 		t.Cleanup(cancel)
-		run(pctx, name+" signs in",
+		run(pctx, name+" opens the login form",
 			chromedp.Navigate(ts.URL+"/login"),
 			chromedp.WaitVisible(chromedp.CSS("#login-name")),
 			chromedp.SendKeys(chromedp.CSS("#login-name"), name),
 			chromedp.SendKeys(chromedp.CSS("#login-password"), pw),
-			chromedp.Submit(chromedp.CSS("#login-password")),
-			chromedp.WaitVisible(chromedp.CSS(".viewer-name")),
 		)
+		submit(pctx, name+" signs in", http.StatusOK, chromedp.Submit(chromedp.CSS("#login-password")))
+		run(pctx, name+" is signed in", chromedp.WaitVisible(chromedp.CSS(".viewer-name")))
 		return pctx
 	}
 	run(bctx, "start the browser", chromedp.Navigate(ts.URL+"/"))
@@ -139,11 +154,11 @@ func TestEditorsBrowser(t *testing.T) {
 	if _, err := chromedp.Run(carl, chromedp.Poll[bool](`document.querySelector(".pan img").complete && document.querySelector(".pan img").naturalWidth > 0`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Errorf("the page's image does not show beside its text: %v", err)
 	}
-	run(carl, "the contributor transcribes the page and saves",
+	run(carl, "the contributor transcribes the page",
 		chromedp.SetValue(chromedp.CSS("#text"), "[page one]\n\nFirst page transcribed: quetzalcoatlus.\n"),
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".saved")),
 	)
+	submit(carl, "the contributor saves", http.StatusOK, chromedp.Click(chromedp.CSS(`button[value="save"]`)))
+	run(carl, "the page says it is saved", chromedp.WaitVisible(chromedp.CSS(".saved")))
 	got, err := st.Document(ctx, d.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -168,12 +183,9 @@ func TestEditorsBrowser(t *testing.T) {
 	if ins := eval(edna, "the diff", `Array.from(document.querySelectorAll(".review-item ins"), e => e.textContent).join(" ")`); ins == nil || !strings.Contains(ins.(string), "quetzalcoatlus") {
 		t.Errorf("the review page marks as added %q, want the contributor's word", ins)
 	}
-	run(edna, "the editor publishes",
-		chromedp.Click(chromedp.CSS(`.review-item button[value="accept"]`)),
-		chromedp.WaitVisible(chromedp.CSS("h1")),
-	)
-	if _, err := chromedp.Run(edna, chromedp.Poll[bool](`document.body.textContent.includes("Nothing waits for review")`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Errorf("after publishing, the review page still lists the document: %v", err)
+	submit(edna, "the editor publishes", http.StatusOK, chromedp.Click(chromedp.CSS(`.review-item button[value="accept"]`)))
+	if left := eval(edna, "the review page after", `document.body.textContent.includes("Nothing waits for review")`); left != true {
+		t.Errorf("after publishing, the review page still lists the document")
 	}
 	if got, err := st.Document(ctx, d.ID); err != nil || got.Status != fonds.StatusPublished {
 		t.Fatalf("after the editor's accept: %v, %v", got.Status, err)
@@ -193,11 +205,11 @@ func TestEditorsBrowser(t *testing.T) {
 		t.Errorf("the search finds %v, want the published document", href)
 	}
 
-	run(eddy, "the second editor saves from the stale form",
+	run(eddy, "the second editor changes the stale form",
 		chromedp.SetValue(chromedp.CSS("#text"), strings.Replace(editDraftText, "Second page beta.", "Second page beta, eddy's stale change.", 1)),
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#conflict")),
 	)
+	submit(eddy, "the second editor saves from the stale form", http.StatusConflict, chromedp.Click(chromedp.CSS(`button[value="save"]`)))
+	run(eddy, "the merge view", chromedp.WaitVisible(chromedp.CSS("#conflict")))
 	if kept := eval(eddy, "the text kept", `document.getElementById("text").value`); kept == nil || !strings.Contains(kept.(string), "eddy's stale change") {
 		t.Errorf("the merge view does not keep the second editor's text: %v", kept)
 	}
