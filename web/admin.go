@@ -129,7 +129,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	}
 	p := s.newPage(r, "Users", usersPage{Users: users, Roles: fonds.Roles, Form: f, Error: msg})
 	p.NoIndex = true
-	return s.renderAccount(w, status, "admin_users", p)
+	return s.renderStatus(w, status, "admin_users", p)
 }
 
 // adminAddUser adds a user with an initial password.
@@ -222,7 +222,7 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, 
 	p := s.newPage(r, "User "+u.Name, userPage{User: u, Form: f, Roles: fonds.Roles,
 		Self: u.Name == viewerOf(r).user.Name, Error: msg, Message: userDone[done]})
 	p.NoIndex = true
-	return s.renderAccount(w, status, "admin_user", p)
+	return s.renderStatus(w, status, "admin_user", p)
 }
 
 // adminEditUser changes a user's full name, e-mail address, role and
@@ -317,7 +317,7 @@ func (s *Server) adminSite(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, status int, d sitePage) error {
 	p := s.newPage(r, "Site", d)
 	p.NoIndex = true
-	return s.renderAccount(w, status, "admin_site", p)
+	return s.renderStatus(w, status, "admin_site", p)
 }
 
 func (s *Server) adminEditSite(w http.ResponseWriter, r *http.Request) error {
@@ -408,7 +408,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	d.Entries = es
 	p := s.newPage(r, "Audit log", d)
 	p.NoIndex = true
-	return s.renderAccount(w, http.StatusOK, "admin_audit", p)
+	return s.renderStatus(w, http.StatusOK, "admin_audit", p)
 }
 
 // lastAuditSeq returns the sequence number of the latest entry of the audit
@@ -530,7 +530,7 @@ func (s *Server) renderCollection(w http.ResponseWriter, r *http.Request, status
 	}
 	p := s.newPage(r, title, d)
 	p.NoIndex = true
-	return s.renderAccount(w, status, "collection_edit", p)
+	return s.renderStatus(w, status, "collection_edit", p)
 }
 
 // readCollection reads the form of a collection, and returns what is wrong

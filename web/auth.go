@@ -370,7 +370,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	p := s.newPage(r, "Sign in", loginPage{Next: localPath(r.URL.Query().Get("next"))})
 	p.NoIndex = true
-	return s.renderAccount(w, http.StatusOK, "login", p)
+	return s.renderStatus(w, http.StatusOK, "login", p)
 }
 
 // login signs in: it checks the throttle, then the password, and makes a
@@ -420,7 +420,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			form.Error = fmt.Sprintf("Too many failed sign-ins; try again in %d minutes.", int(throttleWindow/time.Minute))
 			p := s.newPage(r, "Sign in", form)
 			p.NoIndex = true
-			return s.renderAccount(w, http.StatusTooManyRequests, "login", p)
+			return s.renderStatus(w, http.StatusTooManyRequests, "login", p)
 		}
 	}
 
@@ -451,7 +451,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		form.Error = "The name or the password is wrong."
 		p := s.newPage(r, "Sign in", form)
 		p.NoIndex = true
-		return s.renderAccount(w, http.StatusUnauthorized, "login", p)
+		return s.renderStatus(w, http.StatusUnauthorized, "login", p)
 	}
 
 	// A new session, never the one the request came with: a token planted
@@ -490,18 +490,5 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
-	return nil
-}
-
-// renderAccount renders the page with the status: a form shown again with
-// what is wrong with it is not a 200.
-func (s *Server) renderAccount(w http.ResponseWriter, status int, name string, p *page) error {
-	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 	return nil
 }

@@ -812,20 +812,7 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	p := s.newPage(r, title, data)
 	p.NoIndex = true
-	return s.renderStatus(w, "edit", p, status)
-}
-
-// renderStatus renders a page with a status other than 200.
-func (s *Server) renderStatus(w http.ResponseWriter, name string, p *page, status int) error {
-	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
-	return nil
+	return s.renderStatus(w, status, "edit", p)
 }
 
 // previewPage returns the document as its page shows it to readers, for

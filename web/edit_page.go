@@ -286,7 +286,7 @@ func (s *Server) renderPageEdit(w http.ResponseWriter, r *http.Request, status i
 	data.Rows = rows(data.Text)
 	p := s.newPage(r, fmt.Sprintf("Page %d of %s", data.N, data.Heading), data)
 	p.NoIndex = true
-	return s.renderStatus(w, "page_edit", p, status)
+	return s.renderStatus(w, status, "page_edit", p)
 }
 
 // putImage stores the image sent for a page of a document, and records it

@@ -487,11 +487,18 @@ func (s *Server) unknown(w http.ResponseWriter, r *http.Request) error {
 // render executes the named page template into a buffer first, so that a
 // template error becomes a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, name string, p *page) error {
+	return s.renderStatus(w, http.StatusOK, name, p)
+}
+
+// renderStatus is render with the status of the answer: a form sent back
+// with what is wrong in it, a refusal.
+func (s *Server) renderStatus(w http.ResponseWriter, status int, name string, p *page) error {
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	if err != nil {
 		// The client is gone; the status is already written.
