@@ -730,16 +730,9 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 	if r.Method != http.MethodPost {
 		return s.renderEdit(w, r, http.StatusOK, data)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxEditForm)
-	if err := r.ParseForm(); err != nil {
-		return badRequest("The form is larger than %d MB.", maxEditForm>>20)
-	}
-	if err := checkCSRF(r, e); err != nil {
+	version, err := readEditForm(w, r, e, maxEditForm)
+	if err != nil {
 		return err
-	}
-	version, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || version < 1 {
-		return badRequest("The form does not say which version it was loaded from: reload the page.")
 	}
 	data.Version = version
 	data.Text = r.PostFormValue("text")
@@ -857,3 +850,21 @@ func diffOps(d []wdiff.Op) []diffOp {
 }
 
 type diffOp struct{ Kind, Text string }
+
+// readEditForm reads a form that changes a document, of at most max bytes,
+// checks its CSRF token, and returns the version it was loaded from (its
+// field "version"), which the save is checked against.
+func readEditForm(w http.ResponseWriter, r *http.Request, e *editor, max int64) (version int, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	if err := r.ParseForm(); err != nil {
+		return 0, badRequest("The form is larger than %d kB.", max>>10)
+	}
+	if err := checkCSRF(r, e); err != nil {
+		return 0, err
+	}
+	version, err = strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || version < 1 {
+		return 0, badRequest("The form does not say which version it was loaded from: reload the page.")
+	}
+	return version, nil
+}

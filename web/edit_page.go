@@ -228,16 +228,9 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request) error {
 	if r.Method != http.MethodPost {
 		return s.renderPageEdit(w, r, http.StatusOK, data)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxEditForm)
-	if err := r.ParseForm(); err != nil {
-		return badRequest("The form is larger than %d MB.", maxEditForm>>20)
-	}
-	if err := checkCSRF(r, e); err != nil {
+	version, err := readEditForm(w, r, e, maxEditForm)
+	if err != nil {
 		return err
-	}
-	version, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || version < 1 {
-		return badRequest("The form does not say which version it was loaded from: reload the page.")
 	}
 	data.Version = version
 	data.Text = strings.ReplaceAll(r.PostFormValue("text"), "\r\n", "\n")
@@ -414,16 +407,9 @@ const maxReorderForm = 16 << 10
 // document. It sends the browser back to the page editor of page "back",
 // or to the document's editor.
 func (s *Server) reorderImages(w http.ResponseWriter, r *http.Request, d *fonds.Document, e *editor) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxReorderForm)
-	if err := r.ParseForm(); err != nil {
-		return badRequest("The form is larger than %d kB.", maxReorderForm>>10)
-	}
-	if err := checkCSRF(r, e); err != nil {
+	version, err := readEditForm(w, r, e, maxReorderForm)
+	if err != nil {
 		return err
-	}
-	version, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || version < 1 {
-		return badRequest("The form does not say which version it was loaded from: reload the page.")
 	}
 	action := r.PostFormValue("action")
 	if action != "move" && action != "swap" {

@@ -168,17 +168,13 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return badRequest("The form is too large.")
-	}
-	if err := checkCSRF(r, e); err != nil {
+	version, err := readEditForm(w, r, e, 64<<10)
+	if err != nil {
 		return err
 	}
-	version, err1 := strconv.Atoi(r.PostFormValue("version"))
-	n, err2 := strconv.Atoi(r.PostFormValue("rev"))
-	if err1 != nil || err2 != nil || n < 1 {
-		return badRequest("The form does not say which version to restore, and from which.")
+	n, err := strconv.Atoi(r.PostFormValue("rev"))
+	if err != nil || n < 1 {
+		return badRequest("The form does not say which version to restore.")
 	}
 	old, err := s.store.Revision(r.Context(), d.ID, n)
 	if errors.Is(err, fonds.ErrNotFound) {

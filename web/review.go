@@ -180,16 +180,9 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return badRequest("The form is too large.")
-	}
-	if err := checkCSRF(r, e); err != nil {
+	version, err := readEditForm(w, r, e, 64<<10)
+	if err != nil {
 		return err
-	}
-	version, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || version < 1 {
-		return badRequest("The form does not say which version was reviewed.")
 	}
 	if d.Status != fonds.StatusReview {
 		return &httpError{status: http.StatusConflict, msg: "This document is not waiting for review any more: someone reviewed it already."}
