@@ -33,19 +33,27 @@ const (
 // contact e-mail and about text. It works beside a running server, which
 // reads them within a second.
 func siteCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runSubcommand(ctx, args, stdout, stderr, siteUsage, map[string]subcommand{"show": siteShow, "set": siteSet})
+}
+
+// subcommand is one of the commands of a command: "site show".
+type subcommand func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// runSubcommand runs the subcommand args[0] names among subs with the
+// arguments after it, prints usage for help, and refuses any other.
+func runSubcommand(ctx context.Context, args []string, stdout, stderr io.Writer, usage string, subs map[string]subcommand) error {
 	if len(args) == 0 {
-		return usageError{siteUsage}
+		return usageError{usage}
+	}
+	if f, ok := subs[args[0]]; ok {
+		return f(ctx, args[1:], stdout, stderr)
 	}
 	switch args[0] {
-	case "show":
-		return siteShow(ctx, args[1:], stdout, stderr)
-	case "set":
-		return siteSet(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
-		fmt.Fprintln(stdout, siteUsage)
+		fmt.Fprintln(stdout, usage)
 		return nil
 	}
-	return usageError{fmt.Sprintf("unknown subcommand %q\n%s", args[0], siteUsage)}
+	return usageError{fmt.Sprintf("unknown subcommand %q\n%s", args[0], usage)}
 }
 
 func siteShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -150,19 +158,7 @@ func siteSet(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // collectionCmd lists collections or sets a collection's title and
 // description.
 func collectionCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageError{collectionUsage}
-	}
-	switch args[0] {
-	case "list":
-		return collectionList(ctx, args[1:], stdout, stderr)
-	case "set":
-		return collectionSet(ctx, args[1:], stdout, stderr)
-	case "-h", "--help", "help":
-		fmt.Fprintln(stdout, collectionUsage)
-		return nil
-	}
-	return usageError{fmt.Sprintf("unknown subcommand %q\n%s", args[0], collectionUsage)}
+	return runSubcommand(ctx, args, stdout, stderr, collectionUsage, map[string]subcommand{"list": collectionList, "set": collectionSet})
 }
 
 func collectionList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
