@@ -82,6 +82,11 @@ type Span struct {
 	// Target is what a SpanReference points to, or the normalized name of a
 	// SpanPerson.
 	Target string `json:"target,omitempty"`
+	// Label is what the identifier in Target stands for, for readers: the
+	// expansion of a SpanTerm, the name of a person (place, organization)
+	// as the edition's list gives it. Target keeps the identifier, which
+	// is never shown.
+	Label string `json:"label,omitempty"`
 }
 
 // PlainText returns the words of the span and its children, as a reader

@@ -574,7 +574,12 @@ func (b *builder) container(kind fonds.SpanKind, target string, kids []*node) {
 	if b.block == nil {
 		b.open(fonds.BlockParagraph, true)
 	}
-	b.stack = append(b.stack, &fonds.Span{Kind: kind, Target: target})
+	s := &fonds.Span{Kind: kind, Target: target}
+	switch kind {
+	case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg, fonds.SpanTerm:
+		s.Label = b.rd.resolve(target, kind == fonds.SpanTerm)
+	}
+	b.stack = append(b.stack, s)
 	if kind == fonds.SpanCell {
 		b.lastSpace = true
 	}

@@ -25,6 +25,9 @@ type reader struct {
 	buffered int
 	// stray is the line of text outside documents not yet reported.
 	stray int
+	// entries are the persons and terms of the lists read so far, by
+	// xml:id: mentions that point to them show their names.
+	entries map[string]entry
 }
 
 // roles are the witness roles a div's @type can declare.
@@ -171,6 +174,11 @@ func (rd *reader) streamInto(parent *node, depth int, fn func(*fonds.Document, [
 			rd.buffered += 64
 			if err := rd.streamInto(n, depth+1, fn); err != nil {
 				return err
+			}
+			if n.is("list") {
+				// A persons list or a list of terms: read before the
+				// documents after it, which point to its items.
+				rd.readList(n)
 			}
 		case xml.EndElement:
 			return nil
