@@ -273,9 +273,9 @@ func (r *textRenderer) span(s fonds.Span) {
 		r.pageMarker(s, false)
 	case fonds.SpanPerson:
 		b.WriteString(`<span class="person"`)
-		if s.Target != "" && s.Target != s.PlainText() {
+		if name := mentionName(s); name != "" && name != s.PlainText() {
 			b.WriteString(` title="`)
-			b.WriteString(template.HTMLEscapeString(s.Target))
+			b.WriteString(template.HTMLEscapeString(name))
 			b.WriteString(`"`)
 		}
 		b.WriteString(">")
@@ -295,9 +295,9 @@ func (r *textRenderer) span(s fonds.Span) {
 		b.WriteString("</cite>")
 	case fonds.SpanPlace, fonds.SpanOrg:
 		fmt.Fprintf(b, `<span class="%s"`, s.Kind)
-		if s.Target != "" && s.Target != s.PlainText() {
+		if name := mentionName(s); name != "" && name != s.PlainText() {
 			b.WriteString(` title="`)
-			b.WriteString(template.HTMLEscapeString(s.Target))
+			b.WriteString(template.HTMLEscapeString(name))
 			b.WriteString(`"`)
 		}
 		b.WriteString(">")
@@ -306,13 +306,14 @@ func (r *textRenderer) span(s fonds.Span) {
 	case fonds.SpanTerm:
 		// The gloss shows on hover; in print, where nothing hovers, it is
 		// written after the term.
-		if s.Target == "" {
+		expansion := mentionName(s)
+		if expansion == "" || expansion == s.PlainText() {
 			b.WriteString(`<dfn class="term">`)
 			r.inner(s)
 			b.WriteString("</dfn>")
 			return
 		}
-		gloss := template.HTMLEscapeString(s.Target)
+		gloss := template.HTMLEscapeString(expansion)
 		b.WriteString(`<dfn class="term"><abbr title="` + gloss + `">`)
 		r.inner(s)
 		b.WriteString(`</abbr></dfn><span class="gloss"> (` + gloss + `)</span>`)
@@ -473,4 +474,27 @@ var templateFuncs = template.FuncMap{
 		return strconv.Itoa(n) + " " + many
 	},
 	"join": strings.Join,
+}
+
+// mentionName returns what a mention or term shows beside its words: the
+// name or expansion the edition's lists give its identifier, or its
+// Target when that is a name or a gloss. An identifier itself (FRUS's
+// "#p_SAA_1", "#t_SALT_1", a URI) is for links, never for readers, so a
+// mention whose identifier was not resolved shows only its words.
+func mentionName(s fonds.Span) string {
+	if s.Label != "" {
+		return s.Label
+	}
+	if isIdentifier(s.Target) {
+		return ""
+	}
+	return s.Target
+}
+
+// isIdentifier reports whether t is a pointer or an identifier rather than
+// words: one token holding "#", ":", "/" or "_" (a FRUS id such as
+// p_SAA_1, a URI).
+func isIdentifier(t string) bool {
+	t = strings.TrimSpace(t)
+	return t != "" && !strings.ContainsAny(t, " \t\n") && strings.ContainsAny(t, "#:/_")
 }
