@@ -25,7 +25,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-6"
+const mappingVersion = "fonds-7"
 
 // The fields of an indexed document.
 //
@@ -34,14 +34,22 @@ const mappingVersion = "fonds-6"
 // translit is the same page of the same witness, so a match in any of them
 // has its offsets in page text k of the stored text field, which the snippet
 // is cut from, and pages[k] (in the stored hit) is the number of its page.
-// Elements past the pages hold the title, summary and persons in the names
-// and translit fields.
+// Elements past the pages hold the title, summary, persons and notes in the
+// names and translit fields.
+//
+// The page texts are the document's own words: editorial notes and
+// footnotes are left out of them, so that a phrase reads across a footnote
+// mark ("January 21 and I want") and a snippet never runs a note into the
+// sentence it annotates. The notes are indexed in a field of their own,
+// which a word (not a phrase) is searched in, below the text, as the source
+// note is: a word only in a note finds the document, ranked after one whose
+// text says it.
 const (
 	fieldText      = "text"       // stored page texts, compressed (see encodePages)
 	fieldEnglish   = "text_en"    // English pages, stemmed
 	fieldRussian   = "text_ru"    // Russian pages, stemmed
 	fieldOther     = "text_other" // pages in other languages
-	fieldNotes     = "notes"      // editorial notes of non-English witnesses
+	fieldNotes     = "notes"      // editorial notes and footnotes, one an element
 	fieldNames     = "names"      // name keys of capitalized words and persons
 	fieldTranslit  = "translit"   // transliteration keys of every word
 	fieldTitle     = "title"
@@ -358,6 +366,7 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	}
 	var languages []string
 	var texts []string // the page texts, element k of the page arrays
+	var notes []string // the notes of every witness
 	for _, w := range d.Witnesses {
 		lang := baseLanguage(w.Language)
 		languages = appendUnique(languages, lang)
@@ -367,14 +376,8 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 			field, an, keys = fieldEnglish, a.english, a.translitEn
 		case "ru":
 			field, an = fieldRussian, a.russian
-			for i, n := range w.Text.Notes() {
-				add(fieldNotes, at(i), n, analyzed, a.english)
-			}
-		default:
-			for i, n := range w.Text.Notes() {
-				add(fieldNotes, at(i), n, analyzed, a.english)
-			}
 		}
+		notes = append(notes, notesOf(w.Text)...)
 		for i, page := range splitPages(w.Text, pageIndex, len(pageNumbers)) {
 			k := len(hit.Pages)
 			hit.Pages = append(hit.Pages, pageNumbers[i])
@@ -403,6 +406,14 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	for i, p := range d.Persons {
 		add(fieldNames, at(extra+2+i), p.Name, analyzed, a.names)
 		keyword(fieldPerson, p.Name)
+	}
+	// The notes, after the persons in the names and translit fields, so
+	// that a name or a romanization only in a note finds the document too.
+	for i, n := range notes {
+		k := extra + 2 + len(d.Persons) + i
+		add(fieldNotes, at(i), n, analyzed, a.english)
+		add(fieldNames, at(k), n, analyzed, a.names)
+		add(fieldTranslit, at(k), n, keysOnly, a.translit)
 	}
 
 	// Neither sorted nor counted: no doc values.
@@ -495,11 +506,13 @@ func addDay(doc *document.Document, name, value string) {
 // splitPages returns the text as n pages: the text before the first page
 // break on the first, and each page break's text on the page pageIndex maps
 // its number to (or, for a number it does not know, on the page before).
+// Notes are left out (see notesOf), though a page break within one still
+// opens its page.
 func splitPages(t fonds.Text, pageIndex map[int]int, n int) []string {
 	pages := make([]strings.Builder, n)
 	cur := 0
-	var walk func([]fonds.Span)
-	walk = func(spans []fonds.Span) {
+	var walk func(spans []fonds.Span, note bool)
+	walk = func(spans []fonds.Span, note bool) {
 		for _, s := range spans {
 			if s.Kind == fonds.SpanPageBreak {
 				if i, ok := pageIndex[s.Page]; ok {
@@ -507,15 +520,18 @@ func splitPages(t fonds.Text, pageIndex map[int]int, n int) []string {
 				}
 				continue
 			}
-			pages[cur].WriteString(s.Text)
-			walk(s.Spans)
+			in := note || isNote(s.Kind)
+			if !in {
+				pages[cur].WriteString(s.Text)
+			}
+			walk(s.Spans, in)
 		}
 	}
 	for _, b := range t {
 		if b.Kind == fonds.BlockSeparator {
 			continue
 		}
-		walk(b.Spans)
+		walk(b.Spans, false)
 		pages[cur].WriteByte('\n')
 	}
 	out := make([]string, n)
@@ -523,6 +539,51 @@ func splitPages(t fonds.Text, pageIndex map[int]int, n int) []string {
 		out[i] = clean(strings.TrimSpace(pages[i].String()))
 	}
 	return out
+}
+
+// isNote reports whether a span of the kind holds words of the editors
+// about the text rather than the text's own.
+func isNote(k fonds.SpanKind) bool {
+	return k == fonds.SpanNote || k == fonds.SpanFootnote
+}
+
+// notesOf returns the words of each editorial note and footnote of the
+// text, in order; a note within a note is part of it.
+func notesOf(t fonds.Text) []string {
+	var notes []string
+	var walk func([]fonds.Span)
+	walk = func(spans []fonds.Span) {
+		for _, s := range spans {
+			if isNote(s.Kind) {
+				if n := clean(strings.TrimSpace(noteText(s))); n != "" {
+					notes = append(notes, n)
+				}
+				continue
+			}
+			walk(s.Spans)
+		}
+	}
+	for _, b := range t {
+		walk(b.Spans)
+	}
+	return notes
+}
+
+// noteText returns the words of a note, without the labels of the page
+// breaks in it.
+func noteText(s fonds.Span) string {
+	if s.Kind == fonds.SpanPageBreak {
+		return ""
+	}
+	if s.Kind == fonds.SpanLineBreak {
+		return "\n"
+	}
+	var b strings.Builder
+	b.WriteString(s.Text)
+	for _, c := range s.Spans {
+		b.WriteString(noteText(c))
+	}
+	return b.String()
 }
 
 // clean removes the characters snippets use as marks (see markStart), so

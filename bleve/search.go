@@ -685,6 +685,7 @@ func (ix *builder) phrase(p query.Phrase) bq.Query {
 		matchPhrase(fieldTitle, "", text, boostTitle),
 		matchPhrase(fieldSummary, "", text, boostSummary),
 		matchPhrase(fieldSource, "", text, boostSource),
+		matchPhrase(fieldNotes, "", text, boostNotes),
 		matchPhrase(fieldNames, analyzerNames, capitalizeWords(text), boostNames),
 	})
 }
