@@ -1,6 +1,11 @@
 package tei
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+
+	"fonds"
+)
 
 // entry is one item of a list an edition keeps beside its documents: a
 // person of its persons list, a term of its list of abbreviations and
@@ -112,4 +117,91 @@ func (rd *reader) resolve(target string, term bool) string {
 		return ""
 	}
 	return e.label(term)
+}
+
+// lists writes, as front matter in the form FRUS volumes use, the persons
+// and terms the mentions of d point to by id with the names or expansions
+// they resolved to, so that a document exported from its volume keeps
+// them.
+func (x *writer) lists(d *fonds.Document) {
+	type item struct{ id, el, name, rest string }
+	var persons, terms []item
+	seen := make(map[string]bool)
+	for _, w := range d.Witnesses {
+		w.Text.Walk(func(s fonds.Span) {
+			id, ok := strings.CutPrefix(s.Target, "#")
+			if !ok || s.Label == "" || seen[id] || !xmlName(id) {
+				return
+			}
+			switch s.Kind {
+			case fonds.SpanTerm:
+				seen[id] = true
+				terms = append(terms, item{id, "term", s.PlainText(), s.Label})
+			case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg:
+				seen[id] = true
+				persons = append(persons, item{id, mentionTags[s.Kind], s.Label, ""})
+			}
+		})
+	}
+	if len(persons)+len(terms) == 0 {
+		return
+	}
+	x.open(2, "front")
+	for _, l := range []struct {
+		typ   string
+		items []item
+	}{{"persons", persons}, {"terms", terms}} {
+		if len(l.items) == 0 {
+			continue
+		}
+		x.open(3, "div", "type", "section")
+		x.open(4, "list", "type", l.typ)
+		for _, it := range l.items {
+			x.indent(5)
+			x.raw("<item><" + it.el + ` xml:id="` + escape(it.id) + `">` + escape(it.name) + "</" + it.el + ">")
+			if it.rest != "" {
+				x.raw(", " + escape(it.rest))
+			}
+			x.raw("</item>\n")
+		}
+		x.close(4, "list")
+		x.close(3, "div")
+	}
+	x.close(2, "front")
+}
+
+// xmlName reports whether id can be written as an xml:id: letters, digits,
+// "_", "-" and ".", not starting with a digit, "-" or ".".
+func xmlName(id string) bool {
+	for i, r := range id {
+		ok := r == '_' || unicode.IsLetter(r) || i > 0 && (r == '-' || r == '.' || unicode.IsDigit(r))
+		if !ok {
+			return false
+		}
+	}
+	return id != ""
+}
+
+// mentionTags are the elements that write mentions of each kind.
+var mentionTags = map[fonds.SpanKind]string{fonds.SpanPerson: "persName", fonds.SpanPlace: "placeName", fonds.SpanOrg: "orgName"}
+
+// onlyLists reports whether n holds nothing but lists (in divisions with
+// headings): front matter fonds reads whole.
+func onlyLists(n *node) bool {
+	for _, k := range n.kids {
+		switch {
+		case k.isText():
+			if strings.TrimSpace(k.text) != "" {
+				return false
+			}
+		case k.is("list"), k.is("head"):
+		case k.is("div"):
+			if !onlyLists(k) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -74,13 +74,31 @@ func TestListsResolveIDs(t *testing.T) {
 			}
 		}
 		if got := mentions(r.doc, "#t_SALT_1"); len(got) > 0 {
-			// The writer keeps the id, not the expansion.
-			out := string(writeDoc(t, r.doc))
-			if !strings.Contains(out, `target="#t_SALT_1"`) {
+			// The writer keeps the id in the text and the expansion in
+			// the list before it: read back, the mention resolves again.
+			out := writeDoc(t, r.doc)
+			_, body, _ := strings.Cut(string(out), "<body>")
+			if !strings.Contains(body, `target="#t_SALT_1"`) {
 				t.Errorf("Write(%s) lost the term's id #t_SALT_1", r.doc.ID)
 			}
-			if strings.Contains(out, "Strategic Arms Limitation Talks") {
+			if strings.Contains(body, "Strategic Arms Limitation Talks") {
 				t.Errorf("Write(%s) wrote the expansion into the text", r.doc.ID)
+			}
+			back, err := readAll(t, bytes.NewReader(out), "written.xml")
+			if err != nil || len(back) != 1 {
+				t.Fatalf("ReadDocuments(Write(%s)) = %d documents, %v", r.doc.ID, len(back), err)
+			}
+			for _, w := range back[0].warnings {
+				if strings.Contains(w.Message, "front") {
+					t.Errorf("ReadDocuments(Write(%s)) warns %q", r.doc.ID, w.Message)
+				}
+			}
+			for target, label := range want {
+				for _, s := range mentions(back[0].doc, target) {
+					if s.Label != label {
+						t.Errorf("ReadDocuments(Write(%s)): %s Label = %q, want %q", r.doc.ID, target, s.Label, label)
+					}
+				}
 			}
 		}
 	}

@@ -132,7 +132,7 @@ func (rd *reader) streamText(fn func(*fonds.Document, []fonds.Warning) error) (*
 		body = text
 	}
 	for _, part := range []string{"front", "back"} {
-		if n := text.child(part); n != nil && hasContent(n) && rd.emitted == 0 {
+		if n := text.child(part); n != nil && hasContent(n) && !onlyLists(n) && rd.emitted == 0 {
 			rd.dec.warnings = append(rd.dec.warnings, lineWarning(n.line, "the %s matter of the text (<%s>) is not imported", part, part))
 		}
 	}

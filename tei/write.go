@@ -33,6 +33,7 @@ func Write(w io.Writer, d *fonds.Document) error {
 	x.header(d)
 	x.facsimile(d)
 	x.open(1, "text")
+	x.lists(d)
 	x.open(2, "body")
 	for i, wit := range d.Witnesses {
 		x.witness(i, wit, d)
@@ -602,7 +603,7 @@ func (x *writer) span(s fonds.Span, formula bool) {
 			name, attrs = "seg", []string{"type", "signature"}
 		}
 	case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg:
-		name = map[fonds.SpanKind]string{fonds.SpanPerson: "persName", fonds.SpanPlace: "placeName", fonds.SpanOrg: "orgName"}[s.Kind]
+		name = mentionTags[s.Kind]
 		if isPointer(s.Target) {
 			attrs = []string{"ref", s.Target}
 		} else {
