@@ -25,7 +25,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-7"
+const mappingVersion = "fonds-8"
 
 // The fields of an indexed document.
 //
@@ -501,89 +501,6 @@ func addDay(doc *document.Document, name, value string) {
 	doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(day), opts))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(name+monthSuffix, nil, []byte(day[:7]), index.IndexField))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(name+yearSuffix, nil, []byte(day[:4]), index.IndexField))
-}
-
-// splitPages returns the text as n pages: the text before the first page
-// break on the first, and each page break's text on the page pageIndex maps
-// its number to (or, for a number it does not know, on the page before).
-// Notes are left out (see notesOf), though a page break within one still
-// opens its page.
-func splitPages(t fonds.Text, pageIndex map[int]int, n int) []string {
-	pages := make([]strings.Builder, n)
-	cur := 0
-	var walk func(spans []fonds.Span, note bool)
-	walk = func(spans []fonds.Span, note bool) {
-		for _, s := range spans {
-			if s.Kind == fonds.SpanPageBreak {
-				if i, ok := pageIndex[s.Page]; ok {
-					cur = i
-				}
-				continue
-			}
-			in := note || isNote(s.Kind)
-			if !in {
-				pages[cur].WriteString(s.Text)
-			}
-			walk(s.Spans, in)
-		}
-	}
-	for _, b := range t {
-		if b.Kind == fonds.BlockSeparator {
-			continue
-		}
-		walk(b.Spans, false)
-		pages[cur].WriteByte('\n')
-	}
-	out := make([]string, n)
-	for i := range pages {
-		out[i] = clean(strings.TrimSpace(pages[i].String()))
-	}
-	return out
-}
-
-// isNote reports whether a span of the kind holds words of the editors
-// about the text rather than the text's own.
-func isNote(k fonds.SpanKind) bool {
-	return k == fonds.SpanNote || k == fonds.SpanFootnote
-}
-
-// notesOf returns the words of each editorial note and footnote of the
-// text, in order; a note within a note is part of it.
-func notesOf(t fonds.Text) []string {
-	var notes []string
-	var walk func([]fonds.Span)
-	walk = func(spans []fonds.Span) {
-		for _, s := range spans {
-			if isNote(s.Kind) {
-				if n := clean(strings.TrimSpace(noteText(s))); n != "" {
-					notes = append(notes, n)
-				}
-				continue
-			}
-			walk(s.Spans)
-		}
-	}
-	for _, b := range t {
-		walk(b.Spans)
-	}
-	return notes
-}
-
-// noteText returns the words of a note, without the labels of the page
-// breaks in it.
-func noteText(s fonds.Span) string {
-	if s.Kind == fonds.SpanPageBreak {
-		return ""
-	}
-	if s.Kind == fonds.SpanLineBreak {
-		return "\n"
-	}
-	var b strings.Builder
-	b.WriteString(s.Text)
-	for _, c := range s.Spans {
-		b.WriteString(noteText(c))
-	}
-	return b.String()
 }
 
 // clean removes the characters snippets use as marks (see markStart), so

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"fonds"
+	"fonds/internal/pagebreak"
 )
 
 // RenderText returns the text as HTML: every block and span kind mapped to
@@ -34,7 +35,9 @@ func renderText(t fonds.Text, prefix string, terms []string) template.HTML {
 func renderTextImages(t fonds.Text, prefix string, terms []string, images map[int]string) template.HTML {
 	var b strings.Builder
 	r := textRenderer{b: &b, prefix: prefix, terms: longestFirst(terms), images: images}
-	for _, blk := range t {
+	// A page marker inside a word is drawn after the word, which reads
+	// whole ("January[Page 2 (33)]", not "Jan[Page 2 (33)]uary").
+	for _, blk := range pagebreak.OutOfWords(t) {
 		r.block(blk)
 	}
 	r.group("")
