@@ -177,13 +177,16 @@ func (r *textRenderer) footnoteList() {
 	if len(r.footnotes) == 0 {
 		return
 	}
-	r.b.WriteString("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<h3 class=\"footnotes-heading\">Notes</h3>\n<ol>\n")
+	// Each note is numbered by its mark, as the source numbers it: a list
+	// of terms and descriptions, not an <ol>, whose own numbers would show
+	// beside the mark ("1. 2 See Document 2.").
+	r.b.WriteString("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<h3 class=\"footnotes-heading\">Notes</h3>\n<dl class=\"footnote-list\">\n")
 	for i, fn := range r.footnotes {
 		n := strconv.Itoa(i + 1)
-		fmt.Fprintf(r.b, "<li id=\"%sfn-%s\"><span class=\"footnote-mark\">%s</span> %s <a class=\"footnote-back\" href=\"#%sfnref-%s\" aria-label=\"Back to the text of note %s\">↩</a></li>\n",
+		fmt.Fprintf(r.b, "<div class=\"footnote\" id=\"%sfn-%s\"><dt class=\"footnote-mark\">%s</dt><dd>%s <a class=\"footnote-back\" href=\"#%sfnref-%s\" aria-label=\"Back to the text of note %s\">↩</a></dd></div>\n",
 			r.prefix, n, template.HTMLEscapeString(fn.mark), fn.body, r.prefix, n, template.HTMLEscapeString(fn.mark))
 	}
-	r.b.WriteString("</ol>\n</section>\n")
+	r.b.WriteString("</dl>\n</section>\n")
 }
 
 func onlyPageBreaks(spans []fonds.Span) bool {
