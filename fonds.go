@@ -183,17 +183,28 @@ type Document struct {
 	// edition's sign, kept as such, not part of the date.
 	Mark string `json:"mark,omitempty"`
 
-	Title   string `json:"title,omitempty"`   // the short title of the heading: "Human rights"
-	Summary string `json:"summary,omitempty"` // the description line, as written
-	Creator string `json:"creator,omitempty"` // the issuing body: Politburo, KGB, …
-	Type    string `json:"type,omitempty"`    // document type where stated: instruction, report, …
+	Title string `json:"title,omitempty"` // the short title of the heading: "Human rights"
+	// TitleText is the title with the mentions it marks (the persName of a
+	// FRUS heading), when it marks any; its plain text is Title.
+	TitleText []Span `json:"title_text,omitempty"`
+	Summary   string `json:"summary,omitempty"` // the description line, as written
+	Creator   string `json:"creator,omitempty"` // the issuing body: Politburo, KGB, …
+	Type      string `json:"type,omitempty"`    // document type where stated: instruction, report, …
 
 	References []Reference `json:"references,omitempty"`
 	// Source is the source note: where the original is held, e.g.
 	// "R 19 May 1977, Pb 56-68" (R: the Russian original).
-	Source      string `json:"source,omitempty"`
+	Source string `json:"source,omitempty"`
+	// SourceText is the source note with the mentions it marks, when it
+	// marks any; its plain text is Source.
+	SourceText  []Span `json:"source_text,omitempty"`
 	ExtentPages int    `json:"extent_pages,omitempty"`
 	Excerpt     bool   `json:"excerpt,omitempty"`
+
+	// Number is the document's number in its volume (FRUS "Document 12"),
+	// 0 when it has none; Section the chapter of the volume it stands in.
+	Number  int    `json:"number,omitempty"`
+	Section string `json:"section,omitempty"`
 
 	Languages []string  `json:"languages,omitempty"`
 	Witnesses []Witness `json:"witnesses,omitempty"` // the first is the one shown first

@@ -147,6 +147,9 @@ type Order string
 const (
 	ByDate  Order = "date"  // by start date, then id; the default
 	ByAdded Order = "added" // most recently created first
+	// ByNumber orders a volume's documents by their numbers (documents
+	// without one last, by date).
+	ByNumber Order = "number"
 )
 
 // Filter selects documents. Its zero value admits every document, drafts
@@ -170,7 +173,16 @@ type Filter struct {
 	Collection string // only documents of this collection
 	Year       int    // only documents whose date starts in this year
 	Month      int    // and this month (1-12), with Year
-	Order      Order
+	// From and To admit only documents whose date starts on or after From,
+	// and on or before To (YYYY-MM-DD; either may be empty): a day, a
+	// week of a timeline.
+	From, To string
+	// Section admits only the documents of this chapter (with Collection).
+	Section string
+	// ExceptCollection leaves out the documents of this collection: "the
+	// same week elsewhere".
+	ExceptCollection string
+	Order            Order
 	// After continues a list where a page of it ended: it is the id of the
 	// last document of that page, and the list goes on after it in the
 	// filter's order (Offset counts from there), even if it was deleted

@@ -79,14 +79,18 @@ type Span struct {
 	// Page is the number of the page a SpanPageBreak opens; Text then holds
 	// the marker as written without its brackets ("page two").
 	Page int `json:"page,omitempty"`
-	// Target is what a SpanReference points to, or the normalized name of a
-	// SpanPerson.
+	// Target is what a SpanReference points to, or what a mention (person,
+	// place, organization, term) names: the canonical name, or the
+	// identifier of an entry of the edition's lists ("p_SAA_1").
 	Target string `json:"target,omitempty"`
 	// Label is what the identifier in Target stands for, for readers: the
 	// expansion of a SpanTerm, the name of a person (place, organization)
 	// as the edition's list gives it. Target keeps the identifier, which
 	// is never shown.
 	Label string `json:"label,omitempty"`
+	// Ref holds the authority identifiers of a mention (Wikidata, VIAF or
+	// other URIs, separated by spaces) that the source or an editor gave.
+	Ref string `json:"ref,omitempty"`
 }
 
 // PlainText returns the words of the span and its children, as a reader

@@ -110,16 +110,8 @@ func (yoFilter) Filter(input []byte) []byte {
 	return bytes.ReplaceAll(out, capYo, []byte("Е"))
 }
 
-// foldYo returns the lower-case word s with ё written as е.
-func foldYo(s string) string {
-	if !strings.Contains(s, "ё") {
-		return s
-	}
-	return strings.ReplaceAll(s, "ё", "е")
-}
-
 // namesFilter keeps the capitalized words of a text, the names it may hold,
-// and replaces each with its name key (see NameKey).
+// and replaces each with its name key (see translit.NameKey).
 type namesFilter struct {
 	stop  analysis.TokenMap
 	cache *keyCache
@@ -144,11 +136,11 @@ func (f *namesFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 
 // key returns the name key of a capitalized word, or "" for a stop word.
 func (f *namesFilter) key(word string) string {
-	w := foldYo(trimPossessive(strings.ToLower(word)))
+	w := translit.FoldYo(translit.TrimPossessive(strings.ToLower(word)))
 	if f.stop[w] {
 		return ""
 	}
-	return lemmaKey(w)
+	return translit.LemmaKey(w)
 }
 
 // translitFilter replaces every word but the stop words with its
@@ -217,7 +209,7 @@ func replaceTerms(input analysis.TokenStream, cache *keyCache, fn func(string) s
 
 // key returns the transliteration key of a word, or "" for a stop word.
 func (f *translitFilter) key(word string) string {
-	w := foldYo(strings.ToLower(word))
+	w := translit.FoldYo(strings.ToLower(word))
 	if f.stop[w] {
 		return ""
 	}
@@ -399,37 +391,8 @@ func isApostrophe(r rune) bool {
 	return r == '\'' || r == '’' || r == 'ʼ'
 }
 
-// NameKey returns the term by which the names field indexes a word: its
-// lemma (see Lemma) as a transliteration key, so that Брежнева, Брежневым
-// and Brezhnev have one key. A query word is looked up by the same key.
-func NameKey(word string) string {
-	return lemmaKey(foldYo(trimPossessive(strings.ToLower(word))))
-}
-
-// lemmaKey returns the key of the lemma of w, which is in lower case with ё
-// written as е. A final y after a consonant, the key of every adjectival
-// ending (-ий, -ый, -y, -ii, -iy), is dropped: Lemma reduces adjectival
-// names to their stem when the case form does not tell the ending.
-func lemmaKey(w string) string {
-	k := translit.Key(Lemma(w))
-	if n := len(k); n > 3 && k[n-1] == 'y' && !strings.ContainsRune("aeiouy", rune(k[n-2])) {
-		k = k[:n-1]
-	}
-	return k
-}
-
 // TranslitKey returns the term by which the translit field indexes a word:
 // its transliteration key, equal for the Cyrillic and every romanization.
 func TranslitKey(word string) string {
-	return translit.Key(foldYo(strings.ToLower(word)))
-}
-
-// trimPossessive removes an English possessive: Sakharov's is Sakharov.
-func trimPossessive(w string) string {
-	for _, s := range []string{"'s", "’s"} {
-		if strings.HasSuffix(w, s) {
-			return w[:len(w)-len(s)]
-		}
-	}
-	return w
+	return translit.Key(translit.FoldYo(strings.ToLower(word)))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"fonds/translit"
 	"math"
 	"slices"
 	"sort"
@@ -600,7 +601,7 @@ func (ix *builder) prefix(text, field string, boost float64) []bq.Query {
 	case fieldTitle, fieldSummary, fieldSource, fieldNotes:
 		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text)}
 	case fieldRussian:
-		prefixes = []string{foldYo(strings.ToLower(text)), ix.analyzed(ix.an.russian, text)}
+		prefixes = []string{translit.FoldYo(strings.ToLower(text)), ix.analyzed(ix.an.russian, text)}
 	default:
 		prefixes = []string{strings.ToLower(text)}
 	}
@@ -633,7 +634,7 @@ func (ix *builder) analyzed(a analysis.Analyzer, word string) string {
 func (ix *builder) names(text string, t query.Term, boost float64) bq.Query {
 	capital := capitalizeWords(text)
 	if t.Prefix {
-		key := NameKey(text)
+		key := translit.NameKey(text)
 		if key == "" {
 			return nil
 		}

@@ -1,4 +1,4 @@
-package bleve
+package translit
 
 import (
 	"strings"
@@ -35,7 +35,7 @@ import (
 // sakharov, Elena → elen, as Елена → елен), -skaya and -skoy become -sky,
 // and -oy is dropped (Tolstoy → tolst, as Толстой → толст).
 //
-// NameKey completes the work: it keys the lemma with translit.Key and drops
+// LemmaKey completes the work: it keys the lemma with translit.Key and drops
 // the -y that the key writes for every adjectival ending, so that
 // буковский, Bukovsky and Bukovskii meet, and Семичастный and Семичастного.
 func Lemma(word string) string {
@@ -186,4 +186,42 @@ func isCyrillicWord(w string) bool {
 		}
 	}
 	return cyr > other
+}
+
+// NameKey returns the key of a word of a name: its lemma (see Lemma) as a
+// transliteration key, so that Брежнева, Брежневым, Brezhnev and
+// Brezhnev's have one key. The names field of a search index keys words so,
+// and the index of persons keys surnames so.
+func NameKey(word string) string {
+	return LemmaKey(FoldYo(TrimPossessive(strings.ToLower(word))))
+}
+
+// LemmaKey returns the key of the lemma of w, which is in lower case with ё
+// written as е. A final y after a consonant, the key of every adjectival
+// ending (-ий, -ый, -y, -ii, -iy), is dropped: Lemma reduces adjectival
+// names to their stem when the case form does not tell the ending.
+func LemmaKey(w string) string {
+	k := Key(Lemma(w))
+	if n := len(k); n > 3 && k[n-1] == 'y' && !strings.ContainsRune("aeiouy", rune(k[n-2])) {
+		k = k[:n-1]
+	}
+	return k
+}
+
+// FoldYo returns the lower-case word s with ё written as е.
+func FoldYo(s string) string {
+	if !strings.Contains(s, "ё") {
+		return s
+	}
+	return strings.ReplaceAll(s, "ё", "е")
+}
+
+// TrimPossessive removes an English possessive: Sakharov's is Sakharov.
+func TrimPossessive(w string) string {
+	for _, s := range []string{"'s", "’s"} {
+		if strings.HasSuffix(w, s) {
+			return w[:len(w)-len(s)]
+		}
+	}
+	return w
 }

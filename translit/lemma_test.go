@@ -1,4 +1,4 @@
-package bleve
+package translit
 
 import (
 	"strings"
@@ -56,7 +56,7 @@ func TestNameKey(t *testing.T) {
 		}
 		for _, f := range tt.forms[1:] {
 			if got := NameKey(f); got != want {
-				t.Errorf("NameKey(%q) = %q, want %q (the key of %s); Lemma = %q", f, got, want, tt.forms[0], Lemma(foldYo(strings.ToLower(f))))
+				t.Errorf("NameKey(%q) = %q, want %q (the key of %s); Lemma = %q", f, got, want, tt.forms[0], Lemma(FoldYo(strings.ToLower(f))))
 			}
 		}
 	}
