@@ -71,7 +71,9 @@ type Mention struct {
 	// when they differ from Name.
 	Written string `json:"written,omitempty"`
 	// Passage is the sentence around the mention, as plain text.
-	Passage   string   `json:"passage,omitempty"`
+	Passage string `json:"passage,omitempty"`
+	// Spellings are the names and words the document gives it, each once.
+	Spellings []string `json:"spellings,omitempty"`
 	Authority []string `json:"authority,omitempty"`
 }
 
