@@ -20,6 +20,10 @@ import (
 	"fonds/translit"
 )
 
+// Version numbers the rules of this package. A store that keeps what they
+// derived under an older version derives it again from every document.
+const Version = 1
+
 // Bounds on what one document contributes, so that a crafted document cannot
 // make the index of entities cost more than its own size.
 const (
