@@ -49,6 +49,24 @@ func listItems(docs []*fonds.Document) []listItem {
 
 func documentPath(id string) string { return "/documents/" + url.PathEscape(id) }
 
+// entityFolders names the folder of the index pages of each kind of entity.
+var entityFolders = map[fonds.EntityKind]string{
+	fonds.EntityPerson: "persons",
+	fonds.EntityOrg:    "organizations",
+	fonds.EntityPlace:  "places",
+	fonds.EntityTerm:   "terms",
+}
+
+// entityListPath returns the address of the list of entities of a kind:
+// "/persons".
+func entityListPath(kind fonds.EntityKind) string { return "/" + entityFolders[kind] }
+
+// entityPath returns the address of an entity's index page:
+// "/persons/sakharov".
+func entityPath(kind fonds.EntityKind, key string) string {
+	return entityListPath(kind) + "/" + url.PathEscape(key)
+}
+
 // pager is a list's position and its links to the pages either side.
 type pager struct {
 	Page, Pages, Total int
