@@ -63,7 +63,35 @@ func CanonicalName(s fonds.Span) string {
 	if s.Target != "" && !IsIdentifier(s.Target) && s.Kind != fonds.SpanTerm {
 		return clean(s.Target)
 	}
-	return NormalCase(clean(s.PlainText()))
+	name := clean(s.PlainText())
+	if s.Kind == fonds.SpanPerson {
+		name = Uninvert(NormalCase(name))
+	}
+	return name
+}
+
+// Uninvert writes a name a list gives surname first in reading order:
+// "Sakharov, Andrei" is "Andrei Sakharov"; "Carter, Hodding, III" is
+// "Hodding Carter III". A name without a comma is left as it is.
+func Uninvert(name string) string {
+	parts := strings.Split(name, ",")
+	if len(parts) < 2 || len(parts) > 3 {
+		return name
+	}
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+		if parts[i] == "" {
+			return name
+		}
+	}
+	if titles[strings.ToLower(strings.TrimSuffix(parts[1], "."))] {
+		return name // "Carter, Jr.": a suffix, not given names
+	}
+	out := parts[1] + " " + parts[0]
+	if len(parts) == 3 {
+		out += " " + parts[2]
+	}
+	return out
 }
 
 // IsIdentifier reports whether a mention's Target is the identifier of an
@@ -105,6 +133,9 @@ func Key(kind fonds.EntityKind, name string) string {
 // "Сахаров А.Д.", "Hodding Carter III"); in the Russian order of surname,
 // given name and patronymic ("Сахаров Андрей Дмитриевич") the first.
 func Surname(name string) string {
+	if before, _, ok := strings.Cut(name, ","); ok && strings.TrimSpace(before) != "" {
+		name = before // "Sakharov, Andrei"
+	}
 	var kept []string
 	for _, w := range words(name) {
 		if initial(w) || titles[strings.ToLower(strings.TrimSuffix(w, "."))] {
@@ -198,8 +229,9 @@ func words(name string) []string {
 	return out
 }
 
-// NormalCase writes the words of a name that are in capitals in normal case:
-// "Andrei GROMYKO" is "Andrei Gromyko", "Yu.V. ANDROPOV" is "Yu.V. Andropov".
+// NormalCase writes the words of a person's name that are in capitals in
+// normal case: "Andrei GROMYKO" is "Andrei Gromyko", "Yu.V. ANDROPOV" is
+// "Yu.V. Andropov"; a generation ("III") is left.
 // A name all in capitals of one word of up to four letters (an acronym:
 // "KGB", "SALT") is left as it is.
 func NormalCase(name string) string {
@@ -208,7 +240,7 @@ func NormalCase(name string) string {
 		return name
 	}
 	for i, f := range fields {
-		if capitals(f) && utf8.RuneCountInString(f) > 1 {
+		if capitals(f) && utf8.RuneCountInString(f) > 1 && !titles[strings.ToLower(f)] {
 			r, n := utf8.DecodeRuneInString(f)
 			fields[i] = string(r) + strings.ToLower(f[n:])
 		}

@@ -12,7 +12,7 @@ import (
 // and that different people keep theirs.
 func TestPersonKey(t *testing.T) {
 	same := [][]string{
-		{"Andrei Sakharov", "Sakharov's", "A. D. Sakharov", "САХАРОВ", "Сахарова", "Сахаровым", "Сахаров Андрей Дмитриевич", "Andrei SAKHAROV", "SAKHAROV A.D.", "academician Sakharov"},
+		{"Andrei Sakharov", "Sakharov's", "A. D. Sakharov", "САХАРОВ", "Сахарова", "Сахаровым", "Сахаров Андрей Дмитриевич", "Andrei SAKHAROV", "SAKHAROV A.D.", "academician Sakharov", "Sakharov, Andrei"},
 		{"Yu.V. ANDROPOV", "Андропов", "Andropov", "Юрий Андропов", "Андропова"},
 		{"Leonid Brezhnev", "Брежневым", "L.I. BREZHNEV", "Brezhnev"},
 		{"Anatoly Shcharansky", "Щаранского", "Shcharansky", "Щаранский"},
@@ -43,6 +43,8 @@ func TestCanonicalName(t *testing.T) {
 	}{
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "Andrei GROMYKO"}, "Andrei Gromyko"},
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "Vance", Target: "p_VCR_1"}, "Vance"},
+		{fonds.Span{Kind: fonds.SpanPerson, Text: "Sakharov, Andrei", Target: "p_SAA_1"}, "Andrei Sakharov"},
+		{fonds.Span{Kind: fonds.SpanPerson, Text: "Carter, Hodding, III"}, "Hodding Carter III"},
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "Vance", Target: "p_VCR_1", Label: "Cyrus R. Vance"}, "Cyrus R. Vance"},
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "L.I.", Target: "Leonid Brezhnev"}, "Leonid Brezhnev"},
 		{fonds.Span{Kind: fonds.SpanTerm, Text: "SALT", Target: "t_SALT_1", Label: "Strategic Arms Limitation Talks"}, "SALT"},
