@@ -140,91 +140,180 @@ func facsName(n int, file string) string {
 
 // put stores d and its images, all or nothing: a document whose images the
 // image store refuses is not stored, and one that replaces an earlier
-// version leaves that version as the public sees it.
-func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageImage, s fonds.Save) (fonds.PutResult, error) {
+// version leaves that version as the public sees it. When another file's
+// document holds d's id and is the same document (see sameDocument), same
+// is that one, and the two are kept once: res is "" when the stored one is
+// kept and d is not stored.
+func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageImage, s fonds.Save) (res fonds.PutResult, same *fonds.Document, err error) {
 	if len(images) == 0 {
 		return im.putDocument(ctx, d, s)
 	}
-	prev, err := im.previous(ctx, d)
-	if err != nil {
-		return "", err
-	}
+	prev, same, err := im.previous(ctx, d)
 	switch {
+	case err != nil:
+		return "", nil, err
+	case same != nil:
+		return im.keepOnce(ctx, d, same, images, s)
 	case prev != nil && prev.Hash == d.ContentHash():
 		// Unchanged: only the images missing are added, and the public
 		// sees nothing it did not before.
-		res, err := im.putDocument(ctx, d, s)
+		res, err := im.Store.SaveDocument(ctx, d, s)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
-		return res, im.putImages(d.ID, images, true)
+		return res, nil, im.putImages(d.ID, images, true)
 	case prev == nil:
 		// New: nothing is public under the id yet, so the images go
 		// there first, and are taken out again if one fails.
 		if err := im.putImages(d.ID, images, false); err != nil {
-			return "", errors.Join(err, im.Images.Remove(d.ID))
+			return "", nil, errors.Join(err, im.Images.Remove(d.ID))
 		}
-		res, err := im.putDocument(ctx, d, s)
+		res, err := im.Store.SaveDocument(ctx, d, s)
 		if err != nil {
-			return "", errors.Join(err, im.Images.Remove(d.ID))
+			return "", nil, errors.Join(err, im.Images.Remove(d.ID))
 		}
-		return res, nil
+		return res, nil, nil
 	}
 	// Changed: the images of the version the public sees stay until the
 	// new ones have all been accepted, under an id of their own.
 	stage, err := stageID()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	err = im.putImages(stage, images, false)
 	if rerr := im.Images.Remove(stage); err == nil {
 		err = rerr
 	}
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	res, err := im.putDocument(ctx, d, s)
+	res, err = im.Store.SaveDocument(ctx, d, s)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := im.putImages(d.ID, images, false); err != nil {
 		// Accepted once, refused now: the disk is full or failing. Put
 		// the earlier version back, as it was.
 		s.Message = "import of " + d.Origin + " failed: the earlier version put back"
 		_, rerr := im.Store.SaveDocument(ctx, prev, s)
-		return "", errors.Join(err, rerr)
+		return "", nil, errors.Join(err, rerr)
 	}
-	return res, nil
+	return res, nil, nil
 }
 
 // previous returns the stored version of d, if any, and settles d's id as
 // the store would: another file's document that holds it makes d take one
-// derived from its origin.
-func (im *Importer) previous(ctx context.Context, d *fonds.Document) (*fonds.Document, error) {
+// derived from its origin, unless it is the same document as d, which is
+// returned as same.
+func (im *Importer) previous(ctx context.Context, d *fonds.Document) (prev, same *fonds.Document, err error) {
 	for range 2 {
 		prev, err := im.Store.Document(ctx, d.ID)
 		switch {
 		case errors.Is(err, fonds.ErrNotFound):
-			return nil, nil
+			return nil, nil, nil
 		case err != nil:
-			return nil, err
+			return nil, nil, err
 		case prev.Origin == "" || d.Origin == "" || prev.Origin == d.Origin:
-			return prev, nil
+			return prev, nil, nil
+		case sameDocument(prev, d):
+			return nil, prev, nil
 		}
 		d.ID = derivedID(d)
 	}
-	return nil, fmt.Errorf("%w: the id is taken by another document", fonds.ErrConflict)
+	return nil, nil, fmt.Errorf("%w: the id is taken by another document", fonds.ErrConflict)
 }
 
-// putDocument stores d; should another file's document hold its id, d takes
-// one derived from its origin, the same at every re-import.
-func (im *Importer) putDocument(ctx context.Context, d *fonds.Document, s fonds.Save) (fonds.PutResult, error) {
+// putDocument stores d, which has no images; should another file's
+// document hold its id, d takes one derived from its origin, the same at
+// every re-import, unless the two are the same document.
+func (im *Importer) putDocument(ctx context.Context, d *fonds.Document, s fonds.Save) (fonds.PutResult, *fonds.Document, error) {
 	res, err := im.Store.SaveDocument(ctx, d, s)
-	if errors.Is(err, fonds.ErrConflict) && !strings.HasSuffix(d.ID, derivedSuffix(d)) {
-		d.ID = derivedID(d)
-		res, err = im.Store.SaveDocument(ctx, d, s)
+	if !errors.Is(err, fonds.ErrConflict) || strings.HasSuffix(d.ID, derivedSuffix(d)) {
+		return res, nil, err
 	}
-	return res, err
+	// Read only now: a document that takes its id unopposed, as most do,
+	// costs no look-up.
+	prev, err := im.Store.Document(ctx, d.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	if sameDocument(prev, d) {
+		return im.keepOnce(ctx, d, prev, nil, s)
+	}
+	d.ID = derivedID(d)
+	res, err = im.Store.SaveDocument(ctx, d, s)
+	return res, nil, err
+}
+
+// sameDocument reports whether d, read from one file, is the same document
+// as stored, read from another, so that the two are kept once: they have
+// the same identity (see identity).
+func sameDocument(stored, d *fonds.Document) bool {
+	if stored.Origin == "" || d.Origin == "" || stored.Origin == d.Origin {
+		return false
+	}
+	id := identity(d)
+	return id != "" && id == identity(stored)
+}
+
+// identity returns what tells d from every other document whatever file it
+// is read from, or "" when nothing does: its collection and its number in
+// it, when it has one (a FRUS document, read alone or in its volume); else
+// its date and the reference it is filed under, when the reference has a
+// number (from which fonds.DocumentID makes its id). A date with a series
+// alone ("Pb"), or a date alone, is shared by distinct documents, which
+// must not be taken for one.
+func identity(d *fonds.Document) string {
+	if d.Number > 0 {
+		return fmt.Sprintf("number %s %d", d.Collection, d.Number)
+	}
+	r := d.PrimaryReference().Normalized
+	if d.Date.Start != "" && strings.ContainsAny(r, "0123456789") {
+		return "reference " + d.Date.Start + " " + r
+	}
+	return ""
+}
+
+// ranksBefore reports whether a is the version of a document to keep
+// rather than b, another arrival of it: the one read from its volume, which
+// knows the chapter it stands in, else the one whose origin sorts first.
+// It depends on the two alone, so that the version kept does not depend
+// on the order in which the files are read.
+func ranksBefore(a, b *fonds.Document) bool {
+	if (a.Section != "") != (b.Section != "") {
+		return a.Section != ""
+	}
+	return a.Origin < b.Origin
+}
+
+// keepOnce keeps one of d and stored, two arrivals of the same document
+// from different files: stored, or d in its place under the same id when d
+// ranks before it. It returns res "" when stored is kept, and stored as
+// same either way.
+func (im *Importer) keepOnce(ctx context.Context, d, stored *fonds.Document, images []pageImage, s fonds.Save) (res fonds.PutResult, same *fonds.Document, err error) {
+	if !ranksBefore(d, stored) {
+		return "", stored, nil
+	}
+	// The store takes a document from another file for another document:
+	// the version it holds is deleted (kept as a revision, the version
+	// numbers counting on) and d stored under the id, as it would be had
+	// it come first.
+	del := s
+	del.Version = stored.Version
+	del.Message = "import of " + d.Origin + ": the same document as " + stored.Origin + ", kept once"
+	if err := im.Store.DeleteDocumentBy(ctx, stored.ID, del); err != nil {
+		return "", nil, err
+	}
+	res, _, err = im.put(ctx, d, images, s)
+	if err != nil {
+		s.Message = "import of " + d.Origin + " failed: the earlier version put back"
+		_, rerr := im.Store.SaveDocument(ctx, stored, s)
+		return "", nil, errors.Join(err, rerr)
+	}
+	if res == fonds.Added {
+		res = fonds.Updated
+	}
+	return res, stored, nil
 }
 
 func derivedSuffix(d *fonds.Document) string {

@@ -76,7 +76,7 @@ type Importer struct {
 	// index add up to no more than a few such.
 	MaxDocument int64
 
-	collections map[string]bool   // those known to exist
+	collections map[string]string // the title of each known to exist, by slug
 	names       map[string]string // the slug each collection name went to
 	toIndex     []*fonds.Document
 	toRemove    []string
@@ -117,13 +117,22 @@ func noSpace(err error) bool {
 // Summary counts what an import did.
 type Summary struct {
 	Added, Updated, Unchanged int
-	Failed                    int // files that failed
-	Warnings                  int
+	// Duplicates counts the documents not stored because another file's
+	// version of the same document, stored before, is kept (see
+	// Importer.Import); one that replaces the stored version counts as
+	// Updated.
+	Duplicates int
+	Failed     int // files that failed
+	Warnings   int
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("added %d, updated %d, unchanged %d, failed %d, warnings %d",
+	str := fmt.Sprintf("added %d, updated %d, unchanged %d, failed %d, warnings %d",
 		s.Added, s.Updated, s.Unchanged, s.Failed, s.Warnings)
+	if s.Duplicates > 0 {
+		str += fmt.Sprintf(", kept once %d", s.Duplicates)
+	}
+	return str
 }
 
 // File is a file to import, with the name it is known by in the archive.
@@ -248,6 +257,11 @@ var ErrStopped = errors.New("import stopped")
 // the errors of all that failed, each naming its file (and line, where the
 // reader knows it). A cancelled context stops it early, and so does a full
 // disk: its error then wraps ErrStopped and the cause.
+//
+// A document that arrives twice, from two files (a single document and the
+// volume that holds it, a re-export of a text), is stored once, under one
+// id, whether the two come in one import or in two and in either order: see
+// sameDocument and ranksBefore. The later arrival is told of with a warning.
 func (im *Importer) Import(ctx context.Context, files []File) (Summary, []error) {
 	var sum Summary
 	var errs []error
@@ -384,6 +398,13 @@ func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Documen
 	for _, w := range warnings {
 		im.warn(sum, (&fonds.ParseError{Path: f.Path, Line: w.Line, Msg: "warning: " + w.Message}).Error())
 	}
+	if collection == "" {
+		c, err := im.documentCollection(ctx, f, d)
+		if err != nil {
+			return fmt.Errorf("%s: %w", quote(f.Path), quoteError(err))
+		}
+		collection = c
+	}
 	d.Collection = collection
 	// A reader of files holding many documents names each within its
 	// file ("#p123" for a WordPress post), so that its origin stays the
@@ -404,9 +425,18 @@ func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Documen
 	for _, w := range notes {
 		im.warn(sum, (&fonds.ParseError{Path: f.Path, Msg: "warning: " + w}).Error())
 	}
-	res, err := im.put(ctx, d, images, im.save(f))
+	res, same, err := im.put(ctx, d, images, im.save(f))
 	if err != nil {
 		return fmt.Errorf("%s: document %s: %w", quote(f.Path), d.ID, err)
+	}
+	if same != nil {
+		// The readers do not say on which line a document starts: the
+		// warning names the file, and the other arrival by its origin.
+		im.warn(sum, (&fonds.ParseError{Path: f.Path, Msg: "warning: same document as " + quote(same.Origin) + ", kept once"}).Error())
+	}
+	if res == "" {
+		sum.Duplicates++
+		return nil
 	}
 	if res != fonds.Unchanged {
 		if err := im.queueIndex(ctx, d, size); err != nil {
@@ -473,7 +503,9 @@ type CollectionDeclarer interface {
 
 // collectionOf returns the slug of the collection the documents of f go to,
 // creating it if need be: the one the import names, else the one the file
-// declares, else one named after the file's folder.
+// declares. It returns "" when neither names one: each document then goes
+// to the collection it names, or else to one named after its file's folder
+// (see documentCollection).
 func (im *Importer) collectionOf(ctx context.Context, f File) (string, error) {
 	if im.Collection != "" {
 		return im.namedCollection(ctx, im.Collection)
@@ -494,6 +526,23 @@ func (im *Importer) collectionOf(ctx context.Context, f File) (string, error) {
 			}
 			return c.Slug, im.ensureCollection(ctx, c)
 		}
+	}
+	return "", nil
+}
+
+// documentCollection returns the slug of the collection d goes to when
+// neither the import nor its file f names one, creating it if need be: the
+// one the reader found for it (the volume of a document read from a file
+// of its own, so that it goes where the volume's copy goes), else one named
+// after the folder of f.
+func (im *Importer) documentCollection(ctx context.Context, f File, d *fonds.Document) (string, error) {
+	if d.Collection != "" {
+		// Known by its slug alone until its volume declares its title.
+		c := fonds.Collection{Slug: d.Collection, Title: d.Collection}
+		if err := im.declaredSlug(ctx, &c); err != nil {
+			return "", err
+		}
+		return c.Slug, im.ensureCollection(ctx, c)
 	}
 	slug, err := im.namedCollection(ctx, filepath.Base(filepath.Dir(f.Path)))
 	if errors.Is(err, fonds.ErrInvalid) {
@@ -519,7 +568,7 @@ func (im *Importer) namedCollection(ctx context.Context, name string) (string, e
 	// Earlier imports made slugs of folder names with fonds.Slug, which
 	// keeps letters of every script: a re-import goes where they went.
 	if old := fonds.Slug(name); old != slug && old != "" {
-		if im.collections[old] {
+		if _, ok := im.collections[old]; ok {
 			slug = old
 		} else if _, err := im.Store.Collection(ctx, old); err == nil {
 			slug = old
@@ -541,7 +590,7 @@ func (im *Importer) namedCollection(ctx context.Context, name string) (string, e
 // slug, unless an earlier import stored a collection under it as it is.
 func (im *Importer) declaredSlug(ctx context.Context, c *fonds.Collection) error {
 	slug := fonds.CollectionSlug(c.Slug)
-	if slug == c.Slug || im.collections[c.Slug] {
+	if _, ok := im.collections[c.Slug]; ok || slug == c.Slug {
 		return nil
 	}
 	if _, err := im.Store.Collection(ctx, c.Slug); err == nil {
@@ -559,28 +608,35 @@ func (im *Importer) declaredSlug(ctx context.Context, c *fonds.Collection) error
 	return nil
 }
 
-// remember records that the collection slug exists.
-func (im *Importer) remember(slug string) {
-	if im.collections == nil {
-		im.collections = make(map[string]bool)
-	}
-	im.collections[slug] = true
-}
-
 // ensureCollection creates the collection unless it exists. It asks the
 // store once per collection: an import of many files into one collection
-// should cost one look-up, not one per file.
+// should cost one look-up, not one per file. A collection titled by its
+// slug alone, as a document that names it makes it, takes the title c
+// gives when c has one of its own: a volume's, read after one of its
+// documents read alone.
 func (im *Importer) ensureCollection(ctx context.Context, c fonds.Collection) error {
-	if im.collections[c.Slug] {
+	title, ok := im.collections[c.Slug]
+	if ok && (title != c.Slug || c.Title == "" || c.Title == c.Slug) {
 		return nil
 	}
-	_, err := im.Store.Collection(ctx, c.Slug)
-	if errors.Is(err, fonds.ErrNotFound) {
+	stored, err := im.Store.Collection(ctx, c.Slug)
+	switch {
+	case errors.Is(err, fonds.ErrNotFound):
 		err = im.Store.PutCollection(ctx, c)
+	case err == nil && stored.Title == stored.Slug && c.Title != "" && c.Title != c.Slug:
+		if c.Description == "" {
+			c.Description = stored.Description
+		}
+		err = im.Store.PutCollection(ctx, c)
+	case err == nil:
+		c.Title = stored.Title
 	}
 	if err != nil {
 		return err
 	}
-	im.remember(c.Slug)
+	if im.collections == nil {
+		im.collections = make(map[string]string)
+	}
+	im.collections[c.Slug] = c.Title
 	return nil
 }
