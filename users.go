@@ -151,6 +151,12 @@ type Save struct {
 	// saved it meanwhile). 0 skips the check; -1 requires that the
 	// document does not exist yet.
 	Version int
+	// Replace lets the document replace a stored one of the same id that
+	// came from another origin, as a new version of it: the importer's
+	// choice between two arrivals of one document (a FRUS document read
+	// from its own file and from its volume). Without it such a save is
+	// refused with ErrConflict.
+	Replace bool
 }
 
 // Version describes one version of a document without its text: what a
