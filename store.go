@@ -99,6 +99,7 @@ type Store interface {
 	RecordStore
 	UserStore
 	AuditLog
+	Entities
 
 	io.Closer
 }

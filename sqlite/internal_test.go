@@ -164,7 +164,9 @@ func TestQueryPlans(t *testing.T) {
 		q, args := countQuery(f, "")
 		qs = append(qs, query{bind(q, args), "documents_by_state"})
 		q, args = countQuery(f, "'a'")
-		qs = append(qs, query{bind(q, args), "documents_by_state_collection"})
+		// documents_by_state_collection or documents_by_state_number,
+		// both by status and collection.
+		qs = append(qs, query{bind(q, args), "(state=? AND collection=?)"})
 	}
 	// The work page's lists of one status, the newest first, read
 	// through their index in that order.
@@ -390,8 +392,10 @@ func TestPutAllocations(t *testing.T) {
 			// One encoding: the buffer that grows to hold it, by doubling
 			// (about three times the body in all), and the body copied
 			// out of it. Before, a put allocated 7 to 10 times the body.
+			// Besides, the links derived from its texts (package entity:
+			// its mentions and citations) cost about five times the body.
 			got := after.TotalAlloc - before.TotalAlloc
-			if limit := 5 * size; got > limit {
+			if limit := 11 * size; got > limit {
 				t.Errorf("PutDocument(%s) of %d KB allocated %d KB, want at most %d KB", tt.name, size>>10, got>>10, limit>>10)
 			}
 		})

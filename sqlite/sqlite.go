@@ -105,6 +105,10 @@ func Open(path string, opts ...Option) (*Store, error) {
 		s.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, translate(err))
 	}
+	if err := derive(context.Background(), s.write); err != nil {
+		s.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, translate(err))
+	}
 	s.read, err = sql.Open("sqlite", dsn(abs, nil, readPragmas...))
 	if err != nil {
 		s.write.Close()
@@ -323,6 +327,10 @@ func (s *Store) Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collec
 	count := `SELECT sum(n) FROM document_counts` + where(append([]string{"collection = c.slug"}, conds...)...)
 	if !counted(f) {
 		count, args = countQuery(f, "c.slug")
+	} else if f.ExceptCollection != "" {
+		// The collection left out counts none.
+		count = `SELECT CASE WHEN c.slug = ? THEN 0 ELSE (` + count + `) END`
+		args = append([]any{f.ExceptCollection}, args...)
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT c.slug, c.title, c.description,
 		coalesce((`+count+`), 0)
@@ -372,6 +380,9 @@ func checkDocument(d *fonds.Document) error {
 	}
 	if d.Date.Start == "" && d.Date.End != "" {
 		return fmt.Errorf("%w: document %s: date ends %s but has no start", fonds.ErrInvalid, d.ID, d.Date.End)
+	}
+	if d.Number < 0 {
+		return fmt.Errorf("%w: document %s: negative number %d", fonds.ErrInvalid, d.ID, d.Number)
 	}
 	return nil
 }
@@ -494,7 +505,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", nil, err
 	}
-	if found && old.origin != "" && d.Origin != "" && old.origin != d.Origin {
+	if found && old.origin != "" && d.Origin != "" && old.origin != d.Origin && !sv.Replace {
 		return "", nil, fmt.Errorf("%w: the id is taken by the document from %s", fonds.ErrConflict, old.origin)
 	}
 
@@ -548,17 +559,18 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	// string, which would copy it once more.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
 		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256, categories,
-			state, released, restricted, embargo_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?)
+			state, released, restricted, embargo_at, number, section)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
 			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
 			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body,
 			sha256 = excluded.sha256, categories = excluded.categories, state = excluded.state,
-			released = excluded.released, restricted = excluded.restricted, embargo_at = excluded.embargo_at`,
+			released = excluded.released, restricted = excluded.restricted, embargo_at = excluded.embargo_at,
+			number = excluded.number, section = excluded.section`,
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(a.status),
 		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), body, sum(body), cats,
-		string(c.Status), a.released, a.restricted, a.embargoAt); err != nil {
+		string(c.Status), a.released, a.restricted, a.embargoAt, c.Number, c.Section); err != nil {
 		if isForeignKey(err) {
 			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
@@ -569,6 +581,9 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 		return "", nil, err
 	}
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
+		return "", nil, err
+	}
+	if err := link(ctx, tx, &c, visibility{public: a.status == fonds.StatusPublished, released: a.released, state: c.Status}); err != nil {
 		return "", nil, err
 	}
 	switch {
@@ -773,9 +788,21 @@ func checkFilter(f fonds.Filter) error {
 		return fmt.Errorf("%w: unknown status %q", fonds.ErrInvalid, f.Status)
 	case f.Held != "" && !f.Held.Valid():
 		return fmt.Errorf("%w: unknown list of held documents %q", fonds.ErrInvalid, f.Held)
+	case f.Section != "" && f.Collection == "":
+		return fmt.Errorf("%w: section %q without a collection", fonds.ErrInvalid, f.Section)
+	case f.Order == fonds.ByNumber && f.Collection == "":
+		return fmt.Errorf("%w: order by number without a collection: numbers are those of a volume", fonds.ErrInvalid)
+	}
+	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
+		if d.v == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
+			return fmt.Errorf("%w: %s date %q is not YYYY-MM-DD", fonds.ErrInvalid, d.name, d.v)
+		}
 	}
 	switch f.Order {
-	case "", fonds.ByDate, fonds.ByAdded:
+	case "", fonds.ByDate, fonds.ByAdded, fonds.ByNumber:
 		return nil
 	}
 	return fmt.Errorf("%w: unknown order %q", fonds.ErrInvalid, f.Order)
@@ -814,6 +841,27 @@ func conditions(f fonds.Filter) ([]string, []any) {
 			conds = append(conds, "month = ?")
 			args = append(args, f.Month)
 		}
+	}
+	// A range of start dates, which leaves out undated documents: undated
+	// = 0 lets the indexes by date seek to the range's start.
+	if f.From != "" || f.To != "" {
+		conds = append(conds, "undated = 0")
+	}
+	if f.From != "" {
+		conds = append(conds, "date_start >= ?")
+		args = append(args, f.From)
+	}
+	if f.To != "" {
+		conds = append(conds, "date_start <= ?")
+		args = append(args, f.To)
+	}
+	if f.Section != "" {
+		conds = append(conds, "section = ?")
+		args = append(args, f.Section)
+	}
+	if f.ExceptCollection != "" {
+		conds = append(conds, "collection <> ?")
+		args = append(args, f.ExceptCollection)
 	}
 	return conds, args
 }
@@ -854,7 +902,27 @@ func countedStatus(f fonds.Filter) string {
 // counted reports whether document_counts counts what f admits: not the
 // documents of one status, nor those held from the public, which it does
 // not tell apart.
-func counted(f fonds.Filter) bool { return f.Status == "" && f.Held == "" }
+//
+// Nor does it count a range of dates or a chapter, which are counted from
+// the documents through the index that lists them: a week, a chapter, few
+// beside the archive. It counts what a collection left out
+// (ExceptCollection) leaves, as a difference of two of its sums.
+func counted(f fonds.Filter) bool {
+	return f.Status == "" && f.Held == "" && f.From == "" && f.To == "" && f.Section == ""
+}
+
+// countedQuery returns the query of how many documents f admits, read from
+// document_counts, for a filter it counts (see counted).
+func countedQuery(f fonds.Filter) (string, []any) {
+	cc, cargs := countConditions(f)
+	sum := `SELECT coalesce(sum(n), 0) FROM document_counts` + where(append([]string{"collection = ?"}, cc...)...)
+	q, args := sum, append([]any{f.Collection}, cargs...)
+	if e := f.ExceptCollection; e != "" && (f.Collection == "" || f.Collection == e) {
+		q = `SELECT (` + sum + `) - (` + sum + `)`
+		args = append(args, append([]any{e}, cargs...)...)
+	}
+	return q, args
+}
 
 // countQuery returns a query of how many documents f admits, counted
 // from the documents themselves through the index of their status: for a
@@ -912,6 +980,11 @@ func (s *Store) Stamps(ctx context.Context, f fonds.Filter) (map[string]fonds.St
 // date, then by id. It matches the columns of the date indexes.
 const dateOrder = "undated, date_start, id"
 
+// numberOrder is the order of a volume's documents by number: those
+// without one last, then by date. It matches the columns of the number
+// indexes after the collection.
+const numberOrder = "unnumbered, number, undated, date_start, id"
+
 // Documents returns the page of documents the filter admits, and how many it
 // admits in all.
 func (s *Store) Documents(ctx context.Context, f fonds.Filter) ([]*fonds.Document, int, error) {
@@ -937,9 +1010,7 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	cc, cargs := countConditions(f)
-	count, cargs := `SELECT coalesce(sum(n), 0) FROM document_counts`+where(append([]string{"collection = ?"}, cc...)...),
-		append([]any{f.Collection}, cargs...)
+	count, cargs := countedQuery(f)
 	if !counted(f) {
 		count, cargs = countQuery(f, "")
 		if f.Collection != "" {
@@ -953,22 +1024,29 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 	}
 	conds, args := conditions(f)
 	order := dateOrder
-	if f.Order == fonds.ByAdded {
+	switch f.Order {
+	case fonds.ByAdded:
 		order = "created DESC, id DESC"
+	case fonds.ByNumber:
+		order = numberOrder
 	}
 	if f.After != "" {
 		// The place of the document in the order, as a row value the
 		// index of the order seeks to.
-		start, created, err := place(ctx, tx, f.After)
+		p, err := place(ctx, tx, f.After)
 		if err != nil {
 			return nil, 0, err
 		}
-		if f.Order == fonds.ByAdded {
+		switch f.Order {
+		case fonds.ByAdded:
 			conds = append(conds, "(created, id) < (?, ?)")
-			args = append(args, created, f.After)
-		} else {
+			args = append(args, p.created, f.After)
+		case fonds.ByNumber:
+			conds = append(conds, "("+numberOrder+") > (?, ?, ?, ?, ?)")
+			args = append(args, p.number == 0, p.number, p.start == "", p.start, f.After)
+		default:
 			conds = append(conds, "(undated, date_start, id) > (?, ?, ?)")
-			args = append(args, start == "", start, f.After)
+			args = append(args, p.start == "", p.start, f.After)
 		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+column(f.Brief)+` FROM documents`+where(conds...)+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
@@ -983,29 +1061,38 @@ func (s *Store) documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 	return docs, total, nil
 }
 
-// place returns the start date and creation time (as stored) of the
-// document id, which give its place in the orders of lists: of the stored
-// document, or else of its last version, kept as a revision when it was
-// deleted, so that a list continued after a document deleted meanwhile goes
-// on from where it was.
-func place(ctx context.Context, tx *sql.Tx, id string) (start, created string, err error) {
-	err = tx.QueryRowContext(ctx, `SELECT date_start, created FROM documents WHERE id = ?`, id).Scan(&start, &created)
+// A position is the place of a document in the orders of lists: its start
+// date, its creation time (as stored) and its number.
+type position struct {
+	start, created string
+	number         int
+}
+
+// place returns the position of the document id: of the stored document,
+// or else of its last version, kept as a revision when it was deleted, so
+// that a list continued after a document deleted meanwhile goes on from
+// where it was.
+func place(ctx context.Context, tx *sql.Tx, id string) (position, error) {
+	var p position
+	err := tx.QueryRowContext(ctx, `SELECT date_start, created, number FROM documents WHERE id = ?`, id).Scan(&p.start, &p.created, &p.number)
 	if !errors.Is(err, sql.ErrNoRows) {
-		return start, created, err
+		return p, err
 	}
 	var written string
-	err = tx.QueryRowContext(ctx, `SELECT coalesce(json_extract(body, '$.date.start'), ''), coalesce(json_extract(body, '$.created'), '')
-		FROM revisions WHERE document_id = ? ORDER BY n DESC LIMIT 1`, id).Scan(&start, &written)
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(json_extract(body, '$.date.start'), ''), coalesce(json_extract(body, '$.created'), ''),
+			coalesce(json_extract(body, '$.number'), 0)
+		FROM revisions WHERE document_id = ? ORDER BY n DESC LIMIT 1`, id).Scan(&p.start, &written, &p.number)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", fmt.Errorf("%w: no document %s to continue after", fonds.ErrNotFound, id)
+		return position{}, fmt.Errorf("%w: no document %s to continue after", fonds.ErrNotFound, id)
 	} else if err != nil {
-		return "", "", err
+		return position{}, err
 	}
 	t, err := time.Parse(time.RFC3339Nano, written)
 	if err != nil {
-		return "", "", fmt.Errorf("creation time of %s: %w", id, err)
+		return position{}, fmt.Errorf("creation time of %s: %w", id, err)
 	}
-	return start, formatTime(t), nil
+	p.created = formatTime(t)
+	return p, nil
 }
 
 // column returns the column of documents a list reads: the whole body, or
@@ -1058,14 +1145,22 @@ func (s *Store) neighbours(ctx context.Context, id string, f fonds.Filter) (prev
 	}
 	defer tx.Rollback()
 	var start string
-	if err := tx.QueryRowContext(ctx, `SELECT date_start FROM documents WHERE id = ?`, id).Scan(&start); err != nil {
+	var number int
+	if err := tx.QueryRowContext(ctx, `SELECT date_start, number FROM documents WHERE id = ?`, id).Scan(&start, &number); err != nil {
 		return nil, nil, err
 	}
 	conds, args := conditions(f)
-	// The row value of the document's place in date order.
+	// The row value of the document's place in date order, or in number
+	// order, with the orders each way.
+	place, asc, desc := "(undated, date_start, id)", dateOrder, "undated DESC, date_start DESC, id DESC"
 	args = append(args, start == "", start, id)
+	if f.Order == fonds.ByNumber {
+		place, asc, desc = "("+numberOrder+")", numberOrder, "unnumbered DESC, number DESC, undated DESC, date_start DESC, id DESC"
+		args = append(args[:len(args)-3], number == 0, number, start == "", start, id)
+	}
+	marks := strings.Repeat("?, ", strings.Count(place, ",")) + "?"
 	one := func(cmp, order string) (*fonds.Document, error) {
-		w := where(append(slices.Clip(conds), "(undated, date_start, id) "+cmp+" (?, ?, ?)")...)
+		w := where(append(slices.Clip(conds), place+" "+cmp+" ("+marks+")")...)
 		rows, err := tx.QueryContext(ctx, `SELECT `+column(true)+` FROM documents`+w+` ORDER BY `+order+` LIMIT 1`, args...)
 		if err != nil {
 			return nil, err
@@ -1076,10 +1171,10 @@ func (s *Store) neighbours(ctx context.Context, id string, f fonds.Filter) (prev
 		}
 		return docs[0], nil
 	}
-	if prev, err = one("<", "undated DESC, date_start DESC, id DESC"); err != nil {
+	if prev, err = one("<", desc); err != nil {
 		return nil, nil, err
 	}
-	if next, err = one(">", dateOrder); err != nil {
+	if next, err = one(">", asc); err != nil {
 		return nil, nil, err
 	}
 	return prev, next, nil
@@ -1107,12 +1202,24 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 			args = append(args, f.Month)
 		}
 	}
-	q := `SELECT year, month, sum(n) FROM document_counts` + where(conds...) + ` GROUP BY year, month ORDER BY year, month`
+	sum, having := "sum(n)", ""
+	if e := f.ExceptCollection; e != "" && (f.Collection == "" || f.Collection == e) {
+		if f.Collection == e {
+			return []fonds.DateCount{}, nil
+		}
+		// The sums of all collections less those of the one left out.
+		conds[0], args[0] = "collection IN ('', ?)", e
+		sum = "sum(CASE WHEN collection = '' THEN n ELSE -n END)"
+		having = " HAVING " + sum + " > 0"
+	}
+	q := `SELECT year, month, ` + sum + ` FROM document_counts` + where(conds...) + ` GROUP BY year, month` + having + ` ORDER BY year, month`
 	if !counted(f) {
-		// Counted from the documents of the status, or held, which
-		// document_counts does not tell apart.
+		// Counted from the documents of the status, or held, or of a
+		// range of dates or a chapter, which document_counts does not
+		// tell apart.
 		dc, dargs := conditions(fonds.Filter{Published: f.Published, Restricted: f.Restricted, Status: f.Status,
-			Held: f.Held, Collection: f.Collection, Year: f.Year, Month: f.Month})
+			Held: f.Held, Collection: f.Collection, Year: f.Year, Month: f.Month,
+			From: f.From, To: f.To, Section: f.Section, ExceptCollection: f.ExceptCollection})
 		q, args = `SELECT year, month, count(*) FROM documents`+where(append(dc, "year > 0")...)+
 			` GROUP BY year, month ORDER BY year, month`, dargs
 	}
@@ -1174,6 +1281,9 @@ func (s *Store) deleteDocument(ctx context.Context, id string, sv fonds.Save) er
 	// The deleted version is kept like any replaced one: nothing is lost,
 	// and a citation of it still finds it.
 	if err := keepRevision(ctx, tx, id, t); err != nil {
+		return err
+	}
+	if err := unlink(ctx, tx, id); err != nil {
 		return err
 	}
 	var collection, status, cats string

@@ -1,0 +1,788 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fonds"
+	"fonds/entity"
+	"fonds/translit"
+)
+
+var _ fonds.Entities = (*Store)(nil)
+
+// The bounds of an entity's description and of what Entity returns.
+const (
+	maxAuthority = 16 // identifiers an editor gives
+	maxNames     = 20 // spellings and identifiers Entity returns
+)
+
+// entityColumns are the columns of entities a list returns, as
+// scanEntity reads them, followed by the sort key of the list's order.
+const entityColumns = "e.kind, e.key, e.name, e.documents, e.role, e.dates, e.note, e.authority"
+
+// kindRank orders kinds as fonds.EntityKinds lists them, in SQL.
+var kindRank = func() string {
+	var b strings.Builder
+	b.WriteString("CASE e.kind")
+	for i, k := range fonds.EntityKinds {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", k, i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(fonds.EntityKinds))
+	return b.String()
+}()
+
+// checkEntityFilter reports what makes f meaningless, as an ErrInvalid.
+func checkEntityFilter(f fonds.EntityFilter) error {
+	switch {
+	case f.Kind != "" && !f.Kind.Valid():
+		return fmt.Errorf("%w: unknown kind of entity %q", fonds.ErrInvalid, f.Kind)
+	case f.Order != "" && f.Order != fonds.ByEnglishName && f.Order != fonds.ByRussianName:
+		return fmt.Errorf("%w: unknown order of entities %q", fonds.ErrInvalid, f.Order)
+	case f.Limit < 0:
+		return fmt.Errorf("%w: negative limit %d", fonds.ErrInvalid, f.Limit)
+	}
+	return nil
+}
+
+// entityVisibility returns the condition on entities that admits those a
+// document the filter admits mentions, or "" for every one. The literals
+// are those of the partial indexes.
+func entityVisibility(f fonds.EntityFilter) string {
+	switch {
+	case f.Published && f.Restricted:
+		return "e.released > 0"
+	case f.Published:
+		return "e.public > 0"
+	}
+	return ""
+}
+
+// Entities lists the entities the filter admits, in its order: by the name
+// they are shown by, surname first, then by key (and, of several kinds,
+// in the order of fonds.EntityKinds). Each list is read from an index in
+// its order from where it starts, one for each kind when it is of every
+// kind; a list of the entities that match a prefix gathers those from the
+// indexes of spellings, names and keys and sorts them.
+//
+// An entity comes once in a list of every kind even when others of other
+// kinds have its key; After, the key of the last entity of a page, then
+// continues after the first of them in its order, so that a page may
+// repeat one, never leave one out.
+func (s *Store) Entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Entity, error) {
+	if err := checkEntityFilter(f); err != nil {
+		return nil, fmt.Errorf("sqlite: entities: %w", err)
+	}
+	es, err := s.entities(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: entities: %w", translate(err))
+	}
+	return es, nil
+}
+
+// listed is an entity of a list, with its place in the list's order.
+type listed struct {
+	e    fonds.Entity
+	sort []byte
+	rank int
+}
+
+func (a listed) before(b listed) bool {
+	if c := bytes.Compare(a.sort, b.sort); c != 0 {
+		return c < 0
+	}
+	if a.e.Key != b.e.Key {
+		return a.e.Key < b.e.Key
+	}
+	return a.rank < b.rank
+}
+
+func rank(k fonds.EntityKind) int {
+	if i := slices.Index(fonds.EntityKinds, k); i >= 0 {
+		return i
+	}
+	return len(fonds.EntityKinds)
+}
+
+func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Entity, error) {
+	sortColumn := "sort_en"
+	if f.Order == fonds.ByRussianName {
+		sortColumn = "sort_ru"
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = -1
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	// The place after which the list goes on.
+	var after *listed
+	if f.After != "" {
+		q := `SELECT e.kind, e.` + sortColumn + ` FROM entities e WHERE e.key = ?`
+		args := []any{f.After}
+		if f.Kind != "" {
+			q += ` AND e.kind = ?`
+			args = append(args, string(f.Kind))
+		}
+		var a listed
+		err := tx.QueryRowContext(ctx, q+` ORDER BY `+kindRank+` LIMIT 1`, args...).Scan(&a.e.Kind, &a.sort)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("%w: no entity %q to continue after", fonds.ErrNotFound, f.After)
+		} else if err != nil {
+			return nil, err
+		}
+		a.e.Key, a.rank = f.After, rank(a.e.Kind)
+		after = &a
+	}
+	vis := entityVisibility(f)
+	if f.Prefix != "" {
+		return prefixed(ctx, tx, f, sortColumn, vis, after, limit)
+	}
+	kinds := fonds.EntityKinds
+	if f.Kind != "" {
+		kinds = []fonds.EntityKind{f.Kind}
+	}
+	// One list of each kind, read through the index of the kind, the
+	// order and the visibility, merged.
+	var all []listed
+	for _, k := range kinds {
+		conds := []string{"e.kind = ?"}
+		args := []any{string(k)}
+		if vis != "" {
+			conds = append(conds, vis)
+		}
+		if after != nil {
+			cmp := ">"
+			if rank(k) > after.rank {
+				cmp = ">="
+			}
+			conds = append(conds, "(e."+sortColumn+", e.key) "+cmp+" (?, ?)")
+			args = append(args, after.sort, after.e.Key)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+entityColumns+`, e.`+sortColumn+` FROM entities e`+where(conds...)+
+			` ORDER BY e.`+sortColumn+`, e.key LIMIT ?`, append(args, limit)...)
+		if err != nil {
+			return nil, err
+		}
+		es, err := scanListed(rows)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, es...)
+	}
+	if len(kinds) > 1 {
+		slices.SortFunc(all, func(a, b listed) int {
+			if a.before(b) {
+				return -1
+			}
+			return 1
+		})
+	}
+	if limit >= 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	es := []fonds.Entity{}
+	for _, l := range all {
+		es = append(es, l.e)
+	}
+	return es, nil
+}
+
+// prefixed lists the entities that match f.Prefix: a spelling met, or the
+// name shown with a person's surname first, that begins with it in any
+// case, or a key that begins with its key (translit.Key), so that "sak",
+// "Sakh" and "сах" all find Sakharov. The matches are gathered through
+// three indexes and sorted: the cost grows with their number.
+func prefixed(ctx context.Context, tx *sql.Tx, f fonds.EntityFilter, sortColumn, vis string, after *listed, limit int) ([]fonds.Entity, error) {
+	p := fold(f.Prefix)
+	// "\xff" follows every continuation of p in the byte order of text.
+	args := []any{p, p + "\xff"}
+	matches := `SELECT kind, key FROM entity_names WHERE folded >= ?1 AND folded < ?2
+		UNION SELECT kind, key FROM entities WHERE folded >= ?1 AND folded < ?2`
+	if k := translit.Key(p); k != "" {
+		matches += ` UNION SELECT kind, key FROM entities WHERE key >= ?3 AND key < ?4`
+		args = append(args, k, k+"\xff")
+	}
+	var conds []string
+	n := len(args)
+	arg := func(v any) string {
+		args = append(args, v)
+		n++
+		return "?" + strconv.Itoa(n)
+	}
+	if f.Kind != "" {
+		conds = append(conds, "e.kind = "+arg(string(f.Kind)))
+	}
+	if vis != "" {
+		conds = append(conds, vis)
+	}
+	if after != nil {
+		s, k, r := arg(after.sort), arg(after.e.Key), arg(after.rank)
+		conds = append(conds, "(e."+sortColumn+", e.key, "+kindRank+") > ("+s+", "+k+", "+r+")")
+	}
+	q := `WITH m (kind, key) AS (` + matches + `)
+		SELECT ` + entityColumns + `, e.` + sortColumn + ` FROM m JOIN entities e ON e.kind = m.kind AND e.key = m.key` +
+		where(conds...) + ` ORDER BY e.` + sortColumn + `, e.key, ` + kindRank + ` LIMIT ` + arg(limit)
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := scanListed(rows)
+	if err != nil {
+		return nil, err
+	}
+	es := []fonds.Entity{}
+	for _, l := range ls {
+		es = append(es, l.e)
+	}
+	return es, nil
+}
+
+// scanListed reads the rows of a list of entities, entityColumns and the
+// sort key, and closes them.
+func scanListed(rows *sql.Rows) ([]listed, error) {
+	defer rows.Close()
+	var ls []listed
+	for rows.Next() {
+		var l listed
+		var authority string
+		if err := rows.Scan(&l.e.Kind, &l.e.Key, &l.e.Name, &l.e.Documents, &l.e.Role, &l.e.Dates, &l.e.Note, &authority, &l.sort); err != nil {
+			return nil, err
+		}
+		l.e.Authority = list(authority)
+		l.rank = rank(l.e.Kind)
+		ls = append(ls, l)
+	}
+	return ls, rows.Err()
+}
+
+// Entity returns the entity with its spellings, the most frequent first,
+// and its identifiers in other catalogues, the editor's first, each list
+// at most maxNames long.
+func (s *Store) Entity(ctx context.Context, kind fonds.EntityKind, key string) (*fonds.Entity, error) {
+	e, err := s.entity(ctx, kind, key)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: entity %s/%s: %w", kind, key, translate(err))
+	}
+	return e, nil
+}
+
+func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key string) (*fonds.Entity, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	e := fonds.Entity{Kind: kind, Key: key}
+	var authority string
+	if err := tx.QueryRowContext(ctx, `SELECT name, documents, role, dates, note, authority FROM entities WHERE kind = ? AND key = ?`,
+		string(kind), key).Scan(&e.Name, &e.Documents, &e.Role, &e.Dates, &e.Note, &authority); err != nil {
+		return nil, err // sql.ErrNoRows: nothing mentions it and no editor described it
+	}
+	e.Authority = list(authority)
+	rows, err := tx.QueryContext(ctx, `SELECT name, documents FROM entity_names WHERE kind = ? AND key = ?
+		ORDER BY documents DESC, name LIMIT ?`, string(kind), key, maxNames)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n fonds.EntityName
+		if err := rows.Scan(&n.Name, &n.Documents); err != nil {
+			return nil, err
+		}
+		e.Names = append(e.Names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT uri FROM entity_authorities WHERE kind = ? AND key = ?
+		ORDER BY documents DESC, uri LIMIT ?`, string(kind), key, maxNames)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uri string
+		if err := rows.Scan(&uri); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(e.Authority, uri) && len(e.Authority) < maxNames {
+			e.Authority = append(e.Authority, uri)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// visibilityConditions returns the conditions on the rows of mentions or
+// citations (as t) that admit what the filter's Published, Restricted and
+// Status admit, and their arguments: the literals of the partial indexes.
+func visibilityConditions(t string, f fonds.Filter) ([]string, []any) {
+	var conds []string
+	var args []any
+	switch {
+	case f.Published && f.Restricted:
+		conds = append(conds, t+".released = 1")
+	case f.Published:
+		conds = append(conds, t+".public = 1")
+	}
+	if f.Status != "" {
+		conds = append(conds, t+".state = ?")
+		args = append(args, string(f.Status))
+	}
+	return conds, args
+}
+
+// Mentioning lists the documents that mention the entity, as briefs, by
+// date then id, with the words of each and the passage they stand in. Of
+// the filter it heeds who may see what (Published, Restricted, Status)
+// and the page (After, Offset, Limit); the list is read from an index of
+// the entity's mentions in date order from where it starts.
+func (s *Store) Mentioning(ctx context.Context, kind fonds.EntityKind, key string, f fonds.Filter) ([]fonds.Mentioning, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, fmt.Errorf("sqlite: mentioning %s/%s: %w", kind, key, err)
+	}
+	ms, err := s.mentioning(ctx, kind, key, f)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: mentioning %s/%s: %w", kind, key, translate(err))
+	}
+	return ms, nil
+}
+
+func (s *Store) mentioning(ctx context.Context, kind fonds.EntityKind, key string, f fonds.Filter) ([]fonds.Mentioning, error) {
+	limit := f.Limit
+	if limit == 0 {
+		limit = -1
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	conds, args := visibilityConditions("m", f)
+	conds = append([]string{"m.kind = ?", "m.key = ?"}, conds...)
+	args = append([]any{string(kind), key}, args...)
+	if f.After != "" {
+		p, err := place(ctx, tx, f.After)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, "(m.undated, m.date_start, m.document_id) > (?, ?, ?)")
+		args = append(args, p.start == "", p.start, f.After)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT CAST((SELECT brief FROM document_briefs WHERE id = m.document_id) AS BLOB),
+			m.name, m.written, m.passage
+		FROM mentions m`+where(conds...)+` ORDER BY m.undated, m.date_start, m.document_id LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ms := []fonds.Mentioning{}
+	for rows.Next() {
+		var brief sql.RawBytes
+		var name, written string
+		var m fonds.Mentioning
+		if err := rows.Scan(&brief, &name, &written, &m.Passage); err != nil {
+			return nil, err
+		}
+		if m.Document, err = decode(brief); err != nil {
+			return nil, err
+		}
+		// The document's own words: those it wrote, or the name when they
+		// are the same.
+		m.Written = written
+		if m.Written == "" {
+			m.Written = name
+		}
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+// DescribeEntity keeps what an editor says of the entity, and writes it in
+// the audit log (action "entity", the target its kind and key) in the same
+// transaction. An empty Name keeps the name met; a description of nothing
+// removes the editor's, and an entity that no document mentions with it.
+// s.Version is not checked: an entity has no versions.
+func (s *Store) DescribeEntity(ctx context.Context, e fonds.Entity, sv fonds.Save) error {
+	if err := checkDescription(&e); err != nil {
+		return fmt.Errorf("sqlite: describe entity %s/%s: %w", e.Kind, e.Key, err)
+	}
+	if err := s.describe(ctx, e, sv); err != nil {
+		return fmt.Errorf("sqlite: describe entity %s/%s: %w", e.Kind, e.Key, translate(err))
+	}
+	return nil
+}
+
+// checkDescription trims what an editor says of e and reports what makes
+// it unfit to keep, as an ErrInvalid.
+func checkDescription(e *fonds.Entity) error {
+	if !e.Kind.Valid() {
+		return fmt.Errorf("%w: unknown kind of entity %q", fonds.ErrInvalid, e.Kind)
+	}
+	if e.Key == "" || len(e.Key) > 120 || strings.Trim(e.Key, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		return fmt.Errorf("%w: key %q is not lower-case ASCII letters, digits and '-'", fonds.ErrInvalid, e.Key)
+	}
+	for _, f := range []struct {
+		name  string
+		v     *string
+		max   int
+		lines bool
+	}{{"name", &e.Name, maxName, false}, {"role", &e.Role, maxName, false}, {"dates", &e.Dates, maxName, false},
+		{"note", &e.Note, maxDetail, true}} {
+		*f.v = strings.TrimSpace(*f.v)
+		if len(*f.v) > f.max {
+			return fmt.Errorf("%w: the %s is %d bytes long, more than %d", fonds.ErrInvalid, f.name, len(*f.v), f.max)
+		}
+		if !f.lines && strings.ContainsAny(*f.v, "\r\n") {
+			return fmt.Errorf("%w: the %s is more than one line", fonds.ErrInvalid, f.name)
+		}
+	}
+	if len(e.Authority) > maxAuthority {
+		return fmt.Errorf("%w: %d identifiers, more than %d", fonds.ErrInvalid, len(e.Authority), maxAuthority)
+	}
+	var authority []string
+	for _, a := range e.Authority {
+		a = strings.TrimSpace(a)
+		if a == "" || slices.Contains(authority, a) {
+			continue
+		}
+		u, err := url.Parse(a)
+		if err != nil || !u.IsAbs() || u.Host == "" || len(a) > maxTarget || strings.ContainsAny(a, " \t\r\n") {
+			return fmt.Errorf("%w: identifier %q is not the address of an entry of a catalogue (https://www.wikidata.org/entity/Q…)", fonds.ErrInvalid, bound(a, 80))
+		}
+		authority = append(authority, a)
+	}
+	e.Authority = authority
+	return nil
+}
+
+func (s *Store) describe(ctx context.Context, e fonds.Entity, sv fonds.Save) error {
+	db, err := s.writer()
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	authority, err := jsonList(e.Authority)
+	if err != nil {
+		return err
+	}
+	described := e.Name != "" || e.Role != "" || e.Dates != "" || e.Note != "" || len(e.Authority) > 0
+	if _, err := tx.ExecContext(ctx, `INSERT INTO entities (kind, key, described, editor_name, role, dates, note, authority)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (kind, key) DO UPDATE SET described = excluded.described, editor_name = excluded.editor_name,
+			role = excluded.role, dates = excluded.dates, note = excluded.note, authority = excluded.authority`,
+		string(e.Kind), e.Key, described, e.Name, e.Role, e.Dates, e.Note, authority); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM entities WHERE kind = ? AND key = ? AND described = 0 AND documents <= 0`,
+		string(e.Kind), e.Key); err != nil {
+		return err
+	}
+	var met, ru string
+	err = tx.QueryRowContext(ctx, `SELECT met_name, met_ru FROM entities WHERE kind = ? AND key = ?`, string(e.Kind), e.Key).Scan(&met, &ru)
+	switch {
+	case err == nil:
+		if err := setNames(ctx, tx, ref{e.Kind, e.Key}, met, ru, e.Name); err != nil {
+			return err
+		}
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	detail := "described"
+	if !described {
+		detail = "description removed"
+	}
+	if m := bound(sv.Message, maxDetail); m != "" {
+		detail += ": " + m
+	}
+	a := fonds.AuditEntry{Time: now(), User: sv.Author, Address: sv.Address, Action: "entity",
+		Target: string(e.Kind) + "/" + e.Key, Detail: detail}
+	if err := audit(ctx, tx, &a); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// CitedBy lists the documents that cite the document id by any of its
+// identities, as briefs, by date then id, each once. Of the filter it
+// heeds who may see what and the page, as Mentioning does. Each identity's
+// citations are read from an index in date order from where the page
+// starts, a page of them, and merged: a document has a few identities.
+func (s *Store) CitedBy(ctx context.Context, id string, f fonds.Filter) ([]*fonds.Document, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, fmt.Errorf("sqlite: cited by %s: %w", id, err)
+	}
+	docs, err := s.citedBy(ctx, id, f)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: cited by %s: %w", id, translate(err))
+	}
+	return docs, nil
+}
+
+func (s *Store) citedBy(ctx context.Context, id string, f fonds.Filter) ([]*fonds.Document, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, fonds.ErrNotFound
+	}
+	targets, err := strings1(ctx, tx, `SELECT target FROM identities WHERE document_id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	conds, args := visibilityConditions("c", f)
+	conds = append([]string{"c.target = ?", "c.document_id <> ?"}, conds...)
+	if f.After != "" {
+		p, err := place(ctx, tx, f.After)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, "(c.undated, c.date_start, c.document_id) > (?, ?, ?)")
+		args = append(args, p.start == "", p.start, f.After)
+	}
+	limit := -1
+	if f.Limit > 0 {
+		limit = f.Offset + f.Limit
+	}
+	type citing struct {
+		undated bool
+		start   string
+		id      string
+	}
+	var all []citing
+	for _, t := range targets {
+		rows, err := tx.QueryContext(ctx, `SELECT c.undated, c.date_start, c.document_id FROM citations c`+where(conds...)+
+			` ORDER BY c.undated, c.date_start, c.document_id LIMIT ?`, append(append([]any{t, id}, args...), limit)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c citing
+			if err := rows.Scan(&c.undated, &c.start, &c.id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			all = append(all, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// The first limit citing documents of each identity hold the first
+	// limit of them all.
+	slices.SortFunc(all, func(a, b citing) int {
+		switch {
+		case a.undated != b.undated:
+			if a.undated {
+				return 1
+			}
+			return -1
+		case a.start != b.start:
+			return strings.Compare(a.start, b.start)
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	all = slices.CompactFunc(all, func(a, b citing) bool { return a.id == b.id })
+	all = all[min(f.Offset, len(all)):]
+	if f.Limit > 0 && len(all) > f.Limit {
+		all = all[:f.Limit]
+	}
+	docs := []*fonds.Document{}
+	for _, c := range all {
+		var brief []byte
+		if err := tx.QueryRowContext(ctx, `SELECT CAST(brief AS BLOB) FROM document_briefs WHERE id = ?`, c.id).Scan(&brief); err != nil {
+			return nil, err
+		}
+		d, err := decode(brief)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+// strings1 returns the first column of the rows of a query.
+func strings1(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Resolve returns, for each target that identifies a document, the id of
+// that document: of several that share it (an archival reference), the
+// first by id of those the public sees, or else the first by id. A target
+// with a place within the document ("v#d8fn3") resolves as the document
+// ("v#d8") does.
+func (s *Store) Resolve(ctx context.Context, targets []string) (map[string]string, error) {
+	m, err := s.resolve(ctx, targets)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: resolve: %w", translate(err))
+	}
+	return m, nil
+}
+
+func (s *Store) resolve(ctx context.Context, targets []string) (map[string]string, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `SELECT document_id FROM identities WHERE target = ? ORDER BY public DESC, document_id LIMIT 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	m := make(map[string]string)
+	for _, t := range targets {
+		if _, done := m[t]; done {
+			continue
+		}
+		candidates := []string{t}
+		if d, _, ok := entity.Target(t, ""); ok && d != t {
+			candidates = append(candidates, d)
+		}
+		for _, c := range candidates {
+			var id string
+			err := stmt.QueryRowContext(ctx, c).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			m[t] = id
+			break
+		}
+	}
+	return m, nil
+}
+
+// unresolvedBatch is how many citations Unresolved reads at a time.
+const unresolvedBatch = 500
+
+// Unresolved calls fn for every citation whose target no document has as
+// an identity and no collection has as its slug, in the order of the
+// citing documents' ids (then of targets and anchors). It reads them a
+// batch at a time, each in a read of its own, and calls fn between reads,
+// so that fn may use the store.
+func (s *Store) Unresolved(ctx context.Context, fn func(id string, c fonds.Citation) error) error {
+	var id, target, anchor string
+	for {
+		type cited struct {
+			id string
+			c  fonds.Citation
+		}
+		var batch []cited
+		rows, err := s.read.QueryContext(ctx, `SELECT c.document_id, c.target, c.anchor, c.written FROM citations c
+			WHERE (c.document_id, c.target, c.anchor) > (?, ?, ?)
+				AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.target = c.target)
+				AND NOT EXISTS (SELECT 1 FROM collections WHERE slug = c.target)
+			ORDER BY c.document_id, c.target, c.anchor LIMIT ?`, id, target, anchor, unresolvedBatch)
+		if err != nil {
+			return fmt.Errorf("sqlite: unresolved: %w", translate(err))
+		}
+		for rows.Next() {
+			var c cited
+			if err := rows.Scan(&c.id, &c.c.Target, &c.c.Anchor, &c.c.Written); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlite: unresolved: %w", err)
+			}
+			batch = append(batch, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlite: unresolved: %w", translate(err))
+		}
+		for _, c := range batch {
+			if err := fn(c.id, c.c); err != nil {
+				return err
+			}
+		}
+		if len(batch) < unresolvedBatch {
+			return nil
+		}
+		last := batch[len(batch)-1]
+		id, target, anchor = last.id, last.c.Target, last.c.Anchor
+	}
+}
+
+// Sections lists the chapters of the collection that the public sees, in
+// the order of their first numbers (those without numbers last, by
+// title), each with the number of its documents the public sees and the
+// smallest of their numbers, as Collection counts the public's documents:
+// read from a table the triggers on documents keep. It is ErrNotFound for
+// a collection that does not exist.
+func (s *Store) Sections(ctx context.Context, collection string) ([]fonds.Section, error) {
+	ss, err := s.sections(ctx, collection)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sections of %q: %w", collection, translate(err))
+	}
+	return ss, nil
+}
+
+func (s *Store) sections(ctx context.Context, collection string) ([]fonds.Section, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM collections WHERE slug = ?`, collection).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, fonds.ErrNotFound
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT title, first, n FROM sections WHERE collection = ?
+		ORDER BY first = 0, first, title`, collection)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ss := []fonds.Section{}
+	for rows.Next() {
+		var sc fonds.Section
+		if err := rows.Scan(&sc.Title, &sc.First, &sc.Count); err != nil {
+			return nil, err
+		}
+		ss = append(ss, sc)
+	}
+	return ss, rows.Err()
+}

@@ -1,0 +1,710 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"fonds"
+	"fonds/entity"
+	"fonds/translit"
+)
+
+// What a store keeps of one document's links is bounded beyond what package
+// entity bounds: a name or the words of a mention, an anchor, the words of
+// a citation, in bytes; a target longer than maxTarget is no citation.
+const (
+	maxWords = 256
+)
+
+// visibility is who may see a document, as the rows of its mentions and
+// citations copy it from documents.
+type visibility struct {
+	public   bool // status = 'published'
+	released bool
+	state    fonds.Status
+}
+
+// ref names an entity.
+type ref struct {
+	kind fonds.EntityKind
+	key  string
+}
+
+// mentionRow is a row of mentions, its lists as JSON.
+type mentionRow struct {
+	name, written, passage string
+	spellings, authority   string
+	start                  string
+	public, released       bool
+	state                  string
+}
+
+// delta is how a save changes what documents say of one entity: the
+// number of documents writing each spelling and giving each identifier.
+type delta struct {
+	names, authority map[string]int
+}
+
+// link keeps what package entity derives from c, the document as stored,
+// with visibility v: its mentions, citations and identities replace those
+// kept before, and the entities they mention are counted, named and sorted
+// again. Mentions that did not change are left alone.
+func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility) error {
+	old, err := storedMentions(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	deltas := make(map[ref]*delta)
+	change := func(r ref, list []string, names bool, by int) {
+		d := deltas[r]
+		if d == nil {
+			d = &delta{names: make(map[string]int), authority: make(map[string]int)}
+			deltas[r] = d
+		}
+		m := d.authority
+		if names {
+			m = d.names
+		}
+		for _, s := range list {
+			m[s] += by
+		}
+	}
+	for _, m := range entity.Mentions(c) {
+		r := ref{m.Kind, m.Key}
+		row := mentionRow{
+			name:    bound(m.Name, maxWords),
+			written: bound(m.Written, maxWords),
+			passage: m.Passage,
+			start:   c.Date.Start,
+			public:  v.public, released: v.released, state: string(v.state),
+		}
+		spellings, authority := boundList(m.Spellings, maxWords), boundList(m.Authority, maxTarget)
+		if row.spellings, err = jsonList(spellings); err != nil {
+			return err
+		}
+		if row.authority, err = jsonList(authority); err != nil {
+			return err
+		}
+		o, had := old[r]
+		delete(old, r)
+		switch {
+		case had && o == row:
+			continue
+		case had:
+			_, err = tx.ExecContext(ctx, `UPDATE mentions SET name = ?, written = ?, passage = ?, spellings = ?, authority = ?,
+				date_start = ?, public = ?, released = ?, state = ? WHERE document_id = ? AND kind = ? AND key = ?`,
+				row.name, row.written, row.passage, row.spellings, row.authority, row.start, row.public, row.released, row.state,
+				c.ID, string(r.kind), r.key)
+			change(r, list(o.spellings), true, -1)
+			change(r, list(o.authority), false, -1)
+		default:
+			_, err = tx.ExecContext(ctx, `INSERT INTO mentions (document_id, kind, key, name, written, passage, spellings, authority,
+				date_start, public, released, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				c.ID, string(r.kind), r.key, row.name, row.written, row.passage, row.spellings, row.authority,
+				row.start, row.public, row.released, row.state)
+		}
+		if err != nil {
+			return err
+		}
+		change(r, spellings, true, 1)
+		change(r, authority, false, 1)
+	}
+	for r, o := range old {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM mentions WHERE document_id = ? AND kind = ? AND key = ?`, c.ID, string(r.kind), r.key); err != nil {
+			return err
+		}
+		change(r, list(o.spellings), true, -1)
+		change(r, list(o.authority), false, -1)
+	}
+	if err := applyDeltas(ctx, tx, deltas); err != nil {
+		return err
+	}
+	return linkCitations(ctx, tx, c, v)
+}
+
+// unlink removes what link kept of the document id, before its deletion.
+func unlink(ctx context.Context, tx *sql.Tx, id string) error {
+	old, err := storedMentions(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	deltas := make(map[ref]*delta)
+	for r, o := range old {
+		d := &delta{names: make(map[string]int), authority: make(map[string]int)}
+		for _, s := range list(o.spellings) {
+			d.names[s]--
+		}
+		for _, s := range list(o.authority) {
+			d.authority[s]--
+		}
+		deltas[r] = d
+	}
+	for _, q := range []string{`DELETE FROM mentions WHERE document_id = ?`, `DELETE FROM citations WHERE document_id = ?`,
+		`DELETE FROM identities WHERE document_id = ?`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return applyDeltas(ctx, tx, deltas)
+}
+
+// storedMentions returns the rows of mentions of the document id.
+func storedMentions(ctx context.Context, tx *sql.Tx, id string) (map[ref]mentionRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT kind, key, name, written, passage, spellings, authority, date_start, public, released, state
+		FROM mentions WHERE document_id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	old := make(map[ref]mentionRow)
+	for rows.Next() {
+		var r ref
+		var m mentionRow
+		if err := rows.Scan(&r.kind, &r.key, &m.name, &m.written, &m.passage, &m.spellings, &m.authority, &m.start,
+			&m.public, &m.released, &m.state); err != nil {
+			return nil, err
+		}
+		old[r] = m
+	}
+	return old, rows.Err()
+}
+
+// linkCitations replaces the citations and identities of c.
+func linkCitations(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility) error {
+	for _, q := range []string{`DELETE FROM citations WHERE document_id = ?`, `DELETE FROM identities WHERE document_id = ?`} {
+		if _, err := tx.ExecContext(ctx, q, c.ID); err != nil {
+			return err
+		}
+	}
+	for _, ct := range entity.Citations(c) {
+		if len(ct.Target) > maxTarget || len(ct.Anchor) > maxWords {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO citations (document_id, target, anchor, written, date_start, public, released, state)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			c.ID, ct.Target, ct.Anchor, bound(ct.Written, maxWords), c.Date.Start, v.public, v.released, string(v.state)); err != nil {
+			return err
+		}
+	}
+	for _, t := range entity.Identities(c) {
+		if len(t) > maxTarget {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO identities (target, document_id, public) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			t, c.ID, v.public); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyDeltas counts the spellings and identifiers of each entity up and
+// down, and names the entities whose spellings changed again: from the
+// names added alone when none went, so that a save costs what it adds,
+// and from all their names when one went.
+func applyDeltas(ctx context.Context, tx *sql.Tx, deltas map[ref]*delta) error {
+	for r, d := range deltas {
+		var added []string
+		removed := false
+		for name, n := range d.names {
+			switch {
+			case n > 0:
+				added = append(added, name)
+				_, err := tx.ExecContext(ctx, `INSERT INTO entity_names (kind, key, name, folded, documents) VALUES (?, ?, ?, ?, ?)
+					ON CONFLICT (kind, key, name) DO UPDATE SET documents = documents + excluded.documents`,
+					string(r.kind), r.key, name, fold(name), n)
+				if err != nil {
+					return err
+				}
+			case n < 0:
+				gone, err := decrement(ctx, tx, `entity_names`, `name`, r, name, n)
+				if err != nil {
+					return err
+				}
+				removed = removed || gone
+			}
+		}
+		for uri, n := range d.authority {
+			var err error
+			switch {
+			case n > 0:
+				_, err = tx.ExecContext(ctx, `INSERT INTO entity_authorities (kind, key, uri, documents) VALUES (?, ?, ?, ?)
+					ON CONFLICT (kind, key, uri) DO UPDATE SET documents = documents + excluded.documents`,
+					string(r.kind), r.key, uri, n)
+			case n < 0:
+				_, err = decrement(ctx, tx, `entity_authorities`, `uri`, r, uri, n)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if len(added) == 0 && !removed {
+			continue
+		}
+		if err := rename(ctx, tx, r, added, removed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decrement adds n (negative) to the count of the row of table whose
+// column is v, and removes the row when none is left, reporting whether
+// it did.
+func decrement(ctx context.Context, tx *sql.Tx, table, column string, r ref, v string, n int) (bool, error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET documents = documents + ? WHERE kind = ? AND key = ? AND `+column+` = ?`,
+		n, string(r.kind), r.key, v); err != nil {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE kind = ? AND key = ? AND `+column+` = ? AND documents <= 0`,
+		string(r.kind), r.key, v)
+	if err != nil {
+		return false, err
+	}
+	k, err := res.RowsAffected()
+	return k > 0, err
+}
+
+// rename names the entity r again after a save added the spellings added
+// and, if removed, took some away.
+func rename(ctx context.Context, tx *sql.Tx, r ref, added []string, removed bool) error {
+	var met, ru, editor string
+	var sorted bool
+	err := tx.QueryRowContext(ctx, `SELECT met_name, met_ru, editor_name, length(sort_en) > 0 FROM entities WHERE kind = ? AND key = ?`,
+		string(r.kind), r.key).Scan(&met, &ru, &editor, &sorted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // no document mentions it any more, and no editor described it
+	} else if err != nil {
+		return err
+	}
+	var newMet, newRu string
+	if removed {
+		if newMet, newRu, err = metNames(ctx, tx, r); err != nil {
+			return err
+		}
+	} else {
+		newMet, newRu = bestNames(r.kind, append(added, met, ru))
+	}
+	if sorted && newMet == met && newRu == ru {
+		return nil
+	}
+	return setNames(ctx, tx, r, newMet, newRu, editor)
+}
+
+// metNames returns the best names of the entity r among every spelling
+// met (see bestNames).
+func metNames(ctx context.Context, tx *sql.Tx, r ref) (met, ru string, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM entity_names WHERE kind = ? AND key = ?`, string(r.kind), r.key)
+	if err != nil {
+		return "", "", err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return "", "", err
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return "", "", err
+	}
+	met, ru = bestNames(r.kind, names)
+	return met, ru, nil
+}
+
+// setNames writes the names of the entity r, the name it shows (the
+// editor's, or else the one met), and what matches a prefix and sorts it.
+func setNames(ctx context.Context, tx *sql.Tx, r ref, met, ru, editor string) error {
+	shown := editor
+	if shown == "" {
+		shown = met
+	}
+	k := sortKeys(r.kind, shown, ru)
+	_, err := tx.ExecContext(ctx, `UPDATE entities SET met_name = ?, met_ru = ?, name = ?, folded = ?, sort_en = ?, sort_ru = ?
+		WHERE kind = ? AND key = ?`, met, ru, shown, k.folded, k.en, k.ru, string(r.kind), r.key)
+	return err
+}
+
+// bestNames returns, of the spellings of an entity, the name it is shown
+// by (the fullest written in Latin letters, or failing one the fullest of
+// all) and the fullest written in Cyrillic, which sorts it in the Russian
+// order; each as a name is shown (see showName). The choice depends only
+// on the spellings, whatever the order they came in, so that it is the
+// same however the archive was filled.
+func bestNames(kind fonds.EntityKind, spellings []string) (met, ru string) {
+	for _, s := range spellings {
+		s = showName(kind, s)
+		if s == "" {
+			continue
+		}
+		if better(s, met) {
+			met = s
+		}
+		if translit.IsCyrillic(s) && fuller(s, ru) {
+			ru = s
+		}
+	}
+	return met, ru
+}
+
+// showName returns a spelling as the name of an entity: spaces made
+// single, a name in capitals in normal case, without an English
+// possessive ("Sakharov's"), a person's in reading order ("Sakharov,
+// Andrei" is Andrei Sakharov).
+func showName(kind fonds.EntityKind, s string) string {
+	s = translit.TrimPossessive(entity.NormalCase(strings.Join(strings.Fields(s), " ")))
+	if kind == fonds.EntityPerson {
+		s = entity.Uninvert(s)
+	}
+	return s
+}
+
+// better reports whether a should be shown rather than b: a name in Latin
+// letters before any other, then the fuller.
+func better(a, b string) bool {
+	if la, lb := latin(a), latin(b); la != lb {
+		return la
+	}
+	return fuller(a, b)
+}
+
+// latin reports whether s is written in Latin letters: it has letters,
+// most of them not Cyrillic.
+func latin(s string) bool {
+	return strings.ContainsFunc(s, unicode.IsLetter) && !translit.IsCyrillic(s)
+}
+
+// fuller reports whether the name a is fuller than b: it has more letters
+// in words that begin with a capital (so that "Andrei Sakharov" is fuller
+// than "A. D. Sakharov" and than "academician Sakharov"), then more words;
+// two names as full are ordered by their bytes, so that one of them is
+// always the fuller.
+func fuller(a, b string) bool {
+	if b == "" {
+		return a != ""
+	}
+	ca, wa := fullness(a)
+	cb, wb := fullness(b)
+	switch {
+	case ca != cb:
+		return ca > cb
+	case wa != wb:
+		return wa > wb
+	}
+	return a < b
+}
+
+func fullness(s string) (capitalLetters, words int) {
+	for _, w := range strings.Fields(s) {
+		words++
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) {
+			continue
+		}
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				capitalLetters++
+			}
+		}
+	}
+	return capitalLetters, words
+}
+
+// keys are what match a prefix to an entity and sort it.
+type keys struct {
+	folded string // the name in the English order, folded: "sakharov, andrei"
+	en, ru []byte
+}
+
+// collators sort names in the English and the Russian order. A Collator is
+// not safe for concurrent use.
+var collators struct {
+	sync.Mutex
+	en, ru *collate.Collator
+	buf    collate.Buffer
+}
+
+// sortKeys returns the keys of an entity of the kind shown as name, whose
+// fullest Cyrillic name met is ru (or ""). A person sorts by surname
+// first; in the English order names in Latin letters come first, in the
+// Russian order names in Cyrillic, the Cyrillic name met when there is
+// one, its surname in the nominative ("Сахарова" sorts as Сахаров).
+func sortKeys(kind fonds.EntityKind, name, ru string) keys {
+	en := sortName(kind, name)
+	if ru == "" {
+		ru = name
+	}
+	ru = sortName(kind, ru)
+	if kind == fonds.EntityPerson && translit.IsCyrillic(ru) {
+		sur, rest, _ := strings.Cut(ru, ",")
+		ru = translit.Lemma(sur) + "," + rest
+		ru = strings.TrimSuffix(ru, ",")
+	}
+	collators.Lock()
+	defer collators.Unlock()
+	if collators.en == nil {
+		collators.en = collate.New(language.English)
+		collators.ru = collate.New(language.Russian)
+	}
+	key := func(c *collate.Collator, first bool, s string) []byte {
+		k := []byte{1}
+		if first {
+			k[0] = 0
+		}
+		k = append(k, c.KeyFromString(&collators.buf, s)...)
+		collators.buf.Reset()
+		return k
+	}
+	return keys{
+		folded: fold(en),
+		en:     key(collators.en, latin(en), en),
+		ru:     key(collators.ru, translit.IsCyrillic(ru), ru),
+	}
+}
+
+// sortName returns the name as a list sorts it: a person's surname first
+// ("Sakharov, Andrei", "Сахаров, Андрей Дмитриевич").
+func sortName(kind fonds.EntityKind, name string) string {
+	if kind != fonds.EntityPerson {
+		return name
+	}
+	sur := entity.Surname(name)
+	if sur == "" {
+		return name
+	}
+	fields := strings.Fields(name)
+	i := slices.IndexFunc(fields, func(f string) bool {
+		return strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) == strings.Trim(sur, ".")
+	})
+	if i < 0 {
+		i = slices.IndexFunc(fields, func(f string) bool { return strings.Contains(f, sur) })
+	}
+	if i < 0 {
+		return name
+	}
+	rest := slices.Concat(fields[:i], fields[i+1:])
+	if len(rest) == 0 {
+		return fields[i]
+	}
+	return strings.TrimRight(fields[i], ",") + ", " + strings.Join(rest, " ")
+}
+
+// fold returns s as a prefix is matched against it: in lower case, ё as
+// е, spaces single.
+func fold(s string) string {
+	return translit.FoldYo(strings.ToLower(strings.Join(strings.Fields(s), " ")))
+}
+
+// list decodes a JSON list kept in a row.
+func list(s string) []string {
+	var l []string
+	json.Unmarshal([]byte(s), &l) // written by jsonList
+	return l
+}
+
+// jsonList encodes l as a row keeps it, [] rather than null.
+func jsonList(l []string) (string, error) {
+	if l == nil {
+		l = []string{}
+	}
+	b, err := json.Marshal(l)
+	return string(b), err
+}
+
+// boundList returns l with each string cut to n bytes, each once.
+func boundList(l []string, n int) []string {
+	var out []string
+	for _, s := range l {
+		if s = bound(s, n); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// The settings that say which rules derived what the store keeps of the
+// documents' links: the version of package entity whose rules derived it
+// all, and how far a derivation under way has gone ("version id").
+const (
+	settingEntityVersion  = "entity.version"
+	settingEntityProgress = "entity.progress"
+)
+
+// deriveBatch is how many documents a derivation reads in one transaction.
+const deriveBatch = 100
+
+// derive derives again, from every stored document, what link keeps, when
+// the rules it was derived by are not entity.Version's: in an archive
+// written before the store kept links, or by an older program. It reads
+// the documents in order of id, a batch of them in each transaction, one
+// at a time, so that it holds neither the archive in memory nor the lock
+// for long, and notes how far it went, so that a derivation interrupted
+// goes on where it stopped. A document saved meanwhile is linked by its
+// save. At the end it names every entity again.
+func derive(ctx context.Context, db *sql.DB) error {
+	want := strconv.Itoa(entity.Version)
+	have, err := setting(ctx, db, settingEntityVersion)
+	if err != nil || have == want {
+		return err
+	}
+	progress, err := setting(ctx, db, settingEntityProgress)
+	if err != nil {
+		return err
+	}
+	after := ""
+	if v, id, ok := strings.Cut(progress, " "); ok && v == want {
+		after = id
+	}
+	for {
+		n, last, err := deriveDocuments(ctx, db, after)
+		if err != nil {
+			return fmt.Errorf("derive the links of the documents after %q: %w", after, err)
+		}
+		if n == 0 {
+			break
+		}
+		after = last
+		if _, err := db.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, settingEntityProgress, want+" "+after); err != nil {
+			return err
+		}
+	}
+	var kind, key string
+	for {
+		n, err := renameEntities(ctx, db, &kind, &key)
+		if err != nil {
+			return fmt.Errorf("name the entities after %s/%s: %w", kind, key, err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, settingEntityVersion, want); err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `DELETE FROM settings WHERE name = ?`, settingEntityProgress)
+	return err
+}
+
+// setting returns the value of the named setting, "" when it is not set.
+func setting(ctx context.Context, db *sql.DB, name string) (string, error) {
+	var v string
+	err := db.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// deriveDocuments links the next batch of documents after the id after,
+// in one transaction, and returns how many and the last id.
+func deriveDocuments(ctx context.Context, db *sql.DB, after string) (int, string, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?`, after, deriveBatch)
+	if err != nil {
+		return 0, "", err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, "", err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return 0, "", err
+	}
+	for _, id := range ids {
+		var body []byte
+		var v visibility
+		var number int
+		var section string
+		if err := tx.QueryRowContext(ctx, `SELECT CAST(body AS BLOB), status = 'published', released, state, number, section
+			FROM documents WHERE id = ?`, id).Scan(&body, &v.public, &v.released, &v.state, &number, &section); err != nil {
+			return 0, "", err
+		}
+		d, err := decode(body)
+		if err != nil {
+			return 0, "", fmt.Errorf("%s: %w", id, err)
+		}
+		body = nil
+		// A document stored before the columns of its number and chapter
+		// were kept has them in its body alone.
+		if d.Number != number || d.Section != section {
+			if _, err := tx.ExecContext(ctx, `UPDATE documents SET number = ?, section = ? WHERE id = ?`, max(d.Number, 0), d.Section, id); err != nil {
+				return 0, "", err
+			}
+		}
+		if err := link(ctx, tx, d, v); err != nil {
+			return 0, "", fmt.Errorf("%s: %w", id, err)
+		}
+	}
+	return len(ids), ids[len(ids)-1], tx.Commit()
+}
+
+// renameEntities names the next batch of entities after *kind, *key again
+// from their spellings, in one transaction, advancing *kind and *key, and
+// returns how many it named.
+func renameEntities(ctx context.Context, db *sql.DB, kind, key *string) (int, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT kind, key, editor_name FROM entities WHERE (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?`,
+		*kind, *key, 10*deriveBatch)
+	if err != nil {
+		return 0, err
+	}
+	type named struct {
+		r      ref
+		editor string
+	}
+	var es []named
+	for rows.Next() {
+		var e named
+		if err := rows.Scan(&e.r.kind, &e.r.key, &e.editor); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		es = append(es, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(es) == 0 {
+		return 0, err
+	}
+	for _, e := range es {
+		met, ru, err := metNames(ctx, tx, e.r)
+		if err != nil {
+			return 0, err
+		}
+		if err := setNames(ctx, tx, e.r, met, ru, e.editor); err != nil {
+			return 0, err
+		}
+	}
+	last := es[len(es)-1].r
+	*kind, *key = string(last.kind), last.key
+	return len(es), tx.Commit()
+}
