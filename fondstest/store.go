@@ -102,6 +102,13 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"SaveConflict", testSaveConflict},
 		{"History", testHistory},
 		{"Audit", testAudit},
+		{"EntityMentions", testEntityMentions},
+		{"EntityAccess", testEntityAccess},
+		{"EntityOrder", testEntityOrder},
+		{"DescribeEntity", testDescribeEntity},
+		{"Citations", testCitations},
+		{"Volume", testVolume},
+		{"ReplaceOrigin", testReplaceOrigin},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
