@@ -43,7 +43,7 @@ func (a *access) parseDirective(s string, n int, seen map[string]int) error {
 	m := directiveLine.FindStringSubmatch(s)
 	name, value := m[1], trimLine(m[2])
 	fail := func(format string, args ...any) error {
-		return &lineError{n, fmt.Sprintf(format, args...)}
+		return &lineError{line: n, msg: fmt.Sprintf(format, args...)}
 	}
 	if first, ok := seen[name]; ok {
 		return fail("@%s is given twice (first at line %d)", name, first)

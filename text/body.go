@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"fonds"
 )
@@ -288,9 +289,13 @@ func parseBlocks(lines []line) (fonds.Text, []fonds.Warning, error) {
 // "\|"; one inside a bracket or markup does not divide cells.
 func parseRow(l line, s string, inline func(*source) ([]fonds.Span, error)) ([]fonds.Span, error) {
 	var cells []fonds.Span
+	// Where the cell starts in the line, to tell the column of an error.
+	off := len(l.text) - len(strings.TrimLeft(l.text, " \t")) + 1
 	for _, raw := range splitCells(s[1 : len(s)-1]) {
+		start := off + len(raw) - len(strings.TrimLeft(raw, " \t"))
+		off += len(raw) + 1
 		src := &source{}
-		src.add("", l, trimLine(raw))
+		src.addAt("", l.n, utf8.RuneCountInString(l.text[:start])+1, trimLine(raw))
 		spans, err := inline(src)
 		if err != nil {
 			return nil, err

@@ -12,8 +12,11 @@ import (
 
 // description is what the description paragraph says.
 type description struct {
-	summary    string
-	source     string
+	summary string
+	source  string
+	// sourceText is the source note with the mentions it marks, nil when
+	// it marks none.
+	sourceText []fonds.Span
 	excerpt    bool
 	categories []string
 }
@@ -90,11 +93,13 @@ func descGroups(s string) []descGroup {
 
 // parseDescription reads the description paragraph, its lines joined: the
 // source note, the excerpt mark and the categories are taken out, the rest
-// is the summary.
-func parseDescription(s string) description {
+// is the summary. The source note may mark mentions: an error is one of
+// them.
+func parseDescription(src *source) (description, error) {
 	var d description
+	s := src.read()
 	if s == noDescription {
-		return d
+		return d, nil
 	}
 	var pieces []string
 	start := 0
@@ -102,9 +107,19 @@ func parseDescription(s string) description {
 		raw := s[g.start+1 : g.end-1]
 		switch {
 		case g.kind == bracketSource && d.source == "":
-			d.source = unescape(trimLine(sourceLabel.ReplaceAllString(raw, "")))
-			if d.source == "" {
+			note := trimLine(sourceLabel.ReplaceAllString(raw, ""))
+			if note == "" {
 				continue
+			}
+			// The note ends where the group does, less the spaces.
+			end := g.end - 1 - (len(raw) - len(strings.TrimRight(raw, " \t")))
+			spans, err := parsePlain(src.slice(end-len(note), end))
+			if err != nil {
+				return d, err
+			}
+			d.source = plainOf(spans)
+			if marksMention(spans) {
+				d.sourceText = spans
 			}
 		case g.kind == bracketCategories:
 			d.categories = append(d.categories, categorySep.Split(trimLine(raw), -1)...)
@@ -139,7 +154,7 @@ func parseDescription(s string) description {
 		}
 	}
 	d.summary = unescape(strings.Join(parts, " "))
-	return d
+	return d, nil
 }
 
 // wordSpans returns the start and end of each run of characters of s
@@ -166,7 +181,9 @@ func wordSpans(s string) [][2]int {
 // as d.
 func formatDescription(d description) string {
 	line := buildDescription(d, false)
-	if !sameDescription(parseDescription(line), d) {
+	src := &source{}
+	src.addAt("", 1, 1, line)
+	if got, err := parseDescription(src); err != nil || !sameDescription(got, d) {
 		line = buildDescription(d, true)
 	}
 	if sameDescription(d, description{}) {
@@ -190,6 +207,9 @@ func buildDescription(d description, strict bool) string {
 	}
 	if d.source != "" {
 		src := escape(d.source, "[]{}")
+		if d.sourceText != nil {
+			src = renderPlain(d.sourceText, func(s string, _ bool) string { return escape(s, "[]{}") })
+		}
 		if !sourceNote.MatchString(src) || trimLine(src) != src {
 			src = "Source: " + src
 		}

@@ -13,17 +13,26 @@ type heading struct {
 	ref     string // as written, "" when none
 	creator string
 	title   string
+	// titleText is the title with the mentions it marks, nil when it
+	// marks none.
+	titleText []fonds.Span
 }
 
 // undated is the word a heading writes for a document without a date.
 const undated = "Undated"
 
-// parseHeading reads a catalogue heading:
+// parseHeading reads a catalogue heading, the line l:
 //
 //	DATE MARK [, REF | (REF) | (no number) | [CREATOR]] [TITLE]
 //	TITLE (DATE)
-func parseHeading(s string) (heading, error) {
-	s = trimLine(strings.ReplaceAll(s, "\u00a0", " "))
+//
+// The title may mark mentions: [[Andrei Sakharov|Sakharov]].
+func parseHeading(l line) (heading, error) {
+	s := strings.ReplaceAll(l.text, "\u00a0", " ")
+	src := &source{}
+	// A non-breaking space is one character, as the space it becomes.
+	src.addAt("", l.n, len(s)-len(strings.TrimLeft(s, " \t"))+1, trimLine(s))
+	s = src.read()
 	var h heading
 	d, n, ok, err := parseDate(s)
 	if err != nil {
@@ -35,7 +44,8 @@ func parseHeading(s string) (heading, error) {
 	case strings.HasPrefix(strings.ToLower(s), "undated") && (len(s) == 7 || strings.ContainsRune(" *,([", rune(s[7]))):
 		n = 7
 	default:
-		if h, ok, err := parseTrailingDate(s); ok || err != nil {
+		h, ok, err := parseTrailingDate(src)
+		if ok || err != nil {
 			return h, err
 		}
 		return h, errorf("heading has no date: %q", s)
@@ -64,7 +74,8 @@ func parseHeading(s string) (heading, error) {
 			gotRef = true
 			rest = rest[j+1:]
 			continue
-		case rest[0] == '[' && !gotCreator:
+		case rest[0] == '[' && !strings.HasPrefix(rest, "[[") && !gotCreator:
+			// "[[" opens a mention in the title.
 			j := findClose(rest, 0, '[', ']')
 			if j < 0 {
 				break
@@ -74,13 +85,27 @@ func parseHeading(s string) (heading, error) {
 			rest = rest[j+1:]
 			continue
 		}
-		h.title = unescape(rest)
-		return h, nil
+		err := h.setTitle(src.slice(len(s)-len(rest), len(s)))
+		return h, err
 	}
 }
 
+// setTitle reads the title, with the mentions it marks.
+func (h *heading) setTitle(src *source) error {
+	spans, err := parsePlain(src)
+	if err != nil {
+		return err
+	}
+	h.title = plainOf(spans)
+	if marksMention(spans) {
+		h.titleText = spans
+	}
+	return nil
+}
+
 // parseTrailingDate reads the heading form "Gromyko notes (14 May 1975)".
-func parseTrailingDate(s string) (heading, bool, error) {
+func parseTrailingDate(src *source) (heading, bool, error) {
+	s := src.read()
 	var h heading
 	if !strings.HasSuffix(s, ")") {
 		return h, false, nil
@@ -98,8 +123,8 @@ func parseTrailingDate(s string) (heading, bool, error) {
 		return h, false, nil
 	}
 	h.date = d
-	h.title = unescape(trimLine(s[:i]))
-	return h, true, nil
+	err = h.setTitle(src.slice(0, len(trimLine(s[:i]))))
+	return h, true, err
 }
 
 // formatHeading writes h so that parseHeading reads it back.
@@ -126,11 +151,30 @@ func formatHeading(h heading) string {
 		b.WriteString(" (" + ref + ")")
 	}
 	if h.title != "" {
-		t := escape(h.title, "")
-		if strings.ContainsRune("([,", rune(t[0])) {
+		spans := h.titleText
+		if spans == nil {
+			spans = []fonds.Span{{Kind: fonds.SpanText, Text: h.title}}
+		}
+		t := strings.ReplaceAll(renderPlain(spans, escapeTitle), "\n", " ")
+		if t != "" && strings.ContainsRune("([,", rune(t[0])) && !strings.HasPrefix(t, "[[") {
 			t = `\` + t
 		}
 		b.WriteString(" " + t)
+	}
+	return b.String()
+}
+
+// escapeTitle escapes the text of a title: a backslash, and a bracket that
+// would open a mention with the bracket after it (mentionNext says a
+// mention follows the text).
+func escapeTitle(s string, mentionNext bool) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' || c == '[' && (i+1 < len(s) && s[i+1] == '[' || i+1 == len(s) && mentionNext) {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
 	}
 	return b.String()
 }

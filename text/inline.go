@@ -126,30 +126,101 @@ func classifyBracket(raw string) (span fonds.Span, badPage bool) {
 	return fonds.Span{Kind: fonds.SpanNote, Text: unescape(raw)}, badPage
 }
 
-// source is a paragraph's text with the line each part of it came from.
+// source is a paragraph's text with the line and column each part of it
+// came from, so that an error names where it is.
 type source struct {
 	b     strings.Builder
 	text  string // b's text, once read
-	offs  []int  // where each line starts in text
-	lines []int  // and its number
+	offs  []int  // where each line's part starts in text
+	lines []int  // its line's number
+	cols  []int  // and the column it starts at in that line, from 1
 }
 
+// add adds text, the end of the line l less the spaces and tabs after it,
+// separated by sep from what was added before.
 func (s *source) add(sep string, l line, text string) {
+	end := len(strings.TrimRight(l.text, " \t"))
+	start := end - len(text)
+	if start < 0 || l.text[start:end] != text {
+		// Not the end of its line: columns count from the text.
+		start = 0
+	}
+	s.addAt(sep, l.n, utf8.RuneCountInString(l.text[:start])+1, text)
+}
+
+// addAt adds text that starts at column col of line n.
+func (s *source) addAt(sep string, n, col int, text string) {
 	if len(s.offs) > 0 {
 		s.b.WriteString(sep)
 	}
 	s.offs = append(s.offs, s.b.Len())
-	s.lines = append(s.lines, l.n)
+	s.lines = append(s.lines, n)
+	s.cols = append(s.cols, col)
 	s.b.WriteString(text)
 }
 
-func (s *source) lineAt(off int) int {
-	i := sort.Search(len(s.offs), func(i int) bool { return s.offs[i] > off }) - 1
-	if i < 0 {
-		i = 0
+// read returns the text of s, once all of it is added.
+func (s *source) read() string {
+	if s.text == "" {
+		s.text = s.b.String()
 	}
-	return s.lines[i]
+	return s.text
 }
+
+// part returns the index of the part of s that holds the byte at off.
+func (s *source) part(off int) int {
+	i := sort.Search(len(s.offs), func(i int) bool { return s.offs[i] > off }) - 1
+	return max(i, 0)
+}
+
+func (s *source) lineAt(off int) int {
+	if len(s.lines) == 0 {
+		return 0
+	}
+	return s.lines[s.part(off)]
+}
+
+// at returns the line and the column (in characters, from 1) of the byte
+// at off.
+func (s *source) at(off int) (line, col int) {
+	if len(s.lines) == 0 {
+		return 0, 0
+	}
+	i := s.part(off)
+	return s.lines[i], s.cols[i] + utf8.RuneCountInString(s.text[s.offs[i]:min(max(off, s.offs[i]), len(s.text))])
+}
+
+// slice returns the text of s from i to j as a source of its own, each
+// part of it at its line and column.
+func (s *source) slice(i, j int) *source {
+	sub := &source{text: s.text[i:j]}
+	for k, off := range s.offs {
+		if off >= j && len(sub.offs) > 0 {
+			break
+		}
+		if k+1 < len(s.offs) && s.offs[k+1] <= i {
+			continue
+		}
+		col := s.cols[k]
+		if off < i {
+			col += utf8.RuneCountInString(s.text[off:i])
+			off = i
+		}
+		sub.offs = append(sub.offs, off-i)
+		sub.lines = append(sub.lines, s.lines[k])
+		sub.cols = append(sub.cols, col)
+	}
+	return sub
+}
+
+// end says what ends the spans an inlineParser reads.
+type end int
+
+const (
+	endText    end = iota // the end of the text
+	endBrace              // "}", which closes markup
+	endMention            // "|" or "]]", which end a part of a mention
+)
 
 // inlineParser reads the spans of a paragraph.
 type inlineParser struct {
@@ -160,18 +231,38 @@ type inlineParser struct {
 	warnings []fonds.Warning
 	// suppressed counts the warnings left out past maxWarnings.
 	suppressed int
+	// plain reads escapes and mentions ("[[…]]") alone, every other
+	// character as itself: the text of a heading's title or of a source
+	// note, where braces and brackets were always words.
+	plain bool
 }
 
 // maxDepth is how deep markup may nest.
 const maxDepth = 100
 
-// lineError is an error at a line of the file; Parse adds the file's name.
+// lineError is an error at a line of the file, and at a column of it when
+// col is not 0; Parse adds the file's name.
 type lineError struct {
 	line int
 	msg  string
+	col  int
 }
 
-func (e *lineError) Error() string { return fmt.Sprintf("%d: %s", e.line, e.msg) }
+func (e *lineError) Error() string { return fmt.Sprintf("%d: %s", e.line, e.message()) }
+
+// message is the error without its line.
+func (e *lineError) message() string {
+	if e.col == 0 {
+		return e.msg
+	}
+	return fmt.Sprintf("column %d: %s", e.col, e.msg)
+}
+
+// errorAt returns an error at the byte off of the text.
+func (p *inlineParser) errorAt(off int, format string, args ...any) error {
+	line, col := p.src.at(off)
+	return &lineError{line: line, col: col, msg: fmt.Sprintf(format, args...)}
+}
 
 func (p *inlineParser) warn(off int, format string, args ...any) {
 	if len(p.warnings) >= maxWarnings {
@@ -185,9 +276,9 @@ func (p *inlineParser) warn(off int, format string, args ...any) {
 
 // parseInline returns the spans of the paragraph s.
 func parseInline(src *source) ([]fonds.Span, []fonds.Warning, error) {
-	src.text = src.b.String()
+	src.read()
 	p := &inlineParser{src: src, closes: matchBrackets(src.text)}
-	spans, err := p.spans(false)
+	spans, err := p.spans(endText)
 	if p.suppressed > 0 {
 		p.warnings = append(p.warnings, fonds.Warning{Line: src.lines[0],
 			Message: fmt.Sprintf("%d more warnings about this paragraph not shown", p.suppressed)})
@@ -195,7 +286,15 @@ func parseInline(src *source) ([]fonds.Span, []fonds.Warning, error) {
 	return spans, p.warnings, err
 }
 
-func (p *inlineParser) spans(inMarkup bool) ([]fonds.Span, error) {
+// parsePlain returns the spans of the title of a heading or of a source
+// note: text, and the mentions it marks with "[[…]]".
+func parsePlain(src *source) ([]fonds.Span, error) {
+	src.read()
+	p := &inlineParser{src: src, plain: true}
+	return p.spans(endText)
+}
+
+func (p *inlineParser) spans(until end) ([]fonds.Span, error) {
 	s := p.src.text
 	var out []fonds.Span
 	var buf strings.Builder
@@ -216,6 +315,20 @@ func (p *inlineParser) spans(inMarkup bool) ([]fonds.Span, error) {
 			}
 			buf.WriteByte(c)
 			p.pos++
+		case until == endMention && (c == '|' || strings.HasPrefix(s[p.pos:], "]]")):
+			flush()
+			return exact(out), nil
+		case strings.HasPrefix(s[p.pos:], "[["):
+			sp, err := p.mention()
+			if err != nil {
+				return nil, err
+			}
+			flush()
+			out = append(out, sp)
+		case p.plain:
+			_, size := utf8.DecodeRuneInString(s[p.pos:])
+			buf.WriteString(s[p.pos : p.pos+size])
+			p.pos += size
 		case strings.HasPrefix(s[p.pos:], lineBreak):
 			flush()
 			out = append(out, fonds.Span{Kind: fonds.SpanLineBreak})
@@ -227,21 +340,21 @@ func (p *inlineParser) spans(inMarkup bool) ([]fonds.Span, error) {
 				return nil, err
 			}
 			if p.depth++; p.depth > maxDepth {
-				return nil, &lineError{p.src.lineAt(start), fmt.Sprintf("markup nested more than %d deep", maxDepth)}
+				return nil, p.errorAt(start, "markup nested more than %d deep", maxDepth)
 			}
-			children, err := p.spans(true)
+			children, err := p.spans(endBrace)
 			p.depth--
 			if err != nil {
 				return nil, err
 			}
 			if p.pos >= len(s) {
-				return nil, &lineError{p.src.lineAt(start), fmt.Sprintf("unclosed %q", "{"+markupNames[kind]+":")}
+				return nil, p.errorAt(start, "unclosed %q", "{"+markupNames[kind]+":")
 			}
 			p.pos++ // the closing brace
 			flush()
 			out = append(out, container(kind, target, children))
 		case c == '}':
-			if inMarkup {
+			if until == endBrace {
 				flush()
 				return exact(out), nil
 			}
@@ -302,14 +415,13 @@ var markupName = regexp.MustCompile(`^\{([a-z]+)([=:]?)`)
 func (p *inlineParser) markupOpen() (fonds.SpanKind, string, error) {
 	s := p.src.text
 	start := p.pos
-	line := p.src.lineAt(start)
 	m := markupName.FindStringSubmatch(s[start:])
 	if m == nil || m[2] == "" {
-		return "", "", &lineError{line, `"{" opens no markup (write \{ for a brace)`}
+		return "", "", p.errorAt(start, `"{" opens no markup (write \{ for a brace)`)
 	}
 	kind, known := markupKinds[m[1]]
 	if !known {
-		return "", "", &lineError{line, fmt.Sprintf("unknown markup %q", "{"+m[1]+":")}
+		return "", "", p.errorAt(start, "unknown markup %q", "{"+m[1]+":")
 	}
 	i := start + len(m[0])
 	var target string
@@ -323,7 +435,7 @@ func (p *inlineParser) markupOpen() (fonds.SpanKind, string, error) {
 			j++
 		}
 		if j >= len(s) || s[j] != ':' {
-			return "", "", &lineError{line, fmt.Sprintf("markup %q has no \":\"", "{"+m[1]+"=")}
+			return "", "", p.errorAt(start, "markup %q has no \":\"", "{"+m[1]+"=")
 		}
 		target = unescape(s[i:j])
 		i = j + 1

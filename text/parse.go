@@ -49,7 +49,7 @@ func Parse(r io.Reader, name string) (*fonds.Document, []fonds.Warning, error) {
 	fail := func(line int, err error) (*fonds.Document, []fonds.Warning, error) {
 		var le *lineError
 		if errors.As(err, &le) {
-			return nil, nil, &fonds.ParseError{Path: name, Line: le.line, Msg: le.msg}
+			return nil, nil, &fonds.ParseError{Path: name, Line: le.line, Msg: le.message()}
 		}
 		return nil, nil, &fonds.ParseError{Path: name, Line: line, Msg: err.Error()}
 	}
@@ -62,7 +62,7 @@ func Parse(r io.Reader, name string) (*fonds.Document, []fonds.Warning, error) {
 		return fail(1, errors.New("empty file"))
 	}
 	headLine := lines[i]
-	h, err := parseHeading(headLine.text)
+	h, err := parseHeading(headLine)
 	if err != nil {
 		return fail(headLine.n, err)
 	}
@@ -86,24 +86,29 @@ func Parse(r io.Reader, name string) (*fonds.Document, []fonds.Warning, error) {
 
 	// The description is the paragraph after the heading.
 	descLine := headLine.n
-	var descText []string
+	descText := &source{}
 	if i < len(lines) && !isBodyStart(trimLine(lines[i].text)) {
 		descLine = lines[i].n
 		for i < len(lines) && trimLine(lines[i].text) != "" {
-			descText = append(descText, trimLine(lines[i].text))
+			descText.add(" ", lines[i], trimLine(lines[i].text))
 			i++
 		}
 	}
-	desc := parseDescription(strings.Join(descText, " "))
+	desc, err := parseDescription(descText)
+	if err != nil {
+		return fail(descLine, err)
+	}
 
 	d := &fonds.Document{
 		Date:       h.date,
 		Mark:       h.mark,
 		Title:      h.title,
+		TitleText:  h.titleText,
 		Summary:    desc.summary,
 		Creator:    h.creator,
 		Type:       summaryType(desc.summary),
 		Source:     desc.source,
+		SourceText: desc.sourceText,
 		Excerpt:    desc.excerpt,
 		Categories: desc.categories,
 		Origin:     name,
@@ -224,7 +229,8 @@ func pages(t fonds.Text) ([]fonds.Page, []fonds.Reference) {
 }
 
 // persons returns the people the document names: in capitals in its
-// summary, and in person markup in its texts, each once.
+// summary, and in person mentions in its title, its source note and its
+// texts, each once.
 func persons(d *fonds.Document) []fonds.Person {
 	var ps []fonds.Person
 	seen := make(map[string]bool)
@@ -238,21 +244,27 @@ func persons(d *fonds.Document) []fonds.Person {
 	for _, p := range summaryPersons(d.Summary) {
 		add(p)
 	}
+	mention := func(s fonds.Span) {
+		if s.Kind != fonds.SpanPerson {
+			return
+		}
+		written := strings.Join(strings.Fields(s.PlainText()), " ")
+		p := fonds.Person{Name: written}
+		name := s.Label
+		if name == "" && !strings.HasPrefix(s.Target, "#") {
+			name = s.Target
+		}
+		if name != "" {
+			p.Name = name
+			if written != name {
+				p.Written = written
+			}
+		}
+		add(p)
+	}
+	fonds.Text{{Spans: d.TitleText}, {Spans: d.SourceText}}.Walk(mention)
 	for _, w := range d.Witnesses {
-		w.Text.Walk(func(s fonds.Span) {
-			if s.Kind != fonds.SpanPerson {
-				return
-			}
-			written := strings.Join(strings.Fields(s.PlainText()), " ")
-			p := fonds.Person{Name: written}
-			if s.Target != "" {
-				p.Name = s.Target
-				if written != s.Target {
-					p.Written = written
-				}
-			}
-			add(p)
-		})
+		w.Text.Walk(mention)
 	}
 	return ps
 }

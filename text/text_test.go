@@ -427,9 +427,9 @@ func TestErrors(t *testing.T) {
 		{"no date", "\nHuman rights (Pb 56/68)\n", `bad.txt:2: heading has no date: "Human rights (Pb 56/68)"`},
 		{"impossible date", "31 February 1977* (Pb 1/2)\n", `bad.txt:1: impossible date "31 February 1977"`},
 		{"impossible trailing date", "Notes (30 February 1975)\n", `bad.txt:1: impossible date "30 February 1975"`},
-		{"unknown markup", "1 May 1977\n\nLetter.\n\nText\n{foo:bar}\n", `bad.txt:6: unknown markup "{foo:"`},
-		{"unclosed markup", "1 May 1977\n\nLetter.\n\n{hand:never\nclosed\n", `bad.txt:5: unclosed "{hand:"`},
-		{"bare brace", "1 May 1977\n\nLetter.\n\nA { brace\n", `bad.txt:5: "{" opens no markup (write \{ for a brace)`},
+		{"unknown markup", "1 May 1977\n\nLetter.\n\nText\n{foo:bar}\n", `bad.txt:6: column 1: unknown markup "{foo:"`},
+		{"unclosed markup", "1 May 1977\n\nLetter.\n\n{hand:never\nclosed\n", `bad.txt:5: column 1: unclosed "{hand:"`},
+		{"bare brace", "1 May 1977\n\nLetter.\n\nA { brace\n", `bad.txt:5: column 3: "{" opens no markup (write \{ for a brace)`},
 		{"NUL", "1 May 1977\n\nLetter\x00.\n", "bad.txt:3: not a text file (NUL byte)"},
 		{"bad status", "1 May 1977\n\n@status finished\n\nLetter.\n", `bad.txt:3: @status "finished" is not one of draft, review, published, withdrawn`},
 		{"bad embargo", "1 May 1977\n\n@status draft\n@embargo 2027-13-01\n", `bad.txt:4: @embargo "2027-13-01" is not a date (YYYY-MM-DD) nor a time (2027-01-01T09:00:00Z)`},
@@ -711,6 +711,16 @@ func FuzzParse(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(b)
+	}
+	// Mentions in the forms "[[…]]" reads, in a title, a source note, the
+	// body and its cells, nested and escaped.
+	for _, s := range []string{
+		"1 May 1977 On [[Andrei Sakharov|Sakharov]]\n\nNote. [Source: by [[org:Committee for State Security|KGB|#o1 https://example.org/orgs/kgb]]]\n\n[[place:Moscow|Москве]] and [[Andrei Sakharov]]\n",
+		"1 May 1977\n\nText.\n\n[[Leonid Brezhnev|{hand:L.I.} [sic]|https://example.org/persons/brezhnev]] | [[term:United Nations|UN]] |\n",
+		"[[Yuri Andropov|Andropov]] notes (14 May 1975)\n\n| [[a\\|b|c\\]]] | \\[\\[x |\n\n> [[x\n> |y]]\n",
+		"1 May 1977\n\n.\n\n[[A|[[B|[[C]]]]]] [[ place: x || #y ]] [[A|{em:b}|#c]]\n",
+	} {
+		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		d, _, err := Parse(bytes.NewReader(in), "fuzz.txt")

@@ -60,6 +60,9 @@ func guardMojibake(line string) string {
 func write(w io.Writer, d *fonds.Document) error {
 	bw := bufio.NewWriter(w)
 	h := heading{date: d.Date, mark: d.Mark, title: strings.ReplaceAll(d.Title, "\n", " ")}
+	if marksMention(d.TitleText) && plainOf(d.TitleText) == d.Title {
+		h.titleText = d.TitleText
+	}
 	if c := summaryCreator(d.Summary); c != d.Creator {
 		h.creator = d.Creator
 	}
@@ -74,6 +77,9 @@ func write(w io.Writer, d *fonds.Document) error {
 		bw.WriteString(a + "\n")
 	}
 	desc := description{summary: d.Summary, source: d.Source, excerpt: d.Excerpt, categories: d.Categories}
+	if marksMention(d.SourceText) && plainOf(d.SourceText) == d.Source {
+		desc.sourceText = d.SourceText
+	}
 	bw.WriteString(formatDescription(desc) + "\n")
 
 	for k, wit := range d.Witnesses {
@@ -230,6 +236,15 @@ func renderSpan(s fonds.Span, dotsNext bool) string {
 			if sp.Kind == s.Kind && sp.Text == s.Text && !bad {
 				return "[" + raw + "]"
 			}
+		}
+	}
+	if isMention(s.Kind) {
+		out, ok := renderMention(s, func(s fonds.Span) string {
+			firstDots := len(s.Spans) > 0 && s.Spans[0].Kind == fonds.SpanOmission && omissionText(s.Spans[0].Text) == "..."
+			return escapeText(s.Text, firstDots) + renderSpans(s.Spans)
+		}, false)
+		if ok {
+			return out
 		}
 	}
 	name, ok := markupNames[s.Kind]
