@@ -156,21 +156,8 @@ func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 	// order and the visibility, merged.
 	var all []listed
 	for _, k := range kinds {
-		conds := []string{"e.kind = ?"}
-		args := []any{string(k)}
-		if vis != "" {
-			conds = append(conds, vis)
-		}
-		if after != nil {
-			cmp := ">"
-			if rank(k) > after.rank {
-				cmp = ">="
-			}
-			conds = append(conds, "(e."+sortColumn+", e.key) "+cmp+" (?, ?)")
-			args = append(args, after.sort, after.e.Key)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+entityColumns+`, e.`+sortColumn+` FROM entities e`+where(conds...)+
-			` ORDER BY e.`+sortColumn+`, e.key LIMIT ?`, append(args, limit)...)
+		q, args := entitiesQuery(k, sortColumn, vis, after, limit)
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -196,6 +183,29 @@ func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 		es = append(es, l.e)
 	}
 	return es, nil
+}
+
+// entitiesQuery returns the query of a page of the entities of kind k in
+// the order of sortColumn that vis admits, after the place after (if not
+// nil), and its arguments.
+func entitiesQuery(k fonds.EntityKind, sortColumn, vis string, after *listed, limit int) (string, []any) {
+	conds := []string{"e.kind = ?"}
+	args := []any{string(k)}
+	if vis != "" {
+		conds = append(conds, vis)
+	}
+	if after != nil {
+		// Entities of a later kind with the key of the place come after
+		// it; of this kind and earlier ones, before.
+		cmp := ">"
+		if rank(k) > after.rank {
+			cmp = ">="
+		}
+		conds = append(conds, "(e."+sortColumn+", e.key) "+cmp+" (?, ?)")
+		args = append(args, after.sort, after.e.Key)
+	}
+	return `SELECT ` + entityColumns + `, e.` + sortColumn + ` FROM entities e` + where(conds...) +
+		` ORDER BY e.` + sortColumn + `, e.key LIMIT ?`, append(args, limit)
 }
 
 // prefixed lists the entities that match f.Prefix: a spelling met, or the
@@ -277,6 +287,13 @@ func (s *Store) Entity(ctx context.Context, kind fonds.EntityKind, key string) (
 	return e, nil
 }
 
+// The queries of an entity's spellings and identifiers, the most frequent
+// first.
+const (
+	namesQuery       = `SELECT name, documents FROM entity_names WHERE kind = ? AND key = ? ORDER BY documents DESC, name LIMIT ?`
+	authoritiesQuery = `SELECT uri FROM entity_authorities WHERE kind = ? AND key = ? ORDER BY documents DESC, uri LIMIT ?`
+)
+
 func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key string) (*fonds.Entity, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -290,8 +307,7 @@ func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key string) (
 		return nil, err // sql.ErrNoRows: nothing mentions it and no editor described it
 	}
 	e.Authority = list(authority)
-	rows, err := tx.QueryContext(ctx, `SELECT name, documents FROM entity_names WHERE kind = ? AND key = ?
-		ORDER BY documents DESC, name LIMIT ?`, string(kind), key, maxNames)
+	rows, err := tx.QueryContext(ctx, namesQuery, string(kind), key, maxNames)
 	if err != nil {
 		return nil, err
 	}
@@ -306,8 +322,7 @@ func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key string) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT uri FROM entity_authorities WHERE kind = ? AND key = ?
-		ORDER BY documents DESC, uri LIMIT ?`, string(kind), key, maxNames)
+	rows, err = tx.QueryContext(ctx, authoritiesQuery, string(kind), key, maxNames)
 	if err != nil {
 		return nil, err
 	}
@@ -372,21 +387,16 @@ func (s *Store) mentioning(ctx context.Context, kind fonds.EntityKind, key strin
 		return nil, err
 	}
 	defer tx.Rollback()
-	conds, args := visibilityConditions("m", f)
-	conds = append([]string{"m.kind = ?", "m.key = ?"}, conds...)
-	args = append([]any{string(kind), key}, args...)
+	var p *position
 	if f.After != "" {
-		p, err := place(ctx, tx, f.After)
+		at, err := place(ctx, tx, f.After)
 		if err != nil {
 			return nil, err
 		}
-		conds = append(conds, "(m.undated, m.date_start, m.document_id) > (?, ?, ?)")
-		args = append(args, p.start == "", p.start, f.After)
+		p = &at
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT CAST((SELECT brief FROM document_briefs WHERE id = m.document_id) AS BLOB),
-			m.name, m.written, m.passage
-		FROM mentions m`+where(conds...)+` ORDER BY m.undated, m.date_start, m.document_id LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
+	q, args := mentioningQuery(kind, key, f, p, limit)
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -411,6 +421,22 @@ func (s *Store) mentioning(ctx context.Context, kind fonds.EntityKind, key strin
 		ms = append(ms, m)
 	}
 	return ms, rows.Err()
+}
+
+// mentioningQuery returns the query of a page of the documents that
+// mention an entity, after the position p of f.After (if not nil), and its
+// arguments.
+func mentioningQuery(kind fonds.EntityKind, key string, f fonds.Filter, p *position, limit int) (string, []any) {
+	conds, args := visibilityConditions("m", f)
+	conds = append([]string{"m.kind = ?", "m.key = ?"}, conds...)
+	args = append([]any{string(kind), key}, args...)
+	if p != nil {
+		conds = append(conds, "(m.undated, m.date_start, m.document_id) > (?, ?, ?)")
+		args = append(args, p.start == "", p.start, f.After)
+	}
+	return `SELECT CAST((SELECT brief FROM document_briefs WHERE id = m.document_id) AS BLOB), m.name, m.written, m.passage
+		FROM mentions m` + where(conds...) + ` ORDER BY m.undated, m.date_start, m.document_id LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)
 }
 
 // DescribeEntity keeps what an editor says of the entity, and writes it in
@@ -555,15 +581,13 @@ func (s *Store) citedBy(ctx context.Context, id string, f fonds.Filter) ([]*fond
 	if err != nil {
 		return nil, err
 	}
-	conds, args := visibilityConditions("c", f)
-	conds = append([]string{"c.target = ?", "c.document_id <> ?"}, conds...)
+	var p *position
 	if f.After != "" {
-		p, err := place(ctx, tx, f.After)
+		at, err := place(ctx, tx, f.After)
 		if err != nil {
 			return nil, err
 		}
-		conds = append(conds, "(c.undated, c.date_start, c.document_id) > (?, ?, ?)")
-		args = append(args, p.start == "", p.start, f.After)
+		p = &at
 	}
 	limit := -1
 	if f.Limit > 0 {
@@ -576,8 +600,8 @@ func (s *Store) citedBy(ctx context.Context, id string, f fonds.Filter) ([]*fond
 	}
 	var all []citing
 	for _, t := range targets {
-		rows, err := tx.QueryContext(ctx, `SELECT c.undated, c.date_start, c.document_id FROM citations c`+where(conds...)+
-			` ORDER BY c.undated, c.date_start, c.document_id LIMIT ?`, append(append([]any{t, id}, args...), limit)...)
+		q, args := citingQuery(t, id, f, p, limit)
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -628,6 +652,21 @@ func (s *Store) citedBy(ctx context.Context, id string, f fonds.Filter) ([]*fond
 	return docs, nil
 }
 
+// citingQuery returns the query of the first documents but id that cite
+// the target, after the position p of f.After (if not nil), and its
+// arguments.
+func citingQuery(target, id string, f fonds.Filter, p *position, limit int) (string, []any) {
+	conds, args := visibilityConditions("c", f)
+	conds = append([]string{"c.target = ?", "c.document_id <> ?"}, conds...)
+	args = append([]any{target, id}, args...)
+	if p != nil {
+		conds = append(conds, "(c.undated, c.date_start, c.document_id) > (?, ?, ?)")
+		args = append(args, p.start == "", p.start, f.After)
+	}
+	return `SELECT c.undated, c.date_start, c.document_id FROM citations c` + where(conds...) +
+		` ORDER BY c.undated, c.date_start, c.document_id LIMIT ?`, append(args, limit)
+}
+
 // strings1 returns the first column of the rows of a query.
 func strings1(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
@@ -659,13 +698,16 @@ func (s *Store) Resolve(ctx context.Context, targets []string) (map[string]strin
 	return m, nil
 }
 
+// resolveQuery is the query of the document a target resolves to.
+const resolveQuery = `SELECT document_id FROM identities WHERE target = ? ORDER BY public DESC, document_id LIMIT 1`
+
 func (s *Store) resolve(ctx context.Context, targets []string) (map[string]string, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `SELECT document_id FROM identities WHERE target = ? ORDER BY public DESC, document_id LIMIT 1`)
+	stmt, err := tx.PrepareContext(ctx, resolveQuery)
 	if err != nil {
 		return nil, err
 	}
@@ -757,6 +799,9 @@ func (s *Store) Sections(ctx context.Context, collection string) ([]fonds.Sectio
 	return ss, nil
 }
 
+// sectionsQuery is the query of the chapters of a collection, in order.
+const sectionsQuery = `SELECT title, first, n FROM sections WHERE collection = ? ORDER BY first = 0, first, title`
+
 func (s *Store) sections(ctx context.Context, collection string) ([]fonds.Section, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -770,8 +815,7 @@ func (s *Store) sections(ctx context.Context, collection string) ([]fonds.Sectio
 	if n == 0 {
 		return nil, fonds.ErrNotFound
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT title, first, n FROM sections WHERE collection = ?
-		ORDER BY first = 0, first, title`, collection)
+	rows, err := tx.QueryContext(ctx, sectionsQuery, collection)
 	if err != nil {
 		return nil, err
 	}

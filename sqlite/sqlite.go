@@ -843,16 +843,26 @@ func conditions(f fonds.Filter) ([]string, []any) {
 		}
 	}
 	// A range of start dates, which leaves out undated documents: undated
-	// = 0 lets the indexes by date seek to the range's start.
+	// = 0 lets the indexes by date seek to the range's start. For one
+	// status, the range is said to be likely, so that the planner, which
+	// takes a range closed at both ends for a narrow one, seeks it in the
+	// index of the status rather than in the index of all documents by
+	// date, which does not hold the status.
 	if f.From != "" || f.To != "" {
 		conds = append(conds, "undated = 0")
 	}
+	rangeTerm := func(t string) string {
+		if f.Status != "" {
+			return "likely(" + t + ")"
+		}
+		return t
+	}
 	if f.From != "" {
-		conds = append(conds, "date_start >= ?")
+		conds = append(conds, rangeTerm("date_start >= ?"))
 		args = append(args, f.From)
 	}
 	if f.To != "" {
-		conds = append(conds, "date_start <= ?")
+		conds = append(conds, rangeTerm("date_start <= ?"))
 		args = append(args, f.To)
 	}
 	if f.Section != "" {

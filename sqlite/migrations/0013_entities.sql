@@ -24,7 +24,9 @@ CREATE INDEX documents_published_by_number ON documents (collection, unnumbered,
 	WHERE status = 'published';
 CREATE INDEX documents_released_by_number ON documents (collection, unnumbered, number, undated, date_start, id)
 	WHERE released = 1;
-CREATE INDEX documents_by_state_number ON documents (state, collection, unnumbered, number, undated, date_start, id);
+-- The chapter closes it, so that an editor's list of a chapter filters by
+-- it without reading rows.
+CREATE INDEX documents_by_state_number ON documents (state, collection, unnumbered, number, undated, date_start, id, section);
 
 -- A chapter's documents by number. A chapter is short: the lists of a
 -- reader and of one status filter it by the columns the index carries,
