@@ -1,6 +1,7 @@
 package tei
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,7 +18,10 @@ import (
 // leaves the word whole, and what Write writes, a block to a line, reads
 // back exactly.
 type builder struct {
-	rd       *reader
+	rd *reader
+	// volume is the FRUS volume the document belongs to, which names the
+	// targets of its references within the volume.
+	volume   string
 	unknown  map[string]bool
 	warnings []fonds.Warning
 
@@ -74,36 +78,66 @@ func (b *builder) unknownElement(name string) {
 
 // heading reads a document's head: the title is its words without its
 // notes, the people it names are the document's persons, and its note is
-// the source note.
+// the source note. TitleText and SourceText keep the mentions they mark.
 func (b *builder) heading(h *node, d *fonds.Document) {
-	var notes []*node
-	var title strings.Builder
-	var walk func(*node)
-	walk = func(n *node) {
-		for _, k := range n.kids {
-			switch {
-			case k.isText():
-				title.WriteString(k.text)
-			case k.is("note"):
-				notes = append(notes, k)
-			case k.is("persName"):
+	kids, notes := withoutNotes(h.kids)
+	var walk func([]*node)
+	walk = func(kids []*node) {
+		for _, k := range kids {
+			if k.is("persName") {
 				d.Persons = addPerson(d.Persons, fonds.Person{Name: k.plainText()})
-				walk(k)
-			default:
-				walk(k)
 			}
+			walk(k.kids)
 		}
 	}
-	walk(h)
-	d.Title = collapse(title.String())
+	walk(kids)
+	d.Title = wordsOf(kids)
+	d.TitleText = marked(b.phrase(kids))
+	var source []fonds.Span
 	for i, n := range notes {
 		if i == 0 {
 			d.Source = sourceText(n)
+			source = cutSource(b.phrase(n.kids))
 			continue
 		}
 		b.warnings = append(b.warnings, lineWarning(n.line, "a further note in the heading is kept in the source note"))
 		d.Source += " " + n.plainText()
+		source = appendSpans(source, fonds.Span{Kind: fonds.SpanText, Text: " "})
+		source = appendSpans(source, b.phrase(n.kids)...)
 	}
+	d.SourceText = marked(source)
+}
+
+// withoutNotes returns kids without the notes among them or within them,
+// and those notes in order.
+func withoutNotes(kids []*node) (rest, notes []*node) {
+	for _, k := range kids {
+		switch {
+		case k.is("note"):
+			notes = append(notes, k)
+		case k.isText() || len(k.kids) == 0:
+			rest = append(rest, k)
+		default:
+			sub, inner := withoutNotes(k.kids)
+			if len(inner) > 0 {
+				c := *k
+				c.kids = sub
+				k = &c
+				notes = append(notes, inner...)
+			}
+			rest = append(rest, k)
+		}
+	}
+	return rest, notes
+}
+
+// wordsOf returns the words of nodes as plainText does.
+func wordsOf(nodes []*node) string {
+	var b strings.Builder
+	for _, k := range nodes {
+		b.WriteString(k.rawText())
+	}
+	return collapse(b.String())
 }
 
 func sourceText(n *node) string {
@@ -112,6 +146,75 @@ func sourceText(n *node) string {
 		s = strings.TrimSpace(rest)
 	}
 	return s
+}
+
+// cutSource removes the label "Source:" that starts FRUS's source notes
+// from their spans, as sourceText does from their words.
+func cutSource(spans []fonds.Span) []fonds.Span {
+	if len(spans) == 0 {
+		return spans
+	}
+	first := spans[0]
+	rest, ok := strings.CutPrefix(first.Text, "Source:")
+	if !ok || len(first.Spans) > 0 {
+		return spans
+	}
+	if first.Kind == fonds.SpanText {
+		first.Text = rest
+	} else if strings.TrimSpace(rest) == "" {
+		// <hi rend="italic">Source:</hi>
+		first.Text = ""
+	} else {
+		return spans
+	}
+	spans = append([]fonds.Span{first}, spans[1:]...)
+	if spans[0].Kind != fonds.SpanText && spans[0].Text == "" {
+		spans = spans[1:]
+	}
+	if len(spans) > 0 && spans[0].Kind == fonds.SpanText {
+		spans[0].Text = strings.TrimLeft(spans[0].Text, " \t\n\r")
+		if spans[0].Text == "" {
+			spans = spans[1:]
+		}
+	}
+	return spans
+}
+
+// phrase reads kids as the words of one line, such as a heading or a
+// source note, and returns their spans.
+func (b *builder) phrase(kids []*node) []fonds.Span {
+	p := &builder{rd: b.rd, unknown: b.unknown, volume: b.volume}
+	p.open(fonds.BlockParagraph, false)
+	p.inlineKids(kids)
+	p.closeBlock()
+	b.warnings = append(b.warnings, p.warnings...)
+	if len(p.text) == 0 {
+		return nil
+	}
+	return p.text[0].Spans
+}
+
+// marked returns spans if they mark anything, nil if they are only words.
+func marked(spans []fonds.Span) []fonds.Span {
+	for _, s := range spans {
+		if s.Kind != fonds.SpanText {
+			return spans
+		}
+	}
+	return nil
+}
+
+// appendSpans appends spans to dst, joining runs of text as the reader
+// does.
+func appendSpans(dst []fonds.Span, spans ...fonds.Span) []fonds.Span {
+	for _, s := range spans {
+		if n := len(dst); n > 0 && s.Kind == fonds.SpanText && dst[n-1].Kind == fonds.SpanText {
+			dst[n-1].Text += s.Text
+			continue
+		}
+		dst = append(dst, s)
+	}
+	return dst
 }
 
 // open starts a block, closing the one open.
@@ -340,7 +443,8 @@ func (b *builder) inlineKids(kids []*node) {
 			return
 		case k.is("term") && i+1 < len(kids) && kids[i+1].is("gloss") && kids[i+1].get("target") == "":
 			// A term and the gloss that follows it: one glossed term.
-			b.container(fonds.SpanTerm, kids[i+1].plainText(), k.kids)
+			_, ref := authorities(k.get("ref"))
+			b.mention(fonds.SpanTerm, kids[i+1].plainText(), ref, k.kids)
 			i++
 		default:
 			b.inline(k)
@@ -377,7 +481,13 @@ func (b *builder) inline(k *node) {
 	}
 	local := k.name.Local
 	if kind, ok := spanKinds[local]; ok {
-		b.container(kind, target(k), k.kids)
+		target, ref := mention(k)
+		switch kind {
+		case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg:
+			b.mention(kind, target, ref, k.kids)
+		default:
+			b.container(kind, target, k.kids)
+		}
 		return
 	}
 	switch local {
@@ -418,26 +528,26 @@ func (b *builder) inline(k *node) {
 		}
 		b.inlineKids(k.kids)
 	case "name", "rs":
+		target, ref := mention(k)
 		switch k.get("type") {
 		case "person":
-			b.container(fonds.SpanPerson, target(k), k.kids)
+			b.mention(fonds.SpanPerson, target, ref, k.kids)
 		case "place":
-			b.container(fonds.SpanPlace, target(k), k.kids)
+			b.mention(fonds.SpanPlace, target, ref, k.kids)
 		case "org":
-			b.container(fonds.SpanOrg, target(k), k.kids)
+			b.mention(fonds.SpanOrg, target, ref, k.kids)
 		default:
 			b.unknownElement(local)
 			b.inlineKids(k.kids)
 		}
 	case "ref":
-		b.container(fonds.SpanReference, firstNonEmpty(k.get("target"), k.get("cRef")), k.kids)
+		b.container(fonds.SpanReference, firstNonEmpty(b.absolute(k.get("target")), k.get("cRef")), k.kids)
 	case "ptr":
 		b.flushPend()
-		b.add(fonds.Span{Kind: fonds.SpanReference, Target: k.get("target")})
-	case "term":
-		b.container(fonds.SpanTerm, k.get("target"), k.kids)
-	case "gloss":
-		b.container(fonds.SpanTerm, k.get("target"), k.kids)
+		b.add(fonds.Span{Kind: fonds.SpanReference, Target: b.absolute(k.get("target"))})
+	case "term", "gloss":
+		_, ref := authorities(k.get("ref"))
+		b.mention(fonds.SpanTerm, k.get("target"), ref, k.kids)
 	case "choice":
 		b.unknownElement("choice")
 		for _, pref := range []string{"corr", "reg", "expan"} {
@@ -470,9 +580,54 @@ func (b *builder) inline(k *node) {
 	}
 }
 
-// target returns what a mention or reference points to.
-func target(k *node) string {
-	return firstNonEmpty(k.get("ref"), k.get("corresp"), k.get("key"), k.get("target"))
+// mention returns what a mention points to (an entry of the edition's
+// lists, "#p_VC_1", or a name) and the authority identifiers its @ref
+// gives (URIs, space separated).
+func mention(k *node) (target, ref string) {
+	pointers, ref := authorities(k.get("ref"))
+	return firstNonEmpty(pointers, k.get("corresp"), k.get("key"), k.get("target")), ref
+}
+
+// authorities splits the value of a @ref into the pointers within the
+// edition ("#p_VC_1") and the absolute URIs that identify the entity in
+// catalogues beyond it: "http://www.wikidata.org/entity/Q42", or a prefixed
+// form such as "wd:Q42" or "viaf:12345" that a prefixDef expands.
+func authorities(v string) (pointers, uris string) {
+	var ps, us []string
+	for _, f := range strings.Fields(v) {
+		if absoluteURI.MatchString(f) {
+			us = append(us, f)
+		} else {
+			ps = append(ps, f)
+		}
+	}
+	return strings.Join(ps, " "), strings.Join(us, " ")
+}
+
+// absoluteURI matches a URI with a scheme (RFC 3986): the scheme, a colon
+// and something after it.
+var absoluteURI = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$`)
+
+// absolute returns a reference's target with each pointer within the
+// document's volume ("#d9", "#d8fn3") made to name the volume
+// ("frus1977-80v02#d9"), so that it means the same from anywhere; a
+// target that names a volume already is kept.
+func (b *builder) absolute(target string) string {
+	if b.volume == "" || !strings.Contains(target, "#") {
+		return target
+	}
+	fields := strings.Fields(target)
+	changed := false
+	for i, f := range fields {
+		if len(f) > 1 && f[0] == '#' {
+			fields[i] = b.volume + f
+			changed = true
+		}
+	}
+	if !changed {
+		return target
+	}
+	return strings.Join(fields, " ")
 }
 
 // hiKind returns the kind of span a <hi> makes: handwriting when it names
@@ -570,11 +725,17 @@ func (b *builder) pageBreak(k *node) {
 
 // container reads kids into a span of the kind.
 func (b *builder) container(kind fonds.SpanKind, target string, kids []*node) {
+	b.mention(kind, target, "", kids)
+}
+
+// mention reads kids into a span of the kind that names what target and
+// the authority identifiers ref identify.
+func (b *builder) mention(kind fonds.SpanKind, target, ref string, kids []*node) {
 	b.flushPend()
 	if b.block == nil {
 		b.open(fonds.BlockParagraph, true)
 	}
-	s := &fonds.Span{Kind: kind, Target: target}
+	s := &fonds.Span{Kind: kind, Target: target, Ref: ref}
 	switch kind {
 	case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg, fonds.SpanTerm:
 		s.Label = b.rd.resolve(target, kind == fonds.SpanTerm)

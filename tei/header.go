@@ -33,6 +33,9 @@ type header struct {
 	mark        string
 	summary     string
 	source      string
+	sourceNote  *node // the source note, whose mentions Write marks
+	number      int
+	section     string
 	creator     string
 	typ         string
 	excerpt     bool
@@ -187,6 +190,16 @@ func (out *header) fileDesc(fd *node) {
 		case k.is("idno") && k.get("type") == "reference":
 			w := k.plainText()
 			out.refs = append(out.refs, fonds.NewReference(w, k.get("subtype")))
+		case k.is("biblScope"):
+			// Where the document stands in its volume.
+			switch k.get("unit") {
+			case "chapter":
+				out.section = strings.TrimSpace(k.plainText())
+			case "document":
+				if n, err := strconv.Atoi(firstNonEmpty(k.get("n"), k.plainText())); err == nil && n > 0 {
+					out.number = n
+				}
+			}
 		case k.is("extent"):
 			if m := k.find("measure"); m != nil {
 				out.extent, _ = strconv.Atoi(m.get("quantity"))
@@ -199,7 +212,7 @@ func (out *header) fileDesc(fd *node) {
 			case "summary":
 				out.summary = v
 			case "source":
-				out.source = v
+				out.source, out.sourceNote = v, k
 			case "type":
 				out.typ = v
 			case "excerpt":

@@ -127,22 +127,20 @@ func (x *writer) lists(d *fonds.Document) {
 	type item struct{ id, el, name, rest string }
 	var persons, terms []item
 	seen := make(map[string]bool)
-	for _, w := range d.Witnesses {
-		w.Text.Walk(func(s fonds.Span) {
-			id, ok := strings.CutPrefix(s.Target, "#")
-			if !ok || s.Label == "" || seen[id] || !xmlName(id) {
-				return
-			}
-			switch s.Kind {
-			case fonds.SpanTerm:
-				seen[id] = true
-				terms = append(terms, item{id, "term", s.PlainText(), s.Label})
-			case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg:
-				seen[id] = true
-				persons = append(persons, item{id, mentionTags[s.Kind], s.Label, ""})
-			}
-		})
-	}
+	walkSpans(d, func(s fonds.Span) {
+		id, ok := strings.CutPrefix(s.Target, "#")
+		if !ok || s.Label == "" || seen[id] || !xmlName(id) {
+			return
+		}
+		switch s.Kind {
+		case fonds.SpanTerm:
+			seen[id] = true
+			terms = append(terms, item{id, "term", s.PlainText(), s.Label})
+		case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg:
+			seen[id] = true
+			persons = append(persons, item{id, mentionTags[s.Kind], s.Label, ""})
+		}
+	})
 	if len(persons)+len(terms) == 0 {
 		return
 	}

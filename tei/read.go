@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"fonds"
@@ -25,6 +26,8 @@ type reader struct {
 	buffered int
 	// stray is the line of text outside documents not yet reported.
 	stray int
+	// section is the heading of the chapter the documents read now stand in.
+	section string
 	// entries are the persons and terms of the lists read so far, by
 	// xml:id: mentions that point to them show their names.
 	entries map[string]entry
@@ -124,7 +127,7 @@ func hasContent(n *node) bool {
 // no such divs.
 func (rd *reader) streamText(fn func(*fonds.Document, []fonds.Warning) error) (*node, error) {
 	text := &node{name: xml.Name{Space: teiNS, Local: "text"}, line: rd.dec.line()}
-	if err := rd.streamInto(text, 1, fn); err != nil {
+	if err := rd.streamInto(text, 1, false, fn); err != nil {
 		return nil, err
 	}
 	body := text.find("body")
@@ -139,7 +142,11 @@ func (rd *reader) streamText(fn func(*fonds.Document, []fonds.Warning) error) (*
 	return body, nil
 }
 
-func (rd *reader) streamInto(parent *node, depth int, fn func(*fonds.Document, []fonds.Warning) error) error {
+// streamInto reads the children of parent, passing each document among
+// them to fn as soon as it is read whole. kept says whether the words
+// within parent are read (those of a list or of the heading of a
+// division): other words outside documents are reported as not imported.
+func (rd *reader) streamInto(parent *node, depth int, kept bool, fn func(*fonds.Document, []fonds.Warning) error) error {
 	dec := rd.dec
 	for {
 		tok, err := dec.next()
@@ -172,18 +179,29 @@ func (rd *reader) streamInto(parent *node, depth int, fn func(*fonds.Document, [
 			n := &node{name: t.Name, attr: t.Attr, line: dec.line()}
 			parent.kids = append(parent.kids, n)
 			rd.buffered += 64
-			if err := rd.streamInto(n, depth+1, fn); err != nil {
+			heading := n.is("head") && parent.is("div")
+			section := rd.section
+			if err := rd.streamInto(n, depth+1, kept || heading || n.is("list"), fn); err != nil {
 				return err
 			}
-			if n.is("list") {
+			switch {
+			case n.is("list"):
 				// A persons list or a list of terms: read before the
 				// documents after it, which point to its items.
 				rd.readList(n)
+			case heading:
+				// The heading of a chapter: the section of the
+				// documents after it in the chapter.
+				kids, _ := withoutNotes(n.kids)
+				rd.section = strings.TrimSpace(wordsOf(kids))
+			case n.is("div"):
+				// The documents after a chapter are not in it.
+				rd.section = section
 			}
 		case xml.EndElement:
 			return nil
 		case xml.CharData:
-			if rd.stray == 0 && !isBlank(t) {
+			if rd.stray == 0 && !kept && !isBlank(t) {
 				rd.stray = dec.line()
 			}
 			if rd.buffered += len(t); rd.buffered > maxDocument {
@@ -226,23 +244,35 @@ func (rd *reader) document(div *node, whole bool) (*fonds.Document, []fonds.Warn
 	warnings = append(warnings, rd.dec.warnings...)
 	rd.dec.warnings = nil
 	if !whole && rd.stray > 0 {
-		warnings = append(warnings, lineWarning(rd.stray, "text outside the documents (headings of chapters, front matter) is not imported"))
+		warnings = append(warnings, lineWarning(rd.stray, "text outside the documents, their chapters' headings and lists (front or back matter) is not imported"))
 		rd.stray = -1
 	}
 	lang := firstNonEmpty(div.getNS(xmlNS, "lang"), rd.lang, "en")
 	b := &builder{rd: rd, unknown: make(map[string]bool)}
+	isDoc := div.is("div")
+	// A document of a volume is named by it, and what it points to within
+	// the volume ("#d9") is named so from anywhere ("frus1977-80v02#d9").
+	docID := div.getNS(xmlNS, "id")
+	inVolume := rd.volume != "" && docID != "" && isDoc
+	if inVolume {
+		b.volume = rd.volume
+	}
 
 	kids := div.kids
-	isDoc := div.is("div")
-	if isDoc {
+	if isDoc || h.fonds {
 		// A document's first element is its heading: the title, the
-		// people it names and the source note.
+		// people it names and the source note. Write writes the title's
+		// mentions so before the witnesses.
 		for i, k := range kids {
 			if k.isText() {
 				continue
 			}
 			if k.is("head") {
-				b.heading(k, d)
+				if isDoc {
+					b.heading(k, d)
+				} else {
+					d.TitleText = marked(b.phrase(k.kids))
+				}
 				kids = slices.Concat(kids[:i:i], kids[i+1:])
 			}
 			break
@@ -312,6 +342,11 @@ func (rd *reader) document(div *node, whole bool) (*fonds.Document, []fonds.Warn
 	if h.badEmbargo > 0 {
 		warnings = append(warnings, lineWarning(h.badEmbargo, "the licence's notBefore is neither a date (2027-01-01) nor a time (2027-01-01T09:00:00Z): no embargo kept"))
 	}
+	var sourceText []fonds.Span
+	if h.sourceNote != nil && (h.fonds || whole) {
+		// The source note of the header, with the mentions it marks.
+		sourceText = marked(b.phrase(h.sourceNote.kids))
+	}
 	warnings = append(warnings, b.warnings...)
 	if len(b.unknown) > 0 {
 		var names []string
@@ -328,11 +363,14 @@ func (rd *reader) document(div *node, whole bool) (*fonds.Document, []fonds.Warn
 		d.Embargo, d.Restricted = h.embargo, h.restricted
 		d.Title, d.Mark, d.Summary, d.Creator, d.Type = h.title, h.mark, h.summary, h.creator, h.typ
 		d.Source, d.Excerpt, d.ExtentPages = h.source, h.excerpt, h.extent
+		d.SourceText = sourceText
+		d.Number, d.Section = h.number, h.section
 		d.References, d.Categories, d.Conventions = h.refs, h.categories, h.conventions
 		d.Persons, d.Pages = h.persons, h.pages
 		if len(h.languages) > 0 {
 			d.Languages = h.languages
 		}
+		plainTexts(d)
 		return d, warnings, nil
 	}
 	if whole {
@@ -342,7 +380,9 @@ func (rd *reader) document(div *node, whole bool) (*fonds.Document, []fonds.Warn
 		d.Summary, d.Creator, d.Mark, d.Type = h.summary, h.creator, h.mark, h.typ
 		if h.source != "" {
 			d.Source = h.source
+			d.SourceText = sourceText
 		}
+		d.Number, d.Section = h.number, h.section
 		d.References, d.Categories, d.Conventions = h.refs, h.categories, h.conventions
 		d.Aliases, d.Status = h.aliases, h.status
 		d.Embargo, d.Restricted = h.embargo, h.restricted
@@ -356,13 +396,35 @@ func (rd *reader) document(div *node, whole bool) (*fonds.Document, []fonds.Warn
 			d.Languages = h.languages
 		}
 	}
-	if id := div.getNS(xmlNS, "id"); rd.volume != "" && id != "" && isDoc {
-		d.ID = rd.volume + "-" + id
+	if isDoc && !whole {
+		// FRUS numbers its documents in the volume; @n holds the number.
+		if n, err := strconv.Atoi(div.get("n")); err == nil && n > 0 {
+			d.Number = n
+		}
+		d.Section = rd.section
+	}
+	plainTexts(d)
+	if inVolume {
+		// The same id and collection whether the document comes in its
+		// volume or in a file of its own named after it.
+		d.ID = rd.volume + "-" + docID
 		d.Collection = rd.volume
 	} else {
 		d.ID = fonds.DocumentID(d)
 	}
 	return d, warnings, nil
+}
+
+// plainTexts makes the title and the source note of d the words of the
+// spans that mark their mentions, where they mark any: Write writes the
+// spans alone, and reading them back gives the same words.
+func plainTexts(d *fonds.Document) {
+	if d.TitleText != nil {
+		d.Title = fonds.Block{Spans: d.TitleText}.PlainText()
+	}
+	if d.SourceText != nil {
+		d.Source = fonds.Block{Spans: d.SourceText}.PlainText()
+	}
 }
 
 func addPerson(ps []fonds.Person, p fonds.Person) []fonds.Person {

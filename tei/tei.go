@@ -12,6 +12,14 @@
 // checked before it is passed on, and an error in the file stops the
 // reading there, so the documents before the error have been passed on,
 // each complete, and none after it.
+//
+// A FRUS document has the same id and collection (its volume) whether it
+// comes in its volume or in a file of its own named after it
+// ("frus1977-80v02_d1.xml"): its number is the div's @n, its section the
+// heading of the chapter it stands in (a file of its own names none).
+// What it points to within its volume ("#d9", "#d8fn3") is named so from
+// anywhere ("frus1977-80v02#d9"). The mentions of its heading and of its
+// source note are kept as spans beside their words.
 package tei
 
 import (

@@ -17,9 +17,13 @@ const handID = "handwritten"
 
 // Write writes d as a TEI P5 document: one <TEI> with a full teiHeader (the
 // catalogue record: title, credits, identifiers, date, references, source
-// note, extent, creator, conventions, languages, categories, persons), a
-// facsimile listing the pages, and the text, each witness a
-// <div type="translation|original|transcription" xml:lang="…">.
+// note with the mentions it marks, the chapter and number of a volume's
+// document as biblScopes, extent, creator, conventions, languages,
+// categories, persons), a facsimile listing the pages, and the text: the
+// title with its mentions as the body's head, when it marks any, then each
+// witness a <div type="translation|original|transcription" xml:lang="…">.
+// A mention's pointer into the edition's lists is its @corresp, a name its
+// @key, its authority URIs its @ref.
 //
 // The reader reads what Write writes back as the same document.
 func Write(w io.Writer, d *fonds.Document) error {
@@ -35,6 +39,11 @@ func Write(w io.Writer, d *fonds.Document) error {
 	x.open(1, "text")
 	x.lists(d)
 	x.open(2, "body")
+	if len(d.TitleText) > 0 {
+		// The title with the mentions it marks, as an edition heads a
+		// document; the titleStmt holds its words.
+		x.inlineBlock(3, "head", nil, d.TitleText, false)
+	}
 	for i, wit := range d.Witnesses {
 		x.witness(i, wit, d)
 	}
@@ -169,8 +178,18 @@ func (x *writer) header(d *fonds.Document) {
 	if d.Summary != "" {
 		x.leaf(5, "note", d.Summary, "type", "summary")
 	}
-	if d.Source != "" {
+	switch {
+	case len(d.SourceText) > 0:
+		x.inlineBlock(5, "note", []string{"type", "source"}, d.SourceText, false)
+	case d.Source != "":
 		x.leaf(5, "note", d.Source, "type", "source")
+	}
+	if d.Section != "" {
+		x.leaf(5, "biblScope", d.Section, "unit", "chapter")
+	}
+	if d.Number > 0 {
+		n := strconv.Itoa(d.Number)
+		x.leaf(5, "biblScope", n, "unit", "document", "n", n)
 	}
 	if d.ExtentPages > 0 {
 		n := strconv.Itoa(d.ExtentPages)
@@ -293,14 +312,21 @@ func respText(role string) string {
 // usesHand reports whether any text of d is in handwriting.
 func usesHand(d *fonds.Document) bool {
 	used := false
-	for _, w := range d.Witnesses {
-		w.Text.Walk(func(s fonds.Span) {
-			if s.Kind == fonds.SpanHandwritten || s.Kind == fonds.SpanInsertion {
-				used = true
-			}
-		})
-	}
+	walkSpans(d, func(s fonds.Span) {
+		if s.Kind == fonds.SpanHandwritten || s.Kind == fonds.SpanInsertion {
+			used = true
+		}
+	})
 	return used
+}
+
+// walkSpans calls fn for every span of d: of its title, its source note
+// and its witnesses, depth first, in reading order.
+func walkSpans(d *fonds.Document, fn func(fonds.Span)) {
+	fonds.Text{{Spans: d.TitleText}, {Spans: d.SourceText}}.Walk(fn)
+	for _, w := range d.Witnesses {
+		w.Text.Walk(fn)
+	}
 }
 
 func witnessID(i int) string { return "w" + strconv.Itoa(i+1) }
@@ -603,20 +629,28 @@ func (x *writer) span(s fonds.Span, formula bool) {
 			name, attrs = "seg", []string{"type", "signature"}
 		}
 	case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg:
+		// A pointer to an entry of the edition's lists is a @corresp, as
+		// FRUS writes it, a name a @key; @ref holds authority URIs.
 		name = mentionTags[s.Kind]
 		if isPointer(s.Target) {
-			attrs = []string{"ref", s.Target}
+			attrs = []string{"corresp", s.Target}
 		} else {
 			attrs = []string{"key", s.Target}
 		}
+		attrs = append(attrs, "ref", s.Ref)
 	case fonds.SpanReference:
 		name, attrs = "ref", []string{"target", s.Target}
 	case fonds.SpanTerm:
-		if isPointer(s.Target) {
+		// A gloss has no @ref: a term with authority URIs is a <term>.
+		if isPointer(s.Target) && s.Ref == "" {
 			name, attrs = "gloss", []string{"target", s.Target}
 			break
 		}
-		x.raw("<term>")
+		if isPointer(s.Target) {
+			name, attrs = "term", []string{"target", s.Target, "ref", s.Ref}
+			break
+		}
+		x.tag("term", []string{"ref", s.Ref}, false)
 		x.content(s, false)
 		x.raw("</term>")
 		if s.Target != "" {
