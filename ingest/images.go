@@ -174,31 +174,38 @@ func (im *Importer) put(ctx context.Context, d *fonds.Document, images []pageIma
 		}
 		return res, nil, nil
 	}
-	// Changed: the images of the version the public sees stay until the
-	// new ones have all been accepted, under an id of their own.
+	res, err = im.putChanged(ctx, d, prev, images, s)
+	return res, nil, err
+}
+
+// putChanged stores d, which changes prev, and its images: the images of
+// the version the public sees stay until the new ones have all been
+// accepted, under an id of their own.
+func (im *Importer) putChanged(ctx context.Context, d, prev *fonds.Document, images []pageImage, s fonds.Save) (fonds.PutResult, error) {
 	stage, err := stageID()
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
 	err = im.putImages(stage, images, false)
 	if rerr := im.Images.Remove(stage); err == nil {
 		err = rerr
 	}
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
-	res, err = im.Store.SaveDocument(ctx, d, s)
+	res, err := im.Store.SaveDocument(ctx, d, s)
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
 	if err := im.putImages(d.ID, images, false); err != nil {
 		// Accepted once, refused now: the disk is full or failing. Put
 		// the earlier version back, as it was.
 		s.Message = "import of " + d.Origin + " failed: the earlier version put back"
+		s.Version = 0
 		_, rerr := im.Store.SaveDocument(ctx, prev, s)
-		return "", nil, errors.Join(err, rerr)
+		return "", errors.Join(err, rerr)
 	}
-	return res, nil, nil
+	return res, nil
 }
 
 // previous returns the stored version of d, if any, and settles d's id as
@@ -294,21 +301,18 @@ func (im *Importer) keepOnce(ctx context.Context, d, stored *fonds.Document, ima
 	if !ranksBefore(d, stored) {
 		return "", stored, nil
 	}
-	// The store takes a document from another file for another document:
-	// the version it holds is deleted (kept as a revision, the version
-	// numbers counting on) and d stored under the id, as it would be had
-	// it come first.
-	del := s
-	del.Version = stored.Version
-	del.Message = "import of " + d.Origin + ": the same document as " + stored.Origin + ", kept once"
-	if err := im.Store.DeleteDocumentBy(ctx, stored.ID, del); err != nil {
-		return "", nil, err
+	// d takes the place of stored under its id, as a new version of it,
+	// as it would have had it come first.
+	s.Replace = true
+	s.Version = stored.Version
+	s.Message = "import of " + d.Origin + ": the same document as " + stored.Origin + ", kept once"
+	if len(images) == 0 {
+		res, err = im.Store.SaveDocument(ctx, d, s)
+	} else {
+		res, err = im.putChanged(ctx, d, stored, images, s)
 	}
-	res, _, err = im.put(ctx, d, images, s)
 	if err != nil {
-		s.Message = "import of " + d.Origin + " failed: the earlier version put back"
-		_, rerr := im.Store.SaveDocument(ctx, stored, s)
-		return "", nil, errors.Join(err, rerr)
+		return "", nil, err
 	}
 	if res == fonds.Added {
 		res = fonds.Updated
