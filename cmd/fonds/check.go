@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,9 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintf(stderr, "checked %d stored versions and %d page images: %d problems\n", versions, images, problems)
+	if err := listUnresolved(ctx, a, stderr); err != nil {
+		return err
+	}
 
 	switch {
 	case a.served:
@@ -174,4 +178,26 @@ func requestRebuild(ctx context.Context, store fonds.Store, stderr io.Writer) er
 			return nil
 		}
 	}
+}
+
+// listUnresolved lists the cross-references that lead nowhere in the
+// archive: a document cited by a volume or a reference the archive does
+// not hold. They are no fault of the archive (the volume may come later),
+// so they are listed, not counted as problems.
+func listUnresolved(ctx context.Context, a *archive, w io.Writer) error {
+	n := 0
+	err := a.store.Unresolved(ctx, func(id string, c fonds.Citation) error {
+		n++
+		target := c.Target
+		if c.Anchor != "" {
+			target += " (" + c.Anchor + ")"
+		}
+		fmt.Fprintf(w, "%s: unresolved reference %s to %s\n", fonds.QuoteName(id), strconv.Quote(c.Written), fonds.QuoteName(target))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%d unresolved cross-references (left as text)\n", n)
+	return nil
 }
