@@ -84,6 +84,7 @@ func TestHTMLMapping(t *testing.T) {
 		{"bad page marker", hand, "<p>[page x]</p>", `paragraph: note("page x")`, "unreadable page marker"},
 		{"note", hand, "<p>relaxation [détente]</p>", `paragraph: "relaxation " note("détente")`, ""},
 		{"nested note", hand, "<p>[a [nested] note]</p>", `paragraph: note("a [nested] note")`, ""},
+		{"doubled brackets", hand, "<p>[[x]] y</p>", `paragraph: note("[x]") " y"`, ""},
 		{"note with markup", hand, "<p>[see <em>here</em>]</p>", `paragraph: note("see " handwritten("here"))`, ""},
 		{"note across link", hand, `<p>[<a href="/x">x</a>]</p>`, `paragraph: note(reference=/x("x"))`, ""},
 		{"omission bracketed", hand, "<p>a […] b</p>", `paragraph: "a " omission("[…]") " b"`, ""},

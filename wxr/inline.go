@@ -273,9 +273,10 @@ func readBracket(raw string) bracketReading {
 }
 
 // escape writes s so that the transcription format reads it back as s
-// within a bracket: its backslashes and braces escaped.
+// within a bracket: its backslashes, braces and brackets escaped, so that
+// "[[x]]" in a post stays a note of "[x]", not a mention of x.
 func escape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `{`, `\{`, `}`, `\}`)
+	r := strings.NewReplacer(`\`, `\\`, `{`, `\{`, `}`, `\}`, `[`, `\[`, `]`, `\]`)
 	return r.Replace(s)
 }
 
