@@ -12,7 +12,7 @@ import (
 //	[[Andrei Sakharov|Sakharov]]        canonical name | the words as written
 //	[[Andrei Sakharov]]                 the words are the canonical name
 //	[[place:Moscow|Москве]]             a place; also org: and term:
-//	[[Andrei Sakharov|Sakharov|https://www.wikidata.org/entity/Q160556]]
+//	[[Andrei Sakharov|Sakharov|https://example.org/persons/sakharov]]
 //
 // The third part holds the authority URIs of the mention, and at most one
 // "#id", the identifier of an entry of the edition's lists: the mention's
