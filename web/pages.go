@@ -162,7 +162,7 @@ func decades(counts []fonds.DateCount) []decade {
 		if n := len(dc.Years); n > 0 && dc.Years[n-1].Year == c.Year {
 			dc.Years[n-1].Count += c.Count
 		} else {
-			dc.Years = append(dc.Years, yearCount{Year: c.Year, Count: c.Count, URL: fmt.Sprintf("/browse/%d", c.Year)})
+			dc.Years = append(dc.Years, yearCount{Year: c.Year, Count: c.Count, URL: yearPath(c.Year)})
 		}
 	}
 	return ds
@@ -210,18 +210,34 @@ type browseData struct {
 	Crumbs  []crumb
 	Decades []decade
 	Months  []monthCount
-	Docs    []listItem
-	Pager   pager
+	// Collections are those holding documents of the page's year, month
+	// or day, with how many.
+	Collections []collectionCount
+	// Days are a month's documents, by day; Docs a year's or a day's.
+	Days  []dayGroup
+	Docs  []entry
+	Total int // the documents of the year, month or day
+	Pager pager
+	// More pages a day's documents by key; Prev and Next are the days
+	// before and after with documents: Prev on the page the day begins,
+	// Next on the page it ends.
+	More       keyPager
+	Prev, Next *dayLink
 }
 
 type crumb struct{ Label, URL string }
 
 func (s *Server) browse(w http.ResponseWriter, r *http.Request) error {
-	counts, err := s.store.DateCounts(r.Context(), listFilter(r))
+	ctx := r.Context()
+	counts, err := s.store.DateCounts(ctx, listFilter(r))
 	if err != nil {
 		return err
 	}
-	data := browseData{Heading: "Browse by date", Decades: decades(counts)}
+	cols, _, err := s.collectionCounts(ctx, listFilter(r))
+	if err != nil {
+		return err
+	}
+	data := browseData{Heading: "Browse by date", Decades: decades(counts), Collections: cols}
 	return s.render(w, "browse", s.newPage(r, "Browse by date", data))
 }
 
@@ -266,7 +282,7 @@ func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
 		}
 		months = append(months, monthCount{
 			Month: c.Month, Name: time.Month(c.Month).String(), Count: c.Count,
-			URL: fmt.Sprintf("/browse/%d/%d", year, c.Month),
+			URL: monthPath(year, c.Month),
 		})
 	}
 	if inYear == 0 {
@@ -275,6 +291,10 @@ func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
 	// As on a collection's page, the counts bound the page number before
 	// the store is asked for the page.
 	if _, err := newPager(r, n, inYear, perPage); err != nil {
+		return err
+	}
+	cols, titles, err := s.collectionCounts(ctx, f)
+	if err != nil {
 		return err
 	}
 	f.Offset, f.Limit, f.Brief = (n-1)*perPage, perPage, true
@@ -290,37 +310,56 @@ func (s *Server) browseYear(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := browseData{
-		Heading: strconv.Itoa(year),
-		Crumbs:  []crumb{{"Browse", "/browse"}},
-		Months:  months,
-		Docs:    listItems(docs),
-		Pager:   pg,
+		Heading:     strconv.Itoa(year),
+		Crumbs:      []crumb{{"Browse", "/browse"}},
+		Months:      months,
+		Collections: cols,
+		Docs:        entries(docs, titles),
+		Total:       total,
+		Pager:       pg,
 	}
 	return s.render(w, "browse", s.newPage(r, fmt.Sprintf("Documents of %d", year), data))
 }
 
+// browseMonth answers /browse/{year}/{month}: the month's documents by
+// day, each day linked to its page, and how many each collection holds.
 func (s *Server) browseMonth(w http.ResponseWriter, r *http.Request) error {
 	year, err := yearParam(r)
 	if err != nil {
 		return err
 	}
-	v := r.PathValue("month")
-	month, err := strconv.Atoi(v)
-	if err != nil || len(v) > 2 || month < 1 || month > 12 {
-		return badRequest("“%s” is not a month: use a number from 1 to 12.", clip(v, 40))
+	month, err := monthParam(r)
+	if err != nil {
+		return err
 	}
 	n, err := pageParam(r)
 	if err != nil {
 		return err
 	}
+	ctx := r.Context()
 	f := listFilter(r)
 	f.Year, f.Month = year, month
-	f.Offset, f.Limit, f.Brief = (n-1)*perPage, perPage, true
-	docs, total, err := s.store.Documents(r.Context(), f)
+	name := fmt.Sprintf("%s %d", time.Month(month), year)
+	cols, titles, err := s.collectionCounts(ctx, f)
 	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("%s %d", time.Month(month), year)
+	inMonth := 0
+	for _, c := range cols {
+		inMonth += c.Count
+	}
+	if inMonth == 0 {
+		return notFound("There are no documents from %s.", name)
+	}
+	// The counts bound the page number before the store is asked for it.
+	if _, err := newPager(r, n, inMonth, perPage); err != nil {
+		return err
+	}
+	f.Offset, f.Limit, f.Brief = (n-1)*perPage, perPage, true
+	docs, total, err := s.store.Documents(ctx, f)
+	if err != nil {
+		return err
+	}
 	if total == 0 {
 		return notFound("There are no documents from %s.", name)
 	}
@@ -329,10 +368,12 @@ func (s *Server) browseMonth(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := browseData{
-		Heading: name,
-		Crumbs:  []crumb{{"Browse", "/browse"}, {strconv.Itoa(year), fmt.Sprintf("/browse/%d", year)}},
-		Docs:    listItems(docs),
-		Pager:   pg,
+		Heading:     name,
+		Crumbs:      []crumb{{"Browse", "/browse"}, {strconv.Itoa(year), yearPath(year)}},
+		Collections: cols,
+		Days:        byDay(docs, entries(docs, titles)),
+		Total:       total,
+		Pager:       pg,
 	}
 	return s.render(w, "browse", s.newPage(r, "Documents of "+name, data))
 }
@@ -341,6 +382,23 @@ type collectionData struct {
 	Collection fonds.Collection
 	Docs       []listItem
 	Pager      pager
+	// Chapters are those of a volume, in its order: each with its
+	// documents when the volume is shown whole, else linked to its page.
+	Chapters []chapter
+	Whole    bool
+	// Chapter is the chapter shown, its documents in Entries by number,
+	// paged by key; Prev and Next are the chapters either side.
+	Chapter    *chapter
+	Entries    []entry
+	More       keyPager
+	Prev, Next *chapter
+}
+
+// chapter is a chapter of a volume, as its page and the volume's list it.
+type chapter struct {
+	Title, URL string
+	Count      int
+	Docs       []entry
 }
 
 // validSlug reports whether s could be a collection slug or document id:
@@ -387,6 +445,13 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 	if !found || (c.Count == 0 && !roleOf(r).CanPublish()) {
 		return missing
 	}
+	sections, err := s.store.Sections(ctx, slug)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Has("section") {
+		return s.chapter(w, r, c, sections)
+	}
 	// The collection's count says how many pages it has: a page past the
 	// end is refused before the store skips over the whole collection to
 	// find nothing there.
@@ -394,6 +459,9 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Collection = slug
+	if len(sections) > 0 {
+		return s.volume(w, r, c, sections, n)
+	}
 	f.Offset, f.Limit, f.Brief = (n-1)*perPage, perPage, true
 	docs, total, err := s.store.Documents(ctx, f)
 	if err != nil {
@@ -406,6 +474,114 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 	c.Count = total
 	data := collectionData{Collection: c, Docs: listItems(docs), Pager: pg}
 	return s.render(w, "collection", s.newPage(r, c.Title, data))
+}
+
+// volume answers the page of a collection whose documents have chapters:
+// a volume that fits on a page whole, its chapters in order and each
+// chapter's documents by number; a longer one, its chapters with how many
+// documents each holds, each linked to its page.
+func (s *Server) volume(w http.ResponseWriter, r *http.Request, c fonds.Collection, sections []fonds.Section, n int) error {
+	if n > 1 {
+		return notFound("There is no page %d of this list: it has 1.", n)
+	}
+	data := collectionData{Collection: c, Whole: c.Count <= perPage}
+	for _, sec := range sections {
+		data.Chapters = append(data.Chapters, chapter{Title: sec.Title, URL: sectionPath(c.Slug, sec.Title), Count: sec.Count})
+	}
+	if data.Whole {
+		f := listFilter(r)
+		f.Collection, f.Order, f.Limit, f.Brief = c.Slug, fonds.ByNumber, perPage, true
+		docs, total, err := s.store.Documents(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		data.Collection.Count = total
+		data.Chapters = chapterDocs(data.Chapters, docs, entries(docs, nil))
+	}
+	return s.render(w, "collection", s.newPage(r, c.Title, data))
+}
+
+// chapterDocs puts the documents of a volume in their chapters, and counts
+// them there: what its viewer sees of each. A chapter in which they see
+// nothing is left out; documents of no chapter listed come last, under
+// the heading "Other documents".
+func chapterDocs(chapters []chapter, docs []*fonds.Document, es []entry) []chapter {
+	at := make(map[string]int, len(chapters))
+	for i, ch := range chapters {
+		at[ch.Title] = i
+		chapters[i].Count, chapters[i].Docs = 0, nil
+	}
+	var other []entry
+	for i, d := range docs {
+		k, ok := at[d.Section]
+		if !ok {
+			other = append(other, es[i])
+			continue
+		}
+		chapters[k].Docs = append(chapters[k].Docs, es[i])
+		chapters[k].Count++
+	}
+	out := chapters[:0]
+	for _, ch := range chapters {
+		if ch.Count > 0 {
+			out = append(out, ch)
+		}
+	}
+	if len(other) > 0 {
+		out = append(out, chapter{Title: "Other documents", Count: len(other), Docs: other})
+	}
+	return out
+}
+
+// chapter answers /collections/{slug}?section=TITLE: the documents of one
+// chapter of a volume, by number, paged by key. A chapter the volume does
+// not have, or in which the viewer sees nothing, is not found.
+func (s *Server) chapter(w http.ResponseWriter, r *http.Request, c fonds.Collection, sections []fonds.Section) error {
+	title := r.URL.Query().Get("section")
+	missing := notFound("The collection “%s” has no chapter “%s”.", c.Title, clip(title, 120))
+	k := -1
+	for i, sec := range sections {
+		if sec.Title == title {
+			k = i
+			break
+		}
+	}
+	if k < 0 || title == "" {
+		return missing
+	}
+	after, err := s.afterParam(r, func(d *fonds.Document) bool {
+		return d.Collection == c.Slug && d.Section == title
+	})
+	if err != nil {
+		return err
+	}
+	f := listFilter(r)
+	f.Collection, f.Section, f.Order = c.Slug, title, fonds.ByNumber
+	docs, more, total, err := s.keyedPage(r.Context(), f, after)
+	if err != nil {
+		return err
+	}
+	if total == 0 {
+		return missing
+	}
+	ch := &chapter{Title: title, URL: sectionPath(c.Slug, title), Count: total}
+	data := collectionData{
+		Collection: c,
+		Chapter:    ch,
+		Entries:    entries(docs, nil),
+		More:       newKeyPager(r.URL.Path, r.URL.Query(), after, docs, more),
+	}
+	if k > 0 {
+		p := sections[k-1]
+		data.Prev = &chapter{Title: p.Title, URL: sectionPath(c.Slug, p.Title), Count: p.Count}
+	}
+	if k+1 < len(sections) {
+		nx := sections[k+1]
+		data.Next = &chapter{Title: nx.Title, URL: sectionPath(c.Slug, nx.Title), Count: nx.Count}
+	}
+	p := s.newPage(r, title+" — "+c.Title, data)
+	p.Canonical = s.base(r) + ch.URL
+	return s.render(w, "collection", p)
 }
 
 // documentNotFound is the 404 of a document: it names the id and, when the

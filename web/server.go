@@ -190,6 +190,7 @@ func (s *Server) routes(static fs.FS) {
 	s.handle("GET /browse", s.cached(s.html(s.browse)))
 	s.handle("GET /browse/{year}", s.cached(s.html(s.browseYear)))
 	s.handle("GET /browse/{year}/{month}", s.cached(s.html(s.browseMonth)))
+	s.handle("GET /browse/{year}/{month}/{day}", s.cached(s.html(s.browseDay)))
 	s.handle("GET /collections/{slug}", s.cached(s.html(s.collection)))
 	s.handle("GET /documents/{id}", s.documentRoute(s.cached(s.html(s.document))))
 	s.handle("GET /search", s.html(s.search))
