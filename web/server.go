@@ -125,7 +125,8 @@ const maxPathLen = 1024
 
 // The page templates: each is parsed with base.html, once, at New.
 var pageNames = []string{"home", "browse", "collection", "document", "search", "error",
-	"login", "about", "admin_users", "admin_user", "admin_site", "admin_audit", "collection_edit"}
+	"login", "about", "admin_users", "admin_user", "admin_site", "admin_audit", "collection_edit",
+	"entities", "entity", "entity_edit"}
 
 // New returns a Server for the config, with its templates parsed.
 func New(cfg Config) (*Server, error) {
@@ -214,6 +215,7 @@ func (s *Server) routes(static fs.FS) {
 	}
 	s.accountRoutes()
 	s.editRoutes()
+	s.entityRoutes()
 }
 
 // documentRoute answers GET /documents/{id}: by the handler of the id's
