@@ -65,9 +65,24 @@ func CanonicalName(s fonds.Span) string {
 	}
 	name := clean(s.PlainText())
 	if s.Kind == fonds.SpanPerson {
-		name = Uninvert(NormalCase(name))
+		name = WithoutTitles(Uninvert(NormalCase(name)))
 	}
 	return name
+}
+
+// WithoutTitles removes the titles before a person's name: "Comrade
+// Andropov" is Andropov, "Secretary Vance" is Vance. A name that is all
+// title is left as it is.
+func WithoutTitles(name string) string {
+	fields := strings.Fields(name)
+	i := 0
+	for i < len(fields)-1 && titles[strings.ToLower(strings.TrimSuffix(fields[i], "."))] {
+		i++
+	}
+	if i == 0 {
+		return name
+	}
+	return strings.Join(fields[i:], " ")
 }
 
 // Uninvert writes a name a list gives surname first in reading order:
@@ -163,6 +178,7 @@ var titles = map[string]bool{
 	"ii": true, "iii": true, "iv": true,
 	"president": true, "secretary": true, "ambassador": true, "general": true,
 	"senator": true, "minister": true, "academician": true, "comrade": true,
+	"comrades": true, "deputy": true, "assistant": true, "professor": true,
 	"тов": true, "товарищ": true, "академик": true, "г-н": true, "госпожа": true,
 }
 
@@ -260,7 +276,7 @@ func Mentions(d *fonds.Document) []fonds.Mention {
 	c.spans(d.TitleText, d.Title)
 	c.spans(d.SourceText, d.Source)
 	for _, p := range d.Persons {
-		c.add(fonds.EntityPerson, clean(p.Name), firstNonEmpty(p.Written, p.Name), d.DisplaySummary(), "")
+		c.add(fonds.EntityPerson, WithoutTitles(clean(p.Name)), firstNonEmpty(p.Written, p.Name), d.DisplaySummary(), "")
 	}
 	for _, w := range d.Witnesses {
 		for _, b := range w.Text {

@@ -45,6 +45,8 @@ func TestCanonicalName(t *testing.T) {
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "Vance", Target: "p_VCR_1"}, "Vance"},
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "Sakharov, Andrei", Target: "p_SAA_1"}, "Andrei Sakharov"},
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "Carter, Hodding, III"}, "Hodding Carter III"},
+		{fonds.Span{Kind: fonds.SpanPerson, Text: "Comrade ANDROPOV"}, "Andropov"},
+		{fonds.Span{Kind: fonds.SpanPerson, Text: "Secretary"}, "Secretary"},
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "Vance", Target: "p_VCR_1", Label: "Cyrus R. Vance"}, "Cyrus R. Vance"},
 		{fonds.Span{Kind: fonds.SpanPerson, Text: "L.I.", Target: "Leonid Brezhnev"}, "Leonid Brezhnev"},
 		{fonds.Span{Kind: fonds.SpanTerm, Text: "SALT", Target: "t_SALT_1", Label: "Strategic Arms Limitation Talks"}, "SALT"},
