@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/entity"
 	"fonds/fondstest"
 	"fonds/reindex"
 	"fonds/sqlite"
@@ -159,7 +160,16 @@ func (s *accessSite) put(t *testing.T, name, word string, year int, status fonds
 	d.Summary = "A report that names " + word + " on every page."
 	d.Witnesses[0].Text = append(d.Witnesses[0].Text, fonds.Block{Kind: fonds.BlockParagraph,
 		Spans: []fonds.Span{{Kind: fonds.SpanText, Text: "Only this document says " + word + "."}}})
-	d.Persons = []fonds.Person{{Name: "Anna " + strings.ToUpper(word[:1]) + word[1:]}}
+	if name == "public" {
+		d.Number = 1 // document 1 of the sample, which every other cites
+	} else {
+		d.Witnesses[0].Text = append(d.Witnesses[0].Text, fonds.Block{Kind: fonds.BlockParagraph,
+			Spans: []fonds.Span{{Kind: fonds.SpanReference, Target: "sample#d1", Text: "See the public report."}}})
+	}
+	// Anna's surname is the secret word; Ivan's is a word of its own, so
+	// that the address of his index page names the document (he is
+	// mentioned by it alone) without holding the word.
+	d.Persons = []fonds.Person{{Name: "Anna " + strings.ToUpper(word[:1]) + word[1:]}, {Name: "Ivan " + ownSurname(word)}}
 	d.Categories = []string{"9." + word}
 	d.Aliases = []string{"/" + name + "-post/"}
 	d.Status = status
@@ -258,7 +268,24 @@ func absent(d accessDoc) accessDoc {
 	doc.ID = strings.TrimSuffix(d.doc.ID, d.name) + x
 	doc.Aliases = []string{"/" + x + "-post/"}
 	doc.Collection = "papers-" + x
+	ivan := d.doc.Persons[len(d.doc.Persons)-1].Name
+	doc.Persons = []fonds.Person{{Name: "Ivan Q" + strings.Repeat("x", len(ivan)-len("Ivan Q"))}}
 	return accessDoc{name: "absent", doc: &doc}
+}
+
+// ownSurname returns a surname like word that is not word: its first
+// letter changed.
+func ownSurname(word string) string {
+	first := "Q"
+	if word[0] == 'q' {
+		first = "J"
+	}
+	return first + word[1:]
+}
+
+// personKey returns the key of the index page of the person only d names.
+func personKey(d accessDoc) string {
+	return entity.Key(fonds.EntityPerson, d.doc.Persons[len(d.doc.Persons)-1].Name)
 }
 
 // names reports whether the address p names the document d (its id, its
@@ -266,14 +293,15 @@ func absent(d accessDoc) accessDoc {
 // for it as for the address that names a document or collection that was
 // never stored.
 func names(p string, d accessDoc) bool {
-	return strings.Contains(p, d.doc.ID) || strings.Contains(p, d.doc.Aliases[0]) || strings.Contains(p, d.doc.Collection)
+	return strings.Contains(p, d.doc.ID) || strings.Contains(p, d.doc.Aliases[0]) || strings.Contains(p, d.doc.Collection) ||
+		strings.Contains(p, "/"+personKey(d))
 }
 
 // answerOf describes an answer about the document d for comparison with
 // the answer about another: its status, its headers (but its date) and its
 // body, with d's id, alias and collection replaced by placeholders.
 func answerOf(rec *httptest.ResponseRecorder, d accessDoc) []string {
-	mask := strings.NewReplacer(d.doc.ID, "{id}", strings.Trim(d.doc.Aliases[0], "/"), "{alias}", d.doc.Collection, "{slug}").Replace
+	mask := strings.NewReplacer(d.doc.ID, "{id}", strings.Trim(d.doc.Aliases[0], "/"), "{alias}", d.doc.Collection, "{slug}", personKey(d), "{key}").Replace
 	out := []string{fmt.Sprint("status ", rec.Code)}
 	for _, k := range slices.Sorted(maps.Keys(rec.Header())) {
 		if k == "Date" || k == "Content-Length" { // the body tells
@@ -370,6 +398,9 @@ func (s *accessSite) accessPaths(t *testing.T, pattern string, d accessDoc) ([]s
 		"slug":     d.doc.Collection,
 		"year":     fmt.Sprint(d.doc.Date.Year()),
 		"month":    fmt.Sprint(d.doc.Date.Month()),
+		"day":      strings.TrimLeft(d.doc.Date.Start[8:10], "0"),
+		"kind":     string(fonds.EntityPerson),
+		"key":      personKey(d),
 		"n":        "1",
 		"name":     "the-reader",
 		"ident":    ident,
@@ -390,7 +421,7 @@ func (s *accessSite) accessPaths(t *testing.T, pattern string, d accessDoc) ([]s
 			unknown = append(unknown, w)
 			return w
 		}
-		if m[1] == "id" || m[1] == "ident" {
+		if m[1] == "id" || m[1] == "ident" || m[1] == "key" && !strings.HasSuffix(pattern, "/edit") {
 			single = true
 		}
 		return v
@@ -403,6 +434,11 @@ func (s *accessSite) accessPaths(t *testing.T, pattern string, d accessDoc) ([]s
 	switch pattern {
 	case "/api/v1/documents", "/search", "/api/v1/search":
 		paths = append(paths, p+"?collection="+url.QueryEscape(d.doc.Collection))
+	}
+	// The lists paged by a document's id.
+	switch pattern {
+	case "/browse/{year}/{month}/{day}", "/persons/{key}":
+		paths = append(paths, p+"?after="+url.QueryEscape(id))
 	}
 	// A document and its formats, at an old version too.
 	if rest, ok := strings.CutPrefix(pattern, "/documents/{id}"); ok && !strings.Contains(rest, "/") {
@@ -736,6 +772,23 @@ func TestAccessOldVersions(t *testing.T) {
 			}
 			if code, _ := s.get(t, r, p+"?rev=2"); code != http.StatusOK {
 				t.Errorf("GET %s?rev=2 as %q = %d, want 200", p, r.role, code)
+			}
+		}
+	}
+}
+
+// TestAccessCitedBy checks that the public document's "Cited by", a list
+// like the others, names the hidden documents that cite it to those who
+// may find them in lists alone: released ones they may see.
+func TestAccessCitedBy(t *testing.T) {
+	s := newAccessSite(t)
+	now := time.Now()
+	for _, r := range s.roles {
+		_, body := s.get(t, r, "/documents/"+s.public.doc.ID)
+		for _, h := range s.hidden {
+			want := h.doc.Released(now) && h.doc.VisibleTo(r.role, now)
+			if got := strings.Contains(body, `href="/documents/`+h.doc.ID+`"`); got != want {
+				t.Errorf("the public document as %q links to %s (%s) under Cited by: %t, want %t", r.role, h.doc.ID, h.name, got, want)
 			}
 		}
 	}
