@@ -51,36 +51,23 @@ type mentionRow struct {
 	state                  string
 }
 
-// delta is how a save changes what documents say of one entity: the
-// number of documents writing each spelling and giving each identifier.
-type delta struct {
-	names, authority map[string]int
-}
-
 // link keeps what package entity derives from c, the document as stored,
 // with visibility v: its mentions, citations and identities replace those
-// kept before, and the entities they mention are counted, named and sorted
-// again. Mentions that did not change are left alone.
-func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility) error {
-	old, err := storedMentions(ctx, tx, c.ID)
-	if err != nil {
-		return err
-	}
-	deltas := make(map[ref]*delta)
-	change := func(r ref, list []string, names bool, by int) {
-		d := deltas[r]
-		if d == nil {
-			d = &delta{names: make(map[string]int), authority: make(map[string]int)}
-			deltas[r] = d
-		}
-		m := d.authority
-		if names {
-			m = d.names
-		}
-		for _, s := range list {
-			m[s] += by
+// kept before (none when fresh, a document just added), and the entities
+// they mention are counted, named and sorted again. Mentions that did not
+// change are left alone. It writes rows of one kind in one statement, so
+// that a save costs a few statements, not a few for each mention: SQLite
+// compiles each statement, and the triggers it fires, anew.
+func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fresh bool) error {
+	var old map[ref]mentionRow
+	if !fresh {
+		var err error
+		if old, err = storedMentions(ctx, tx, c.ID); err != nil {
+			return err
 		}
 	}
+	d := make(deltas)
+	var inserts, updates []any
 	for _, m := range entity.Mentions(c) {
 		r := ref{m.Kind, m.Key}
 		row := mentionRow{
@@ -91,6 +78,7 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility) erro
 			public:  v.public, released: v.released, state: string(v.state),
 		}
 		spellings, authority := boundList(m.Spellings, maxWords), boundList(m.Authority, maxTarget)
+		var err error
 		if row.spellings, err = jsonList(spellings); err != nil {
 			return err
 		}
@@ -99,39 +87,41 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility) erro
 		}
 		o, had := old[r]
 		delete(old, r)
-		switch {
-		case had && o == row:
+		if had && o == row {
 			continue
-		case had:
-			_, err = tx.ExecContext(ctx, `UPDATE mentions SET name = ?, written = ?, passage = ?, spellings = ?, authority = ?,
-				date_start = ?, public = ?, released = ?, state = ? WHERE document_id = ? AND kind = ? AND key = ?`,
-				row.name, row.written, row.passage, row.spellings, row.authority, row.start, row.public, row.released, row.state,
-				c.ID, string(r.kind), r.key)
-			change(r, list(o.spellings), true, -1)
-			change(r, list(o.authority), false, -1)
-		default:
-			_, err = tx.ExecContext(ctx, `INSERT INTO mentions (document_id, kind, key, name, written, passage, spellings, authority,
-				date_start, public, released, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				c.ID, string(r.kind), r.key, row.name, row.written, row.passage, row.spellings, row.authority,
-				row.start, row.public, row.released, row.state)
 		}
-		if err != nil {
-			return err
+		values := []any{c.ID, string(r.kind), r.key, row.name, row.written, row.passage, row.spellings, row.authority,
+			row.start, row.public, row.released, row.state}
+		if had {
+			updates = append(updates, values...)
+			d.add(r, list(o.spellings), list(o.authority), -1)
+		} else {
+			inserts = append(inserts, values...)
 		}
-		change(r, spellings, true, 1)
-		change(r, authority, false, 1)
+		d.add(r, spellings, authority, 1)
 	}
-	for r, o := range old {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM mentions WHERE document_id = ? AND kind = ? AND key = ?`, c.ID, string(r.kind), r.key); err != nil {
-			return err
-		}
-		change(r, list(o.spellings), true, -1)
-		change(r, list(o.authority), false, -1)
-	}
-	if err := applyDeltas(ctx, tx, deltas); err != nil {
+	if err := execRows(ctx, tx, `INSERT INTO mentions (document_id, kind, key, name, written, passage, spellings, authority,
+		date_start, public, released, state) %s`, 12, inserts); err != nil {
 		return err
 	}
-	return linkCitations(ctx, tx, c, v)
+	if err := execRows(ctx, tx, `UPDATE mentions SET name = v.column4, written = v.column5, passage = v.column6,
+			spellings = v.column7, authority = v.column8, date_start = v.column9, public = v.column10,
+			released = v.column11, state = v.column12
+		FROM (%s) AS v WHERE mentions.document_id = v.column1 AND mentions.kind = v.column2 AND mentions.key = v.column3`, 12, updates); err != nil {
+		return err
+	}
+	var gone []any
+	for r, o := range old {
+		gone = append(gone, c.ID, string(r.kind), r.key)
+		d.add(r, list(o.spellings), list(o.authority), -1)
+	}
+	if err := execRows(ctx, tx, `DELETE FROM mentions WHERE (document_id, kind, key) IN (%s)`, 3, gone); err != nil {
+		return err
+	}
+	if err := d.apply(ctx, tx); err != nil {
+		return err
+	}
+	return linkCitations(ctx, tx, c, v, fresh)
 }
 
 // unlink removes what link kept of the document id, before its deletion.
@@ -140,16 +130,9 @@ func unlink(ctx context.Context, tx *sql.Tx, id string) error {
 	if err != nil {
 		return err
 	}
-	deltas := make(map[ref]*delta)
+	d := make(deltas)
 	for r, o := range old {
-		d := &delta{names: make(map[string]int), authority: make(map[string]int)}
-		for _, s := range list(o.spellings) {
-			d.names[s]--
-		}
-		for _, s := range list(o.authority) {
-			d.authority[s]--
-		}
-		deltas[r] = d
+		d.add(r, list(o.spellings), list(o.authority), -1)
 	}
 	for _, q := range []string{`DELETE FROM mentions WHERE document_id = ?`, `DELETE FROM citations WHERE document_id = ?`,
 		`DELETE FROM identities WHERE document_id = ?`} {
@@ -157,7 +140,7 @@ func unlink(ctx context.Context, tx *sql.Tx, id string) error {
 			return err
 		}
 	}
-	return applyDeltas(ctx, tx, deltas)
+	return d.apply(ctx, tx)
 }
 
 // storedMentions returns the rows of mentions of the document id.
@@ -181,126 +164,231 @@ func storedMentions(ctx context.Context, tx *sql.Tx, id string) (map[ref]mention
 	return old, rows.Err()
 }
 
-// linkCitations replaces the citations and identities of c.
-func linkCitations(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility) error {
-	for _, q := range []string{`DELETE FROM citations WHERE document_id = ?`, `DELETE FROM identities WHERE document_id = ?`} {
-		if _, err := tx.ExecContext(ctx, q, c.ID); err != nil {
-			return err
-		}
-	}
-	for _, ct := range entity.Citations(c) {
-		if len(ct.Target) > maxTarget || len(ct.Anchor) > maxWords {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO citations (document_id, target, anchor, written, date_start, public, released, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			c.ID, ct.Target, ct.Anchor, bound(ct.Written, maxWords), c.Date.Start, v.public, v.released, string(v.state)); err != nil {
-			return err
-		}
-	}
-	for _, t := range entity.Identities(c) {
-		if len(t) > maxTarget {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO identities (target, document_id, public) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-			t, c.ID, v.public); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// applyDeltas counts the spellings and identifiers of each entity up and
-// down, and names the entities whose spellings changed again: from the
-// names added alone when none went, so that a save costs what it adds,
-// and from all their names when one went.
-func applyDeltas(ctx context.Context, tx *sql.Tx, deltas map[ref]*delta) error {
-	for r, d := range deltas {
-		var added []string
-		removed := false
-		for name, n := range d.names {
-			switch {
-			case n > 0:
-				added = append(added, name)
-				_, err := tx.ExecContext(ctx, `INSERT INTO entity_names (kind, key, name, folded, documents) VALUES (?, ?, ?, ?, ?)
-					ON CONFLICT (kind, key, name) DO UPDATE SET documents = documents + excluded.documents`,
-					string(r.kind), r.key, name, fold(name), n)
-				if err != nil {
-					return err
-				}
-			case n < 0:
-				gone, err := decrement(ctx, tx, `entity_names`, `name`, r, name, n)
-				if err != nil {
-					return err
-				}
-				removed = removed || gone
-			}
-		}
-		for uri, n := range d.authority {
-			var err error
-			switch {
-			case n > 0:
-				_, err = tx.ExecContext(ctx, `INSERT INTO entity_authorities (kind, key, uri, documents) VALUES (?, ?, ?, ?)
-					ON CONFLICT (kind, key, uri) DO UPDATE SET documents = documents + excluded.documents`,
-					string(r.kind), r.key, uri, n)
-			case n < 0:
-				_, err = decrement(ctx, tx, `entity_authorities`, `uri`, r, uri, n)
-			}
-			if err != nil {
+// linkCitations replaces the citations and identities of c (it has none
+// when fresh).
+func linkCitations(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fresh bool) error {
+	if !fresh {
+		for _, q := range []string{`DELETE FROM citations WHERE document_id = ?`, `DELETE FROM identities WHERE document_id = ?`} {
+			if _, err := tx.ExecContext(ctx, q, c.ID); err != nil {
 				return err
 			}
 		}
-		if len(added) == 0 && !removed {
-			continue
+	}
+	var rows []any
+	for _, ct := range entity.Citations(c) {
+		if len(ct.Target) <= maxTarget && len(ct.Anchor) <= maxWords {
+			rows = append(rows, c.ID, ct.Target, ct.Anchor, bound(ct.Written, maxWords), c.Date.Start, v.public, v.released, string(v.state))
 		}
-		if err := rename(ctx, tx, r, added, removed); err != nil {
+	}
+	if err := execRows(ctx, tx, `INSERT INTO citations (document_id, target, anchor, written, date_start, public, released, state) %s
+		ON CONFLICT DO NOTHING`, 8, rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for _, t := range entity.Identities(c) {
+		if len(t) <= maxTarget {
+			rows = append(rows, t, c.ID, v.public)
+		}
+	}
+	return execRows(ctx, tx, `INSERT INTO identities (target, document_id, public) %s ON CONFLICT DO NOTHING`, 3, rows)
+}
+
+// maxRows is how many rows of values execRows writes in one statement,
+// well within SQLite's limit of 32766 arguments.
+const maxRows = 200
+
+// execRows runs q, in which %s stands for VALUES and a list of rows of
+// cols values each, with args, the values of the rows one after the other;
+// a statement for each maxRows of them, none for none.
+func execRows(ctx context.Context, tx *sql.Tx, q string, cols int, args []any) error {
+	for len(args) > 0 {
+		n := min(len(args)/cols, maxRows)
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(q, valuesList(n, cols)), args[:n*cols]...); err != nil {
 			return err
 		}
+		args = args[n*cols:]
 	}
 	return nil
 }
 
-// decrement adds n (negative) to the count of the row of table whose
-// column is v, and removes the row when none is left, reporting whether
-// it did.
-func decrement(ctx context.Context, tx *sql.Tx, table, column string, r ref, v string, n int) (bool, error) {
-	if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET documents = documents + ? WHERE kind = ? AND key = ? AND `+column+` = ?`,
-		n, string(r.kind), r.key, v); err != nil {
-		return false, err
-	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE kind = ? AND key = ? AND `+column+` = ? AND documents <= 0`,
-		string(r.kind), r.key, v)
-	if err != nil {
-		return false, err
-	}
-	k, err := res.RowsAffected()
-	return k > 0, err
-}
-
-// rename names the entity r again after a save added the spellings added
-// and, if removed, took some away.
-func rename(ctx context.Context, tx *sql.Tx, r ref, added []string, removed bool) error {
-	var met, ru, editor string
-	var sorted bool
-	err := tx.QueryRowContext(ctx, `SELECT met_name, met_ru, editor_name, length(sort_en) > 0 FROM entities WHERE kind = ? AND key = ?`,
-		string(r.kind), r.key).Scan(&met, &ru, &editor, &sorted)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // no document mentions it any more, and no editor described it
-	} else if err != nil {
-		return err
-	}
-	var newMet, newRu string
-	if removed {
-		if newMet, newRu, err = metNames(ctx, tx, r); err != nil {
+// queryRows is execRows for a query, calling fn for each row it returns.
+func queryRows(ctx context.Context, tx *sql.Tx, q string, cols int, args []any, fn func(*sql.Rows) error) error {
+	for len(args) > 0 {
+		n := min(len(args)/cols, maxRows)
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf(q, valuesList(n, cols)), args[:n*cols]...)
+		if err != nil {
 			return err
 		}
-	} else {
-		newMet, newRu = bestNames(r.kind, append(added, met, ru))
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		args = args[n*cols:]
 	}
-	if sorted && newMet == met && newRu == ru {
+	return nil
+}
+
+// valuesList returns "VALUES (?, ?), (?, ?)" for rows rows of cols values.
+func valuesList(rows, cols int) string {
+	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	var b strings.Builder
+	b.WriteString("VALUES ")
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// deltas are how a save changes what documents say of the entities it
+// touches: the number of documents writing each spelling and giving each
+// identifier.
+type deltas map[ref]*delta
+
+type delta struct {
+	names, authority map[string]int
+}
+
+// add counts the spellings and identifiers of one document's mention of r
+// by (1 or -1).
+func (ds deltas) add(r ref, spellings, authority []string, by int) {
+	d := ds[r]
+	if d == nil {
+		d = &delta{names: make(map[string]int), authority: make(map[string]int)}
+		ds[r] = d
+	}
+	for _, s := range spellings {
+		d.names[s] += by
+	}
+	for _, s := range authority {
+		d.authority[s] += by
+	}
+}
+
+// apply counts the spellings and identifiers of each entity up and down,
+// and names the entities whose spellings changed again: from the names
+// added alone when none went, so that a save costs what it adds, and from
+// all their names when one went.
+func (ds deltas) apply(ctx context.Context, tx *sql.Tx) error {
+	var names, nameDrops, uris, uriDrops []any
+	added := make(map[ref][]string)
+	for r, d := range ds {
+		for name, n := range d.names {
+			switch {
+			case n > 0:
+				names = append(names, string(r.kind), r.key, name, fold(name), n)
+				added[r] = append(added[r], name)
+			case n < 0:
+				nameDrops = append(nameDrops, string(r.kind), r.key, name, n)
+			}
+		}
+		for uri, n := range d.authority {
+			switch {
+			case n > 0:
+				uris = append(uris, string(r.kind), r.key, uri, n)
+			case n < 0:
+				uriDrops = append(uriDrops, string(r.kind), r.key, uri, n)
+			}
+		}
+	}
+	if err := execRows(ctx, tx, `INSERT INTO entity_names (kind, key, name, folded, documents) %s
+		ON CONFLICT (kind, key, name) DO UPDATE SET documents = documents + excluded.documents`, 5, names); err != nil {
+		return err
+	}
+	if err := execRows(ctx, tx, `INSERT INTO entity_authorities (kind, key, uri, documents) %s
+		ON CONFLICT (kind, key, uri) DO UPDATE SET documents = documents + excluded.documents`, 4, uris); err != nil {
+		return err
+	}
+	removed := make(map[ref]bool)
+	for _, t := range []struct {
+		table, column string
+		drops         []any
+	}{{"entity_names", "name", nameDrops}, {"entity_authorities", "uri", uriDrops}} {
+		if err := execRows(ctx, tx, `UPDATE `+t.table+` SET documents = documents + v.column4 FROM (%s) AS v
+			WHERE `+t.table+`.kind = v.column1 AND `+t.table+`.key = v.column2 AND `+t.table+`.`+t.column+` = v.column3`, 4, t.drops); err != nil {
+			return err
+		}
+		var keys []any
+		for i := 0; i < len(t.drops); i += 4 {
+			keys = append(keys, t.drops[i:i+3]...)
+		}
+		// A spelling no document writes any more may have named the
+		// entity.
+		err := queryRows(ctx, tx, `DELETE FROM `+t.table+` WHERE documents <= 0 AND (kind, key, `+t.column+`) IN (%s)
+			RETURNING kind, key`, 3, keys, func(rows *sql.Rows) error {
+			var r ref
+			if err := rows.Scan(&r.kind, &r.key); err != nil {
+				return err
+			}
+			if t.table == "entity_names" {
+				removed[r] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return rename(ctx, tx, added, removed)
+}
+
+// rename names again the entities whose spellings a save added (added)
+// and took away (removed), and writes those whose names changed.
+func rename(ctx context.Context, tx *sql.Tx, added map[ref][]string, removed map[ref]bool) error {
+	var keys []any
+	for r := range added {
+		keys = append(keys, string(r.kind), r.key)
+	}
+	for r := range removed {
+		if _, ok := added[r]; !ok {
+			keys = append(keys, string(r.kind), r.key)
+		}
+	}
+	type named struct {
+		r               ref
+		met, ru, editor string
+		sorted          bool
+		newMet, newRu   string
+	}
+	var es []named
+	err := queryRows(ctx, tx, `SELECT kind, key, met_name, met_ru, editor_name, length(sort_en) > 0 FROM entities
+		WHERE (kind, key) IN (%s)`, 2, keys, func(rows *sql.Rows) error {
+		var e named
+		if err := rows.Scan(&e.r.kind, &e.r.key, &e.met, &e.ru, &e.editor, &e.sorted); err != nil {
+			return err
+		}
+		es = append(es, e)
 		return nil
+	})
+	if err != nil {
+		return err
 	}
-	return setNames(ctx, tx, r, newMet, newRu, editor)
+	var changed []any
+	for _, e := range es {
+		if removed[e.r] {
+			if e.newMet, e.newRu, err = metNames(ctx, tx, e.r); err != nil {
+				return err
+			}
+		} else {
+			e.newMet, e.newRu = bestNames(e.r.kind, append(added[e.r], e.met, e.ru))
+		}
+		if e.sorted && e.newMet == e.met && e.newRu == e.ru {
+			continue
+		}
+		shown, k := names(e.r.kind, e.newMet, e.newRu, e.editor)
+		changed = append(changed, string(e.r.kind), e.r.key, e.newMet, e.newRu, shown, k.folded, k.en, k.ru)
+	}
+	return execRows(ctx, tx, `UPDATE entities SET met_name = v.column3, met_ru = v.column4, name = v.column5, folded = v.column6,
+			sort_en = v.column7, sort_ru = v.column8
+		FROM (%s) AS v WHERE entities.kind = v.column1 AND entities.key = v.column2`, 8, changed)
 }
 
 // metNames returns the best names of the entity r among every spelling
@@ -326,14 +414,19 @@ func metNames(ctx context.Context, tx *sql.Tx, r ref) (met, ru string, err error
 	return met, ru, nil
 }
 
-// setNames writes the names of the entity r, the name it shows (the
-// editor's, or else the one met), and what matches a prefix and sorts it.
-func setNames(ctx context.Context, tx *sql.Tx, r ref, met, ru, editor string) error {
+// names returns the name an entity of the kind shows (the editor's, or
+// else the one met), and what matches a prefix and sorts it.
+func names(kind fonds.EntityKind, met, ru, editor string) (string, keys) {
 	shown := editor
 	if shown == "" {
 		shown = met
 	}
-	k := sortKeys(r.kind, shown, ru)
+	return shown, sortKeys(kind, shown, ru)
+}
+
+// setNames writes the names of the entity r (see names).
+func setNames(ctx context.Context, tx *sql.Tx, r ref, met, ru, editor string) error {
+	shown, k := names(r.kind, met, ru, editor)
 	_, err := tx.ExecContext(ctx, `UPDATE entities SET met_name = ?, met_ru = ?, name = ?, folded = ?, sort_en = ?, sort_ru = ?
 		WHERE kind = ? AND key = ?`, met, ru, shown, k.folded, k.en, k.ru, string(r.kind), r.key)
 	return err
@@ -657,7 +750,7 @@ func deriveDocuments(ctx context.Context, db *sql.DB, after string) (int, string
 				return 0, "", err
 			}
 		}
-		if err := link(ctx, tx, d, v); err != nil {
+		if err := link(ctx, tx, d, v, false); err != nil {
 			return 0, "", fmt.Errorf("%s: %w", id, err)
 		}
 	}

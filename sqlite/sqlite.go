@@ -583,7 +583,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
 		return "", nil, err
 	}
-	if err := link(ctx, tx, &c, visibility{public: a.status == fonds.StatusPublished, released: a.released, state: c.Status}); err != nil {
+	if err := link(ctx, tx, &c, visibility{public: a.status == fonds.StatusPublished, released: a.released, state: c.Status}, !found); err != nil {
 		return "", nil, err
 	}
 	switch {
