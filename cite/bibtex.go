@@ -4,13 +4,16 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"fonds/translit"
 )
 
 // WriteBibTeX writes the item as a BibTeX entry of type @unpublished, which
-// Zotero and biblatex read as a manuscript. Its key is BibTeXKey(it.ID).
+// Zotero and biblatex read as a manuscript, or for a document of a volume
+// @incollection, the volume its booktitle and its number in the volume its
+// chapter. Its key is BibTeXKey(it.ID).
 //
 // The file is UTF-8: letters of any script are written as they are, and only
 // the characters TeX gives a meaning to are escaped. The fields biblatex
@@ -20,7 +23,11 @@ import (
 // biblatex's "~" in date, and year stays a plain number.
 func WriteBibTeX(w io.Writer, it Item) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "@unpublished{%s,\n", BibTeXKey(it.ID))
+	typ := "unpublished"
+	if it.Volume != "" {
+		typ = "incollection"
+	}
+	fmt.Fprintf(bw, "@%s{%s,\n", typ, BibTeXKey(it.ID))
 	field := func(name, value string) {
 		if value != "" {
 			fmt.Fprintf(bw, "  %-10s = %s,\n", name, value)
@@ -33,6 +40,12 @@ func WriteBibTeX(w io.Writer, it Item) error {
 	}
 	// The title is braced whole so that styles keep its case as written.
 	field("title", "{{"+bibEscape(it.Title)+"}}")
+	if it.Volume != "" {
+		field("booktitle", "{{"+bibEscape(it.Volume)+"}}")
+		// Its number in the volume is the unit of the book it is: the
+		// chapter, not the number of the book in a series.
+		field("chapter", "{"+strconv.Itoa(it.Number)+"}")
+	}
 	if it.DateParts != nil {
 		d := isoDate(it.DateParts)
 		if it.EndParts != nil {
@@ -60,7 +73,11 @@ func WriteBibTeX(w io.Writer, it Item) error {
 	// BibTeX has no fields for an archive: the note says where the
 	// document is, as Chicago does.
 	var note []string
-	for _, s := range []string{it.ArchiveLocation(), it.Collection, it.Site} {
+	collection := it.Collection
+	if it.Volume != "" {
+		collection = "" // the booktitle
+	}
+	for _, s := range []string{it.ArchiveLocation(), collection, it.Site} {
 		if s != "" {
 			note = append(note, s)
 		}

@@ -141,6 +141,8 @@ func corpusDocuments(t *testing.T) map[string]Item {
 	span.Date = fonds.Date{Start: "1977-05-19", End: "1977-05-21", Precision: fonds.PrecisionDay}
 	span.Creator = ""
 	cite("invented-span", span, sample.Title)
+
+	cite("invented-volume", inventedVolume(), volumeTitle)
 	return items
 }
 
@@ -220,7 +222,13 @@ func TestCitationJSRoundTrip(t *testing.T) {
 					t.Errorf("%s: citation-js read %s = %v, want %v", f.Format, field, got, want)
 				}
 			}
-			check("type", got["type"], "manuscript")
+			if it.Volume != "" {
+				check("type", got["type"], "chapter")
+				check("container-title", got["container-title"], it.Volume)
+				check("chapter-number", got["chapter-number"], it.Number)
+			} else {
+				check("type", got["type"], "manuscript")
+			}
 			check("title", got["title"], it.Title)
 			check("URL", got["URL"], it.URL)
 			check("issued", issued(got["issued"]), wantIssued(it, f.Format))
@@ -261,10 +269,14 @@ func TestCitationJSRoundTrip(t *testing.T) {
 }
 
 // wantIssued returns the date parts a reader of the format should find:
-// RIS gives only the start of a range.
+// RIS gives only the start of a range, and of a part of a book (CHAP) only
+// the year, which the RIS specification reads from PY alone.
 func wantIssued(it Item, format string) [][]int {
 	if it.DateParts == nil {
 		return nil
+	}
+	if format == "ris" && it.Volume != "" {
+		return [][]int{it.DateParts[:1]}
 	}
 	want := [][]int{it.DateParts}
 	if it.EndParts != nil && format != "ris" {

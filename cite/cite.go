@@ -10,12 +10,16 @@ package cite
 import (
 	"fmt"
 	"html/template"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"fonds"
+	"fonds/entity"
 )
 
 // Item is what a citation of a document says, gathered once from the
@@ -50,12 +54,30 @@ type Item struct {
 
 	Collection string // the title of the collection the document belongs to
 	Site       string // the name of the site that publishes the archive
+	// Volume is the title of the published volume the document is part of
+	// when it has a number in it (a FRUS volume, whose documents are
+	// numbered): the container a citation names. Number is that number
+	// ("doc. 9"). A document of a volume is cited as a part of a book, not
+	// as a manuscript.
+	Volume string
+	Number int
 	// URL is the document's permalink; the caller may pin it to a revision.
 	URL         string
 	Translators []string
 	Language    string // BCP 47 tag of the text shown first: "en"
 	Pages       int    // the extent of the original, 0 if not known
 	Accessed    time.Time
+	// Persons are the persons the document mentions, each once, in the
+	// order of their first mention.
+	Persons []Person
+}
+
+// Person is a person a document mentions: the name the edition gives, and
+// the identifiers of the person in other catalogues (Wikidata, VIAF) where
+// the source or an editor gave them.
+type Person struct {
+	Name   string
+	SameAs []string
 }
 
 // NewItem gathers the citation of d, filed in the collection titled
@@ -86,8 +108,12 @@ func NewItem(d *fonds.Document, collectionTitle, siteName, permalink string, acc
 			it.Title = it.Heading
 		}
 	}
+	if d.Number > 0 && it.Collection != "" {
+		it.Volume, it.Number = it.Collection, d.Number
+	}
 	it.DateParts, it.EndParts = dateParts(d.Date)
 	it.References = references(d)
+	it.Persons = persons(d)
 	for _, t := range d.Translators() {
 		if t = oneLine(t); t != "" {
 			it.Translators = append(it.Translators, t)
@@ -185,6 +211,75 @@ func references(d *fonds.Document) []string {
 	return out
 }
 
+// Bounds on the persons an item lists, so that a document naming hundreds
+// does not make every page carry them all.
+const (
+	maxPersons = 100
+	maxSameAs  = 8
+)
+
+// persons returns the persons d mentions — in its heading, its source note,
+// its texts and its list of persons — each once, keyed as package entity
+// keys them, so that "Sakharov" and "Andrei Sakharov" are one person, who
+// keeps the fullest name given.
+func persons(d *fonds.Document) []Person {
+	var out []Person
+	index := make(map[string]int)
+	add := func(key, name, ref string) {
+		name = oneLine(name)
+		if key == "" || name == "" {
+			return
+		}
+		i, ok := index[key]
+		if !ok {
+			if len(out) >= maxPersons {
+				return
+			}
+			i = len(out)
+			index[key] = i
+			out = append(out, Person{Name: name})
+		}
+		p := &out[i]
+		if len(strings.Fields(name)) > len(strings.Fields(p.Name)) {
+			p.Name = name
+		}
+		for _, u := range strings.Fields(ref) {
+			if webURI(u) && !slices.Contains(p.SameAs, u) && len(p.SameAs) < maxSameAs {
+				p.SameAs = append(p.SameAs, u)
+			}
+		}
+	}
+	var walk func([]fonds.Span)
+	walk = func(spans []fonds.Span) {
+		for _, s := range spans {
+			if s.Kind == fonds.SpanPerson {
+				if _, key, ok := entity.SpanKey(s); ok {
+					add(key, entity.CanonicalName(s), s.Ref)
+				}
+			}
+			walk(s.Spans)
+		}
+	}
+	walk(d.TitleText)
+	walk(d.SourceText)
+	for _, p := range d.Persons {
+		add(entity.Key(fonds.EntityPerson, p.Name), entity.NormalCase(p.Name), "")
+	}
+	for _, w := range d.Witnesses {
+		for _, b := range w.Text {
+			walk(b.Spans)
+		}
+	}
+	return out
+}
+
+// webURI reports whether s is an absolute http or https URI: what sameAs
+// may hold.
+func webURI(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
 // dateParts returns the known parts of the date, and those of its end when
 // it spans more than one unit of its precision.
 func dateParts(d fonds.Date) (start, end []int) {
@@ -249,28 +344,34 @@ func joinDate(parts []int, sep string) string {
 // bibliography style, as plain text: creator, “title,” date, reference,
 // translator, collection, site, URL. An unpublished document's title is
 // quoted, not italicized; a description standing in for a title is neither.
-// An undated document gets "n.d." and the date it was accessed.
+// A document of a volume names the volume and its number in it where the
+// collection would stand ("in Foreign Relations …, doc. 9"), as a chapter
+// names its book. An undated document gets "n.d." and the date it was
+// accessed.
 func (it Item) Chicago() string {
-	return it.chicago(func(s string) string { return s }, func(s string) string { return s })
+	same := func(s string) string { return s }
+	return it.chicago(same, same, same)
 }
 
-// ChicagoHTML returns the Chicago citation as HTML, its words escaped and its
-// URL a link.
+// ChicagoHTML returns the Chicago citation as HTML, its words escaped, the
+// title of a volume in italics and its URL a link.
 func (it Item) ChicagoHTML() template.HTML {
 	link := func(u string) string {
 		e := template.HTMLEscapeString(u)
 		return `<a href="` + e + `">` + e + `</a>`
 	}
-	return template.HTML(it.chicago(template.HTMLEscapeString, link))
+	italic := func(s string) string { return "<i>" + template.HTMLEscapeString(s) + "</i>" }
+	return template.HTML(it.chicago(template.HTMLEscapeString, italic, link))
 }
 
-// chicago writes the citation, each part of it passed through esc, the URL
-// through link.
-func (it Item) chicago(esc, link func(string) string) string {
+// chicago writes the citation, each part of it passed through esc, the
+// title of a volume through italic, the URL through link.
+func (it Item) chicago(esc, italic, link func(string) string) string {
 	type part struct {
 		s      string
 		quoted bool
 		url    bool
+		book   bool // the title of a volume, after "in "
 	}
 	var parts []part
 	add := func(s string, quoted bool) {
@@ -289,7 +390,12 @@ func (it Item) chicago(esc, link func(string) string) string {
 	if len(it.Translators) > 0 {
 		add("trans. "+joinAnd(it.Translators), false)
 	}
-	add(it.Collection, false)
+	if it.Volume != "" {
+		parts = append(parts, part{s: it.Volume, book: true})
+		add("doc. "+strconv.Itoa(it.Number), false)
+	} else {
+		add(it.Collection, false)
+	}
 	add(it.Site, false)
 	if it.DateParts == nil && !it.Accessed.IsZero() {
 		add("accessed "+it.Accessed.Format("2 January 2006"), false)
@@ -310,6 +416,9 @@ func (it Item) chicago(esc, link func(string) string) string {
 		switch {
 		case p.url:
 			b.WriteString(link(p.s))
+		case p.book:
+			b.WriteString("in ")
+			b.WriteString(italic(p.s))
 		case p.quoted:
 			// The comma goes inside the closing quotation mark, unless
 			// the title ends in punctuation of its own.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/internal/testenv"
+	"fonds/tei"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -279,53 +282,216 @@ func TestMetaTags(t *testing.T) {
 	}
 }
 
-// TestGolden writes the invented document in every format and compares each
-// with its golden file; -update rewrites them.
-func TestGolden(t *testing.T) {
-	it := inventedItem()
-	formats := []struct {
-		file  string
-		write func(*bytes.Buffer) error
-	}{
-		{"invented.bib", func(b *bytes.Buffer) error { return WriteBibTeX(b, it) }},
-		{"invented.ris", func(b *bytes.Buffer) error { return WriteRIS(b, it) }},
-		{"invented.csl.json", func(b *bytes.Buffer) error { return WriteCSLJSON(b, it) }},
-		{"invented.jsonld", func(b *bytes.Buffer) error {
-			j, err := JSONLD(it, "https://archive.example/collection/sample")
-			b.Write(j)
-			b.WriteByte('\n')
-			return err
-		}},
-		{"invented.meta.txt", func(b *bytes.Buffer) error {
-			for _, m := range MetaTags(it) {
-				b.WriteString(m.Name + "\t" + m.Content + "\n")
+// inventedVolume returns a document of a published volume written for these
+// tests: numbered in its volume, in a chapter, mentioning persons, one
+// with identifiers in other catalogues.
+func inventedVolume() *fonds.Document {
+	return &fonds.Document{
+		ID:         "1977-05-19-9-memorandum-invented",
+		Collection: "invented-v02",
+		Number:     9,
+		Section:    "Human Rights Policy",
+		Date:       fonds.Date{Start: "1977-05-19", End: "1977-05-19", Precision: fonds.PrecisionDay, Written: "May 19, 1977"},
+		Title:      "9. Memorandum From the Secretary of State to the President",
+		TitleText: []fonds.Span{
+			{Kind: fonds.SpanText, Text: "9. Memorandum From the Secretary of State ("},
+			{Kind: fonds.SpanPerson, Text: "Vance", Target: "#p_VCR_1", Label: "Vance, Cyrus R."},
+			{Kind: fonds.SpanText, Text: ") to the President"},
+		},
+		Source: "Invented Library, Box 1. Secret.",
+		Witnesses: []fonds.Witness{{Language: "en", Role: fonds.RoleOriginal, Text: fonds.Text{
+			{Kind: fonds.BlockParagraph, Spans: []fonds.Span{
+				{Kind: fonds.SpanText, Text: "On "},
+				{Kind: fonds.SpanPerson, Text: "Andrei SAKHAROV", Ref: "http://www.wikidata.org/entity/Q47285 viaf:12345"},
+				{Kind: fonds.SpanText, Text: " and "},
+				{Kind: fonds.SpanPerson, Text: "Sakharov’s", Ref: "https://viaf.org/viaf/64007474"},
+				{Kind: fonds.SpanText, Text: " letter, invented for the tests."},
+			}},
+		}}},
+	}
+}
+
+// volumeTitle is the title of the collection of inventedVolume.
+const volumeTitle = "Invented Relations, 1977–1980, Volume II, Human Rights"
+
+func volumeItem() Item {
+	return NewItem(inventedVolume(), volumeTitle, "Fonds", "https://archive.example/doc/1977-05-19-9-memorandum-invented", accessed)
+}
+
+func TestVolumeItem(t *testing.T) {
+	it := volumeItem()
+	if it.Volume != volumeTitle || it.Number != 9 {
+		t.Errorf("Volume, Number = %q, %d, want %q, 9", it.Volume, it.Number, volumeTitle)
+	}
+	want := []Person{
+		{Name: "Vance, Cyrus R."},
+		{Name: "Andrei Sakharov", SameAs: []string{"http://www.wikidata.org/entity/Q47285", "https://viaf.org/viaf/64007474"}},
+	}
+	if fmt.Sprint(it.Persons) != fmt.Sprint(want) {
+		t.Errorf("Persons = %v, want %v", it.Persons, want)
+	}
+	// Without a number, a document of the same collection is no part of a
+	// book.
+	d := inventedVolume()
+	d.Number = 0
+	if it := NewItem(d, volumeTitle, "Fonds", "https://a.example/d", accessed); it.Volume != "" {
+		t.Errorf("NewItem(no number).Volume = %q, want none", it.Volume)
+	}
+}
+
+// TestFRUSVolume cites a FRUS document read from its own file and from the
+// volume that holds it: both are document 16 of the volume.
+func TestFRUSVolume(t *testing.T) {
+	corpus := testenv.Corpus(t)
+	const title = "Foreign Relations of the United States, 1977–1980, Volume II, Human Rights and Humanitarian Affairs"
+	read := func(path string) *fonds.Document {
+		t.Helper()
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var found *fonds.Document
+		err = tei.Reader{}.ReadDocuments(f, filepath.Base(path), func(d *fonds.Document, _ []fonds.Warning) error {
+			if d.Number == 16 {
+				found = d
 			}
 			return nil
-		}},
-		{"invented.chicago.txt", func(b *bytes.Buffer) error {
-			b.WriteString(it.Chicago() + "\n" + string(it.ChicagoHTML()) + "\n")
-			return nil
-		}},
+		})
+		if err != nil || found == nil {
+			t.Fatalf("read document 16 of %s: %v", path, err)
+		}
+		return found
 	}
-	for _, f := range formats {
-		t.Run(f.file, func(t *testing.T) {
-			var b bytes.Buffer
-			if err := f.write(&b); err != nil {
+	for _, path := range []string{
+		filepath.Join(corpus, "frus", "frus1977-80v02_d16.xml"),
+		filepath.Join(corpus, "frus-volumes", "frus1977-80v02.xml"),
+	} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			it := NewItem(read(path), title, "Fonds", "https://archive.example/d16", accessed)
+			if it.Volume != title || it.Number != 16 {
+				t.Fatalf("Volume, Number = %q, %d, want %q, 16", it.Volume, it.Number, title)
+			}
+			if got, want := it.Chicago(), "in "+title+", doc. 16, Fonds"; !strings.Contains(got, want) {
+				t.Errorf("Chicago() = %q, want it to hold %q", got, want)
+			}
+			var csl, ris, bib bytes.Buffer
+			if err := WriteCSLJSON(&csl, it); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", f.file)
-			if *update {
-				if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
+			if err := WriteRIS(&ris, it); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteBibTeX(&bib, it); err != nil {
+				t.Fatal(err)
+			}
+			var items []map[string]any
+			if err := json.Unmarshal(csl.Bytes(), &items); err != nil {
+				t.Fatal(err)
+			}
+			if items[0]["container-title"] != title || items[0]["chapter-number"] != "16" || items[0]["type"] != "chapter" {
+				t.Errorf("CSL-JSON = %s, want a chapter of %q numbered 16", csl.Bytes(), title)
+			}
+			for _, want := range []string{"TY  - CHAP\r\n", "T2  - " + title + "\r\n", "SE  - 16\r\n"} {
+				if !strings.Contains(ris.String(), want) {
+					t.Errorf("RIS lacks %q:\n%s", want, ris.String())
 				}
 			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to write it)", err)
+			for _, want := range []string{"@incollection{", "booktitle  = {{" + title + "}}", "chapter    = {16}"} {
+				if !strings.Contains(bib.String(), want) {
+					t.Errorf("BibTeX lacks %q:\n%s", want, bib.String())
+				}
 			}
-			if !bytes.Equal(b.Bytes(), want) {
-				t.Errorf("%s differs from its golden file:\n%s\nwant\n%s", f.file, b.Bytes(), want)
+			tags := make(map[string]string)
+			for _, m := range MetaTags(it) {
+				tags[m.Name] = m.Content
+			}
+			if tags["citation_inbook_title"] != title {
+				t.Errorf("MetaTags citation_inbook_title = %q, want %q", tags["citation_inbook_title"], title)
+			}
+			ld, err := JSONLD(it, "https://archive.example/collections/frus1977-80v02")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v struct {
+				IsPartOf struct{ Type, Name string } `json:"isPartOf"`
+				Position int                         `json:"position"`
+				Mentions []struct{ Name string }     `json:"mentions"`
+			}
+			if err := json.Unmarshal(ld, &v); err != nil {
+				t.Fatal(err)
+			}
+			if v.IsPartOf.Name != title || v.Position != 16 {
+				t.Errorf("JSONLD isPartOf, position = %+v, %d, want %q, 16", v.IsPartOf, v.Position, title)
+			}
+			// Brzezinski is in the heading; Carter in the source note.
+			var names []string
+			for _, m := range v.Mentions {
+				names = append(names, m.Name)
+			}
+			if !strings.Contains(strings.Join(names, "|"), "Brzezinski") {
+				t.Errorf("JSONLD mentions %q, want Brzezinski among them", names)
 			}
 		})
+	}
+}
+
+// TestGolden writes the invented documents in every format and compares
+// each with its golden file; -update rewrites them.
+func TestGolden(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		it   Item
+	}{
+		{"invented", inventedItem()},
+		{"volume", volumeItem()},
+	} {
+		it := tt.it
+		formats := []struct {
+			file  string
+			write func(*bytes.Buffer) error
+		}{
+			{".bib", func(b *bytes.Buffer) error { return WriteBibTeX(b, it) }},
+			{".ris", func(b *bytes.Buffer) error { return WriteRIS(b, it) }},
+			{".csl.json", func(b *bytes.Buffer) error { return WriteCSLJSON(b, it) }},
+			{".jsonld", func(b *bytes.Buffer) error {
+				j, err := JSONLD(it, "https://archive.example/collection/sample")
+				b.Write(j)
+				b.WriteByte('\n')
+				return err
+			}},
+			{".meta.txt", func(b *bytes.Buffer) error {
+				for _, m := range MetaTags(it) {
+					b.WriteString(m.Name + "\t" + m.Content + "\n")
+				}
+				return nil
+			}},
+			{".chicago.txt", func(b *bytes.Buffer) error {
+				b.WriteString(it.Chicago() + "\n" + string(it.ChicagoHTML()) + "\n")
+				return nil
+			}},
+		}
+		for _, f := range formats {
+			file := tt.name + f.file
+			t.Run(file, func(t *testing.T) {
+				var b bytes.Buffer
+				if err := f.write(&b); err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join("testdata", file)
+				if *update {
+					if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to write it)", err)
+				}
+				if !bytes.Equal(b.Bytes(), want) {
+					t.Errorf("%s differs from its golden file:\n%s\nwant\n%s", file, b.Bytes(), want)
+				}
+			})
+		}
 	}
 }

@@ -3,6 +3,7 @@ package cite
 import (
 	"encoding/json"
 	"io"
+	"strconv"
 )
 
 // cslItem is an item of CSL-JSON, the input of citation processors and one
@@ -16,6 +17,8 @@ type cslItem struct {
 	Issued          *cslDate  `json:"issued,omitempty"`
 	Genre           string    `json:"genre,omitempty"`
 	CollectionTitle string    `json:"collection-title,omitempty"`
+	ContainerTitle  string    `json:"container-title,omitempty"`
+	ChapterNumber   string    `json:"chapter-number,omitempty"`
 	Archive         string    `json:"archive,omitempty"`
 	ArchiveLocation string    `json:"archive_location,omitempty"`
 	Abstract        string    `json:"abstract,omitempty"`
@@ -40,7 +43,10 @@ type cslDate struct {
 }
 
 // WriteCSLJSON writes the item as a CSL-JSON array of one item of type
-// "manuscript". Its issued date has the parts that are known, a range when
+// "manuscript", or for a document of a volume of type "chapter", the
+// volume its container-title and its number in the volume its
+// chapter-number (as BibTeX's chapter and RIS's SE are read). Its
+// issued date has the parts that are known, a range when
 // the date spans several days (or months, or years), and "circa" when it is
 // approximate.
 func WriteCSLJSON(w io.Writer, it Item) error {
@@ -55,6 +61,10 @@ func WriteCSLJSON(w io.Writer, it Item) error {
 		NumberOfPages:   it.Pages,
 		URL:             it.URL,
 		Language:        it.Language,
+	}
+	if it.Volume != "" {
+		c.Type, c.CollectionTitle = "chapter", ""
+		c.ContainerTitle, c.ChapterNumber = it.Volume, strconv.Itoa(it.Number)
 	}
 	if it.Creator != "" {
 		c.Author = []cslName{{Literal: it.Creator}}

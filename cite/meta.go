@@ -19,6 +19,9 @@ type Meta struct{ Name, Content string }
 //   - DC.coverage carries the reference codes, which Zotero reads into the
 //     manuscript's "Loc. in Archive".
 //
+// A document of a volume carries citation_inbook_title, the volume, in
+// place of DC.type: Zotero then saves a part of a book.
+//
 // citation_author names the creator, an institution. Zotero reads no
 // Highwire tag for translators, nor for the archive, so there are none:
 // the downloadable formats carry them.
@@ -38,13 +41,23 @@ func MetaTags(it Item) []Meta {
 	add("citation_publisher", it.Site)
 	add("citation_public_url", it.URL)
 	add("citation_language", it.Language)
-	add("DC.type", "manuscript")
+	if it.Volume != "" {
+		// A part of a book: Zotero saves a book section, the volume its
+		// book. No Highwire tag holds a number within a book; the title
+		// of a FRUS document begins with it.
+		add("citation_inbook_title", it.Volume)
+	} else {
+		add("DC.type", "manuscript")
+	}
 	add("DC.coverage", it.ArchiveLocation())
 	return tags
 }
 
 // JSONLD returns the item as schema.org JSON-LD: an ArchiveComponent, part
-// of its collection (at collectionURL) and held by the site's archive.
+// of its collection (at collectionURL) and held by the site's archive; a
+// document of a volume is part of a Book, the volume, at its position, its
+// number. It mentions the persons of the item, each with the identifiers
+// of other catalogues known for it (sameAs).
 // Its dateCreated is an ISO 8601 date of the precision known, or an
 // interval; schema.org has no way to say that a date is approximate.
 //
@@ -56,6 +69,11 @@ func JSONLD(it Item, collectionURL string) ([]byte, error) {
 		ID   string `json:"@id,omitempty"`
 		Name string `json:"name"`
 		URL  string `json:"url,omitempty"`
+	}
+	type person struct {
+		Type   string   `json:"@type"`
+		Name   string   `json:"name"`
+		SameAs []string `json:"sameAs,omitempty"`
 	}
 	type doc struct {
 		Context        string   `json:"@context"`
@@ -73,7 +91,9 @@ func JSONLD(it Item, collectionURL string) ([]byte, error) {
 		Creator        *thing   `json:"creator,omitempty"`
 		Translator     []thing  `json:"translator,omitempty"`
 		IsPartOf       *thing   `json:"isPartOf,omitempty"`
+		Position       int      `json:"position,omitempty"`
 		HoldingArchive *thing   `json:"holdingArchive,omitempty"`
+		Mentions       []person `json:"mentions,omitempty"`
 	}
 	d := doc{
 		Context:       "https://schema.org",
@@ -104,6 +124,13 @@ func JSONLD(it Item, collectionURL string) ([]byte, error) {
 	}
 	if it.Collection != "" {
 		d.IsPartOf = &thing{Type: "Collection", ID: collectionURL, Name: it.Collection, URL: collectionURL}
+	}
+	if it.Volume != "" {
+		d.IsPartOf = &thing{Type: "Book", ID: collectionURL, Name: it.Volume, URL: collectionURL}
+		d.Position = it.Number
+	}
+	for _, p := range it.Persons {
+		d.Mentions = append(d.Mentions, person{Type: "Person", Name: p.Name, SameAs: p.SameAs})
 	}
 	if it.Site != "" {
 		d.HoldingArchive = &thing{Type: "ArchiveOrganization", Name: it.Site}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -16,7 +17,9 @@ import (
 // Archive"), DB the archive, M3 the type of document, UR, Y2 the date
 // accessed, LA. AV repeats the reference codes for readers that follow
 // RefMan (Zotero uses it only where AN is missing), and T2 names the
-// collection (RIS's collection title of a manuscript). RIS cannot say that a
+// collection (RIS's collection title of a manuscript). A document of a
+// volume is a CHAP: T2 is then the volume, the book it is part of, and SE
+// its number in it. RIS cannot say that a
 // date is approximate: a note (N1) says so.
 func WriteRIS(w io.Writer, it Item) error {
 	bw := bufio.NewWriter(w)
@@ -30,7 +33,11 @@ func WriteRIS(w io.Writer, it Item) error {
 		bw.WriteString(value)
 		bw.WriteString("\r\n")
 	}
-	tag("TY", "MANSCPT")
+	if it.Volume != "" {
+		tag("TY", "CHAP")
+	} else {
+		tag("TY", "MANSCPT")
+	}
 	tag("TI", it.Title)
 	tag("AU", it.Creator)
 	for _, t := range it.Translators {
@@ -45,6 +52,9 @@ func WriteRIS(w io.Writer, it Item) error {
 	}
 	tag("M3", capitalize(it.Type))
 	tag("T2", it.Collection)
+	if it.Volume != "" {
+		tag("SE", strconv.Itoa(it.Number))
+	}
 	tag("AN", it.ArchiveLocation())
 	tag("AV", it.ArchiveLocation())
 	tag("DB", it.Archive())
