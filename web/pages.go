@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -649,6 +650,55 @@ type documentData struct {
 	Unmarked  string
 	// Downloads are the document in other formats.
 	Downloads []download
+	// CitedBy are the documents the viewer sees that cite this one, by
+	// date, at most citedByLimit; MoreCitedBy says there are more.
+	CitedBy     []listItem
+	MoreCitedBy bool
+	// SameWeek are documents of other collections dated within
+	// sameWeekDays of this one, at most sameWeekLimit of SameWeekTotal.
+	SameWeek      []entry
+	SameWeekTotal int
+	// links is what the heading, the source note and the texts link to;
+	// nil links nothing (an editor's preview).
+	links *linker
+}
+
+// HeadingHTML returns the heading with the mentions it marks, linked, or ""
+// when the document has no marked heading (or its marks no longer match
+// its title, which an editor changed): the page shows Doc.Heading then.
+func (d documentData) HeadingHTML() template.HTML {
+	if len(d.Doc.TitleText) == 0 || !samePlainText(d.Doc.TitleText, d.Doc.Title) {
+		return ""
+	}
+	return renderInline(d.Doc.TitleText, d.links)
+}
+
+// SourceHTML returns the source note with the mentions it marks and the
+// citations in it linked, or "" when there is nothing to link: the page
+// shows Doc.Source then.
+func (d documentData) SourceHTML() template.HTML {
+	if len(d.Doc.SourceText) > 0 && samePlainText(d.Doc.SourceText, d.Doc.Source) {
+		return renderInline(d.Doc.SourceText, d.links)
+	}
+	if d.links != nil && d.links.inText && d.Doc.Source != "" {
+		return renderInline([]fonds.Span{{Kind: fonds.SpanText, Text: d.Doc.Source}}, d.links)
+	}
+	return ""
+}
+
+// VolumeURL is the address of the page of the document's collection;
+// ChapterURL that of its chapter, the documents of its section in order.
+func (d documentData) VolumeURL() string { return collectionPath(d.Collection.Slug) }
+
+func (d documentData) ChapterURL() string { return sectionPath(d.Collection.Slug, d.Doc.Section) }
+
+// samePlainText reports whether spans read as plain, white space aside.
+func samePlainText(spans []fonds.Span, plain string) bool {
+	var b strings.Builder
+	for _, s := range spans {
+		b.WriteString(s.PlainText())
+	}
+	return strings.Join(strings.Fields(b.String()), " ") == strings.Join(strings.Fields(plain), " ")
 }
 
 // download is a link to the document in another format.
@@ -683,13 +733,42 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	// What the page lists beside the document is read meanwhile, each list
+	// by a read of its own.
+	var (
+		side              sync.WaitGroup
+		citedBy           []listItem
+		moreCitedBy       bool
+		week              []entry
+		weekTotal         int
+		citedErr, weekErr error
+	)
+	side.Add(2)
+	go func() {
+		defer side.Done()
+		citedBy, moreCitedBy, citedErr = s.citedBy(r, d)
+	}()
+	go func() {
+		defer side.Done()
+		week, weekTotal, weekErr = s.sameWeek(r, d)
+	}()
+	defer side.Wait() // when this returns early
 	c, err := s.store.Collection(ctx, d.Collection)
 	if errors.Is(err, fonds.ErrNotFound) {
 		c = fonds.Collection{Slug: d.Collection, Title: d.Collection}
 	} else if err != nil {
 		return err
 	}
-	prev, next, err := s.store.Neighbours(ctx, d.ID, listFilter(r))
+	nf := listFilter(r)
+	if d.Number > 0 && d.Collection != "" {
+		// A document of a volume is read in the volume's order.
+		nf.Collection, nf.Order = d.Collection, fonds.ByNumber
+	}
+	prev, next, err := s.store.Neighbours(ctx, d.ID, nf)
+	if err != nil {
+		return err
+	}
+	links, err := s.linker(r, d)
 	if err != nil {
 		return err
 	}
@@ -700,22 +779,32 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 	}
 	item := cite.NewItem(d, c.Title, s.site(r.Context()).Name, pinned, s.now())
 	hl := highlightParam(r.URL.Query().Get("hl"))
+	witnesses := witnessViewsLinked(d, hl, links)
+	side.Wait()
+	if err := errors.Join(citedErr, weekErr); err != nil {
+		return err
+	}
 	data := documentData{
-		Doc:        d,
-		ID:         d.ID,
-		Date:       d.Date.Display(),
-		Summary:    d.DisplaySummary(),
-		Collection: c,
-		Citation:   item.Chicago(),
-		Permalink:  permalink,
-		Pinned:     pinned,
-		Version:    d.Version,
-		Current:    current,
-		Witnesses:  witnessViews(d, hl),
-		Key:        legendKey(d),
-		Highlight:  hl,
-		Unmarked:   documentPath(d.ID),
-		Downloads:  s.downloads(d),
+		Doc:           d,
+		ID:            d.ID,
+		Date:          d.Date.Display(),
+		Summary:       d.DisplaySummary(),
+		Collection:    c,
+		Citation:      item.Chicago(),
+		Permalink:     permalink,
+		Pinned:        pinned,
+		Version:       d.Version,
+		Current:       current,
+		Witnesses:     witnesses,
+		Key:           legendKey(d),
+		Highlight:     hl,
+		Unmarked:      documentPath(d.ID),
+		Downloads:     s.downloads(d),
+		CitedBy:       citedBy,
+		MoreCitedBy:   moreCitedBy,
+		SameWeek:      week,
+		SameWeekTotal: weekTotal,
+		links:         links,
 	}
 	data.Multi = len(data.Witnesses) > 1
 	for _, ref := range d.References {
@@ -738,6 +827,63 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 		p.JSONLD = template.JS(ld)
 	}
 	return s.render(w, "document", p)
+}
+
+// citedByLimit bounds the list of the documents that cite a document.
+const citedByLimit = 50
+
+// citedBy returns the documents the viewer of r sees in lists that cite d,
+// by date, at most citedByLimit, and whether there are more.
+func (s *Server) citedBy(r *http.Request, d *fonds.Document) ([]listItem, bool, error) {
+	f := listFilter(r)
+	f.Limit, f.Brief = citedByLimit+1, true
+	docs, err := s.store.CitedBy(r.Context(), d.ID, f)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(docs) > citedByLimit
+	if more {
+		docs = docs[:citedByLimit]
+	}
+	return listItems(docs), more, nil
+}
+
+// How far either side of a document's date the documents of other
+// collections are shown beside it, and how many at most.
+const (
+	sameWeekDays  = 3
+	sameWeekLimit = 10
+)
+
+// sameWeek returns documents of other collections than d's that the viewer
+// of r sees in lists, dated within sameWeekDays of d, by date, at most
+// sameWeekLimit, and how many there are: the 19 May 1977 instruction of the
+// Politburo beside the State Department's memoranda of that week. A
+// document dated only to the month or the year, or undated, has none.
+func (s *Server) sameWeek(r *http.Request, d *fonds.Document) ([]entry, int, error) {
+	if d.Date.Precision == fonds.PrecisionMonth || d.Date.Precision == fonds.PrecisionYear {
+		return nil, 0, nil
+	}
+	day, err := time.Parse(time.DateOnly, d.Date.Start)
+	if err != nil {
+		return nil, 0, nil
+	}
+	ctx := r.Context()
+	f := listFilter(r)
+	f.From = day.AddDate(0, 0, -sameWeekDays).Format(time.DateOnly)
+	f.To = day.AddDate(0, 0, sameWeekDays).Format(time.DateOnly)
+	f.ExceptCollection = d.Collection
+	f.Limit, f.Brief = sameWeekLimit, true
+	docs, total, err := s.store.Documents(ctx, f)
+	if err != nil || len(docs) == 0 {
+		return nil, 0, err
+	}
+	title := s.collectionTitleOf(ctx)
+	titles := make(map[string]string)
+	for _, doc := range docs {
+		titles[doc.Collection] = title(doc.Collection)
+	}
+	return entries(docs, titles), total, nil
 }
 
 // downloads returns the links to the document in the other formats the
@@ -770,6 +916,12 @@ func containsWritten(refs []fonds.Reference, written string) bool {
 // of this site reads the translation and checks it against the original.
 // The terms of a search, if any, are marked in them.
 func witnessViews(d *fonds.Document, terms []string) []witnessView {
+	return witnessViewsLinked(d, terms, nil)
+}
+
+// witnessViewsLinked is witnessViews with the texts' mentions and
+// citations linked as links says.
+func witnessViewsLinked(d *fonds.Document, terms []string, links *linker) []witnessView {
 	var order []fonds.Witness
 	for _, w := range d.Witnesses {
 		if w.Role == fonds.RoleTranslation {
@@ -805,7 +957,7 @@ func witnessViews(d *fonds.Document, terms []string) []witnessView {
 			ID:       fmt.Sprintf("text-%d", i+1),
 			Heading:  witnessHeading(w),
 			Language: w.Language,
-			Body:     renderTextImages(w.Text, prefix, terms, images),
+			Body:     renderTextLinked(w.Text, prefix, terms, images, links),
 		}
 		if !hasPageBreak(w.Text, 1) {
 			v.StartID = prefix + "page-1"

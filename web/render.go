@@ -1,15 +1,21 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
+	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"fonds"
+	entitykey "fonds/entity"
 	"fonds/internal/pagebreak"
 )
 
@@ -33,8 +39,13 @@ func renderText(t fonds.Text, prefix string, terms []string) template.HTML {
 // renderTextImages is renderText showing beside each page marker the image
 // of that page, from images: page number → IIIF image identifier.
 func renderTextImages(t fonds.Text, prefix string, terms []string, images map[int]string) template.HTML {
+	return renderTextLinked(t, prefix, terms, images, nil)
+}
+
+// renderTextLinked is renderTextImages linking what links says (nil: nothing).
+func renderTextLinked(t fonds.Text, prefix string, terms []string, images map[int]string, links *linker) template.HTML {
 	var b strings.Builder
-	r := textRenderer{b: &b, prefix: prefix, terms: longestFirst(terms), images: images}
+	r := textRenderer{b: &b, prefix: prefix, terms: longestFirst(terms), images: images, links: links}
 	// A page marker inside a word is drawn after the word, which reads
 	// whole ("January[Page 2 (33)]", not "Jan[Page 2 (33)]uary").
 	for _, blk := range pagebreak.OutOfWords(t) {
@@ -57,12 +68,24 @@ type textRenderer struct {
 	footnotes []footnote
 	// images maps page numbers to the IIIF identifiers of their images.
 	images map[int]string
+	// links, when not nil, makes mentions and citations links (see
+	// linker); inLink counts the links open around what is written, so
+	// that no link is drawn inside another.
+	links  *linker
+	inLink int
+	// ids are the footnote ids taken so far, shared with the renderers of
+	// the notes' words.
+	ids map[string]bool
+	// inline draws the spans of a heading or a source note: no footnotes
+	// and no page markers, which belong to the text.
+	inline bool
 }
 
-// footnote is a footnote of the text: its mark as the edition writes it
-// and its words as HTML.
+// footnote is a footnote of the text: its mark as the edition writes it,
+// its id and its words as HTML.
 type footnote struct {
 	mark string
+	id   string
 	body string
 }
 
@@ -183,8 +206,8 @@ func (r *textRenderer) footnoteList() {
 	r.b.WriteString("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<h3 class=\"footnotes-heading\">Notes</h3>\n<dl class=\"footnote-list\">\n")
 	for i, fn := range r.footnotes {
 		n := strconv.Itoa(i + 1)
-		fmt.Fprintf(r.b, "<div class=\"footnote\" id=\"%sfn-%s\"><dt class=\"footnote-mark\">%s</dt><dd>%s <a class=\"footnote-back\" href=\"#%sfnref-%s\" aria-label=\"Back to the text of note %s\">↩</a></dd></div>\n",
-			r.prefix, n, template.HTMLEscapeString(fn.mark), fn.body, r.prefix, n, template.HTMLEscapeString(fn.mark))
+		fmt.Fprintf(r.b, "<div class=\"footnote\" id=\"%s\"><dt class=\"footnote-mark\">%s</dt><dd>%s <a class=\"footnote-back\" href=\"#%sfnref-%s\" aria-label=\"Back to the text of note %s\">↩</a></dd></div>\n",
+			fn.id, template.HTMLEscapeString(fn.mark), fn.body, r.prefix, n, template.HTMLEscapeString(fn.mark))
 	}
 	r.b.WriteString("</dl>\n</section>\n")
 }
@@ -222,8 +245,63 @@ func (r *textRenderer) text(s string) {
 		if i > 0 {
 			r.b.WriteString("<br>\n")
 		}
+		if r.links != nil && r.links.inText && r.inLink == 0 {
+			r.citing(line)
+			continue
+		}
 		markTerms(r.b, line, r.terms)
 	}
+}
+
+// citing writes a line of running text with the citations in it that
+// resolved made links: archival references and "See Document N".
+func (r *textRenderer) citing(line string) {
+	done := 0
+	for _, c := range r.links.inline(line) {
+		markTerms(r.b, line[done:c.start], r.terms)
+		r.b.WriteString(`<a class="reference" href="`)
+		r.b.WriteString(template.HTMLEscapeString(c.href))
+		r.b.WriteString(`">`)
+		markTerms(r.b, line[c.start:c.end], r.terms)
+		r.b.WriteString("</a>")
+		done = c.end
+	}
+	markTerms(r.b, line[done:], r.terms)
+}
+
+// openLink writes the start of a link to href, if there is one, and
+// reports whether it did; closeLink ends it.
+func (r *textRenderer) openLink(class, href string) bool {
+	if href == "" {
+		return false
+	}
+	r.b.WriteString(`<a class="`)
+	r.b.WriteString(class)
+	r.b.WriteString(`" href="`)
+	r.b.WriteString(template.HTMLEscapeString(href))
+	r.b.WriteString(`">`)
+	r.inLink++
+	return true
+}
+
+func (r *textRenderer) closeLink(opened bool) {
+	if opened {
+		r.b.WriteString("</a>")
+		r.inLink--
+	}
+}
+
+// mentionLink returns the address of the index page of the entity a
+// mention names, or "" when the renderer links nothing or is inside a link.
+func (r *textRenderer) mentionLink(s fonds.Span) string {
+	if r.links == nil || r.inLink > 0 {
+		return ""
+	}
+	kind, key, ok := entitykey.SpanKey(s)
+	if !ok {
+		return ""
+	}
+	return entityPath(kind, key)
 }
 
 // bracketed writes the span's words within square brackets, unless its
@@ -276,30 +354,13 @@ func (r *textRenderer) span(s fonds.Span) {
 		r.bracketed(s)
 		b.WriteString("</span>")
 	case fonds.SpanPageBreak:
-		r.pageMarker(s, false)
-	case fonds.SpanPerson:
-		b.WriteString(`<span class="person"`)
-		if name := mentionName(s); name != "" && name != s.PlainText() {
-			b.WriteString(` title="`)
-			b.WriteString(template.HTMLEscapeString(name))
-			b.WriteString(`"`)
+		if !r.inline {
+			r.pageMarker(s, false)
 		}
-		b.WriteString(">")
-		r.inner(s)
-		b.WriteString("</span>")
-	case fonds.SpanReference:
-		if validSlug(s.Target) {
-			b.WriteString(`<a class="reference" href="`)
-			b.WriteString(template.HTMLEscapeString(documentPath(s.Target)))
-			b.WriteString(`">`)
-			r.inner(s)
-			b.WriteString("</a>")
-			return
-		}
-		b.WriteString(`<cite class="reference">`)
-		r.inner(s)
-		b.WriteString("</cite>")
-	case fonds.SpanPlace, fonds.SpanOrg:
+	case fonds.SpanPerson, fonds.SpanPlace, fonds.SpanOrg:
+		// A mention on a document page is a link to the index of its
+		// entity, around the element that gives it its look.
+		link := r.openLink("mention", r.mentionLink(s))
 		fmt.Fprintf(b, `<span class="%s"`, s.Kind)
 		if name := mentionName(s); name != "" && name != s.PlainText() {
 			b.WriteString(` title="`)
@@ -309,21 +370,47 @@ func (r *textRenderer) span(s fonds.Span) {
 		b.WriteString(">")
 		r.inner(s)
 		b.WriteString("</span>")
+		r.closeLink(link)
+	case fonds.SpanReference:
+		if r.links != nil && r.inLink == 0 {
+			if href := r.links.reference(s.Target); href != "" {
+				link := r.openLink("reference", href)
+				r.inner(s)
+				r.closeLink(link)
+				return
+			}
+		}
+		if validSlug(s.Target) && r.inLink == 0 {
+			link := r.openLink("reference", documentPath(s.Target))
+			r.inner(s)
+			r.closeLink(link)
+			return
+		}
+		b.WriteString(`<cite class="reference">`)
+		r.inner(s)
+		b.WriteString("</cite>")
 	case fonds.SpanTerm:
 		// The gloss shows on hover; in print, where nothing hovers, it is
 		// written after the term.
+		link := r.openLink("mention", r.mentionLink(s))
 		expansion := mentionName(s)
 		if expansion == "" || expansion == s.PlainText() {
 			b.WriteString(`<dfn class="term">`)
 			r.inner(s)
 			b.WriteString("</dfn>")
+			r.closeLink(link)
 			return
 		}
 		gloss := template.HTMLEscapeString(expansion)
 		b.WriteString(`<dfn class="term"><abbr title="` + gloss + `">`)
 		r.inner(s)
-		b.WriteString(`</abbr></dfn><span class="gloss"> (` + gloss + `)</span>`)
+		b.WriteString(`</abbr></dfn>`)
+		r.closeLink(link)
+		b.WriteString(`<span class="gloss"> (` + gloss + `)</span>`)
 	case fonds.SpanFootnote:
+		if r.inline {
+			return
+		}
 		r.footnoteRef(s)
 	case fonds.SpanLineBreak:
 		b.WriteString("<br>")
@@ -344,16 +431,295 @@ func (r *textRenderer) footnoteRef(s fonds.Span) {
 	}
 	// The note's words are rendered apart, with the same renderer state so
 	// that a note within a note joins the list too.
+	id := r.footnoteID(mark, n)
 	var body strings.Builder
-	inner := textRenderer{b: &body, prefix: r.prefix, terms: r.terms}
-	r.footnotes = append(r.footnotes, footnote{mark: mark})
+	inner := textRenderer{b: &body, prefix: r.prefix, terms: r.terms, links: r.links, inLink: r.inLink, ids: r.ids}
+	r.footnotes = append(r.footnotes, footnote{mark: mark, id: id})
 	i := len(r.footnotes) - 1
 	inner.footnotes = r.footnotes
 	inner.inner(s)
 	r.footnotes = inner.footnotes
 	r.footnotes[i].body = body.String()
-	fmt.Fprintf(r.b, `<sup class="footnote-ref" id="%sfnref-%s"><a href="#%sfn-%s" aria-label="Note %s">%s</a></sup>`,
-		r.prefix, n, r.prefix, n, template.HTMLEscapeString(mark), template.HTMLEscapeString(mark))
+	fmt.Fprintf(r.b, `<sup class="footnote-ref" id="%sfnref-%s"><a href="#%s" aria-label="Note %s">%s</a></sup>`,
+		r.prefix, n, id, template.HTMLEscapeString(mark), template.HTMLEscapeString(mark))
+}
+
+// footnoteID returns the id of the n-th footnote, marked mark: prefix+"fn-N"
+// by its place in the text, or on a document page, where citations lead
+// to notes by their marks (FRUS's "d8fn3" is note 3 of document 8),
+// prefix+"fn"+mark, for the first note of each mark that can be a
+// fragment as it is.
+func (r *textRenderer) footnoteID(mark, n string) string {
+	if r.links != nil && anchorSafe(mark) {
+		if r.ids == nil {
+			r.ids = make(map[string]bool)
+		}
+		id := r.prefix + "fn" + mark
+		if !r.ids[id] {
+			r.ids[id] = true
+			return id
+		}
+	}
+	return r.prefix + "fn-" + n
+}
+
+// anchorSafe reports whether s may stand in a fragment as it is: ASCII
+// letters and digits, not too long.
+func anchorSafe(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// renderInline returns the spans of a heading or a source note as HTML,
+// their mentions and citations linked as links says; footnotes and page
+// markers, which belong to the text, are left out.
+func renderInline(spans []fonds.Span, links *linker) template.HTML {
+	var b strings.Builder
+	r := textRenderer{b: &b, links: links, inline: true}
+	r.spans(spans)
+	return template.HTML(b.String())
+}
+
+// linker is what the text of a document page links to: the index pages of
+// the entities it mentions, and the documents and collections its
+// citations resolved to (see Server.linker). A nil *linker links nothing.
+type linker struct {
+	// collection is the document's own, which relative targets ("#d9")
+	// and "See Document N" name; number is its number in the volume, as
+	// "See Document N" is read only in a numbered document.
+	collection string
+	number     int
+	// to maps the target of a citation ("frus1977-80v02#d9", "ref:pb
+	// 56/68", "frus1977-80v06") to the address of what it names, for the
+	// targets that resolved to what the viewer may see.
+	to map[string]string
+	// inText is whether any target resolved, so that running text is
+	// searched for the references it writes.
+	inText bool
+}
+
+// personLink is a person of the catalogue's list, with the address of the
+// person's index page on a page that links its mentions.
+type personLink struct{ Name, URL string }
+
+// Persons returns the document's list of persons, each linked to the
+// index page of the person.
+func (d documentData) Persons() []personLink {
+	out := make([]personLink, len(d.Doc.Persons))
+	for i, p := range d.Doc.Persons {
+		out[i].Name = p.Name
+		if key := entitykey.Key(fonds.EntityPerson, p.Name); key != "" && d.links != nil {
+			out[i].URL = entityPath(fonds.EntityPerson, key)
+		}
+	}
+	return out
+}
+
+// maxLinked bounds the documents a page's citations link to: each is read
+// to learn whether the viewer may see it.
+const maxLinked = 64
+
+// linker returns what the text of d links to for the viewer of r: the index
+// pages of the entities it mentions, and the documents its citations name
+// (entity.Citations), resolved in one call of the store, and the
+// collections they name. A document the viewer may not see is left as
+// though it did not resolve, so that neither a link nor its absence tells
+// of it.
+func (s *Server) linker(r *http.Request, d *fonds.Document) (*linker, error) {
+	l := &linker{collection: d.Collection, number: d.Number, to: make(map[string]string)}
+	if !mayCite(d) {
+		return l, nil
+	}
+	var targets []string
+	seen := make(map[string]bool)
+	for _, c := range entitykey.Citations(d) {
+		if !seen[c.Target] {
+			seen[c.Target] = true
+			targets = append(targets, c.Target)
+		}
+	}
+	if len(targets) == 0 {
+		return l, nil
+	}
+	ctx := r.Context()
+	ids, err := s.store.Resolve(ctx, targets)
+	if err != nil {
+		return nil, err
+	}
+	visible := make(map[string]bool)
+	var collections []string
+	for _, t := range targets {
+		id, ok := ids[t]
+		if !ok {
+			if validSlug(t) {
+				collections = append(collections, t)
+			}
+			continue
+		}
+		v, known := visible[id]
+		if !known {
+			if len(visible) == maxLinked {
+				continue
+			}
+			doc, err := s.store.Document(ctx, id)
+			if err != nil && !errors.Is(err, fonds.ErrNotFound) {
+				return nil, err
+			}
+			v = err == nil && s.visible(r, doc)
+			visible[id] = v
+		}
+		if v {
+			l.to[t] = documentPath(id)
+		}
+	}
+	if len(collections) > 0 {
+		// A collection is shown to those who see a document of it, and to
+		// those who edit it, as its page is.
+		cols, err := s.store.Collections(ctx, listFilter(r))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cols {
+			if slices.Contains(collections, c.Slug) && (c.Count > 0 || roleOf(r).CanPublish()) {
+				l.to[c.Slug] = collectionPath(c.Slug)
+			}
+		}
+	}
+	l.inText = len(l.to) > 0
+	return l, nil
+}
+
+// mayCite reports whether d could cite anything entity.Citations finds in
+// it: a reference span, "Document" in a numbered document ("See Document
+// 12"), or a digit before a slash or a hyphen, as every archival reference
+// it reads has ("Pb 56/68", "2154-S"). Most documents have none, and
+// looking for references in their texts costs more than the rest of their
+// page; a document that may cite is read for them.
+func mayCite(d *fonds.Document) bool {
+	digit := false // the last character read, spaces aside, was a digit
+	scan := func(s string) bool {
+		for _, c := range s {
+			switch {
+			case c >= '0' && c <= '9':
+				digit = true
+			case c == '/' || c == '-' || c == '‑':
+				if digit {
+					return true
+				}
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			default:
+				digit = false
+			}
+		}
+		return false
+	}
+	numbered := d.Number > 0 && d.Collection != ""
+	found := false
+	visit := func(s fonds.Span) {
+		if found {
+			return
+		}
+		found = s.Kind == fonds.SpanReference || scan(s.Text) ||
+			numbered && strings.Contains(s.Text, "Document")
+	}
+	fonds.Text{{Spans: d.TitleText}, {Spans: d.SourceText}}.Walk(visit)
+	if len(d.SourceText) == 0 {
+		visit(fonds.Span{Text: d.Source})
+	}
+	for _, w := range d.Witnesses {
+		w.Text.Walk(visit)
+	}
+	return found
+}
+
+// reference returns the address the target of a SpanReference leads to,
+// with the place within it ("#fn3"), or "" when it did not resolve.
+func (l *linker) reference(target string) string {
+	t, anchor, ok := entitykey.Target(target, l.collection)
+	if !ok {
+		return ""
+	}
+	href := l.to[t]
+	if href != "" && anchor != "" && anchorSafe(anchor) && strings.HasPrefix(href, "/documents/") {
+		href += "#" + anchor
+	}
+	return href
+}
+
+// textCitation is a citation written in running text: the bytes
+// [start, end) of a line, and where it leads.
+type textCitation struct {
+	start, end int
+	href       string
+}
+
+// inline returns the citations of a line of running text that resolved,
+// in order: the archival references and "See Document N" that package
+// entity finds in it.
+func (l *linker) inline(line string) []textCitation {
+	var out []textCitation
+	for _, ref := range entitykey.References(line) {
+		href := l.to["ref:"+fonds.NormalizeReference(ref)]
+		if href == "" {
+			continue
+		}
+		for i := 0; ; {
+			j := strings.Index(line[i:], ref)
+			if j < 0 {
+				break
+			}
+			j += i
+			i = j + len(ref)
+			if wordBoundary(line, j, i, "/") {
+				out = append(out, textCitation{j, i, href})
+			}
+		}
+	}
+	if l.number > 0 && l.collection != "" {
+		for _, m := range seeDocument.FindAllStringSubmatchIndex(line, -1) {
+			rest := strings.TrimLeft(line[m[1]:], " ,")
+			if strings.HasPrefix(rest, "in ") || strings.HasPrefix(rest, "of ") {
+				continue // a document of another volume
+			}
+			if href := l.to[l.collection+"#d"+line[m[2]:m[3]]]; href != "" {
+				out = append(out, textCitation{m[0], m[1], href})
+			}
+		}
+	}
+	if len(out) < 2 {
+		return out
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	kept := out[:1]
+	for _, c := range out[1:] {
+		if c.start >= kept[len(kept)-1].end {
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
+// seeDocument matches "See Document 12" as package entity reads it.
+var seeDocument = regexp.MustCompile(`(?i:see)(?:\s+also)?\s+Documents?\s+(\d{1,4})\b`)
+
+// wordBoundary reports whether s[i:j] stands alone: neither a letter nor a
+// digit (nor one of also) just before or after it.
+func wordBoundary(s string, i, j int, also string) bool {
+	inWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(also, r) }
+	if r, _ := utf8.DecodeLastRuneInString(s[:i]); i > 0 && inWord(r) {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(s[j:]); j < len(s) && inWord(r) {
+		return false
+	}
+	return true
 }
 
 // pageMarker writes the marker that opens page s.Page, an anchor a reader can
