@@ -833,8 +833,14 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
 const citedByLimit = 50
 
 // citedBy returns the documents the viewer of r sees in lists that cite d,
-// by date, at most citedByLimit, and whether there are more.
+// by date, at most citedByLimit, and whether there are more. Others cite a
+// document by its identities (entity.Identities): one without any, neither
+// numbered in a volume nor with a reference, is cited by none, and the
+// store is not asked.
 func (s *Server) citedBy(r *http.Request, d *fonds.Document) ([]listItem, bool, error) {
+	if !citable(d) {
+		return nil, false, nil
+	}
 	f := listFilter(r)
 	f.Limit, f.Brief = citedByLimit+1, true
 	docs, err := s.store.CitedBy(r.Context(), d.ID, f)

@@ -522,6 +522,9 @@ func (d documentData) Persons() []personLink {
 	return out
 }
 
+// citable reports whether others may cite d: whether it has identities.
+func citable(d *fonds.Document) bool { return len(entitykey.Identities(d)) > 0 }
+
 // maxLinked bounds the documents a page's citations link to: each is read
 // to learn whether the viewer may see it.
 const maxLinked = 64
