@@ -25,7 +25,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-8"
+const mappingVersion = "fonds-9"
 
 // The fields of an indexed document.
 //

@@ -22,7 +22,7 @@ import (
 
 // Version numbers the rules of this package. A store that keeps what they
 // derived under an older version derives it again from every document.
-const Version = 1
+const Version = 2
 
 // Bounds on what one document contributes, so that a crafted document cannot
 // make the index of entities cost more than its own size.
