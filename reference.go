@@ -89,3 +89,51 @@ func DocumentID(d *Document) string {
 	}
 	return Slug(strings.Join(parts, " "))
 }
+
+// seriesKeys are the series of reference codes written in more than one
+// way, each with the form ReferenceKey writes: the Politburo's protocols
+// are "Pb", "P", "Пб" or "П" as archives and books transcribe them, the
+// Secretariat's "St" or "Ст", a number "No" or "№".
+var seriesKeys = map[string]string{
+	"pb": "pb", "p": "pb", "пб": "pb", "п": "pb",
+	"st": "st", "ст": "st",
+	"no": "no", "№": "no",
+}
+
+// partySeries are the series keys of the Central Committee's protocols,
+// whose numbers (protocol/item) tell a document apart by themselves.
+var partySeries = map[string]bool{"pb": true, "st": true}
+
+// ReferenceKey returns the form of a reference code by which every writing
+// of it the archives use compares equal: its normalized form (see
+// NormalizeReference) with the series in one Latin spelling ("P56/68",
+// "П 56/68", "Пб 56-68" and "Pb 56/68" are all "pb 56/68"; "Ст 248/9" is
+// "st 248/9").
+func ReferenceKey(s string) string {
+	n := NormalizeReference(s)
+	series, rest, ok := strings.Cut(n, " ")
+	if !ok {
+		if k, ok := seriesKeys[n]; ok {
+			return k
+		}
+		return n
+	}
+	if k, ok := seriesKeys[series]; ok {
+		return k + " " + rest
+	}
+	return n
+}
+
+// ReferenceNumber returns the number of a reference code of the Central
+// Committee's protocols without its series ("56/68" of "Pb 56/68", of
+// "St-56/68" and of "П 56/68"), by which a reference is found when the
+// series is written differently from the catalogue, or "" for any other
+// code.
+func ReferenceNumber(s string) string {
+	k := ReferenceKey(s)
+	series, rest, ok := strings.Cut(k, " ")
+	if !ok || !partySeries[series] || rest == "" || !unicode.IsDigit([]rune(rest)[0]) {
+		return ""
+	}
+	return rest
+}

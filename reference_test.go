@@ -26,6 +26,32 @@ func TestNormalizeReference(t *testing.T) {
 	}
 }
 
+func TestReferenceKey(t *testing.T) {
+	tests := []struct{ in, key, number string }{
+		{"Pb 56/68", "pb 56/68", "56/68"},
+		{"P56/68", "pb 56/68", "56/68"},
+		{"П 56/68", "pb 56/68", "56/68"},
+		{"Пб 56-68", "pb 56/68", "56/68"},
+		{"St-56/68", "st 56/68", "56/68"},
+		{"Ст 248/9", "st 248/9", "248/9"},
+		{"St-248/9", "st 248/9", "248/9"},
+		{"№ 340", "no 340", ""},
+		{"No. 340", "no 340", ""},
+		{"2811-A", "2811-a", ""},
+		{"Pb", "pb", ""},
+		{"Pb writers", "pb writers", ""},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		if got := ReferenceKey(tt.in); got != tt.key {
+			t.Errorf("ReferenceKey(%q) = %q, want %q", tt.in, got, tt.key)
+		}
+		if got := ReferenceNumber(tt.in); got != tt.number {
+			t.Errorf("ReferenceNumber(%q) = %q, want %q", tt.in, got, tt.number)
+		}
+	}
+}
+
 func TestDocumentID(t *testing.T) {
 	d := &Document{Date: Date{Start: "1977-05-19"}, References: []Reference{NewReference("Pb 56-68", "source"), NewReference("Pb 56/68", "heading")}}
 	if got, want := DocumentID(d), "1977-05-19-pb-56-68"; got != want {

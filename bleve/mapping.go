@@ -64,7 +64,12 @@ const (
 	fieldLanguage  = "language"
 	fieldPerson    = "person"
 	fieldCategory  = "category"
-	fieldReference = "reference" // normalized reference codes
+	// fieldCredit holds the names of everyone credited with a text of the
+	// document (translators, transcribers, editors), one an element, by
+	// their name keys; the credits of a role are also in a field of their
+	// own, fieldCredit+"_"+role, for translator: and the like.
+	fieldCredit    = "credit"
+	fieldReference = "reference" // reference codes: normalized, keys and numbers
 	fieldDecade    = "decade"    // "1970s"
 	fieldYear      = "year"      // "1977", for facets and filters
 	// The first and last day of the date, as 1977-05-19, and their months
@@ -100,6 +105,9 @@ var facetCodes = map[string]byte{
 	fieldPerson:   'p',
 	fieldCategory: 'k',
 }
+
+// creditRoles are the roles of fonds.Credit that have a field of their own.
+var creditRoles = []string{"translator", "transcriber", "editor"}
 
 // The analyzers this package defines in the mapping.
 const (
@@ -274,6 +282,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldPerson:              kw(),
 		fieldCategory:            kw(),
 		fieldReference:           kw(),
+		fieldCredit:              text(analyzerNames, false),
 		fieldDecade:              kw(),
 		fieldYear:                kw(),
 		fieldStart:               kw(),
@@ -286,6 +295,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldHit:                 stored(),
 		fieldRestricted:          kw(),
 		fieldFacets:              kw(),
+	}
+	for _, role := range creditRoles {
+		fields[fieldCredit+"_"+role] = text(analyzerNames, false)
 	}
 	for name, f := range fields {
 		doc.AddFieldMappingsAt(name, f)
@@ -416,6 +428,23 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		add(fieldTranslit, at(k), n, keysOnly, a.translit)
 	}
 
+	// The credits: names capitalized as written, for the names analyzer,
+	// each also in the field of its role.
+	credits := 0
+	for _, w := range d.Witnesses {
+		for _, c := range w.Credits {
+			name := capitalizeWords(clean(c.Name))
+			if name == "" {
+				continue
+			}
+			add(fieldCredit, at(credits), name, analyzed, a.names)
+			if slices.Contains(creditRoles, c.Role) {
+				add(fieldCredit+"_"+c.Role, at(credits), name, analyzed, a.names)
+			}
+			credits++
+		}
+	}
+
 	// Neither sorted nor counted: no doc values.
 	add(fieldID, nil, d.ID, index.IndexField, nil)
 	keyword(fieldCollect, d.Collection)
@@ -445,8 +474,20 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 			continue
 		}
 		refs = append(refs, norm)
-		add(fieldReference, nil, norm, index.IndexField, nil)
 		hit.References = append(hit.References, r.Written)
+	}
+	// Each code as normalized, for ref: and its prefixes; in one spelling
+	// of its series, which a query's code is searched by; and its number,
+	// which finds it when the series is written otherwise (see
+	// fonds.ReferenceNumber).
+	var terms []string
+	for _, norm := range refs {
+		terms = appendUnique(terms, norm)
+		terms = appendUnique(terms, fonds.ReferenceKey(norm))
+		terms = appendUnique(terms, fonds.ReferenceNumber(norm))
+	}
+	for _, t := range terms {
+		add(fieldReference, nil, t, index.IndexField, nil)
 	}
 
 	if y := d.Date.Year(); y > 0 {

@@ -43,8 +43,13 @@ const (
 	boostSource    = 0.5
 	boostNotes     = 0.5
 	boostTranslit  = 0.7
-	boostReference = 50 // a reference code finds its document first
-	boostYear      = 2  // a year in the query favours documents of that year
+	boostCredit    = 0.5 // a translator's name: below a mention
+	boostReference = 50  // a reference code finds its document first
+	// boostRefNumber ranks a document whose code has the number asked but
+	// another series ("St 56/68" for "Pb 56/68") after the one with both,
+	// and before those that cite it.
+	boostRefNumber = 20
+	boostYear      = 2 // a year in the query favours documents of that year
 )
 
 // Search answers a request. It stops at the index's Timeout, or sooner
@@ -492,12 +497,18 @@ func (ix *builder) term(t query.Term) bq.Query {
 		return ix.words(text, t, []weighted{{fieldTitle, 1}}, false)
 	case "person":
 		return ix.names(text, t, 1)
+	case query.FieldCredit, query.FieldTranslator, query.FieldTranscriber, query.FieldEditor:
+		return ix.namesIn(creditField(t.Field), text, t, 1)
 	case "ref":
-		norm := fonds.NormalizeReference(text)
 		if t.Prefix {
-			return ix.budget.expansion(fieldReference, norm, 0, 1)
+			norm := fonds.NormalizeReference(text)
+			key := fonds.ReferenceKey(text)
+			if key == norm {
+				return ix.budget.expansion(fieldReference, norm, 0, 1)
+			}
+			return disjunction([]bq.Query{ix.budget.expansion(fieldReference, norm, 0, 1), ix.budget.expansion(fieldReference, key, 0, 1)})
 		}
-		return termQuery(fieldReference, norm, 1)
+		return termQuery(fieldReference, fonds.ReferenceKey(text), 1)
 	case "collection":
 		return termQuery(fieldCollect, strings.ToLower(text), 1)
 	case "lang":
@@ -548,6 +559,9 @@ func (ix *builder) words(text string, t query.Term, fields []weighted, keys bool
 	}
 	if keys {
 		if q := ix.names(text, t, boostNames); q != nil {
+			qs = append(qs, q)
+		}
+		if q := ix.namesIn(fieldCredit, text, t, boostCredit); q != nil {
 			qs = append(qs, q)
 		}
 		if t.Prefix {
@@ -632,22 +646,36 @@ func (ix *builder) analyzed(a analysis.Analyzer, word string) string {
 // names searches a word (or words) in the names field, by the key the
 // names analyzer gives it when capitalized, as a name in a text is.
 func (ix *builder) names(text string, t query.Term, boost float64) bq.Query {
+	return ix.namesIn(fieldNames, text, t, boost)
+}
+
+// creditField returns the index field of a credit field of the query.
+func creditField(f string) string {
+	if f == query.FieldCredit {
+		return fieldCredit
+	}
+	return fieldCredit + "_" + f
+}
+
+// namesIn searches a word (or words) in a field of names: the names field
+// or a credit field.
+func (ix *builder) namesIn(field, text string, t query.Term, boost float64) bq.Query {
 	capital := capitalizeWords(text)
 	if t.Prefix {
 		key := translit.NameKey(text)
 		if key == "" {
 			return nil
 		}
-		return ix.budget.expansion(fieldNames, key, 0, boost)
+		return ix.budget.expansion(field, key, 0, boost)
 	}
 	if len(ix.an.names.Analyze([]byte(capital))) == 0 {
 		return nil // a stop word
 	}
 	if fuzz := min(max(t.Fuzziness, 0), 2); fuzz > 0 {
-		return ix.budget.fuzzyMatch(fieldNames, analyzerNames, capital, fuzz, boost)
+		return ix.budget.fuzzyMatch(field, analyzerNames, capital, fuzz, boost)
 	}
 	m := bq.NewMatchQuery(capital)
-	m.SetField(fieldNames)
+	m.SetField(field)
 	m.Analyzer = analyzerNames
 	m.SetBoost(boost)
 	m.SetOperator(bq.MatchQueryOperatorAnd)
@@ -674,6 +702,8 @@ func (ix *builder) phrase(p query.Phrase) bq.Query {
 		return matchPhrase(fieldTitle, "", text, 1)
 	case "person":
 		return matchPhrase(fieldNames, analyzerNames, capitalizeWords(text), 1)
+	case query.FieldCredit, query.FieldTranslator, query.FieldTranscriber, query.FieldEditor:
+		return matchPhrase(creditField(p.Field), analyzerNames, capitalizeWords(text), 1)
 	case "":
 	default:
 		// A field whose values are whole: creator:"Central Committee".
@@ -688,6 +718,7 @@ func (ix *builder) phrase(p query.Phrase) bq.Query {
 		matchPhrase(fieldSource, "", text, boostSource),
 		matchPhrase(fieldNotes, "", text, boostNotes),
 		matchPhrase(fieldNames, analyzerNames, capitalizeWords(text), boostNames),
+		matchPhrase(fieldCredit, analyzerNames, capitalizeWords(text), boostCredit),
 	})
 }
 
@@ -698,7 +729,12 @@ func (ix *builder) reference(r query.Reference) bq.Query {
 	if norm == "" {
 		norm = fonds.NormalizeReference(r.Written)
 	}
-	qs := []bq.Query{termQuery(fieldReference, norm, boostReference)}
+	// By the key, which every spelling of the series shares, and by the
+	// number, under another series.
+	qs := []bq.Query{termQuery(fieldReference, fonds.ReferenceKey(norm), boostReference)}
+	if n := fonds.ReferenceNumber(norm); n != "" {
+		qs = append(qs, termQuery(fieldReference, n, boostRefNumber))
+	}
 	if r.Written != "" {
 		for _, f := range []weighted{{fieldEnglish, boostText}, {fieldRussian, boostText}, {fieldSummary, boostSummary}, {fieldSource, boostSource}} {
 			q := bq.NewMatchPhraseQuery(r.Written)

@@ -90,7 +90,8 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 	})
 
 	t.Run("ReferenceFirst", func(t *testing.T) {
-		for _, q := range []string{"Pb 56/68", "Pb 56-68", "PB 56 / 68", "ref:\"Pb 56/68\""} {
+		for _, q := range []string{"Pb 56/68", "Pb 56-68", "PB 56 / 68", "ref:\"Pb 56/68\"",
+			"P56/68", "П 56/68", "Pb 56/68", "Пб 56/68", "St-56/68", "Ст 56/68", "Pb56/68", "П56/68"} {
 			res := search(t, shared, fonds.SearchRequest{Query: q})
 			got := indexHitIDs(res)
 			if len(got) == 0 || got[0] != IndexHumanRights {
@@ -573,8 +574,25 @@ var indexQueries = []struct {
 	{"creator:kgb", []string{IndexSakharovReport, IndexPoetry}},
 	{"category:2", []string{IndexHumanRights, IndexSakharovReport}},
 	{"category:4.1", []string{IndexSakharovReport}},
+	// Everyone credited, by name and by role.
+	{"Crowfoot", []string{IndexHumanRights}},
+	{"translator:Crowfoot", []string{IndexHumanRights}},
+	{`translator:"John Crowfoot"`, []string{IndexHumanRights}},
+	{`"John Crowfoot"`, []string{IndexHumanRights}},
+	{"credit:Crowfoot", []string{IndexHumanRights}},
+	{"transcriber:Crowfoot", nil},
+	{"Volkova", []string{IndexSakharovReport}},
+	{"transcriber:Volkova", []string{IndexSakharovReport}},
+	{"credit:volk*", []string{IndexSakharovReport}},
+	{"translator:Volkova", nil},
 	// A reference code finds its document, and the one that cites it.
 	{"Pb 56/68", []string{IndexHumanRights, IndexTrial}},
+	// Written in any of the archives' forms, it finds its document.
+	{"P56/68", []string{IndexHumanRights}},
+	{"Пб 56/68", []string{IndexHumanRights}},
+	{"ref:П 56/68", []string{IndexHumanRights}},
+	{"Pb 177/9", []string{IndexExile}},
+	{"Ст 177/9", []string{IndexExile}},
 	// Nothing.
 	{"zanzibar", nil},
 	{"", []string{IndexHumanRights, IndexSakharovReport, IndexTrial, IndexPoetry, IndexExile, IndexUndated}},
@@ -601,6 +619,7 @@ func IndexCorpus() []*fonds.Document {
 			Witnesses: []fonds.Witness{{
 				Language: "en",
 				Role:     fonds.RoleTranslation,
+				Credits:  []fonds.Credit{{Role: "translator", Name: "John Crowfoot", Written: "Translation, John Crowfoot"}},
 				Text: indexText(
 					"The Soviet ambassadors are instructed to explain the position of the Soviet Union.",
 					indexPage(2),
@@ -626,6 +645,7 @@ func IndexCorpus() []*fonds.Document {
 			Witnesses: []fonds.Witness{{
 				Language: "ru",
 				Role:     fonds.RoleOriginal,
+				Credits:  []fonds.Credit{{Role: "transcriber", Name: "Nina Volkova"}},
 				Text: indexText(
 					"Академик Сахаров продолжает встречаться с иностранными корреспондентами.",
 					indexPage(2),

@@ -50,6 +50,12 @@ const (
 	FieldType       = "type"
 	FieldCreator    = "creator"
 	FieldCategory   = "category"
+	// The people credited with a text of the document: any of them, or
+	// those of one role.
+	FieldCredit      = "credit"
+	FieldTranslator  = "translator"
+	FieldTranscriber = "transcriber"
+	FieldEditor      = "editor"
 )
 
 // Query is a parsed query.

@@ -185,6 +185,14 @@ var parseTests = []struct {
 	{in: "-1977", root: "-1977"},
 	{in: "1977 OR 1978", root: "1977 OR 1978"},
 
+	// Credits.
+	{in: "translator:Crowfoot", root: "translator:crowfoot"},
+	{in: `Translator:"John Crowfoot"`, root: `translator:"john crowfoot"`},
+	{in: "credit:Crowfoot", root: "credit:crowfoot"},
+	{in: "credits:Crowfoot", root: "credit:crowfoot"},
+	{in: "transcriber:Orlov", root: "transcriber:orlov"},
+	{in: "editor:Orlov*", root: "editor:orlov*"},
+
 	// References.
 	{in: "Pb 56/68", root: `ref:"Pb 56/68"`},
 	{in: "pb 56-68", root: `ref:"pb 56-68"`},
@@ -198,6 +206,11 @@ var parseTests = []struct {
 	{in: "No 340", root: `ref:"No 340"`},
 	{in: "No. 340", root: `ref:"No 340"`},
 	{in: "П 56/68", root: `ref:"П 56/68"`},
+	{in: "Пб 56/68", root: `ref:"Пб 56/68"`},
+	{in: "P56/68", root: `ref:"P56/68"`},
+	{in: "Ст 248/9", root: `ref:"Ст 248/9"`},
+	{in: "Ст-248/9", root: `ref:"Ст-248/9"`},
+	{in: "ст. 70", root: "ст 70"},
 	{in: "Pb 56/68 human rights", root: `ref:"Pb 56/68" human rights`},
 	{in: "[Pb 56-68]", root: `ref:"Pb 56-68"`},
 	{in: "Pb 56/68 OR St 118/12", root: `ref:"Pb 56/68" OR ref:"St 118/12"`},

@@ -8,11 +8,12 @@ import (
 
 // series are the words written before the number of a reference: Pb
 // (Politburo), P (protocol), St (Secretariat), No (number), and their
-// Cyrillic forms. "Ст." is left out: in Russian it is mostly "article", as in
-// "ст. 70" of the criminal code.
+// Cyrillic forms. "Ст" is mostly "article" in Russian, as in "ст. 70" of the
+// criminal code: it is a series only before a protocol and item ("Ст
+// 248/9"), as a lone P is.
 var series = map[string]bool{
 	"pb": true, "p": true, "st": true, "no": true, "№": true,
-	"пб": true, "п": true,
+	"пб": true, "п": true, "ст": true,
 }
 
 var (
@@ -23,7 +24,7 @@ var (
 	refItem = regexp.MustCompile(`^\d+[/-][\p{L}\d]`)
 	// refAttached is a series and a number in one word: "st-21/7", "pb56/68",
 	// "no.340".
-	refAttached = regexp.MustCompile(`^(pb|st|p|no|№|пб|п)[.-]?(\d.*)$`)
+	refAttached = regexp.MustCompile(`^(pb|st|p|no|№|пб|п|ст)[.-]?(\d.*)$`)
 	// refLettered is a number with a Latin letter series: "2811-a",
 	// "1530-a/ov". Cyrillic is left out: "70-х" is "the 70s", not a reference.
 	refLettered = regexp.MustCompile(`^\d{3,}-[a-z]{1,2}(?:/[a-z]+)?$`)
@@ -34,8 +35,9 @@ func isSeriesNumber(s, num string) bool {
 	if !refNumber.MatchString(num) {
 		return false
 	}
-	// A lone P is too common a letter to be a series without an item.
-	return (s != "p" && s != "п") || refItem.MatchString(num)
+	// A lone P is too common a letter to be a series without an item, and
+	// "ст" a word ("article").
+	return (s != "p" && s != "п" && s != "ст") || refItem.MatchString(num)
 }
 
 // referenceLength returns how many words, starting with the word w and
