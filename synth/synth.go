@@ -186,6 +186,16 @@ func (g *Generator) witness(lang, role string, words []string, zipf *rand.Zipf, 
 	return w
 }
 
+// stopWords are the function words of the vocabularies: words a search
+// engine commonly leaves out of its index, which readers search for all the
+// same ("to be or not to be", "еще").
+var stopWords = strings.Fields(`the and of to in on for with by that which was were has have is are be been
+	this it as at from an or their its и в на с по что который был были это как из от или их`)
+
+// StopWords returns the function words the texts hold, English and Russian,
+// for queries made of them.
+func StopWords() []string { return slices.Clone(stopWords) }
+
 // Surnames returns the Cyrillic surnames the generator draws from, for
 // queries that look a name up in its romanizations.
 func Surnames() []string { return slices.Clone(surnamesRU) }

@@ -32,3 +32,15 @@ func TestDeterministicAndRealistic(t *testing.T) {
 		t.Errorf("witnesses by language = %v, want both in number", langs)
 	}
 }
+
+func TestStopWordsInVocabularies(t *testing.T) {
+	in := map[string]bool{}
+	for _, w := range append(wordsEN, wordsRU...) {
+		in[w] = true
+	}
+	for _, w := range StopWords() {
+		if !in[w] {
+			t.Errorf("stop word %q is not in the vocabularies: no text holds it", w)
+		}
+	}
+}

@@ -2,19 +2,26 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"fonds"
 	"fonds/ingest"
@@ -25,19 +32,32 @@ import (
 
 // benchCmd measures import and search on a synthetic archive of known size:
 // it writes N documents in the transcription format, imports them into a
-// fresh archive as "fonds import" does, and times searches of each kind.
+// fresh archive as "fonds import" does, times searches of each kind, then
+// serves the archive with "fonds serve" and loads its search page with
+// many clients at once. It writes its figures as Markdown tables.
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", stderr)
 	n := fs.Int("n", 10000, "the number of documents")
 	queries := fs.Int("queries", 200, "the number of searches of each kind")
 	seed := fs.Uint64("seed", 1, "the seed of the synthetic archive")
+	clients := fs.Int("clients", 16, fmt.Sprintf("how many clients load the search page at once (at most %d)", maxLoadClients))
+	duration := fs.Duration("duration", 20*time.Second, fmt.Sprintf("how long the clients load the search page (at most %v); 0 skips serving", maxLoadDuration))
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import to this `file`")
+	memprofile := fs.String("memprofile", "", "write a profile of the memory allocated up to the end of the import to this `file`")
+	traceFile := fs.String("trace", "", "write an execution trace of the import to this `file` (go tool trace)")
 	keep := fs.String("dir", "", "build the archive in this `folder` and keep it (default: a temporary folder, removed)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *n < 1 || *queries < 1 {
+	switch {
+	case fs.NArg() > 0:
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	case *n < 1 || *queries < 1:
 		return usageError{"--n and --queries must be at least 1"}
+	case *clients < 1 || *clients > maxLoadClients:
+		return usageError{fmt.Sprintf("--clients must be from 1 to %d", maxLoadClients)}
+	case *duration < 0 || *duration > maxLoadDuration:
+		return usageError{fmt.Sprintf("--duration must be from 0 to %v", maxLoadDuration)}
 	}
 	dir := *keep
 	if dir == "" {
@@ -60,69 +80,203 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	im := &ingest.Importer{Store: a.store, Index: a.index, Readers: readers("handwriting"), Collection: "synthetic"}
-	files, err := im.Files([]string{src})
-	if err != nil {
-		return err
-	}
-	bar := newBar(stderr, len(files), "importing")
-	if bar != nil {
-		im.Progress = func(string) { bar.Add(1) }
-	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
+	defer func() {
+		if a != nil {
+			a.Close()
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-	}
-	start := time.Now()
-	sum, errs := im.Import(ctx, files)
-	took := time.Since(start)
-	if *cpuprofile != "" {
-		pprof.StopCPUProfile()
-	}
-	if bar != nil {
-		bar.Finish()
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("import: %v (and %d more)", errs[0], len(errs)-1)
-	}
-	indexSize, err := du(indexDir(data))
+	}()
+	fmt.Fprintf(stderr, "importing...\n")
+	imp, err := benchImport(ctx, a, src, stderr, *cpuprofile, *memprofile, *traceFile)
 	if err != nil {
 		return err
 	}
-	dataSize, err := du(data)
-	if err != nil {
-		return err
-	}
-	dbSize := dataSize - indexSize // the database and its write-ahead log
-
-	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "documents\t%d (%s)\n", *n, sum)
-	fmt.Fprintf(w, "machine\t%s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
-	fmt.Fprintf(w, "text\t%.1f MB of text, %.1f MB of source files (mean %.1f KB a document)\n",
-		mb(textBytes), mb(sourceBytes), float64(sourceBytes)/float64(*n)/1024)
-	fmt.Fprintf(w, "import\t%.0f docs/s, %.2f MB/s (%s, store and index)\n",
-		float64(*n)/took.Seconds(), mb(sourceBytes)/took.Seconds(), took.Round(time.Millisecond))
-	fmt.Fprintf(w, "size\tindex %.1f MB = %.2f× the text; database %.1f MB\n",
-		mb(indexSize), float64(indexSize)/float64(textBytes), mb(dbSize))
-	w.Flush()
 
 	kinds, err := benchQueries(ctx, a, *queries, *seed)
 	if err != nil {
 		return err
 	}
-	w = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "search\tp50\tp99\tmean hits\t")
-	for _, k := range kinds {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%.0f\t\n", k.name, k.p50, k.p99, k.hits)
+	fmt.Fprintf(stderr, "searching...\n")
+	if err := timeSearches(ctx, a.index, kinds); err != nil {
+		return err
 	}
-	return w.Flush()
+	// The sizes are those of the archive at rest: closing the store
+	// checkpoints its write-ahead log into the database.
+	err = a.Close()
+	a = nil
+	if err != nil {
+		return err
+	}
+	indexSize, err := du(indexDir(data))
+	if err != nil {
+		return err
+	}
+	dbSize, err := storeSize(data)
+	if err != nil {
+		return err
+	}
+
+	var served *serveFigures
+	if *duration > 0 {
+		fmt.Fprintf(stderr, "serving: %d clients for %v...\n", *clients, *duration)
+		var paths []string
+		for _, k := range kinds {
+			for _, q := range k.queries {
+				paths = append(paths, "/search?"+url.Values{"q": {q}}.Encode())
+			}
+		}
+		served, err = benchServe(ctx, data, *clients, *duration, paths)
+		if err != nil {
+			return err
+		}
+	}
+
+	// The report, as Markdown tables to paste into the README.
+	fmt.Fprintf(stdout, "fonds bench: %s synthetic documents (seed %d) on %s/%s, %d CPUs, %s\n\n",
+		thousands(*n), *seed, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	fmt.Fprintf(stdout, "%.1f MB of text in %.1f MB of files (mean %.1f KB a document); %s\n\n",
+		mb(textBytes), mb(sourceBytes), float64(sourceBytes)/float64(*n)/1024, imp.sum)
+	fmt.Fprintf(stdout, "| Figure | %s documents |\n|---|---|\n", thousands(*n))
+	row := func(name, format string, v ...any) {
+		fmt.Fprintf(stdout, "| %s | %s |\n", name, fmt.Sprintf(format, v...))
+	}
+	row("Import rate", "%.0f documents/s (%.1f s for parse, store and index)", float64(*n)/imp.took.Seconds(), imp.took.Seconds())
+	if imp.cpu > 0 {
+		row("CPU per document", "%.2f ms (user and system, every thread; %.2f cores busy)",
+			float64(imp.cpu)/float64(*n)/1e6, imp.cpu.Seconds()/imp.took.Seconds())
+	}
+	perText := func(size int64) string {
+		return fmt.Sprintf("%.2f bytes a byte of text (%.1f MB)", float64(size)/float64(textBytes), mb(size))
+	}
+	row("On disk: store", "%s", perText(dbSize))
+	row("On disk: index", "%s", perText(indexSize))
+	row("On disk: together", "%s", perText(dbSize+indexSize))
+	if imp.peak > 0 {
+		row("Peak memory: import", "%.0f MB (peak resident set, getrusage ru_maxrss)", mb(imp.peak))
+	}
+	if served != nil {
+		if served.peak > 0 {
+			row("Peak memory: serving", "%.0f MB (peak resident set of fonds serve under the load below, ru_maxrss)", mb(served.peak))
+		}
+		t := served.stats.total()
+		row(fmt.Sprintf("Search page at %d clients", *clients), "%.0f requests/s (p50 %s, p99 %s, %d errors; page cache off)",
+			float64(t.n)/served.stats.elapsed.Seconds(), fmtLatency(t.quantile(0.5)), fmtLatency(t.quantile(0.99)), t.errorCount())
+		if t.n > 0 {
+			row("Server CPU per search", "%.1f ms", float64(served.cpu)/float64(t.n)/1e6)
+		}
+	}
+	fmt.Fprintln(stdout)
+	fmt.Fprintf(stdout, "| Query (%d of each kind) | Mean hits | p50 | p99 | p50 with facets | p99 with facets | p50 as the page asks | p99 as the page asks |\n", *queries)
+	fmt.Fprintln(stdout, "|---|--:|--:|--:|--:|--:|--:|--:|")
+	for _, k := range kinds {
+		fmt.Fprintf(stdout, "| %s | %.0f |", k.name, k.hits)
+		for _, m := range k.modes {
+			fmt.Fprintf(stdout, " %s | %s |", fmtLatency(m.p50), fmtLatency(m.p99))
+		}
+		fmt.Fprintln(stdout)
+	}
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, "Searches of the index in the process, one at a time; with facets: the eight the search page counts; as the page asks: those facets and snippets.")
+	if served != nil && served.stats.total().errorCount() > 0 {
+		fmt.Fprintf(stdout, "errors of the search page: %s\n", served.stats.total().errorSummary())
+		return errReported
+	}
+	return nil
+}
+
+// importFigures are what bench measures of an import.
+type importFigures struct {
+	sum  ingest.Summary
+	took time.Duration
+	cpu  time.Duration // 0 when the system does not say
+	peak int64         // bytes; 0 when the system does not say
+}
+
+// benchImport imports the files below src into the archive, as "fonds
+// import" does, profiling it as asked.
+func benchImport(ctx context.Context, a *archive, src string, stderr io.Writer, cpuprofile, memprofile, traceFile string) (importFigures, error) {
+	var f importFigures
+	im := &ingest.Importer{Store: a.store, Index: a.index, Readers: readers("handwriting"), Collection: "synthetic"}
+	files, err := im.Files([]string{src})
+	if err != nil {
+		return f, err
+	}
+	bar := newBar(stderr, len(files), "importing")
+	if bar != nil {
+		im.Progress = func(string) { bar.Add(1) }
+	}
+	if cpuprofile != "" {
+		out, err := os.Create(cpuprofile)
+		if err != nil {
+			return f, err
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return f, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if traceFile != "" {
+		out, err := os.Create(traceFile)
+		if err != nil {
+			return f, err
+		}
+		defer out.Close()
+		if err := trace.Start(out); err != nil {
+			return f, err
+		}
+		defer trace.Stop()
+	}
+	cpu0, _, _ := selfUsage()
+	start := time.Now()
+	sum, errs := im.Import(ctx, files)
+	f.took = time.Since(start)
+	if cpu, peak, ok := selfUsage(); ok {
+		f.cpu, f.peak = cpu-cpu0, peak
+	}
+	f.sum = sum
+	if bar != nil {
+		bar.Finish()
+	}
+	if len(errs) > 0 {
+		return f, fmt.Errorf("import: %v (and %d more)", errs[0], len(errs)-1)
+	}
+	if memprofile != "" {
+		out, err := os.Create(memprofile)
+		if err != nil {
+			return f, err
+		}
+		defer out.Close()
+		if err := pprof.Lookup("allocs").WriteTo(out, 0); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// storeSize returns the bytes of the database files in the data folder.
+func storeSize(data string) (int64, error) {
+	names, err := filepath.Glob(filepath.Join(data, "fonds.db*"))
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, name := range names {
+		info, err := os.Stat(name)
+		if err != nil {
+			return 0, err
+		}
+		n += info.Size()
+	}
+	return n, nil
+}
+
+// thousands writes n with a comma between each three digits: 10,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // writeCorpus writes n synthetic documents into dir in the transcription
@@ -167,15 +321,29 @@ func writeCorpus(dir string, n int, seed uint64) (textBytes, fileBytes int64, er
 	return textBytes, fileBytes, nil
 }
 
+// benchKind is a kind of query: the queries of the kind and what
+// searching them measured, in each mode of searchModes.
 type benchKind struct {
-	name     string
-	p50, p99 time.Duration
-	hits     float64
+	name    string
+	queries []string
+	hits    float64
+	modes   []modeTimes
 }
 
-// benchQueries times q searches of each kind, drawn from the archive's own
+type modeTimes struct{ p50, p99 time.Duration }
+
+// searchModes are the ways each query is searched: bare, with the facets
+// the search page counts, and as the search page asks (facets and
+// snippets).
+var searchModes = []struct{ facets, highlight bool }{
+	{false, false},
+	{true, false},
+	{true, true},
+}
+
+// benchQueries makes q queries of each kind, drawn from the archive's own
 // words so that they find something.
-func benchQueries(ctx context.Context, a *archive, q int, seed uint64) ([]benchKind, error) {
+func benchQueries(ctx context.Context, a *archive, q int, seed uint64) ([]*benchKind, error) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	docs, _, err := a.store.Documents(ctx, fonds.Filter{Limit: 500})
 	if err != nil {
@@ -191,61 +359,241 @@ func benchQueries(ctx context.Context, a *archive, q int, seed uint64) ([]benchK
 		return nil, fmt.Errorf("no words to search for")
 	}
 	clean := func(s string) string { return strings.Trim(s, ".,;:") }
+	stops := make(map[string]bool)
+	var stopEN, stopRU []string
+	for _, w := range synth.StopWords() {
+		stops[w] = true
+		if isCyrillic(w) {
+			stopRU = append(stopRU, w)
+		} else {
+			stopEN = append(stopEN, w)
+		}
+	}
 	// Readers search for words of every frequency, not for the commonest
 	// words of the texts: single words are drawn from the distinct words
 	// of four letters or more.
 	seen := make(map[string]bool)
-	var distinct []string
-	for _, w := range words {
-		if w = clean(w); len([]rune(w)) >= 4 && !seen[w] {
+	var distinct, russian []string
+	var stopPairs []int // where a pair of words holds a stop word
+	for i, w := range words {
+		w = clean(w)
+		if len([]rune(w)) >= 4 && !seen[w] {
 			seen[w] = true
 			distinct = append(distinct, w)
+			if isCyrillic(w) && !stops[w] {
+				russian = append(russian, w)
+			}
+		}
+		if i+1 < len(words) && (stops[w] || stops[clean(words[i+1])]) && clean(words[i+1]) != "" {
+			stopPairs = append(stopPairs, i)
 		}
 	}
-	word := func() string { return distinct[rng.IntN(len(distinct))] }
-	phrase := func() string {
-		i := rng.IntN(len(words) - 1)
-		return `"` + clean(words[i]) + " " + clean(words[i+1]) + `"`
+	if len(distinct) == 0 || len(russian) == 0 || len(stopPairs) == 0 {
+		return nil, fmt.Errorf("too few words to search for: write more documents")
 	}
+	pick := func(s []string) string { return s[rng.IntN(len(s))] }
+	pair := func(i int) string { return `"` + clean(words[i]) + " " + clean(words[i+1]) + `"` }
 	surnames := synth.Surnames()
 	schemes := translit.Schemes()
-	name := func() string {
-		s := surnames[rng.IntN(len(surnames))]
-		return schemes[rng.IntN(len(schemes))].Romanize(s)
-	}
 	kinds := []struct {
 		name  string
 		query func() string
-		full  bool
 	}{
-		{"single word", word, false},
-		{"phrase", phrase, false},
-		{"name in a romanization", name, false},
-		{"word, all facets, highlighting", word, true},
-	}
-	var out []benchKind
-	for _, k := range kinds {
-		var times []time.Duration
-		hits := 0
-		for i := 0; i < q; i++ {
-			req := fonds.SearchRequest{Query: k.query(), Limit: 20, Facets: k.full, Highlight: k.full}
-			start := time.Now()
-			res, err := a.index.Search(ctx, req)
-			if err != nil {
-				return nil, fmt.Errorf("search %q: %w", req.Query, err)
+		{"word", func() string { return pick(distinct) }},
+		{"phrase", func() string { return pair(rng.IntN(len(words) - 1)) }},
+		{"phrase with a stop word", func() string { return pair(stopPairs[rng.IntN(len(stopPairs))]) }},
+		{"stop words only", func() string {
+			list := stopEN
+			if rng.IntN(3) == 0 {
+				list = stopRU
 			}
-			times = append(times, time.Since(start))
-			hits += res.Total
+			w := make([]string, 1+rng.IntN(3))
+			for i := range w {
+				w[i] = pick(list)
+			}
+			return strings.Join(w, " ")
+		}},
+		{"Russian case form", func() string {
+			if rng.IntN(2) == 0 {
+				return caseForm(pick(surnames), rng)
+			}
+			return caseForm(pick(russian), rng)
+		}},
+		{"name in a romanization", func() string {
+			return schemes[rng.IntN(len(schemes))].Romanize(pick(surnames))
+		}},
+	}
+	var out []*benchKind
+	for _, k := range kinds {
+		bk := &benchKind{name: k.name}
+		for range q {
+			bk.queries = append(bk.queries, k.query())
 		}
-		slices.Sort(times)
-		out = append(out, benchKind{
-			name: k.name,
-			p50:  times[len(times)/2].Round(10 * time.Microsecond),
-			p99:  times[min(len(times)-1, len(times)*99/100)].Round(10 * time.Microsecond),
-			hits: float64(hits) / float64(q),
-		})
+		out = append(out, bk)
 	}
 	return out, nil
+}
+
+// timeSearches searches each kind's queries in every mode of searchModes.
+func timeSearches(ctx context.Context, ix fonds.Index, kinds []*benchKind) error {
+	for _, k := range kinds {
+		for m, mode := range searchModes {
+			var times []time.Duration
+			hits := 0
+			for _, q := range k.queries {
+				req := fonds.SearchRequest{Query: q, Limit: 20, Facets: mode.facets, Highlight: mode.highlight}
+				start := time.Now()
+				res, err := ix.Search(ctx, req)
+				if err != nil {
+					return fmt.Errorf("search %q: %w", req.Query, err)
+				}
+				times = append(times, time.Since(start))
+				hits += res.Total
+			}
+			slices.Sort(times)
+			k.modes = append(k.modes, modeTimes{
+				p50: times[len(times)/2],
+				p99: times[min(len(times)-1, len(times)*99/100)],
+			})
+			if m == 0 {
+				k.hits = float64(hits) / float64(len(k.queries))
+			}
+		}
+	}
+	return nil
+}
+
+func isCyrillic(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) })
+}
+
+// caseForm returns a Russian word, a noun or a surname in the nominative as
+// the synthetic texts write it, in another case, as a reader types it:
+// Сахаров is found as Сахарова or Сахаровым, комитет as комитета. The
+// endings are those of the commonest declensions; a word it does not know
+// how to decline is returned as it is.
+func caseForm(w string, rng *rand.Rand) string {
+	r := []rune(w)
+	last := r[len(r)-1]
+	stem := string(r[:len(r)-1])
+	var forms []string
+	switch {
+	case strings.HasSuffix(w, "ий"), strings.HasSuffix(w, "ый"), strings.HasSuffix(w, "ой"):
+		stem = string(r[:len(r)-2])
+		forms = []string{stem + "ого", stem + "ому", stem + "ым"}
+		if last == 'й' && r[len(r)-2] == 'и' {
+			forms = []string{stem + "ого", stem + "ому", stem + "им"}
+		}
+	case strings.HasSuffix(w, "ие"):
+		stem = string(r[:len(r)-2])
+		forms = []string{stem + "ия", stem + "ию", stem + "ием"}
+	case strings.HasSuffix(w, "ия"):
+		stem = string(r[:len(r)-2])
+		forms = []string{stem + "ии", stem + "ию", stem + "ией"}
+	case last == 'а':
+		forms = []string{stem + "ы", stem + "е", stem + "у", stem + "ой"}
+		if strings.ContainsRune("гкхжшчщ", r[len(r)-2]) {
+			forms[0] = stem + "и"
+		}
+	case last == 'я':
+		forms = []string{stem + "и", stem + "е", stem + "ю"}
+	case last == 'ы' || last == 'и':
+		forms = []string{stem + "ов", stem + "ам", stem + "ах"}
+	case last == 'о':
+		forms = []string{stem + "а", stem + "у", stem + "ом"}
+	case last == 'ь':
+		forms = []string{stem + "и", stem + "ью"}
+	case unicode.Is(unicode.Cyrillic, last) && !strings.ContainsRune("аеёиоуыэюяй", last):
+		forms = []string{w + "а", w + "у", w + "ом", w + "е"}
+		if strings.HasSuffix(w, "ов") || strings.HasSuffix(w, "ев") || strings.HasSuffix(w, "ин") {
+			forms[2] = w + "ым" // a surname: Сахаровым
+		}
+	default:
+		return w
+	}
+	return forms[rng.IntN(len(forms))]
+}
+
+// serveFigures are what bench measures of a server under load.
+type serveFigures struct {
+	stats *loadStats
+	peak  int64 // bytes; 0 when the system does not say
+	cpu   time.Duration
+}
+
+// benchServe serves the archive in data with "fonds serve" on a loopback
+// address, sends it the paths from clients at once for d, then stops it.
+func benchServe(ctx context.Context, data string, clients int, d time.Duration, paths []string) (*serveFigures, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	// The page cache is off, so that every search is answered anew.
+	cmd := exec.CommandContext(ctx, exe, "serve", "--data", data, "--addr", addr, "--access-log=false", "--page-cache", "0")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	// exited is closed when the server has exited, with waitErr set.
+	exited := make(chan struct{})
+	var waitErr error
+	go func() {
+		waitErr = cmd.Wait()
+		close(exited)
+	}()
+	defer func() {
+		select {
+		case <-exited:
+		default:
+			cmd.Process.Kill()
+			<-exited
+		}
+	}()
+	lt := &loadTest{base: "http://" + addr, client: loopbackClient(clients), kinds: []string{"search"}, searches: paths}
+	defer lt.client.CloseIdleConnections()
+	// Wait for the server to answer, for up to a minute.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		status, _, err := lt.do(ctx, "/healthz")
+		if err == nil && status == http.StatusOK {
+			break
+		}
+		select {
+		case <-exited:
+			return nil, fmt.Errorf("fonds serve stopped: %v: %s", waitErr, lastLines(logs.String(), 5))
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("fonds serve did not answer within a minute")
+		}
+	}
+	stats := lt.run(ctx, clients, d, 0)
+	lt.client.CloseIdleConnections()
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		cmd.Process.Kill() // no interrupt on this system
+	}
+	<-exited
+	if waitErr != nil {
+		return nil, fmt.Errorf("fonds serve: %v: %s", waitErr, lastLines(logs.String(), 5))
+	}
+	f := &serveFigures{stats: stats, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	f.peak, _ = childPeak(cmd.ProcessState)
+	return f, nil
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // du returns the bytes of the files at path.

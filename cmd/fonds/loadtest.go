@@ -190,6 +190,9 @@ type loadTest struct {
 	// listPages is how many pages the API's list of documents has, at its
 	// default size.
 	listPages int
+	// searches, if set, are the paths of the searches to send, instead of
+	// searches made of the words learned.
+	searches []string
 	// kinds are the kinds of request to send, each as many times as its
 	// weight, so that a uniform choice among them follows the mix.
 	kinds []string
@@ -371,6 +374,9 @@ func (lt *loadTest) path(kind string, rnd *rand.Rand) string {
 	case "home":
 		return "/"
 	case "search":
+		if len(lt.searches) > 0 {
+			return pick(lt.searches)
+		}
 		v := url.Values{"q": {pick(lt.words)}}
 		switch rnd.IntN(4) {
 		case 0:

@@ -1,0 +1,15 @@
+//go:build !unix
+
+package main
+
+import (
+	"os"
+	"time"
+)
+
+// selfUsage reports ok false: only Unix systems give a process's peak
+// memory to bench.
+func selfUsage() (cpu time.Duration, peak int64, ok bool) { return 0, 0, false }
+
+// childPeak reports ok false, as selfUsage does.
+func childPeak(*os.ProcessState) (int64, bool) { return 0, false }

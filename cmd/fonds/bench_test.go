@@ -1,0 +1,66 @@
+package main
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestBench runs a small benchmark to its end, server and all, and checks
+// that the report holds every figure.
+func TestBench(t *testing.T) {
+	stdout, _ := mustFonds(t, "bench", "--n", "60", "--queries", "3", "--duration", "1s", "--dir", t.TempDir())
+	for _, want := range []string{
+		"| Import rate |", "| CPU per document |", "| On disk: store |", "| On disk: index |",
+		"| On disk: together |", "| Peak memory: import |", "| Peak memory: serving |",
+		"| Search page at 16 clients |", "| word |", "| phrase |", "| phrase with a stop word |",
+		"| stop words only |", "| Russian case form |", "| name in a romanization |",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the report lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "errors of the search page") {
+		t.Errorf("the search page failed:\n%s", stdout)
+	}
+}
+
+func TestBenchUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "--n", "0"},
+		{"bench", "--clients", "0"},
+		{"bench", "--duration", "-1s"},
+		{"bench", "extra"},
+	} {
+		if _, _, code := runFonds(t, args...); code != 2 {
+			t.Errorf("fonds %s: exit %d, want 2", strings.Join(args, " "), code)
+		}
+	}
+}
+
+func TestCaseForm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for w, forms := range map[string][]string{
+		"Сахаров":     {"Сахарова", "Сахарову", "Сахаровым", "Сахарове"},
+		"комитет":     {"комитета", "комитету", "комитетом", "комитете"},
+		"группа":      {"группы", "группе", "группу", "группой"},
+		"решение":     {"решения", "решению", "решением"},
+		"Буковский":   {"Буковского", "Буковскому", "Буковским"},
+		"организация": {"организации", "организацию", "организацией"},
+		"Brezhnev":    {"Brezhnev"},
+	} {
+		for range 20 {
+			if got := caseForm(w, rng); !strings.Contains(" "+strings.Join(forms, " ")+" ", " "+got+" ") {
+				t.Errorf("caseForm(%q) = %q, want one of %v", w, got, forms)
+			}
+		}
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 100000: "100,000", 1234567: "1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,40 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"runtime"
+	"syscall"
+	"time"
+)
+
+// selfUsage returns the CPU time this process has used, user and system,
+// on all its threads, and its peak resident memory in bytes (getrusage's
+// ru_maxrss).
+func selfUsage() (cpu time.Duration, peak int64, ok bool) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, 0, false
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), maxRSS(int64(ru.Maxrss)), true
+}
+
+// childPeak returns the peak resident memory in bytes of a process that has
+// ended.
+func childPeak(ps *os.ProcessState) (int64, bool) {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0, false
+	}
+	return maxRSS(int64(ru.Maxrss)), true
+}
+
+// maxRSS converts ru_maxrss to bytes: macOS counts bytes, the others
+// kilobytes.
+func maxRSS(v int64) int64 {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		return v
+	}
+	return v << 10
+}
