@@ -40,7 +40,8 @@ type Entity struct {
 	Name string `json:"name"`
 	// Names are the spellings met, the most frequent first.
 	Names []EntityName `json:"names,omitempty"`
-	// Documents counts the documents that mention it, whatever their status.
+	// Documents counts the documents that mention it, of those the
+	// filter it was read with admits.
 	Documents int `json:"documents"`
 	// What an editor or a volume's list says of it: the role ("Secretary
 	// of State"), the dates ("1921–1989"), a note.
@@ -103,6 +104,11 @@ type Section struct {
 	Count int `json:"count"`
 }
 
+// SettingEntitiesDescribed is the setting a store changes whenever an
+// editor describes an entity: the change feed, which follows documents, does
+// not record it, and a cache of pages watches it to drop what it showed.
+const SettingEntitiesDescribed = "entities.described"
+
 // EntityOrder is the order of a list of entities.
 type EntityOrder string
 
@@ -117,7 +123,9 @@ const (
 type EntityFilter struct {
 	Kind EntityKind
 	// Published and Restricted admit only entities that a document the
-	// public (or a reader) sees mentions, as in Filter.
+	// public (or a reader) sees mentions, as in Filter; the name, count
+	// and spellings of each then come from those documents alone, as
+	// Entity gives them.
 	Published  bool
 	Restricted bool
 	// Prefix admits only entities with a name that begins with it, in any
@@ -137,15 +145,18 @@ type Entities interface {
 	// Entities lists entities.
 	Entities(ctx context.Context, f EntityFilter) ([]Entity, error)
 	// Entity returns one entity, ErrNotFound if no document mentions it
-	// and no editor described it.
-	Entity(ctx context.Context, kind EntityKind, key string) (*Entity, error)
+	// and no editor described it. Its name met, spellings, identifiers
+	// and count of documents come from the documents f admits (Published,
+	// Restricted), so that nothing in it tells of a document the viewer
+	// may not see; what an editor said of it shows whatever f says.
+	Entity(ctx context.Context, kind EntityKind, key string, f Filter) (*Entity, error)
 	// Mentioning lists the documents that mention an entity, by date; f
 	// says which documents may be seen (Published, Restricted, Status)
 	// and pages (After, Limit).
 	Mentioning(ctx context.Context, kind EntityKind, key string, f Filter) ([]Mentioning, error)
 	// DescribeEntity keeps what an editor says of an entity (Name, Role,
 	// Dates, Note, Authority; an empty Name keeps the name met), audited
-	// as the Save says.
+	// as the Save says, and gives SettingEntitiesDescribed a new value.
 	DescribeEntity(ctx context.Context, e Entity, s Save) error
 	// CitedBy lists the documents that cite the document id, by date,
 	// filtered and paged as f says.

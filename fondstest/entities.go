@@ -121,7 +121,7 @@ func mentioningIDs(t *testing.T, s fonds.Store, kind fonds.EntityKind, key strin
 // Entity says, or -1 when it is not found.
 func documentsOf(t *testing.T, s fonds.Store, kind fonds.EntityKind, key string) int {
 	t.Helper()
-	e, err := s.Entity(context.Background(), kind, key)
+	e, err := s.Entity(context.Background(), kind, key, fonds.Filter{})
 	if errors.Is(err, fonds.ErrNotFound) {
 		return -1
 	}
@@ -157,7 +157,7 @@ func testEntityMentions(t *testing.T, s fonds.Store) {
 	docs := sakharovDocuments(t, s)
 	draft := docs[3]
 
-	e, err := s.Entity(ctx, fonds.EntityPerson, sakharov)
+	e, err := s.Entity(ctx, fonds.EntityPerson, sakharov, fonds.Filter{})
 	if err != nil {
 		t.Fatalf("Entity(person/%s) = %v", sakharov, err)
 	}
@@ -227,7 +227,7 @@ func testEntityMentions(t *testing.T, s fonds.Store) {
 	if n := documentsOf(t, s, fonds.EntityPerson, bonner); n != 1 {
 		t.Errorf("Entity(Bonner) documents = %d, want 1", n)
 	}
-	if _, err := s.Entity(ctx, fonds.EntityPerson, "nobody"); !errors.Is(err, fonds.ErrNotFound) {
+	if _, err := s.Entity(ctx, fonds.EntityPerson, "nobody", fonds.Filter{}); !errors.Is(err, fonds.ErrNotFound) {
 		t.Errorf("Entity(person/nobody) = %v, want %v", err, fonds.ErrNotFound)
 	}
 
@@ -243,7 +243,7 @@ func testEntityMentions(t *testing.T, s fonds.Store) {
 	if got, want := mentioningIDs(t, s, fonds.EntityPerson, sakharov, fonds.Filter{}), []string{"persons", "note", "draft"}; !slices.Equal(got, want) {
 		t.Errorf("Mentioning(Sakharov) after the span's text changed = %v, want %v", got, want)
 	}
-	e, err = s.Entity(ctx, fonds.EntityPerson, sakharov)
+	e, err = s.Entity(ctx, fonds.EntityPerson, sakharov, fonds.Filter{})
 	if err != nil || e.Documents != 3 || slices.ContainsFunc(e.Names, func(n fonds.EntityName) bool { return n.Name == "Сахарова" }) {
 		t.Errorf("Entity(Sakharov) after the span's text changed = %+v, %v, want 3 documents and no Сахарова", e, err)
 	}
@@ -261,7 +261,7 @@ func testEntityMentions(t *testing.T, s fonds.Store) {
 	if n := documentsOf(t, s, fonds.EntityPerson, bonner); n != -1 {
 		t.Errorf("Entity(Bonner) after the only document mentioning her was deleted = %d documents, want ErrNotFound", n)
 	}
-	e, err = s.Entity(ctx, fonds.EntityPerson, sakharov)
+	e, err = s.Entity(ctx, fonds.EntityPerson, sakharov, fonds.Filter{})
 	if err != nil || e.Documents != 2 || e.Name != "Andrei Sakharov" || len(e.Names) != 3 {
 		t.Errorf("Entity(Sakharov) after a deletion = %+v, %v, want Andrei Sakharov of 2 documents, 3 names", e, err)
 	}
@@ -269,14 +269,97 @@ func testEntityMentions(t *testing.T, s fonds.Store) {
 	if err := s.DeleteDocument(ctx, "persons"); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := s.Entity(ctx, fonds.EntityPerson, sakharov); err != nil || e.Name != "Sakharov" {
+	if e, err := s.Entity(ctx, fonds.EntityPerson, sakharov, fonds.Filter{}); err != nil || e.Name != "Sakharov" {
 		t.Errorf("Entity(Sakharov) with only Sakharov met = %+v, %v, want the name Sakharov", e, err)
 	}
 	docs[0].Version = 0
 	mustPut(t, s, docs[0], fonds.Added)
-	if e, err := s.Entity(ctx, fonds.EntityPerson, sakharov); err != nil || e.Name != "Andrei Sakharov" {
+	if e, err := s.Entity(ctx, fonds.EntityPerson, sakharov, fonds.Filter{}); err != nil || e.Name != "Andrei Sakharov" {
 		t.Errorf("Entity(Sakharov) saved again = %+v, %v, want the name Andrei Sakharov", e, err)
 	}
+}
+
+// testEntitySeen checks that an entity read for a viewer says only what
+// the documents they may see say of it: a draft's fuller name, spelling and
+// identifier show to editors alone until it is published.
+func testEntitySeen(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	mustPutCollection(t, s, fonds.Collection{Slug: Collection, Title: "Test"})
+	public := withText(NewDocument("public", "1977-01-10"), para(person("Sakharov"), plain(" wrote.")))
+	restricted := withText(NewDocument("restricted", "1977-02-10"), para(person("А. Д. Сахаров"), plain(" wrote.")))
+	restricted.Restricted = true
+	const viaf = "https://viaf.org/viaf/71403457"
+	fuller := person("Andrei Dmitrievich Sakharov")
+	fuller.Ref = viaf
+	draft := withText(NewDocument("draft", "1977-03-10"), para(fuller, plain(" wrote.")))
+	draft.Status = fonds.StatusDraft
+	for _, d := range []*fonds.Document{public, restricted, draft} {
+		mustPut(t, s, d, fonds.Added)
+	}
+	check := func(when string, f fonds.Filter, name string, documents int, names []string, authority []string) {
+		t.Helper()
+		e, err := s.Entity(ctx, fonds.EntityPerson, sakharov, f)
+		if err != nil {
+			t.Fatalf("%s: Entity(Sakharov, %+v) = %v", when, f, err)
+		}
+		var got []string
+		for _, n := range e.Names {
+			got = append(got, n.Name)
+		}
+		slices.Sort(got)
+		if e.Name != name || e.Documents != documents || !slices.Equal(got, names) || !slices.Equal(e.Authority, authority) {
+			t.Errorf("%s: Entity(Sakharov, %+v) = %q of %d documents, names %q, authority %q; want %q of %d, names %q, authority %q",
+				when, f, e.Name, e.Documents, got, e.Authority, name, documents, names, authority)
+		}
+		es, err := s.Entities(ctx, fonds.EntityFilter{Kind: fonds.EntityPerson, Published: f.Published, Restricted: f.Restricted})
+		if err != nil || len(es) != 1 || es[0].Name != name || es[0].Documents != documents {
+			t.Errorf("%s: Entities(persons, %+v) = %+v, %v, want %q of %d documents", when, f, es, err, name, documents)
+		}
+	}
+	check("a draft", fonds.Filter{}, "Andrei Dmitrievich Sakharov", 3,
+		[]string{"Andrei Dmitrievich Sakharov", "Sakharov", "А. Д. Сахаров"}, []string{viaf})
+	check("a draft", fonds.Filter{Published: true}, "Sakharov", 1, []string{"Sakharov"}, nil)
+	check("a draft", fonds.Filter{Published: true, Restricted: true}, "Sakharov", 2, []string{"Sakharov", "А. Д. Сахаров"}, nil)
+	// A spelling only the draft writes finds nothing for the public.
+	for _, tt := range []struct {
+		f    fonds.EntityFilter
+		want int
+	}{
+		{fonds.EntityFilter{Prefix: "andrei dm"}, 1},
+		{fonds.EntityFilter{Prefix: "andrei dm", Published: true}, 0},
+		{fonds.EntityFilter{Prefix: "а. д.", Published: true}, 0},
+		{fonds.EntityFilter{Prefix: "а. д.", Published: true, Restricted: true}, 1},
+		{fonds.EntityFilter{Prefix: "sakh", Published: true}, 1},
+	} {
+		if es, err := s.Entities(ctx, tt.f); err != nil || len(es) != tt.want {
+			t.Errorf("Entities(%+v) = %+v, %v, want %d", tt.f, es, err, tt.want)
+		}
+	}
+
+	// Published, the draft shows; restricted later, the public loses it.
+	draft.Status = fonds.StatusPublished
+	mustPut(t, s, draft, fonds.Updated)
+	check("published", fonds.Filter{Published: true}, "Andrei Dmitrievich Sakharov", 2,
+		[]string{"Andrei Dmitrievich Sakharov", "Sakharov"}, []string{viaf})
+	draft.Restricted = true
+	mustPut(t, s, draft, fonds.Updated)
+	check("restricted", fonds.Filter{Published: true}, "Sakharov", 1, []string{"Sakharov"}, nil)
+	check("restricted", fonds.Filter{Published: true, Restricted: true}, "Andrei Dmitrievich Sakharov", 3,
+		[]string{"Andrei Dmitrievich Sakharov", "Sakharov", "А. Д. Сахаров"}, []string{viaf})
+
+	// An editor's name shows to all; describing moves the setting that
+	// tells caches.
+	before, err := s.Setting(ctx, fonds.SettingEntitiesDescribed)
+	if err != nil && !errors.Is(err, fonds.ErrNotFound) {
+		t.Fatal(err)
+	}
+	if err := s.DescribeEntity(ctx, fonds.Entity{Kind: fonds.EntityPerson, Key: sakharov, Name: "Andrei D. Sakharov"}, fonds.Save{Author: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := s.Setting(ctx, fonds.SettingEntitiesDescribed); err != nil || after == before {
+		t.Errorf("Setting(%s) after DescribeEntity = %q, %v, the same as before", fonds.SettingEntitiesDescribed, after, err)
+	}
+	check("described", fonds.Filter{Published: true}, "Andrei D. Sakharov", 1, []string{"Sakharov"}, nil)
 }
 
 // testEntityAccess checks that who may see an entity follows who may see
@@ -386,10 +469,10 @@ func testEntityOrder(t *testing.T, s fonds.Store) {
 	}
 	// A name in Latin letters is shown rather than a fuller one in
 	// Cyrillic; a name written only in Cyrillic is shown so.
-	if e, err := s.Entity(ctx, fonds.EntityPerson, personKey("Bonner")); err != nil || e.Name != "Bonner" {
+	if e, err := s.Entity(ctx, fonds.EntityPerson, personKey("Bonner"), fonds.Filter{}); err != nil || e.Name != "Bonner" {
 		t.Errorf("Entity(Bonner) = %+v, %v, want the name Bonner", e, err)
 	}
-	if e, err := s.Entity(ctx, fonds.EntityPerson, personKey("Shcharansky")); err != nil || e.Name != "Щаранского" {
+	if e, err := s.Entity(ctx, fonds.EntityPerson, personKey("Shcharansky"), fonds.Filter{}); err != nil || e.Name != "Щаранского" {
 		t.Errorf("Entity(Shcharansky) = %+v, %v, want the name Щаранского", e, err)
 	}
 }
@@ -403,7 +486,7 @@ func testDescribeEntity(t *testing.T, s fonds.Store) {
 	if err := s.DescribeEntity(ctx, given, fonds.Save{Author: "ann", Address: "192.0.2.1", Message: "Identified"}); err != nil {
 		t.Fatalf("DescribeEntity(%+v) = %v", given, err)
 	}
-	e, err := s.Entity(ctx, fonds.EntityPerson, sakharov)
+	e, err := s.Entity(ctx, fonds.EntityPerson, sakharov, fonds.Filter{})
 	if err != nil || e.Name != given.Name || e.Role != given.Role || e.Dates != given.Dates || e.Note != given.Note ||
 		!slices.Equal(e.Authority, given.Authority) || e.Documents != 4 {
 		t.Errorf("Entity(Sakharov) described = %+v, %v, want %+v of 4 documents", e, err, given)
@@ -426,7 +509,7 @@ func testDescribeEntity(t *testing.T, s fonds.Store) {
 	if err := s.DescribeEntity(ctx, nobody, fonds.Save{Author: "ann"}); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := s.Entity(ctx, fonds.EntityPlace, "perm-36"); err != nil || e.Name != "Perm-36" || e.Documents != 0 {
+	if e, err := s.Entity(ctx, fonds.EntityPlace, "perm-36", fonds.Filter{}); err != nil || e.Name != "Perm-36" || e.Documents != 0 {
 		t.Errorf("Entity(perm-36) described = %+v, %v, want Perm-36 of no document", e, err)
 	}
 	if got := entityKeys(t, s, fonds.EntityFilter{Kind: fonds.EntityPlace}, 0); !slices.Equal(got, []string{"place/perm-36"}) {
@@ -441,13 +524,13 @@ func testDescribeEntity(t *testing.T, s fonds.Store) {
 	if err := s.DescribeEntity(ctx, fonds.Entity{Kind: fonds.EntityPerson, Key: sakharov}, fonds.Save{Author: "ann"}); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := s.Entity(ctx, fonds.EntityPerson, sakharov); err != nil || e.Name != "Andrei Sakharov" || e.Role != "" || len(e.Authority) != 0 {
+	if e, err := s.Entity(ctx, fonds.EntityPerson, sakharov, fonds.Filter{}); err != nil || e.Name != "Andrei Sakharov" || e.Role != "" || len(e.Authority) != 0 {
 		t.Errorf("Entity(Sakharov) without a description = %+v, %v, want the name met and nothing else", e, err)
 	}
 	if err := s.DescribeEntity(ctx, fonds.Entity{Kind: fonds.EntityPlace, Key: "perm-36"}, fonds.Save{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Entity(ctx, fonds.EntityPlace, "perm-36"); !errors.Is(err, fonds.ErrNotFound) {
+	if _, err := s.Entity(ctx, fonds.EntityPlace, "perm-36", fonds.Filter{}); !errors.Is(err, fonds.ErrNotFound) {
 		t.Errorf("Entity(perm-36) without a description = %v, want %v", err, fonds.ErrNotFound)
 	}
 
@@ -457,7 +540,7 @@ func testDescribeEntity(t *testing.T, s fonds.Store) {
 	if err := s.DescribeEntity(ctx, given, fonds.Save{}); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := s.Entity(ctx, fonds.EntityPerson, sakharov); err != nil || !slices.Equal(e.Authority, []string{wikidata, "https://viaf.org/viaf/71403457"}) {
+	if e, err := s.Entity(ctx, fonds.EntityPerson, sakharov, fonds.Filter{}); err != nil || !slices.Equal(e.Authority, []string{wikidata, "https://viaf.org/viaf/71403457"}) {
 		t.Errorf("Entity(Sakharov).Authority = %v, %v, want the editor's, then the source's", e.Authority, err)
 	}
 

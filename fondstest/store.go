@@ -104,6 +104,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"Audit", testAudit},
 		{"EntityMentions", testEntityMentions},
 		{"EntityAccess", testEntityAccess},
+		{"EntitySeen", testEntitySeen},
 		{"EntityOrder", testEntityOrder},
 		{"DescribeEntity", testDescribeEntity},
 		{"Citations", testCitations},

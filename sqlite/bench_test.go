@@ -375,7 +375,7 @@ func BenchmarkLinks(b *testing.B) {
 					return err
 				}},
 				{"Entity", func() error {
-					e, err := s.Entity(ctx, fonds.EntityPerson, ivanov)
+					e, err := s.Entity(ctx, fonds.EntityPerson, ivanov, fonds.Filter{})
 					if err == nil && e.Documents != n {
 						err = fmt.Errorf("Entity(Ivanov) of %d documents, want %d", e.Documents, n)
 					}

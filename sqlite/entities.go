@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -25,8 +26,8 @@ const (
 )
 
 // entityColumns are the columns of entities a list returns, as
-// scanEntity reads them, followed by the sort key of the list's order.
-const entityColumns = "e.kind, e.key, e.name, e.documents, e.role, e.dates, e.note, e.authority"
+// scanListed reads them, followed by the sort key of the list's order.
+const entityColumns = "e.kind, e.key, e.name, e.editor_name, e.documents, e.public, e.released, e.role, e.dates, e.note, e.authority"
 
 // kindRank orders kinds as fonds.EntityKinds lists them, in SQL.
 var kindRank = func() string {
@@ -52,15 +53,25 @@ func checkEntityFilter(f fonds.EntityFilter) error {
 	return nil
 }
 
+// seenColumn returns the column of entities, entity_names and
+// entity_authorities that counts the documents a filter with published and
+// restricted admits: those the public sees, those a reader sees, or all.
+func seenColumn(published, restricted bool) string {
+	switch {
+	case published && restricted:
+		return "released"
+	case published:
+		return "public"
+	}
+	return "documents"
+}
+
 // entityVisibility returns the condition on entities that admits those a
 // document the filter admits mentions, or "" for every one. The literals
 // are those of the partial indexes.
 func entityVisibility(f fonds.EntityFilter) string {
-	switch {
-	case f.Published && f.Restricted:
-		return "e.released > 0"
-	case f.Published:
-		return "e.public > 0"
+	if c := seenColumn(f.Published, f.Restricted); c != "documents" {
+		return "e." + c + " > 0"
 	}
 	return ""
 }
@@ -89,9 +100,11 @@ func (s *Store) Entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 
 // listed is an entity of a list, with its place in the list's order.
 type listed struct {
-	e    fonds.Entity
-	sort []byte
-	rank int
+	e      fonds.Entity
+	sort   []byte
+	rank   int
+	editor string // the name an editor gave it
+	seen   int    // documents the list's filter admits
 }
 
 func (a listed) before(b listed) bool {
@@ -161,7 +174,7 @@ func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 		if err != nil {
 			return nil, err
 		}
-		es, err := scanListed(rows)
+		es, err := scanListed(rows, seenColumn(f.Published, f.Restricted))
 		if err != nil {
 			return nil, err
 		}
@@ -178,11 +191,61 @@ func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 	if limit >= 0 && len(all) > limit {
 		all = all[:limit]
 	}
+	return seenEntities(ctx, tx, all, seenColumn(f.Published, f.Restricted))
+}
+
+// seenEntities returns the entities of a list as the documents that the
+// column seen counts show them: counted among those documents, and named
+// by the best of their spellings when some of the entity's documents are
+// not among them and no editor named it. The sort key stays that of every
+// spelling, which the list is ordered by, and shows nothing.
+func seenEntities(ctx context.Context, tx *sql.Tx, ls []listed, seen string) ([]fonds.Entity, error) {
 	es := []fonds.Entity{}
-	for _, l := range all {
-		es = append(es, l.e)
+	for _, l := range ls {
+		e := l.e
+		if seen != "documents" && l.seen < e.Documents && l.editor == "" {
+			name, err := seenName(ctx, tx, e.Kind, e.Key, seen)
+			if err != nil {
+				return nil, err
+			}
+			if name != "" {
+				e.Name = name
+			}
+		}
+		if seen != "documents" {
+			e.Documents = l.seen
+		}
+		es = append(es, e)
 	}
 	return es, nil
+}
+
+// maxSeenNames bounds the spellings seenName reads of one entity.
+const maxSeenNames = 500
+
+// seenName returns the name an entity is shown by among the spellings of
+// the documents the column seen counts (see bestNames), "" when they
+// write none.
+func seenName(ctx context.Context, tx *sql.Tx, kind fonds.EntityKind, key, seen string) (string, error) {
+	rows, err := tx.QueryContext(ctx, namesQuery(seen), string(kind), key, maxSeenNames)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		var n int
+		if err := rows.Scan(&name, &n); err != nil {
+			return "", err
+		}
+		names = append(names, name)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	met, _ := bestNames(kind, names)
+	return met, nil
 }
 
 // entitiesQuery returns the query of a page of the entities of kind k in
@@ -217,8 +280,13 @@ func prefixed(ctx context.Context, tx *sql.Tx, f fonds.EntityFilter, sortColumn,
 	p := fold(f.Prefix)
 	// "\xff" follows every continuation of p in the byte order of text.
 	args := []any{p, p + "\xff"}
-	matches := `SELECT kind, key FROM entity_names WHERE folded >= ?1 AND folded < ?2
-		UNION SELECT kind, key FROM entities WHERE folded >= ?1 AND folded < ?2`
+	// Only the spellings of documents the filter admits match, as
+	// written or surname first, and the name shown when an editor gave
+	// it: a spelling of another document tells of it.
+	seen := seenColumn(f.Published, f.Restricted)
+	matches := `SELECT kind, key FROM entity_names WHERE folded >= ?1 AND folded < ?2 AND ` + seen + ` > 0
+		UNION SELECT kind, key FROM entity_names WHERE inverted >= ?1 AND inverted < ?2 AND ` + seen + ` > 0
+		UNION SELECT kind, key FROM entities WHERE folded >= ?1 AND folded < ?2 AND editor_name != ''`
 	if k := translit.Key(p); k != "" {
 		matches += ` UNION SELECT kind, key FROM entities WHERE key >= ?3 AND key < ?4`
 		args = append(args, k, k+"\xff")
@@ -247,27 +315,34 @@ func prefixed(ctx context.Context, tx *sql.Tx, f fonds.EntityFilter, sortColumn,
 	if err != nil {
 		return nil, err
 	}
-	ls, err := scanListed(rows)
+	ls, err := scanListed(rows, seen)
 	if err != nil {
 		return nil, err
 	}
-	es := []fonds.Entity{}
-	for _, l := range ls {
-		es = append(es, l.e)
-	}
-	return es, nil
+	return seenEntities(ctx, tx, ls, seen)
 }
 
 // scanListed reads the rows of a list of entities, entityColumns and the
-// sort key, and closes them.
-func scanListed(rows *sql.Rows) ([]listed, error) {
+// sort key, and closes them; seen is the column that counts the documents
+// the list's filter admits.
+func scanListed(rows *sql.Rows, seen string) ([]listed, error) {
 	defer rows.Close()
 	var ls []listed
 	for rows.Next() {
 		var l listed
 		var authority string
-		if err := rows.Scan(&l.e.Kind, &l.e.Key, &l.e.Name, &l.e.Documents, &l.e.Role, &l.e.Dates, &l.e.Note, &authority, &l.sort); err != nil {
+		var public, released int
+		if err := rows.Scan(&l.e.Kind, &l.e.Key, &l.e.Name, &l.editor, &l.e.Documents, &public, &released,
+			&l.e.Role, &l.e.Dates, &l.e.Note, &authority, &l.sort); err != nil {
 			return nil, err
+		}
+		switch seen {
+		case "public":
+			l.seen = public
+		case "released":
+			l.seen = released
+		default:
+			l.seen = l.e.Documents
 		}
 		l.e.Authority = list(authority)
 		l.rank = rank(l.e.Kind)
@@ -278,36 +353,47 @@ func scanListed(rows *sql.Rows) ([]listed, error) {
 
 // Entity returns the entity with its spellings, the most frequent first,
 // and its identifiers in other catalogues, the editor's first, each list
-// at most maxNames long.
-func (s *Store) Entity(ctx context.Context, kind fonds.EntityKind, key string) (*fonds.Entity, error) {
-	e, err := s.entity(ctx, kind, key)
+// at most maxNames long: those of the documents f admits, counted among
+// them, and the name the best of their spellings unless an editor gave one.
+func (s *Store) Entity(ctx context.Context, kind fonds.EntityKind, key string, f fonds.Filter) (*fonds.Entity, error) {
+	e, err := s.entity(ctx, kind, key, seenColumn(f.Published, f.Restricted))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: entity %s/%s: %w", kind, key, translate(err))
 	}
 	return e, nil
 }
 
-// The queries of an entity's spellings and identifiers, the most frequent
-// first.
-const (
-	namesQuery       = `SELECT name, documents FROM entity_names WHERE kind = ? AND key = ? ORDER BY documents DESC, name LIMIT ?`
-	authoritiesQuery = `SELECT uri FROM entity_authorities WHERE kind = ? AND key = ? ORDER BY documents DESC, uri LIMIT ?`
-)
+// namesQuery and authoritiesQuery are the queries of an entity's
+// spellings and identifiers that the column seen counts, the most frequent
+// first, each read through the index of its order.
+func namesQuery(seen string) string {
+	return `SELECT name, ` + seen + ` FROM entity_names WHERE kind = ? AND key = ? AND ` + seen + ` > 0
+		ORDER BY ` + seen + ` DESC, name LIMIT ?`
+}
 
-func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key string) (*fonds.Entity, error) {
+func authoritiesQuery(seen string) string {
+	return `SELECT uri, ` + seen + ` FROM entity_authorities WHERE kind = ? AND key = ? AND ` + seen + ` > 0
+		ORDER BY ` + seen + ` DESC, uri LIMIT ?`
+}
+
+func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key, seen string) (*fonds.Entity, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
 	e := fonds.Entity{Kind: kind, Key: key}
-	var authority string
-	if err := tx.QueryRowContext(ctx, `SELECT name, documents, role, dates, note, authority FROM entities WHERE kind = ? AND key = ?`,
-		string(kind), key).Scan(&e.Name, &e.Documents, &e.Role, &e.Dates, &e.Note, &authority); err != nil {
+	var authority, editor string
+	var all int
+	if err := tx.QueryRowContext(ctx, `SELECT name, editor_name, documents, `+seen+`, role, dates, note, authority
+		FROM entities WHERE kind = ? AND key = ?`,
+		string(kind), key).Scan(&e.Name, &editor, &all, &e.Documents, &e.Role, &e.Dates, &e.Note, &authority); err != nil {
 		return nil, err // sql.ErrNoRows: nothing mentions it and no editor described it
 	}
 	e.Authority = list(authority)
-	rows, err := tx.QueryContext(ctx, namesQuery, string(kind), key, maxNames)
+	// The spellings, read through the index of their order: every one, or
+	// those of the documents the public or a reader sees.
+	rows, err := tx.QueryContext(ctx, namesQuery(seen), string(kind), key, maxNames)
 	if err != nil {
 		return nil, err
 	}
@@ -322,14 +408,24 @@ func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key string) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, authoritiesQuery, string(kind), key, maxNames)
+	if editor == "" && e.Documents < all {
+		name, err := seenName(ctx, tx, kind, key, seen)
+		if err != nil {
+			return nil, err
+		}
+		// Described by an editor, with no document the filter admits:
+		// nothing names it but the key.
+		e.Name = cmp.Or(name, e.Key)
+	}
+	rows, err = tx.QueryContext(ctx, authoritiesQuery(seen), string(kind), key, maxNames)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var uri string
-		if err := rows.Scan(&uri); err != nil {
+		var n int
+		if err := rows.Scan(&uri, &n); err != nil {
 			return nil, err
 		}
 		if !slices.Contains(e.Authority, uri) && len(e.Authority) < maxNames {
@@ -531,6 +627,11 @@ func (s *Store) describe(ctx context.Context, e fonds.Entity, sv fonds.Save) err
 			return err
 		}
 	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	// A new value, so that caches of the pages that show it know.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, '1')
+		ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, fonds.SettingEntitiesDescribed); err != nil {
 		return err
 	}
 	detail := "described"

@@ -155,8 +155,12 @@ func TestLinkPlans(t *testing.T) {
 	}
 	qs = append(qs,
 		query{bind(resolveQuery, []any{"v#d9"}), "identities_resolve (target=?)"},
-		query{bind(namesQuery, []any{"person", "saharov", 20}), "entity_names_by_frequency (kind=? AND key=?)"},
-		query{bind(authoritiesQuery, []any{"person", "saharov", 20}), "entity_authorities_by_frequency (kind=? AND key=?)"},
+		query{bind(namesQuery("documents"), []any{"person", "saharov", 20}), "entity_names_by_frequency (kind=? AND key=? AND "},
+		query{bind(namesQuery("public"), []any{"person", "saharov", 20}), "entity_names_public (kind=? AND key=? AND "},
+		query{bind(namesQuery("released"), []any{"person", "saharov", 20}), "entity_names_released (kind=? AND key=? AND "},
+		query{bind(authoritiesQuery("documents"), []any{"person", "saharov", 20}), "entity_authorities_by_frequency (kind=? AND key=? AND "},
+		query{bind(authoritiesQuery("public"), []any{"person", "saharov", 20}), "entity_authorities_public (kind=? AND key=? AND "},
+		query{bind(authoritiesQuery("released"), []any{"person", "saharov", 20}), "entity_authorities_released (kind=? AND key=? AND "},
 		query{`SELECT target FROM identities WHERE document_id = 'x'`, "identities_by_document (document_id=?)"},
 		query{`SELECT kind, key, name, written, passage, spellings, authority, date_start, public, released, state
 			FROM mentions WHERE document_id = 'x'`, "(document_id=?)"},
@@ -177,11 +181,12 @@ func TestLinkPlans(t *testing.T) {
 			t.Errorf("plan of %s = %s, want %s and no scan of a table", q.q, p, q.want)
 		}
 	}
-	p := plan(t, s.read, bind(`WITH m (kind, key) AS (SELECT kind, key FROM entity_names WHERE folded >= 'sak' AND folded < 'sal'
-		UNION SELECT kind, key FROM entities WHERE folded >= 'sak' AND folded < 'sal'
+	p := plan(t, s.read, bind(`WITH m (kind, key) AS (SELECT kind, key FROM entity_names WHERE folded >= 'sak' AND folded < 'sal' AND public > 0
+		UNION SELECT kind, key FROM entity_names WHERE inverted >= 'sak' AND inverted < 'sal' AND public > 0
+		UNION SELECT kind, key FROM entities WHERE folded >= 'sak' AND folded < 'sal' AND editor_name != ''
 		UNION SELECT kind, key FROM entities WHERE key >= 'sak' AND key < 'sal')
 		SELECT e.kind FROM m JOIN entities e ON e.kind = m.kind AND e.key = m.key WHERE e.public > 0 ORDER BY e.sort_en, e.key`, nil))
-	for _, want := range []string{"entity_names_by_folded (folded>? AND folded<?)", "entities_by_folded (folded>? AND folded<?)",
+	for _, want := range []string{"entity_names_by_folded (folded>? AND folded<?)", "entity_names_by_inverted (inverted>? AND inverted<?)", "entities_by_folded (folded>? AND folded<?)",
 		"entities_by_key (key>? AND key<?)", "PRIMARY KEY (kind=? AND key=?)"} {
 		if !strings.Contains(p, want) {
 			t.Errorf("plan of the matches of a prefix = %s, want %s", p, want)
@@ -230,7 +235,7 @@ func checkLinked(t *testing.T, s *Store, when string) {
 		t.Errorf("%s: Documents(Chapter 1, by number) = %s, %v, want [v-d1 v-d2]", when, got, err)
 	}
 	key := entity.Key(fonds.EntityPerson, "Sakharov")
-	e, err := s.Entity(ctx, fonds.EntityPerson, key)
+	e, err := s.Entity(ctx, fonds.EntityPerson, key, fonds.Filter{})
 	if err != nil || e.Name != "Andrei Sakharov" || e.Documents != 1 {
 		t.Errorf("%s: Entity(Sakharov) = %+v, %v, want Andrei Sakharov of one document", when, e, err)
 	}

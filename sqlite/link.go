@@ -93,7 +93,7 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fres
 		values := []any{c.ID, string(r.kind), r.key, row.name, row.written, row.passage, row.spellings, row.authority,
 			row.start, row.public, row.released, row.state}
 		if had {
-			updates = append(updates, values...)
+			updates = append(updates, values[:9]...)
 			d.add(r, list(o.spellings), list(o.authority), -1)
 		} else {
 			inserts = append(inserts, values...)
@@ -104,10 +104,12 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fres
 		date_start, public, released, state) %s`, 12, inserts); err != nil {
 		return err
 	}
+	// Who may see the document is not written here: the trigger
+	// documents_links_access copied it into these rows when the document
+	// was written, and moved the counts of their spellings with it.
 	if err := execRows(ctx, tx, `UPDATE mentions SET name = v.column4, written = v.column5, passage = v.column6,
-			spellings = v.column7, authority = v.column8, date_start = v.column9, public = v.column10,
-			released = v.column11, state = v.column12
-		FROM (%s) AS v WHERE mentions.document_id = v.column1 AND mentions.kind = v.column2 AND mentions.key = v.column3`, 12, updates); err != nil {
+			spellings = v.column7, authority = v.column8, date_start = v.column9
+		FROM (%s) AS v WHERE mentions.document_id = v.column1 AND mentions.kind = v.column2 AND mentions.key = v.column3`, 9, updates); err != nil {
 		return err
 	}
 	var gone []any
@@ -118,7 +120,7 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fres
 	if err := execRows(ctx, tx, `DELETE FROM mentions WHERE (document_id, kind, key) IN (%s)`, 3, gone); err != nil {
 		return err
 	}
-	if err := d.apply(ctx, tx); err != nil {
+	if err := d.apply(ctx, tx, v); err != nil {
 		return err
 	}
 	return linkCitations(ctx, tx, c, v, fresh)
@@ -131,8 +133,10 @@ func unlink(ctx context.Context, tx *sql.Tx, id string) error {
 		return err
 	}
 	d := make(deltas)
+	var v visibility // every row of a document says the same
 	for r, o := range old {
 		d.add(r, list(o.spellings), list(o.authority), -1)
+		v = visibility{public: o.public, released: o.released}
 	}
 	for _, q := range []string{`DELETE FROM mentions WHERE document_id = ?`, `DELETE FROM citations WHERE document_id = ?`,
 		`DELETE FROM identities WHERE document_id = ?`} {
@@ -140,7 +144,7 @@ func unlink(ctx context.Context, tx *sql.Tx, id string) error {
 			return err
 		}
 	}
-	return d.apply(ctx, tx)
+	return d.apply(ctx, tx, v)
 }
 
 // storedMentions returns the rows of mentions of the document id.
@@ -250,7 +254,9 @@ func valuesList(rows, cols int) string {
 
 // deltas are how a save changes what documents say of the entities it
 // touches: the number of documents writing each spelling and giving each
-// identifier.
+// identifier. They are changes of one document's mentions, which all have
+// its visibility, so that the counts of the documents the public and
+// readers see change by as many, or not at all.
 type deltas map[ref]*delta
 
 type delta struct {
@@ -274,37 +280,46 @@ func (ds deltas) add(r ref, spellings, authority []string, by int) {
 }
 
 // apply counts the spellings and identifiers of each entity up and down,
-// and names the entities whose spellings changed again: from the names
-// added alone when none went, so that a save costs what it adds, and from
-// all their names when one went.
-func (ds deltas) apply(ctx context.Context, tx *sql.Tx) error {
+// in all and among the documents of visibility v, and names the entities
+// whose spellings changed again: from the names added alone when none
+// went, so that a save costs what it adds, and from all their names when
+// one went.
+func (ds deltas) apply(ctx context.Context, tx *sql.Tx, v visibility) error {
 	var names, nameDrops, uris, uriDrops []any
 	added := make(map[ref][]string)
+	seen := func(n int, yes bool) int {
+		if yes {
+			return n
+		}
+		return 0
+	}
 	for r, d := range ds {
 		for name, n := range d.names {
 			switch {
 			case n > 0:
-				names = append(names, string(r.kind), r.key, name, fold(name), n)
+				names = append(names, string(r.kind), r.key, name, fold(name), inverted(r.kind, name), n, seen(n, v.public), seen(n, v.released))
 				added[r] = append(added[r], name)
 			case n < 0:
-				nameDrops = append(nameDrops, string(r.kind), r.key, name, n)
+				nameDrops = append(nameDrops, string(r.kind), r.key, name, n, seen(n, v.public), seen(n, v.released))
 			}
 		}
 		for uri, n := range d.authority {
 			switch {
 			case n > 0:
-				uris = append(uris, string(r.kind), r.key, uri, n)
+				uris = append(uris, string(r.kind), r.key, uri, n, seen(n, v.public), seen(n, v.released))
 			case n < 0:
-				uriDrops = append(uriDrops, string(r.kind), r.key, uri, n)
+				uriDrops = append(uriDrops, string(r.kind), r.key, uri, n, seen(n, v.public), seen(n, v.released))
 			}
 		}
 	}
-	if err := execRows(ctx, tx, `INSERT INTO entity_names (kind, key, name, folded, documents) %s
-		ON CONFLICT (kind, key, name) DO UPDATE SET documents = documents + excluded.documents`, 5, names); err != nil {
+	if err := execRows(ctx, tx, `INSERT INTO entity_names (kind, key, name, folded, inverted, documents, public, released) %s
+		ON CONFLICT (kind, key, name) DO UPDATE SET documents = documents + excluded.documents,
+			public = public + excluded.public, released = released + excluded.released`, 8, names); err != nil {
 		return err
 	}
-	if err := execRows(ctx, tx, `INSERT INTO entity_authorities (kind, key, uri, documents) %s
-		ON CONFLICT (kind, key, uri) DO UPDATE SET documents = documents + excluded.documents`, 4, uris); err != nil {
+	if err := execRows(ctx, tx, `INSERT INTO entity_authorities (kind, key, uri, documents, public, released) %s
+		ON CONFLICT (kind, key, uri) DO UPDATE SET documents = documents + excluded.documents,
+			public = public + excluded.public, released = released + excluded.released`, 6, uris); err != nil {
 		return err
 	}
 	removed := make(map[ref]bool)
@@ -312,12 +327,13 @@ func (ds deltas) apply(ctx context.Context, tx *sql.Tx) error {
 		table, column string
 		drops         []any
 	}{{"entity_names", "name", nameDrops}, {"entity_authorities", "uri", uriDrops}} {
-		if err := execRows(ctx, tx, `UPDATE `+t.table+` SET documents = documents + v.column4 FROM (%s) AS v
-			WHERE `+t.table+`.kind = v.column1 AND `+t.table+`.key = v.column2 AND `+t.table+`.`+t.column+` = v.column3`, 4, t.drops); err != nil {
+		if err := execRows(ctx, tx, `UPDATE `+t.table+` SET documents = documents + v.column4,
+				public = public + v.column5, released = released + v.column6 FROM (%s) AS v
+			WHERE `+t.table+`.kind = v.column1 AND `+t.table+`.key = v.column2 AND `+t.table+`.`+t.column+` = v.column3`, 6, t.drops); err != nil {
 			return err
 		}
 		var keys []any
-		for i := 0; i < len(t.drops); i += 4 {
+		for i := 0; i < len(t.drops); i += 6 {
 			keys = append(keys, t.drops[i:i+3]...)
 		}
 		// A spelling no document writes any more may have named the
@@ -600,6 +616,37 @@ func sortName(kind fonds.EntityKind, name string) string {
 // е, spaces single.
 func fold(s string) string {
 	return translit.FoldYo(strings.ToLower(strings.Join(strings.Fields(s), " ")))
+}
+
+// inverted returns a spelling of an entity of the kind as a prefix
+// matches it besides its own form: a person's name surname first, folded,
+// as sortKeys folds the name shown.
+func inverted(kind fonds.EntityKind, spelling string) string {
+	return fold(sortName(kind, showName(kind, spelling)))
+}
+
+// fillInverted writes entity_names.inverted of every spelling kept before
+// it was, in migration 14.
+func fillInverted(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT kind, key, name FROM entity_names`)
+	if err != nil {
+		return err
+	}
+	var args []any
+	for rows.Next() {
+		var kind, key, name string
+		if err := rows.Scan(&kind, &key, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		args = append(args, kind, key, name, inverted(fonds.EntityKind(kind), name))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return execRows(ctx, tx, `UPDATE entity_names SET inverted = v.column4 FROM (%s) AS v
+		WHERE entity_names.kind = v.column1 AND entity_names.key = v.column2 AND entity_names.name = v.column3`, 4, args)
 }
 
 // list decodes a JSON list kept in a row.

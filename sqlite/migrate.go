@@ -33,6 +33,7 @@ type migration struct {
 var steps = map[int]func(context.Context, *sql.Tx) error{
 	5: fillSums,
 	9: fillAccess,
+	14: fillInverted,
 }
 
 // migrations returns the embedded migrations in order of version.

@@ -26,8 +26,9 @@ import (
 // An answer is kept under the request's path and query and a stamp of the
 // archive: the sequence number of the store's latest change (a document
 // added, changed or deleted, by this process or another on the same data)
-// and a digest of the collections' titles and descriptions, which the
-// change feed does not cover. A write changes the stamp, and every answer
+// and a digest of the collections' titles and descriptions, the site's
+// settings and the editors' descriptions of entities, which the change
+// feed does not cover. A write changes the stamp, and every answer
 // kept under the old one is dropped at once. Pages that show today's date
 // (a citation's "accessed") are kept under the date too.
 //
@@ -197,7 +198,8 @@ func fresh(read, now time.Time, refresh time.Duration) bool {
 
 // readStamp asks the store for the sequence number of its latest change,
 // for its collections, which PutCollection changes without a change of the
-// sequence number, and for the site's settings.
+// sequence number, for the site's settings, and for the setting that moves
+// when an editor describes an entity.
 func (c *pageCache) readStamp(ctx context.Context) (string, error) {
 	seq, err := c.store.LastChange(ctx)
 	if err != nil {
@@ -211,8 +213,14 @@ func (c *pageCache) readStamp(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// What editors said of entities last, which the change feed does not
+	// record either.
+	described, err := c.store.Setting(ctx, fonds.SettingEntitiesDescribed)
+	if err != nil && !errors.Is(err, fonds.ErrNotFound) {
+		return "", err
+	}
 	h := fnv.New64a()
-	for _, s := range []string{site.Name, site.URL, site.Email, site.About} {
+	for _, s := range []string{site.Name, site.URL, site.Email, site.About, described} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

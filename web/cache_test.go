@@ -535,3 +535,31 @@ func TestCacheConcurrent(t *testing.T) {
 		t.Errorf("GET /documents/%s after the writes lacks the last wording", f.seedID)
 	}
 }
+
+// TestCacheEntityDescribed describes an entity through another connection:
+// no document changes, and its page shows the description all the same.
+func TestCacheEntityDescribed(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	es, err := f.store.Entities(ctx, fonds.EntityFilter{Published: true, Limit: 1})
+	if err != nil || len(es) != 1 {
+		t.Fatalf("Entities = %v, %v, want one the public sees", es, err)
+	}
+	paths := []string{entityPath(es[0].Kind, es[0].Key), "/api/v1/entities/" + string(es[0].Kind) + "/" + es[0].Key}
+	for _, p := range paths {
+		f.get(p)
+		if w := f.get(p); w.Code != 200 {
+			t.Fatalf("GET %s = %d", p, w.Code)
+		}
+	}
+	const role = "Chairman of the committee of the test"
+	e := fonds.Entity{Kind: es[0].Kind, Key: es[0].Key, Role: role}
+	if err := f.otherStore().DescribeEntity(ctx, e, fonds.Save{Author: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		if w := f.get(p); !strings.Contains(w.Body.String(), role) {
+			t.Errorf("GET %s after the entity was described lacks its role", p)
+		}
+	}
+}

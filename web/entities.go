@@ -85,7 +85,7 @@ func (s *Server) listEntities(r *http.Request, f fonds.EntityFilter) ([]fonds.En
 		if len(es[i].Names) > 0 {
 			continue
 		}
-		e, err := s.store.Entity(ctx, es[i].Kind, es[i].Key)
+		e, err := s.store.Entity(ctx, es[i].Kind, es[i].Key, fonds.Filter{Published: f.Published, Restricted: f.Restricted})
 		if errors.Is(err, fonds.ErrNotFound) {
 			continue // gone since the list was read
 		} else if err != nil {
@@ -333,11 +333,11 @@ func (s *Server) visibleEntity(r *http.Request, kind fonds.EntityKind, key, afte
 		}
 	}
 	ctx := r.Context()
-	e, err := s.store.Entity(ctx, kind, key)
+	f := listFilter(r)
+	e, err := s.store.Entity(ctx, kind, key, f)
 	if err != nil {
 		return nil, nil, err
 	}
-	f := listFilter(r)
 	f.After, f.Limit, f.Brief = after, limit+1, true
 	ms, err := s.store.Mentioning(ctx, kind, key, f)
 	if err != nil {
@@ -576,7 +576,9 @@ func (s *Server) entityEditable(r *http.Request, kind fonds.EntityKind) (*fonds.
 	if !validEntityKey(key) {
 		return nil, entityNotFound(kind)
 	}
-	e, err := s.store.Entity(r.Context(), kind, key)
+	// Every spelling, whoever may see the documents that write it: the
+	// editor names it from them all.
+	e, err := s.store.Entity(r.Context(), kind, key, fonds.Filter{})
 	if errors.Is(err, fonds.ErrNotFound) {
 		return nil, entityNotFound(kind)
 	}

@@ -455,7 +455,7 @@ func TestEntityEdit(t *testing.T) {
 	if !strings.Contains(body, `value="Physicist"`) || strings.Contains(body, "entity-role-error") {
 		t.Errorf("the form sent back loses what was written, or finds the role wrong")
 	}
-	if e, err := f.store.Entity(context.Background(), fonds.EntityPerson, key); err != nil || e.Role != "" {
+	if e, err := f.store.Entity(context.Background(), fonds.EntityPerson, key, fonds.Filter{}); err != nil || e.Role != "" {
 		t.Errorf("after a refused form the person is %+v, %v; want nothing kept", e, err)
 	}
 	long := url.Values{"dates": {strings.Repeat("1", maxEntityLine+1)}, "role": {"a\nb"}}

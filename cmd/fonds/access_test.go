@@ -169,7 +169,14 @@ func (s *accessSite) put(t *testing.T, name, word string, year int, status fonds
 	// Anna's surname is the secret word; Ivan's is a word of its own, so
 	// that the address of his index page names the document (he is
 	// mentioned by it alone) without holding the word.
-	d.Persons = []fonds.Person{{Name: "Anna " + strings.ToUpper(word[:1]) + word[1:]}, {Name: "Ivan " + ownSurname(word)}}
+	// Andrei Sakharov is named by every document, by the hidden ones with
+	// the word: a fuller name than the public one's, which the archive
+	// would show him by if it heeded them.
+	shared := fonds.Person{Name: "Andrei Sakharov"}
+	if name != "public" {
+		shared.Name = "Andrei " + strings.ToUpper(word[:1]) + word[1:] + " Sakharov"
+	}
+	d.Persons = []fonds.Person{shared, {Name: "Anna " + strings.ToUpper(word[:1]) + word[1:]}, {Name: "Ivan " + ownSurname(word)}}
 	d.Categories = []string{"9." + word}
 	d.Aliases = []string{"/" + name + "-post/"}
 	d.Status = status
@@ -773,6 +780,39 @@ func TestAccessOldVersions(t *testing.T) {
 			if code, _ := s.get(t, r, p+"?rev=2"); code != http.StatusOK {
 				t.Errorf("GET %s?rev=2 as %q = %d, want 200", p, r.role, code)
 			}
+		}
+	}
+}
+
+// TestAccessSharedName checks the pages of a person whom public and hidden
+// documents name in different spellings: each role sees only the
+// spellings, count and name of the documents it may see.
+func TestAccessSharedName(t *testing.T) {
+	s := newAccessSite(t)
+	now := time.Now()
+	key := entity.Key(fonds.EntityPerson, "Andrei Sakharov")
+	for _, r := range s.roles {
+		seen := 1
+		for _, h := range s.hidden {
+			if h.doc.VisibleTo(r.role, now) && h.doc.Released(now) {
+				seen++
+			}
+		}
+		for _, path := range []string{"/persons", "/persons?q=andrei", "/persons/" + key, "/api/v1/entities?kind=person",
+			"/api/v1/entities/person/" + key} {
+			rec := s.do(t, r, http.MethodGet, path, "")
+			if rec.Code != http.StatusOK {
+				t.Errorf("%s: GET %s = %d, want 200", r.role, path, rec.Code)
+				continue
+			}
+			if l := s.leaks(r, rec, now); len(l) > 0 {
+				t.Errorf("%s: GET %s shows %v", r.role, path, l)
+			}
+		}
+		_, body := s.get(t, r, "/api/v1/entities/person/"+key)
+		var got struct{ Entity struct{ Documents int } }
+		if err := json.Unmarshal([]byte(body), &got); err != nil || got.Entity.Documents != seen {
+			t.Errorf("%s: the API's Sakharov = %s, %v, want %d documents", r.role, shorten(body, 400), err, seen)
 		}
 	}
 }
