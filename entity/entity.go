@@ -478,7 +478,9 @@ func Citations(d *fonds.Document) []fonds.Citation {
 		for _, ref := range References(s) {
 			add(fonds.Citation{Target: "ref:" + fonds.NormalizeReference(ref), Written: ref})
 		}
-		if d.Number > 0 && d.Collection != "" {
+		// "Document" is the part of seeDocument without which it cannot
+		// match, found far faster than the expression is run.
+		if d.Number > 0 && d.Collection != "" && strings.Contains(s, "Document") {
 			for _, m := range seeDocument.FindAllStringSubmatchIndex(s, -1) {
 				rest := strings.TrimLeft(s[m[1]:], " ,")
 				if strings.HasPrefix(rest, "in ") || strings.HasPrefix(rest, "of ") {
@@ -559,9 +561,12 @@ var documentTarget = regexp.MustCompile(`^([^#]+#d\d+)(.*)$`)
 // registration number with its letters ("2154-S", "1102-Ш").
 func References(s string) []string {
 	var out []string
+	spans := referenceSpans(s)
 	for _, re := range []*regexp.Regexp{seriesReference, numberReference} {
-		for _, m := range re.FindAllStringSubmatch(s, -1) {
-			out = append(out, m[1])
+		for _, sp := range spans {
+			for _, m := range re.FindAllStringSubmatch(s[sp[0]:sp[1]], -1) {
+				out = append(out, m[1])
+			}
 		}
 	}
 	return out
@@ -571,6 +576,67 @@ var (
 	seriesReference = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])((?:Pb|St|P|Пб|Ст|П)\.?\s?[-‑]?\s?\d{1,4}\s?[/‑-]\s?\d{1,4})(?:$|[^\p{L}\p{N}/])`)
 	numberReference = regexp.MustCompile(`(?:^|[^\p{L}\p{N}/-])(\d{2,5}[‑-](?:\p{Lu}{1,2}|ов|ОП))(?:$|[^\p{L}\p{N}])`)
 )
+
+// referenceReach is more than the bytes a match of seriesReference or
+// numberReference spans on either side of the digit it starts from: the
+// context character (4 bytes at most) and the series (Пб, 4) with its dot,
+// spaces and hyphen (‑, 3) before it; the digits, the hyphen, the slash or
+// two capitals (8) and the context character after it.
+const referenceReach = 32
+
+// referenceSpans returns the parts of s, as start and end offsets in
+// order, where alone the expressions of References can match: within
+// referenceReach bytes of a digit that a series letter stands shortly
+// before (P, S, П, С), or that a hyphen follows. Searched part by part, s
+// gives the matches it gives whole, in the same order, at a fraction of
+// the cost of running the expressions over every byte of a long text:
+// every match holds such a digit, so lies within a part; and the ends of a
+// part lie further from each such digit than a match reaches, so that ^
+// and $ match there only where they match in s.
+func referenceSpans(s string) [][2]int {
+	var spans [][2]int
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' || !seriesBefore(s, i) && !hyphenAfter(s, i) {
+			continue
+		}
+		from, to := max(0, i-referenceReach), min(len(s), i+1+referenceReach)
+		for from > 0 && !utf8.RuneStart(s[from]) {
+			from--
+		}
+		for to < len(s) && !utf8.RuneStart(s[to]) {
+			to++
+		}
+		if n := len(spans); n > 0 && from <= spans[n-1][1] {
+			spans[n-1][1] = to
+		} else {
+			spans = append(spans, [2]int{from, to})
+		}
+	}
+	return spans
+}
+
+// seriesBefore reports whether the first letter of a series (P, S, П, С)
+// stands in the 14 bytes before s[i]: at most the series, a dot, two
+// spaces and a hyphen of three bytes.
+func seriesBefore(s string, i int) bool {
+	for j := max(0, i-14); j < i; j++ {
+		switch s[j] {
+		case 'P', 'S':
+			return true
+		case 0xD0: // П is D0 9F, С is D0 A1
+			if j+1 < len(s) && (s[j+1] == 0x9F || s[j+1] == 0xA1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hyphenAfter reports whether a hyphen (- or ‑) follows s[i].
+func hyphenAfter(s string, i int) bool {
+	rest := s[i+1:]
+	return strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "‑")
+}
 
 // Identities returns the targets by which other documents cite d: its place
 // in its volume ("frus1977-80v02#d9") and each of its archival references
