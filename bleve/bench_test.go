@@ -3,7 +3,9 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -127,7 +129,8 @@ func benchSize(docs []*fonds.Document) int {
 // BenchmarkPut indexes batches of 1,000 documents of about 3 KB.
 func BenchmarkPut(b *testing.B) {
 	ctx := context.Background()
-	ix, err := Open(b.TempDir())
+	dir := b.TempDir()
+	ix, err := Open(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -147,6 +150,27 @@ func BenchmarkPut(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*batch)/b.Elapsed().Seconds(), "docs/s")
 	b.ReportMetric(float64(size/n), "bytes/doc")
+	b.ReportMetric(float64(diskSize(b, dir))/float64(size*batch), "disk/text")
+}
+
+// diskSize returns the bytes of the files under dir.
+func diskSize(b *testing.B, dir string) int64 {
+	var total int64
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		total += info.Size()
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return total
 }
 
 // BenchmarkSearch searches a corpus of 10,000 documents for words, with

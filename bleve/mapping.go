@@ -222,6 +222,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 			"tokenizer":     wordsTokenizerName,
 			"token_filters": []string{translitEnFilterName},
 		},
+		analyzerStops: {
+			"type":          custom.Name,
+			"char_filters":  []string{yoFilterName},
+			"tokenizer":     unicode.Name,
+			"token_filters": []string{lowercase.Name, stopsFilterName},
+		},
+
 		analyzerLower: {
 			"type":          custom.Name,
 			"tokenizer":     single.Name,
@@ -283,6 +290,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldCategory:            kw(),
 		fieldReference:           kw(),
 		fieldCredit:              text(analyzerNames, false),
+		fieldStops:               text(analyzerStops, false),
 		fieldDecade:              kw(),
 		fieldYear:                kw(),
 		fieldStart:               kw(),
@@ -314,7 +322,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 // analyzers are the analyzers of the mapping, which documentOf gives the
 // fields it builds.
 type analyzers struct {
-	english, russian, plain, names, translit, lower analysis.Analyzer
+	english, russian, plain, names, translit, lower, stops analysis.Analyzer
 	// translitEn is the translit analyzer of English pages.
 	translitEn analysis.Analyzer
 }
@@ -329,6 +337,7 @@ func analyzersOf(m mapping.IndexMapping) (analyzers, error) {
 		analyzerTranslit:   &a.translit,
 		analyzerTranslitEn: &a.translitEn,
 		analyzerLower:      &a.lower,
+		analyzerStops:      &a.stops,
 	} {
 		*p = m.AnalyzerNamed(name)
 		if *p == nil {
@@ -400,6 +409,7 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 			add(field, at(k), page, analyzed, an)
 			add(fieldNames, at(k), page, analyzed, a.names)
 			add(fieldTranslit, at(k), page, keysOnly, keys)
+			add(fieldStops, at(k), page, analyzed, a.stops)
 		}
 	}
 	if len(texts) > 0 {
@@ -415,6 +425,8 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	add(fieldTranslit, at(extra+1), summary, keysOnly, a.translit)
 	add(fieldNames, at(extra), title, analyzed, a.names)
 	add(fieldNames, at(extra+1), summary, analyzed, a.names)
+	add(fieldStops, at(extra), title, analyzed, a.stops)
+	add(fieldStops, at(extra+1), summary, analyzed, a.stops)
 	for i, p := range d.Persons {
 		add(fieldNames, at(extra+2+i), p.Name, analyzed, a.names)
 		keyword(fieldPerson, p.Name)

@@ -50,6 +50,12 @@ const (
 	// and before those that cite it.
 	boostRefNumber = 20
 	boostYear      = 2 // a year in the query favours documents of that year
+	// boostStopsPhrase ranks first the documents that write the stop words
+	// of a query in the order typed.
+	boostStopsPhrase = 2
+	// boostStopsInPhrase weighs the stop words of a phrase of other words
+	// too, which the phrase's other fields score.
+	boostStopsInPhrase = 0.1
 )
 
 // Search answers a request. It stops at the index's Timeout, or sooner
@@ -78,9 +84,13 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		b.year = strconv.Itoa(q.YearHint)
 	}
 	main := b.node(q.Root)
+	if main == nil && q.Root != nil {
+		// Only stop words: they are what is asked for, as exact words.
+		b.stops = true
+		main = b.node(q.Root)
+	}
 	switch {
 	case main == nil && q.Root != nil:
-		// Only stop words: nothing to find.
 		main = blevesearch.NewMatchNoneQuery()
 	case main == nil:
 		main = blevesearch.NewMatchAllQuery()
@@ -405,6 +415,10 @@ type builder struct {
 	keys translitKeys
 	// budget bounds the words the prefixes and fuzzy words stand for.
 	budget *budget
+	// stops is set for a query of only stop words, which are searched in
+	// the stops field; in any other query they are left out, as the
+	// stemmed fields leave them out of the text.
+	stops bool
 }
 
 // isYear reports whether n is the word of the query's year hint.
@@ -445,6 +459,12 @@ func (ix *builder) node(n query.Node) bq.Query {
 				must++
 			}
 		}
+		if ix.stops && must > 1 {
+			// The words in the order typed rank first.
+			if p := ix.stopsPhrase(n.Nodes); p != nil {
+				b.AddShould(p)
+			}
+		}
 		switch {
 		case must > 0:
 			b.AddShould(years...)
@@ -483,8 +503,15 @@ func (ix *builder) term(t query.Term) bq.Query {
 	}
 	if t.Field == "" && !t.Prefix && ix.stopWord(text) {
 		// "the", "и": no document is without them, and the stemmed
-		// fields do not index them, so a query does not ask for them.
-		return nil
+		// fields do not index them, so a query does not ask for them,
+		// unless it has no other words.
+		if !ix.stops {
+			return nil
+		}
+		m := bq.NewMatchQuery(text)
+		m.SetField(fieldStops)
+		m.SetOperator(bq.MatchQueryOperatorAnd)
+		return m
 	}
 	if ix.isYear(t) {
 		return disjunction([]bq.Query{
@@ -709,7 +736,19 @@ func (ix *builder) phrase(p query.Phrase) bq.Query {
 		// A field whose values are whole: creator:"Central Committee".
 		return ix.term(query.Term{Field: p.Field, Text: text})
 	}
-	return disjunction([]bq.Query{
+	stops, others := 0, 0
+	for _, w := range p.Words {
+		if ix.stopWord(w) {
+			stops++
+		} else {
+			others++
+		}
+	}
+	if others == 0 {
+		// "to be or not to be": only the stops field holds these words.
+		return matchPhrase(fieldStops, "", text, boostText)
+	}
+	q := disjunction([]bq.Query{
 		matchPhrase(fieldEnglish, "", text, boostText),
 		matchPhrase(fieldRussian, "", text, boostText),
 		matchPhrase(fieldOther, "", text, boostText),
@@ -720,6 +759,29 @@ func (ix *builder) phrase(p query.Phrase) bq.Query {
 		matchPhrase(fieldNames, analyzerNames, capitalizeWords(text), boostNames),
 		matchPhrase(fieldCredit, analyzerNames, capitalizeWords(text), boostCredit),
 	})
+	if stops == 0 {
+		return q
+	}
+	// The stemmed fields read a stop word of the phrase as any word: the
+	// document must also write the phrase's stop words, in its order.
+	return bq.NewConjunctionQuery([]bq.Query{q, matchPhrase(fieldStops, "", text, boostStopsInPhrase)})
+}
+
+// stopsPhrase returns the phrase of the words of a query of stop words, in
+// the stops field, or nil when the nodes are not all plain words.
+func (ix *builder) stopsPhrase(nodes []query.Node) bq.Query {
+	words := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		t, ok := n.(query.Term)
+		if !ok || t.Field != "" || t.Prefix || t.Fuzziness != 0 {
+			return nil
+		}
+		words = append(words, t.Text)
+	}
+	q := bq.NewMatchPhraseQuery(strings.Join(words, " "))
+	q.SetField(fieldStops)
+	q.SetBoost(boostStopsPhrase)
+	return q
 }
 
 // reference finds the document with the reference code first, and after it

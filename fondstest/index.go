@@ -100,6 +100,16 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 		}
 	})
 
+	t.Run("StopWordsInOrder", func(t *testing.T) {
+		// The documents that write the stop words in the order typed rank
+		// before those that only have them all.
+		res := search(t, shared, fonds.SearchRequest{Query: "to be"})
+		got := indexHitIDs(res)
+		if len(got) != 3 || !slices.Equal(indexSorted(got[:2]), indexSorted([]string{IndexTrial, IndexExile})) {
+			t.Errorf("Search(to be) = %v, want %s and %s first, then %s", got, IndexTrial, IndexExile, IndexHumanRights)
+		}
+	})
+
 	t.Run("YearHint", func(t *testing.T) {
 		// A year among the words ranks the documents of that year first,
 		// and leaves the others in.
@@ -593,6 +603,17 @@ var indexQueries = []struct {
 	{"ref:П 56/68", []string{IndexHumanRights}},
 	{"Pb 177/9", []string{IndexExile}},
 	{"Ст 177/9", []string{IndexExile}},
+	// A query of only stop words finds the documents that write them; a
+	// stop word in a phrase is that word, not any.
+	{"the", []string{IndexHumanRights, IndexTrial, IndexPoetry, IndexExile, IndexUndated}},
+	{"еще", []string{IndexSakharovReport}},
+	{"ещё", []string{IndexSakharovReport}},
+	{`"to be"`, []string{IndexTrial, IndexExile}},
+	{"to be", []string{IndexHumanRights, IndexTrial, IndexExile}},
+	{`"is to be"`, []string{IndexExile}},
+	{`"sent to Gorky"`, []string{IndexExile}},
+	{`"sent from Gorky"`, nil},
+	{`"the campaign"`, []string{IndexHumanRights}},
 	// Nothing.
 	{"zanzibar", nil},
 	{"", []string{IndexHumanRights, IndexSakharovReport, IndexTrial, IndexPoetry, IndexExile, IndexUndated}},
@@ -647,7 +668,7 @@ func IndexCorpus() []*fonds.Document {
 				Role:     fonds.RoleOriginal,
 				Credits:  []fonds.Credit{{Role: "transcriber", Name: "Nina Volkova"}},
 				Text: indexText(
-					"Академик Сахаров продолжает встречаться с иностранными корреспондентами.",
+					"Академик Сахаров ещё продолжает встречаться с иностранными корреспондентами.",
 					indexPage(2),
 					"Боннэр подала заявление о поездке. Беседа с Сахаровым проведена по указанию т. Брежнева.",
 					"Отчёт подготовил А. Яковлев.",
