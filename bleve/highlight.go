@@ -6,6 +6,7 @@ import (
 	"html"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -269,33 +270,15 @@ func bestPassage(texts []string, ms []match) int {
 	return best
 }
 
-// passage returns the passage of snippetSize characters of text around the
-// byte offset at, escaped as HTML, with the matches in it wrapped in <mark>
-// and </mark>, and "…" where it cuts the text. The matches are in the order
-// of the text; those overlapping one before are left unmarked.
+// passage returns the passage of about snippetSize characters of text
+// around the byte offset at, escaped as HTML, with the matches in it wrapped
+// in <mark> and </mark>, and "…" where it cuts the text. The matches are in
+// the order of the text; those overlapping one before are left unmarked.
+//
+// The passage begins and ends at word boundaries (see cutAtWords), so that
+// it shows no half words ("…ed campaign").
 func passage(text string, ms []match, at int) string {
-	at = min(max(at, 0), len(text))
-	for at > 0 && !utf8.RuneStart(text[at]) {
-		at--
-	}
-	// The characters after at, up to snippetSize; what is left of it is
-	// shared before the start (up to half of it when the text goes on).
-	end, used := at, 0
-	for end < len(text) && used < snippetSize {
-		_, size := utf8.DecodeRuneInString(text[end:])
-		end += size
-		used++
-	}
-	back := snippetSize - used
-	if end < len(text) {
-		back = min(back, snippetSize/8)
-	}
-	start := at
-	for start > 0 && back > 0 {
-		_, size := utf8.DecodeLastRuneInString(text[:start])
-		start -= size
-		back--
-	}
+	start, end := passageBounds(text, ms, at)
 	var b strings.Builder
 	b.Grow(end - start + 64)
 	if start > 0 {
@@ -317,4 +300,134 @@ func passage(text string, ms []match, at int) string {
 		b.WriteString("…")
 	}
 	return b.String()
+}
+
+// passageBounds returns the byte offsets of the passage of text around at
+// that passage shows.
+func passageBounds(text string, ms []match, at int) (start, end int) {
+	at = min(max(at, 0), len(text))
+	for at > 0 && !utf8.RuneStart(text[at]) {
+		at--
+	}
+	// The characters after at, up to snippetSize; what is left of it is
+	// shared before the start (up to half of it when the text goes on).
+	end = at
+	used := 0
+	for end < len(text) && used < snippetSize {
+		_, size := utf8.DecodeRuneInString(text[end:])
+		end += size
+		used++
+	}
+	back := snippetSize - used
+	if end < len(text) {
+		back = min(back, snippetSize/8)
+	}
+	start = at
+	for start > 0 && back > 0 {
+		_, size := utf8.DecodeLastRuneInString(text[:start])
+		start -= size
+		back--
+	}
+	// The passage holds the whole of the match at at.
+	keep := at
+	for _, m := range ms {
+		if m.start == at && m.end > keep && m.end <= len(text) {
+			keep = m.end
+		}
+	}
+	return cutAtWords(text, start, end, at, max(keep, at))
+}
+
+// maxWordCut is how far, in characters, cutAtWords moves a cut to reach a
+// word boundary: a run of letters longer than that is no word (a hash, a
+// line of an encoding), and is cut where it falls.
+const maxWordCut = 48
+
+// cutAtWords moves the cuts of a passage text[start:end] to word
+// boundaries: the start forward to the beginning of a word, or back to the
+// beginning of its word when no word begins before lo; the end back to the
+// end of a word, or on to the end of its word when none ends after hi. The
+// passage keeps text[lo:hi], its mark, whole, and loses the spaces at the
+// cuts.
+func cutAtWords(text string, start, end, lo, hi int) (int, int) {
+	if start > 0 && withinWord(text, start) {
+		if s, ok := forwardToBoundary(text, start, lo); ok {
+			start = s
+		} else if s, ok := backToBoundary(text, start, 0); ok {
+			start = s
+		}
+	}
+	if start > 0 {
+		for start < lo {
+			r, size := utf8.DecodeRuneInString(text[start:])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			start += size
+		}
+	}
+	if end < len(text) && withinWord(text, end) {
+		if e, ok := backToBoundary(text, end, hi); ok {
+			end = e
+		} else if e, ok := forwardToBoundary(text, end, len(text)); ok {
+			end = e
+		}
+	}
+	if end < len(text) {
+		for end > hi {
+			r, size := utf8.DecodeLastRuneInString(text[:end])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			end -= size
+		}
+	}
+	return start, end
+}
+
+// forwardToBoundary returns the first word boundary after i and not after
+// limit, within maxWordCut characters.
+func forwardToBoundary(text string, i, limit int) (int, bool) {
+	for n := 0; i < limit && n < maxWordCut; n++ {
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if !withinWord(text, i) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// backToBoundary returns the last word boundary before i and not before
+// limit, within maxWordCut characters.
+func backToBoundary(text string, i, limit int) (int, bool) {
+	for n := 0; i > limit && n < maxWordCut; n++ {
+		_, size := utf8.DecodeLastRuneInString(text[:i])
+		i -= size
+		if !withinWord(text, i) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// withinWord reports whether the byte offset i of text falls between two
+// characters of one word as the analyzers read words (isWordRune), an
+// apostrophe between two of them joining them (Sakharov’s, don't).
+func withinWord(text string, i int) bool {
+	if i <= 0 || i >= len(text) {
+		return false
+	}
+	before, size := utf8.DecodeLastRuneInString(text[:i])
+	after, next := utf8.DecodeRuneInString(text[i:])
+	switch {
+	case isApostrophe(after):
+		// The apostrophe joins what is before it to what follows it.
+		r, _ := utf8.DecodeRuneInString(text[i+next:])
+		return isWordRune(before) && isWordRune(r)
+	case isApostrophe(before):
+		r, _ := utf8.DecodeLastRuneInString(text[:i-size])
+		return isWordRune(r) && isWordRune(after)
+	}
+	return isWordRune(before) && isWordRune(after)
 }
