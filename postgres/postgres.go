@@ -1,0 +1,161 @@
+// Package postgres is the fonds.Store on a PostgreSQL server, through pgx:
+// the store of an archive that outgrows one machine, which several fonds
+// servers share.
+//
+// Every write is one transaction at PostgreSQL's default isolation (read
+// committed). Writes of one document queue on a lock of its id held to
+// their commit, so that of two saves from one version one wins and the
+// other sees what the first wrote. A write that changes a document numbers
+// its change in the feed last, under a lock held to its commit, so that the
+// feed's numbers follow the order of commits and a follower misses none.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"fonds"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Store is a fonds.Store on a PostgreSQL database. It is safe for
+// concurrent use, and several processes may share one database.
+type Store struct {
+	db *pgxpool.Pool
+}
+
+var _ fonds.Store = (*Store)(nil)
+
+// An Option changes how Open opens a database.
+type Option func(*pgxpool.Config)
+
+// MaxConns sets the most connections the store holds open at once.
+func MaxConns(n int32) Option {
+	return func(c *pgxpool.Config) { c.MaxConns = n }
+}
+
+// Open connects to the database at url (postgres://user@host:port/name?…)
+// and brings its schema up to date.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w: %w", fonds.ErrInvalid, err)
+	}
+	for _, opt := range opts {
+		opt(cfg)
+	}
+	db, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", translate(err))
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: open: %w", translate(err))
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the connections of the store.
+func (s *Store) Close() error {
+	s.db.Close()
+	return nil
+}
+
+// The classes of advisory locks the store takes, the first key of each.
+const (
+	lockSchema   = 1 // migrations
+	lockDocument = 2 // the writes of one document, by a hash of its id
+	lockFeed     = 3 // the numbering of changes and audit entries
+)
+
+// lockID takes, until the end of tx, the lock of the writes of the
+// document id. Two ids may share a lock, which costs only a wait.
+func lockID(ctx context.Context, tx pgx.Tx, id string) error {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(lockDocument), int32(h.Sum32()))
+	return err
+}
+
+// lockFeedOrder takes, until the end of tx, the lock under which writes
+// number their changes and audit entries: taken last in a transaction, it
+// makes numbers follow the order of commits.
+func lockFeedOrder(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, int32(lockFeed))
+	return err
+}
+
+// now returns the current time as the store keeps it: in UTC, to the
+// microsecond as PostgreSQL keeps times, so that it equals itself read
+// back.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// inTx runs fn in a transaction, committed when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	tx, err := s.db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// inReadTx runs fn in a read-only transaction that sees one snapshot,
+// so that a count and the page it counts agree.
+func (s *Store) inReadTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// translate turns the driver's and the server's errors into the domain's.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fonds.ErrNotFound
+	}
+	var e *pgconn.PgError
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch code := e.Code; {
+	case code == "23505", code == "40001", code == "40P01":
+		// A unique key taken, or a transaction that lost to another
+		// (serialization failure, deadlock): a conflict of writers.
+		return fmt.Errorf("%w: %w", fonds.ErrConflict, err)
+	case code[:2] == "23", code[:2] == "22":
+		// A constraint the checks before a write did not catch, or a value
+		// the column cannot hold, is the caller's invalid input.
+		return fmt.Errorf("%w: %w", fonds.ErrInvalid, err)
+	case code == "53100", code == "53400":
+		return fmt.Errorf("%w: %w", fonds.ErrNoSpace, err)
+	case code == "25006":
+		return fmt.Errorf("%w: %w", fonds.ErrReadOnly, err)
+	case code == "57014":
+		return fmt.Errorf("%w: %w", fonds.ErrTimeout, err)
+	}
+	return err
+}
+
+// isForeignKey reports whether err is the violation of a foreign key.
+func isForeignKey(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23503"
+}

@@ -1,0 +1,151 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+
+	"fonds"
+	"fonds/internal/testenv"
+	"fonds/postgres"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// newDatabase creates an empty database on the server FONDS_TEST_POSTGRES
+// names, dropped when the test ends, and returns its URL. Without a server
+// the test is skipped, or fails where tools are required.
+func newDatabase(t testing.TB) string {
+	t.Helper()
+	server := os.Getenv("FONDS_TEST_POSTGRES")
+	if server == "" {
+		testenv.Missing(t, "FONDS_TEST_POSTGRES does not name a PostgreSQL server (postgres://user@localhost:5432/db)")
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatalf("FONDS_TEST_POSTGRES: %v", err)
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, server)
+	if err != nil {
+		t.Fatalf("connect to FONDS_TEST_POSTGRES: %v", err)
+	}
+	defer admin.Close(ctx)
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := "fonds_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(ctx, server)
+		if err != nil {
+			t.Errorf("connect to drop database %s: %v", name, err)
+			return
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+// open opens a store on a new database, closed when the test ends.
+func open(t testing.TB) (*postgres.Store, string) {
+	t.Helper()
+	dbURL := newDatabase(t)
+	s, err := postgres.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatalf("Open() = %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, dbURL
+}
+
+func schemaVersions(t *testing.T, dbURL string) []int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, _ := conn.Query(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	vs, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vs
+}
+
+func TestOpen(t *testing.T) {
+	s, dbURL := open(t)
+	s.Close()
+	// Opened again, a migrated database is left as it is.
+	s, err := postgres.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatalf("Open() again = %v", err)
+	}
+	s.Close()
+	vs := schemaVersions(t, dbURL)
+	if len(vs) != postgres.SchemaVersion() || vs[len(vs)-1] != postgres.SchemaVersion() {
+		t.Errorf("schema_migrations = %v, want 1 to %d once each", vs, postgres.SchemaVersion())
+	}
+}
+
+// TestOpenConcurrent opens one new database from several stores at once,
+// as servers started together do: each migration is applied once.
+func TestOpenConcurrent(t *testing.T) {
+	dbURL := newDatabase(t)
+	const n = 4
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			s, err := postgres.Open(context.Background(), dbURL)
+			if err == nil {
+				s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Open() %d of %d at once = %v", i+1, n, err)
+		}
+	}
+	if vs := schemaVersions(t, dbURL); len(vs) != postgres.SchemaVersion() {
+		t.Errorf("schema_migrations = %v, want 1 to %d once each", vs, postgres.SchemaVersion())
+	}
+}
+
+func TestOpenNewer(t *testing.T) {
+	_, dbURL := open(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES (9999)`); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := postgres.Open(ctx, dbURL); err == nil {
+		s.Close()
+		t.Errorf("Open() of a database of a newer schema = nil error")
+	}
+}
+
+func TestOpenBadURL(t *testing.T) {
+	if _, err := postgres.Open(context.Background(), "postgres://%zz"); !errors.Is(err, fonds.ErrInvalid) {
+		t.Errorf("Open(bad URL) = %v, want %v", err, fonds.ErrInvalid)
+	}
+}
