@@ -6,30 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"fonds"
+	"fonds/internal/stored"
 )
-
-// The longest texts the audit log and the versions keep, in bytes: a name,
-// an address, an action, a target, and a message or detail. Longer ones are
-// cut, so that no request can grow the log by more than a few kilobytes.
-const (
-	maxName   = 256
-	maxTarget = 1024
-	maxDetail = 4096
-)
-
-// bound returns s cut to at most n bytes, at the start of a character.
-func bound(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
 
 // History lists every version of the document, oldest first, the stored
 // one last and marked Current; the last version of a deleted document is
@@ -72,11 +52,11 @@ func (s *Store) history(ctx context.Context, id string) ([]fonds.Version, error)
 	if len(vs) == 0 {
 		return nil, fonds.ErrNotFound
 	}
-	var stored int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&stored); err != nil {
+	var current int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&current); err != nil {
 		return nil, err
 	}
-	if stored > 0 {
+	if current > 0 {
 		vs[len(vs)-1].Current = true
 	}
 	return vs, nil
@@ -108,7 +88,7 @@ func (s *Store) revision(ctx context.Context, id string, n int) (*fonds.Document
 	if err != nil {
 		return nil, err
 	}
-	d, err := decode(body)
+	d, err := stored.Decode(body)
 	if err != nil {
 		return nil, err
 	}
@@ -200,12 +180,12 @@ func releaseOne(ctx context.Context, tx *sql.Tx, id string, at, t time.Time) err
 		Scan(&body, &restricted, &collection, &cats); err != nil {
 		return err
 	}
-	c, err := decode(body)
+	c, err := stored.Decode(body)
 	if err != nil {
 		return err
 	}
 	c.Updated = at
-	if body, err = encode(c); err != nil {
+	if body, err = stored.Encode(c); err != nil {
 		return err
 	}
 	status := fonds.StatusPublished
@@ -213,7 +193,7 @@ func releaseOne(ctx context.Context, tx *sql.Tx, id string, at, t time.Time) err
 		status = fonds.StatusDraft
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE documents SET body = CAST(? AS TEXT), sha256 = ?, updated = ?, released = 1, status = ?
-		WHERE id = ?`, body, sum(body), formatTime(at), string(status), id); err != nil {
+		WHERE id = ?`, body, stored.Sum(body), formatTime(at), string(status), id); err != nil {
 		return err
 	}
 	if err := putBrief(ctx, tx, c); err != nil {
@@ -261,8 +241,8 @@ func (s *Store) Audit(ctx context.Context, e *fonds.AuditEntry) error {
 // as kept.
 func audit(ctx context.Context, tx *sql.Tx, e *fonds.AuditEntry) error {
 	e.Time = e.Time.UTC().Round(0)
-	e.User, e.Address = bound(e.User, maxName), bound(e.Address, maxName)
-	e.Action, e.Target, e.Detail = bound(e.Action, maxName), bound(e.Target, maxTarget), bound(e.Detail, maxDetail)
+	e.User, e.Address = stored.Bound(e.User, stored.MaxName), stored.Bound(e.Address, stored.MaxName)
+	e.Action, e.Target, e.Detail = stored.Bound(e.Action, stored.MaxName), stored.Bound(e.Target, stored.MaxTarget), stored.Bound(e.Detail, stored.MaxDetail)
 	return tx.QueryRowContext(ctx, `INSERT INTO audit (time, user_name, address, action, target, detail)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
 		formatTime(e.Time), e.User, e.Address, e.Action, e.Target, e.Detail).Scan(&e.Seq)
@@ -321,7 +301,7 @@ func fillAccess(ctx context.Context, tx *sql.Tx) error {
 			rows.Close()
 			return err
 		}
-		if d.d, err = decode(brief); err != nil {
+		if d.d, err = stored.Decode(brief); err != nil {
 			rows.Close()
 			return err
 		}
@@ -333,12 +313,12 @@ func fillAccess(ctx context.Context, tx *sql.Tx) error {
 	}
 	t := now()
 	for _, d := range docs {
-		a := accessOf(d.d, t)
+		a := stored.AccessOf(d.d, t)
 		if _, err := tx.ExecContext(ctx, `UPDATE documents SET status = ?, released = ?, restricted = ?, embargo_at = ? WHERE id = ?`,
-			string(a.status), a.released, a.restricted, a.embargoAt, d.d.ID); err != nil {
+			string(a.Status), a.Released, a.Restricted, embargoAt(a), d.d.ID); err != nil {
 			return err
 		}
-		if d.status == string(fonds.StatusPublished) && a.status != fonds.StatusPublished {
+		if d.status == string(fonds.StatusPublished) && a.Status != fonds.StatusPublished {
 			if err := noteDeletion(ctx, tx, d.d.ID, d.d.Collection, d.cats, t); err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 
 	"fonds"
 	"fonds/entity"
+	"fonds/internal/stored"
 	"fonds/translit"
 )
 
@@ -463,7 +464,7 @@ func visibilityConditions(t string, f fonds.Filter) ([]string, []any) {
 // and the page (After, Offset, Limit); the list is read from an index of
 // the entity's mentions in date order from where it starts.
 func (s *Store) Mentioning(ctx context.Context, kind fonds.EntityKind, key string, f fonds.Filter) ([]fonds.Mentioning, error) {
-	if err := checkFilter(f); err != nil {
+	if err := stored.CheckFilter(f); err != nil {
 		return nil, fmt.Errorf("sqlite: mentioning %s/%s: %w", kind, key, err)
 	}
 	ms, err := s.mentioning(ctx, kind, key, f)
@@ -505,7 +506,7 @@ func (s *Store) mentioning(ctx context.Context, kind fonds.EntityKind, key strin
 		if err := rows.Scan(&brief, &name, &written, &m.Passage); err != nil {
 			return nil, err
 		}
-		if m.Document, err = decode(brief); err != nil {
+		if m.Document, err = stored.Decode(brief); err != nil {
 			return nil, err
 		}
 		// The document's own words: those it wrote, or the name when they
@@ -564,8 +565,8 @@ func checkDescription(e *fonds.Entity) error {
 		v     *string
 		max   int
 		lines bool
-	}{{"name", &e.Name, maxName, false}, {"role", &e.Role, maxName, false}, {"dates", &e.Dates, maxName, false},
-		{"note", &e.Note, maxDetail, true}} {
+	}{{"name", &e.Name, stored.MaxName, false}, {"role", &e.Role, stored.MaxName, false}, {"dates", &e.Dates, stored.MaxName, false},
+		{"note", &e.Note, stored.MaxDetail, true}} {
 		*f.v = strings.TrimSpace(*f.v)
 		if len(*f.v) > f.max {
 			return fmt.Errorf("%w: the %s is %d bytes long, more than %d", fonds.ErrInvalid, f.name, len(*f.v), f.max)
@@ -584,8 +585,8 @@ func checkDescription(e *fonds.Entity) error {
 			continue
 		}
 		u, err := url.Parse(a)
-		if err != nil || !u.IsAbs() || u.Host == "" || len(a) > maxTarget || strings.ContainsAny(a, " \t\r\n") {
-			return fmt.Errorf("%w: identifier %q is not the address of an entry of a catalogue (https://www.wikidata.org/entity/Q…)", fonds.ErrInvalid, bound(a, 80))
+		if err != nil || !u.IsAbs() || u.Host == "" || len(a) > stored.MaxTarget || strings.ContainsAny(a, " \t\r\n") {
+			return fmt.Errorf("%w: identifier %q is not the address of an entry of a catalogue (https://www.wikidata.org/entity/Q…)", fonds.ErrInvalid, stored.Bound(a, 80))
 		}
 		authority = append(authority, a)
 	}
@@ -638,7 +639,7 @@ func (s *Store) describe(ctx context.Context, e fonds.Entity, sv fonds.Save) err
 	if !described {
 		detail = "description removed"
 	}
-	if m := bound(sv.Message, maxDetail); m != "" {
+	if m := stored.Bound(sv.Message, stored.MaxDetail); m != "" {
 		detail += ": " + m
 	}
 	a := fonds.AuditEntry{Time: now(), User: sv.Author, Address: sv.Address, Action: "entity",
@@ -655,7 +656,7 @@ func (s *Store) describe(ctx context.Context, e fonds.Entity, sv fonds.Save) err
 // citations are read from an index in date order from where the page
 // starts, a page of them, and merged: a document has a few identities.
 func (s *Store) CitedBy(ctx context.Context, id string, f fonds.Filter) ([]*fonds.Document, error) {
-	if err := checkFilter(f); err != nil {
+	if err := stored.CheckFilter(f); err != nil {
 		return nil, fmt.Errorf("sqlite: cited by %s: %w", id, err)
 	}
 	docs, err := s.citedBy(ctx, id, f)
@@ -744,7 +745,7 @@ func (s *Store) citedBy(ctx context.Context, id string, f fonds.Filter) ([]*fond
 		if err := tx.QueryRowContext(ctx, `SELECT CAST(brief AS BLOB) FROM document_briefs WHERE id = ?`, c.id).Scan(&brief); err != nil {
 			return nil, err
 		}
-		d, err := decode(brief)
+		d, err := stored.Decode(brief)
 		if err != nil {
 			return nil, err
 		}

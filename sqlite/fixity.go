@@ -2,21 +2,14 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-)
 
-// sum returns the SHA-256 of a stored body, in hex: the fixity of one
-// version, recorded when it is written and compared by Verify.
-func sum(body []byte) string {
-	h := sha256.Sum256(body)
-	return hex.EncodeToString(h[:])
-}
+	"fonds/internal/stored"
+)
 
 // fillBatch is how many rows fillSums reads at a time: few enough that the
 // bodies held in memory stay small.
@@ -65,7 +58,7 @@ func fillDocuments(ctx context.Context, tx *sql.Tx) error {
 			return nil
 		}
 		for _, v := range batch {
-			if _, err := tx.ExecContext(ctx, `UPDATE documents SET sha256 = ? WHERE rowid = ?`, sum(v.body), v.rowid); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE documents SET sha256 = ? WHERE rowid = ?`, stored.Sum(v.body), v.rowid); err != nil {
 				return err
 			}
 		}
@@ -104,7 +97,7 @@ func fillRevisions(ctx context.Context, tx *sql.Tx) error {
 			return nil
 		}
 		for _, v := range batch {
-			if _, err := tx.ExecContext(ctx, `UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, sum(v.body), v.id, v.n); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, stored.Sum(v.body), v.id, v.n); err != nil {
 				return err
 			}
 		}
@@ -166,8 +159,8 @@ func (s *Store) verify(ctx context.Context, problem func(string)) (int, error) {
 		for rows.Next() {
 			var id string
 			var n int
-			var stored sql.NullString
-			if err := rows.Scan(&id, &n, &body, &stored); err != nil {
+			var recorded sql.NullString
+			if err := rows.Scan(&id, &n, &body, &recorded); err != nil {
 				return err
 			}
 			checked++
@@ -175,12 +168,12 @@ func (s *Store) verify(ctx context.Context, problem func(string)) (int, error) {
 			if n > 0 {
 				version = fmt.Sprintf("revision %d", n)
 			}
-			switch got := sum(body); {
-			case !stored.Valid || stored.String == "":
+			switch got := stored.Sum(body); {
+			case !recorded.Valid || recorded.String == "":
 				problem(fmt.Sprintf("document %q, %s: no SHA-256 recorded", id, version))
-			case got != stored.String:
+			case got != recorded.String:
 				problem(fmt.Sprintf("document %q, %s: SHA-256 is %s, recorded %s: the stored text has changed",
-					id, version, got, stored.String))
+					id, version, got, recorded.String))
 			}
 		}
 		return rows.Err()

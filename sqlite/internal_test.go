@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -16,6 +15,7 @@ import (
 
 	"fonds"
 	"fonds/fondstest"
+	"fonds/internal/stored"
 	"fonds/internal/testenv"
 )
 
@@ -298,49 +298,6 @@ func TestImmutable(t *testing.T) {
 	}
 }
 
-// TestEncode checks that the one encoding of a document put makes gives
-// the body json.Marshal gives and the hash ContentHash gives, for documents
-// of every shape, and for times and versions of every length.
-func TestEncode(t *testing.T) {
-	full := fondstest.NewFullDocument("full", "1977-05-19")
-	bare := &fonds.Document{ID: "bare", Collection: "c", Status: fonds.StatusDraft}
-	odd := fondstest.NewDocument("odd <&> \u2028 \"quoted\"", "1970")
-	odd.Origin = `,"hash":"` // as a value, quoted, it cannot end the content
-	odd.Summary = "\xff invalid and \x00 control"
-	stamp := time.Date(1999, 12, 31, 23, 59, 59, 123400000, time.UTC)
-	for _, tt := range []struct {
-		name             string
-		d                *fonds.Document
-		created, updated time.Time
-		version          int
-	}{
-		{"full", full, stamp, stamp.Add(time.Hour), 1},
-		{"bare", bare, stamp.Truncate(time.Second), stamp, 12345},
-		{"odd", odd, time.Unix(0, 1).UTC(), time.Unix(1e9, 0).In(time.FixedZone("x", 3600)), 7},
-		{"old hash kept", &fonds.Document{ID: "h", Collection: "c", Status: fonds.StatusPublished, Hash: "stale"}, stamp, stamp, 2},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			c := *tt.d
-			c.Created, c.Updated, c.Version = tt.created, tt.updated, tt.version
-			wantHash := c.ContentHash()
-			body, err := encode(&c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.Hash != wantHash {
-				t.Errorf("encode(%s) set Hash %s, want ContentHash %s", tt.name, c.Hash, wantHash)
-			}
-			want, err := json.Marshal(&c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(body, want) {
-				t.Errorf("encode(%s) = %s, want %s", tt.name, body, want)
-			}
-		})
-	}
-}
-
 // TestPutAllocations puts a document of some megabytes and counts what the
 // put allocates: one encoding of the document and little besides, not two
 // encodings, a copy of the body as a string, and the stored version read
@@ -402,24 +359,6 @@ func TestPutAllocations(t *testing.T) {
 	}
 }
 
-func TestBound(t *testing.T) {
-	for _, tt := range []struct {
-		s    string
-		n    int
-		want string
-	}{
-		{"", 4, ""},
-		{"abc", 4, "abc"},
-		{"abcdef", 4, "abcd"},
-		{"abcé", 4, "abc"}, // é is two bytes: cut before it, not through it
-		{"жжж", 5, "жж"},
-	} {
-		if got := bound(tt.s, tt.n); got != tt.want {
-			t.Errorf("bound(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
-		}
-	}
-}
-
 // TestAuditBounds checks that the audit log and the versions keep no more
 // of a text than their bounds, however long the text given.
 func TestAuditBounds(t *testing.T) {
@@ -442,8 +381,8 @@ func TestAuditBounds(t *testing.T) {
 		name string
 		v    string
 		max  int
-	}{{"User", es[0].User, maxName}, {"Address", es[0].Address, maxName}, {"Action", es[0].Action, maxName},
-		{"Target", es[0].Target, maxTarget}, {"Detail", es[0].Detail, maxDetail}} {
+	}{{"User", es[0].User, stored.MaxName}, {"Address", es[0].Address, stored.MaxName}, {"Action", es[0].Action, stored.MaxName},
+		{"Target", es[0].Target, stored.MaxTarget}, {"Detail", es[0].Detail, stored.MaxDetail}} {
 		if len(f.v) > f.max || len(f.v) < f.max-4 {
 			t.Errorf("AuditEntry.%s kept %d bytes of %d, want at most %d", f.name, len(f.v), len(long), f.max)
 		}
@@ -455,7 +394,7 @@ func TestAuditBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	vs, err := s.History(ctx, "doc")
-	if err != nil || len(vs) != 1 || len(vs[0].Author) > maxName || len(vs[0].Message) > maxDetail {
+	if err != nil || len(vs) != 1 || len(vs[0].Author) > stored.MaxName || len(vs[0].Message) > stored.MaxDetail {
 		t.Errorf("History(doc) = %d versions, %v, want one with its author and message bounded", len(vs), err)
 	}
 }

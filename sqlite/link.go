@@ -18,6 +18,7 @@ import (
 
 	"fonds"
 	"fonds/entity"
+	"fonds/internal/stored"
 	"fonds/translit"
 )
 
@@ -71,13 +72,13 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fres
 	for _, m := range entity.Mentions(c) {
 		r := ref{m.Kind, m.Key}
 		row := mentionRow{
-			name:    bound(m.Name, maxWords),
-			written: bound(m.Written, maxWords),
+			name:    stored.Bound(m.Name, maxWords),
+			written: stored.Bound(m.Written, maxWords),
 			passage: m.Passage,
 			start:   c.Date.Start,
 			public:  v.public, released: v.released, state: string(v.state),
 		}
-		spellings, authority := boundList(m.Spellings, maxWords), boundList(m.Authority, maxTarget)
+		spellings, authority := boundList(m.Spellings, maxWords), boundList(m.Authority, stored.MaxTarget)
 		var err error
 		if row.spellings, err = jsonList(spellings); err != nil {
 			return err
@@ -180,8 +181,8 @@ func linkCitations(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibil
 	}
 	var rows []any
 	for _, ct := range entity.Citations(c) {
-		if len(ct.Target) <= maxTarget && len(ct.Anchor) <= maxWords {
-			rows = append(rows, c.ID, ct.Target, ct.Anchor, bound(ct.Written, maxWords), c.Date.Start, v.public, v.released, string(v.state))
+		if len(ct.Target) <= stored.MaxTarget && len(ct.Anchor) <= maxWords {
+			rows = append(rows, c.ID, ct.Target, ct.Anchor, stored.Bound(ct.Written, maxWords), c.Date.Start, v.public, v.released, string(v.state))
 		}
 	}
 	if err := execRows(ctx, tx, `INSERT INTO citations (document_id, target, anchor, written, date_start, public, released, state) %s
@@ -190,7 +191,7 @@ func linkCitations(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibil
 	}
 	rows = rows[:0]
 	for _, t := range entity.Identities(c) {
-		if len(t) <= maxTarget {
+		if len(t) <= stored.MaxTarget {
 			rows = append(rows, t, c.ID, v.public)
 		}
 	}
@@ -669,7 +670,7 @@ func jsonList(l []string) (string, error) {
 func boundList(l []string, n int) []string {
 	var out []string
 	for _, s := range l {
-		if s = bound(s, n); s != "" && !slices.Contains(out, s) {
+		if s = stored.Bound(s, n); s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
@@ -785,7 +786,7 @@ func deriveDocuments(ctx context.Context, db *sql.DB, after string) (int, string
 			FROM documents WHERE id = ?`, id).Scan(&body, &v.public, &v.released, &v.state, &number, &section); err != nil {
 			return 0, "", err
 		}
-		d, err := decode(body)
+		d, err := stored.Decode(body)
 		if err != nil {
 			return 0, "", fmt.Errorf("%s: %w", id, err)
 		}

@@ -31,8 +31,8 @@ type migration struct {
 
 // steps are the parts of migrations written in Go, by version.
 var steps = map[int]func(context.Context, *sql.Tx) error{
-	5: fillSums,
-	9: fillAccess,
+	5:  fillSums,
+	9:  fillAccess,
 	14: fillInverted,
 }
 

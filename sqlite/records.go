@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fonds"
+	"fonds/internal/stored"
 )
 
 // earliestQuery selects the datestamp of the oldest record: the earlier of
@@ -69,7 +70,7 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 			return nil, 0, err
 		}
 		if !r.Deleted {
-			if r.Document, err = decode(body); err != nil {
+			if r.Document, err = stored.Decode(body); err != nil {
 				return nil, 0, err
 			}
 		}

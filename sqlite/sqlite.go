@@ -16,11 +16,8 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,12 +26,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"fonds"
+	"fonds/internal/stored"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -319,7 +316,7 @@ func (s *Store) Collection(ctx context.Context, slug string) (fonds.Collection, 
 // Collections returns every collection in order of title, each Count the
 // number of its documents the filter admits.
 func (s *Store) Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collection, error) {
-	if err := checkFilter(f); err != nil {
+	if err := stored.CheckFilter(f); err != nil {
 		return nil, fmt.Errorf("sqlite: collections: %w", err)
 	}
 	f.Collection = ""
@@ -353,49 +350,6 @@ func (s *Store) Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collec
 	return cs, nil
 }
 
-// checkDocument reports what makes d unfit to store, as an ErrInvalid.
-func checkDocument(d *fonds.Document) error {
-	switch {
-	case d == nil:
-		return fmt.Errorf("%w: no document", fonds.ErrInvalid)
-	case d.ID == "":
-		return fmt.Errorf("%w: document without an id", fonds.ErrInvalid)
-	case d.Collection == "":
-		return fmt.Errorf("%w: document %s has no collection", fonds.ErrInvalid, d.ID)
-	case !d.Status.Valid():
-		return fmt.Errorf("%w: document %s: status %q is not one of %q", fonds.ErrInvalid, d.ID, d.Status, fonds.Statuses)
-	}
-	if d.Embargo != "" {
-		if _, err := fonds.ParseEmbargo(d.Embargo); err != nil {
-			return fmt.Errorf("document %s: %w", d.ID, err)
-		}
-	}
-	for _, v := range []string{d.Date.Start, d.Date.End} {
-		if v == "" {
-			continue
-		}
-		if _, err := time.Parse(time.DateOnly, v); err != nil {
-			return fmt.Errorf("%w: document %s: date %q is not YYYY-MM-DD", fonds.ErrInvalid, d.ID, v)
-		}
-	}
-	if d.Date.Start == "" && d.Date.End != "" {
-		return fmt.Errorf("%w: document %s: date ends %s but has no start", fonds.ErrInvalid, d.ID, d.Date.End)
-	}
-	if d.Number < 0 {
-		return fmt.Errorf("%w: document %s: negative number %d", fonds.ErrInvalid, d.ID, d.Number)
-	}
-	return nil
-}
-
-// month returns the month stored for a date: 0 for a date known only to the
-// year, which is a year's document and not January's.
-func month(d fonds.Date) int {
-	if d.Precision == fonds.PrecisionYear {
-		return 0
-	}
-	return d.Month()
-}
-
 // PutDocument stores d in one transaction: it adds a new document, leaves an
 // unchanged one alone, or keeps the stored version of a changed one as a
 // revision and replaces it. It sets d.Hash, d.Created and d.Updated, and
@@ -410,7 +364,7 @@ func (s *Store) PutDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 // the transaction, so that of two saves from one version one wins and the
 // other is refused with ErrConflict.
 func (s *Store) SaveDocument(ctx context.Context, d *fonds.Document, sv fonds.Save) (fonds.PutResult, error) {
-	if err := checkDocument(d); err != nil {
+	if err := stored.CheckDocument(d); err != nil {
 		return "", fmt.Errorf("sqlite: put document: %w", err)
 	}
 	if sv.Version < -1 {
@@ -443,49 +397,6 @@ func (s *Store) putDocument(ctx context.Context, d *fonds.Document, sv fonds.Sav
 	// d changes only once the transaction has committed.
 	d.Hash, d.Created, d.Updated, d.Version = c.Hash, c.Created, c.Updated, c.Version
 	return res, nil
-}
-
-// access is who may see a document, as the columns of documents keep it.
-type access struct {
-	// status is what the public sees: StatusPublished for a document
-	// released and not restricted, StatusDraft otherwise.
-	status     fonds.Status
-	released   bool   // published and out of any embargo, restricted or not
-	embargoAt  string // the end of the embargo as formatTime writes it, or ""
-	restricted bool
-}
-
-// accessOf returns the access of d at t. An embargo that cannot be read
-// (only a document stored before embargoes were checked may have one) keeps
-// the document hidden and is never released.
-func accessOf(d *fonds.Document, t time.Time) access {
-	a := access{status: fonds.StatusDraft, released: d.Released(t), restricted: d.Restricted}
-	if d.Embargo != "" {
-		if e, err := fonds.ParseEmbargo(d.Embargo); err == nil {
-			a.embargoAt = formatTime(e)
-		}
-	}
-	if a.released && !a.restricted {
-		a.status = fonds.StatusPublished
-	}
-	return a
-}
-
-// checkSave reports whether a save from version want may replace the
-// stored version have (0 when the id names no stored document), as an
-// ErrConflict naming the stored one when it may not.
-func checkSave(id string, want, have int) error {
-	switch {
-	case want == 0:
-		return nil
-	case want == -1 && have != 0:
-		return fmt.Errorf("%w: document %s already exists, at version %d", fonds.ErrConflict, id, have)
-	case want > 0 && have == 0:
-		return fmt.Errorf("%w: document %s was deleted after version %d", fonds.ErrConflict, id, want)
-	case want > 0 && have != want:
-		return fmt.Errorf("%w: document %s is at version %d, saved since version %d", fonds.ErrConflict, id, have, want)
-	}
-	return nil
 }
 
 // put stores d in tx as saved by sv, and returns what it did and a copy of
@@ -523,18 +434,18 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?`, d.ID).Scan(&version); err != nil {
 		return "", nil, err
 	}
-	stored := 0
+	have := 0
 	if found {
-		stored = version
+		have = version
 		version++
 	}
-	if err := checkSave(d.ID, sv.Version, stored); err != nil {
+	if err := stored.CheckSave(d.ID, sv.Version, have); err != nil {
 		return "", nil, err
 	}
 	// Encode a copy, so that d changes only once the transaction commits.
 	c := *d
 	c.Created, c.Updated, c.Version = created, t, version
-	body, err := encode(&c)
+	body, err := stored.Encode(&c)
 	if err != nil {
 		return "", nil, err
 	}
@@ -542,7 +453,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 		if c.Updated, err = parseTime(old.updated); err != nil {
 			return "", nil, fmt.Errorf("stored update time: %w", err)
 		}
-		c.Version = stored
+		c.Version = have
 		return fonds.Unchanged, &c, nil
 	}
 	if found {
@@ -554,7 +465,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	if err != nil {
 		return "", nil, err
 	}
-	a := accessOf(&c, t)
+	a := stored.AccessOf(&c, t)
 	// The body goes as bytes, cast to text by SQLite, rather than as a
 	// string, which would copy it once more.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
@@ -568,9 +479,9 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 			sha256 = excluded.sha256, categories = excluded.categories, state = excluded.state,
 			released = excluded.released, restricted = excluded.restricted, embargo_at = excluded.embargo_at,
 			number = excluded.number, section = excluded.section`,
-		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), month(c.Date), string(a.status),
-		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), body, sum(body), cats,
-		string(c.Status), a.released, a.restricted, a.embargoAt, c.Number, c.Section); err != nil {
+		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), stored.Month(c.Date), string(a.Status),
+		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), body, stored.Sum(body), cats,
+		string(c.Status), a.Released, a.Restricted, embargoAt(a), c.Number, c.Section); err != nil {
 		if isForeignKey(err) {
 			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
@@ -583,11 +494,11 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
 		return "", nil, err
 	}
-	if err := link(ctx, tx, &c, visibility{public: a.status == fonds.StatusPublished, released: a.released, state: c.Status}, !found); err != nil {
+	if err := link(ctx, tx, &c, visibility{public: a.Status == fonds.StatusPublished, released: a.Released, state: c.Status}, !found); err != nil {
 		return "", nil, err
 	}
 	switch {
-	case a.status == fonds.StatusPublished:
+	case a.Status == fonds.StatusPublished:
 		// Public again: the record is the document, not its deletion.
 		_, err = tx.ExecContext(ctx, `DELETE FROM deletions WHERE id = ?`, c.ID)
 	case found && old.status == string(fonds.StatusPublished):
@@ -598,7 +509,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	if err != nil {
 		return "", nil, err
 	}
-	author, message := bound(sv.Author, maxName), bound(sv.Message, maxDetail)
+	author, message := stored.Bound(sv.Author, stored.MaxName), stored.Bound(sv.Message, stored.MaxDetail)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO versions (document_id, n, hash, saved, author, message, status)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (document_id, n) DO UPDATE SET hash = excluded.hash, saved = excluded.saved,
@@ -631,73 +542,6 @@ func putBrief(ctx context.Context, tx *sql.Tx, c *fonds.Document) error {
 	return err
 }
 
-// hashHolder stands for the content hash in an encoding of a document, to
-// be overwritten by it: as long as a hash in hex.
-var hashHolder = strings.Repeat("0", sha256.Size*2)
-
-// encode sets c.Hash to c.ContentHash() and returns c encoded as stored, as
-// json.Marshal encodes it, from one encoding of c where ContentHash and the
-// body would take two: a document may be megabytes.
-//
-// ContentHash hashes the encoding of the document with the fields that
-// follow its content (Hash, Created, Updated and Version, last in the
-// struct) zeroed; the stored body differs from that only after the
-// content. So c is encoded with a placeholder for its hash, the hash is
-// taken of the content and of the end ContentHash's encoding would have,
-// and it is written over the placeholder. Should the encoding not end as
-// expected (the struct changed), encode falls back on encoding twice.
-func encode(c *fonds.Document) ([]byte, error) {
-	c.Hash = hashHolder
-	body, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := encodingEnd(hashHolder, c.Created, c.Updated, c.Version)
-	if err != nil {
-		return nil, err
-	}
-	hashed, err := encodingEnd("", time.Time{}, time.Time{}, 0)
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.HasSuffix(body, stored) {
-		c.Hash = c.ContentHash()
-		return json.Marshal(c)
-	}
-	content := body[:len(body)-len(stored)]
-	h := sha256.New()
-	h.Write(content)
-	h.Write(hashed)
-	c.Hash = hex.EncodeToString(h.Sum(nil))
-	copy(body[len(content)+len(`,"hash":"`):], c.Hash)
-	return body, nil
-}
-
-// encodingEnd returns how json.Marshal ends the encoding of a document with
-// the hash, times and version, after its content.
-func encodingEnd(hash string, created, updated time.Time, version int) ([]byte, error) {
-	var b bytes.Buffer
-	if hash != "" {
-		b.WriteString(`,"hash":"` + hash + `"`)
-	}
-	for _, f := range []struct {
-		name string
-		t    time.Time
-	}{{"created", created}, {"updated", updated}} {
-		v, err := f.t.MarshalJSON()
-		if err != nil {
-			return nil, err
-		}
-		b.WriteString(`,"` + f.name + `":`)
-		b.Write(v)
-	}
-	if version != 0 {
-		b.WriteString(`,"version":` + strconv.Itoa(version))
-	}
-	b.WriteString("}")
-	return b.Bytes(), nil
-}
-
 // keepRevision keeps the stored version of the document id, replaced or
 // deleted at t, as its next revision, copying it inside the database. Its
 // checksum is the one stored with it, so that damage to it is still found;
@@ -716,7 +560,7 @@ func keepRevision(ctx context.Context, tx *sql.Tx, id string, t time.Time) error
 	if err := tx.QueryRowContext(ctx, `SELECT body FROM revisions WHERE document_id = ? AND n = ?`, id, n).Scan(&body); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, sum(body), id, n)
+	_, err = tx.ExecContext(ctx, `UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, stored.Sum(body), id, n)
 	return err
 }
 
@@ -745,16 +589,6 @@ func (s *Store) Alias(ctx context.Context, path string) (string, error) {
 	return id, nil
 }
 
-// decode returns the document stored as body.
-func decode(body []byte) (*fonds.Document, error) {
-	var d fonds.Document
-	if err := json.Unmarshal(body, &d); err != nil {
-		return nil, fmt.Errorf("decode stored document: %w", err)
-	}
-	d.Created, d.Updated = d.Created.UTC(), d.Updated.UTC()
-	return &d, nil
-}
-
 // Document returns the document with the id, drafts included.
 func (s *Store) Document(ctx context.Context, id string) (*fonds.Document, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+column(false)+` FROM documents WHERE id = ?`, id)
@@ -769,43 +603,6 @@ func (s *Store) Document(ctx context.Context, id string) (*fonds.Document, error
 		return nil, fmt.Errorf("sqlite: document %s: %w", id, translate(err))
 	}
 	return docs[0], nil
-}
-
-// checkFilter reports what makes f meaningless, as an ErrInvalid.
-func checkFilter(f fonds.Filter) error {
-	switch {
-	case f.Offset < 0:
-		return fmt.Errorf("%w: negative offset %d", fonds.ErrInvalid, f.Offset)
-	case f.Limit < 0:
-		return fmt.Errorf("%w: negative limit %d", fonds.ErrInvalid, f.Limit)
-	case f.Year < 0:
-		return fmt.Errorf("%w: negative year %d", fonds.ErrInvalid, f.Year)
-	case f.Month < 0 || f.Month > 12:
-		return fmt.Errorf("%w: month %d is not 1 to 12", fonds.ErrInvalid, f.Month)
-	case f.Month != 0 && f.Year == 0:
-		return fmt.Errorf("%w: month %d without a year", fonds.ErrInvalid, f.Month)
-	case f.Status != "" && !f.Status.Valid():
-		return fmt.Errorf("%w: unknown status %q", fonds.ErrInvalid, f.Status)
-	case f.Held != "" && !f.Held.Valid():
-		return fmt.Errorf("%w: unknown list of held documents %q", fonds.ErrInvalid, f.Held)
-	case f.Section != "" && f.Collection == "":
-		return fmt.Errorf("%w: section %q without a collection", fonds.ErrInvalid, f.Section)
-	case f.Order == fonds.ByNumber && f.Collection == "":
-		return fmt.Errorf("%w: order by number without a collection: numbers are those of a volume", fonds.ErrInvalid)
-	}
-	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
-		if d.v == "" {
-			continue
-		}
-		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
-			return fmt.Errorf("%w: %s date %q is not YYYY-MM-DD", fonds.ErrInvalid, d.name, d.v)
-		}
-	}
-	switch f.Order {
-	case "", fonds.ByDate, fonds.ByAdded, fonds.ByNumber:
-		return nil
-	}
-	return fmt.Errorf("%w: unknown order %q", fonds.ErrInvalid, f.Order)
 }
 
 // conditions returns the conditions selecting what f admits, and their
@@ -959,7 +756,7 @@ func where(conds ...string) string {
 // Stamps returns the content hash and update time of every document the
 // filter admits, by id.
 func (s *Store) Stamps(ctx context.Context, f fonds.Filter) (map[string]fonds.Stamp, error) {
-	if err := checkFilter(f); err != nil {
+	if err := stored.CheckFilter(f); err != nil {
 		return nil, fmt.Errorf("sqlite: stamps: %w", err)
 	}
 	conds, args := conditions(f)
@@ -998,7 +795,7 @@ const numberOrder = "unnumbered, number, undated, date_start, id"
 // Documents returns the page of documents the filter admits, and how many it
 // admits in all.
 func (s *Store) Documents(ctx context.Context, f fonds.Filter) ([]*fonds.Document, int, error) {
-	if err := checkFilter(f); err != nil {
+	if err := stored.CheckFilter(f); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: documents: %w", err)
 	}
 	docs, total, err := s.documents(ctx, f)
@@ -1126,7 +923,7 @@ func scanDocuments(rows *sql.Rows) ([]*fonds.Document, error) {
 		if err := rows.Scan(&body); err != nil {
 			return nil, err
 		}
-		d, err := decode(body)
+		d, err := stored.Decode(body)
 		if err != nil {
 			return nil, err
 		}
@@ -1138,7 +935,7 @@ func scanDocuments(rows *sql.Rows) ([]*fonds.Document, error) {
 // Neighbours returns the documents just before and after the document in
 // date order among those the filter admits, as briefs; either may be nil.
 func (s *Store) Neighbours(ctx context.Context, id string, f fonds.Filter) (prev, next *fonds.Document, err error) {
-	if err := checkFilter(f); err != nil {
+	if err := stored.CheckFilter(f); err != nil {
 		return nil, nil, fmt.Errorf("sqlite: neighbours of %s: %w", id, err)
 	}
 	prev, next, err = s.neighbours(ctx, id, f)
@@ -1194,7 +991,7 @@ func (s *Store) neighbours(ctx context.Context, id string, f fonds.Filter) (prev
 // month, in date order; undated documents are left out. A document dated
 // only to the year counts in month 0 of its year.
 func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCount, error) {
-	if err := checkFilter(f); err != nil {
+	if err := stored.CheckFilter(f); err != nil {
 		return nil, fmt.Errorf("sqlite: date counts: %w", err)
 	}
 	// The rows of single months (not the sums over months and years, of
@@ -1284,7 +1081,7 @@ func (s *Store) deleteDocument(ctx context.Context, id string, sv fonds.Save) er
 	if err != nil {
 		return err // sql.ErrNoRows: not found
 	}
-	if err := checkSave(id, sv.Version, version); err != nil {
+	if err := stored.CheckSave(id, sv.Version, version); err != nil {
 		return err
 	}
 	t := now()
@@ -1311,7 +1108,7 @@ func (s *Store) deleteDocument(ctx context.Context, id string, sv fonds.Save) er
 		return err
 	}
 	detail := fmt.Sprintf("deleted version %d", version)
-	if m := bound(sv.Message, maxDetail); m != "" {
+	if m := stored.Bound(sv.Message, stored.MaxDetail); m != "" {
 		detail += ": " + m
 	}
 	e := fonds.AuditEntry{Time: t, User: sv.Author, Address: sv.Address, Action: "delete", Target: id, Detail: detail}
@@ -1375,7 +1172,7 @@ func (s *Store) revisions(ctx context.Context, id string) ([]fonds.Revision, err
 		if r.Created, err = parseTime(created); err != nil {
 			return nil, fmt.Errorf("revision %d: %w", r.N, err)
 		}
-		if r.Document, err = decode(body); err != nil {
+		if r.Document, err = stored.Decode(body); err != nil {
 			return nil, fmt.Errorf("revision %d: %w", r.N, err)
 		}
 		revs = append(revs, r)
@@ -1393,4 +1190,13 @@ func (s *Store) revisions(ctx context.Context, id string) ([]fonds.Revision, err
 		}
 	}
 	return revs, nil
+}
+
+// embargoAt returns the end of the embargo of a, as formatTime writes it,
+// or "" when there is none.
+func embargoAt(a stored.Access) string {
+	if a.EmbargoAt.IsZero() {
+		return ""
+	}
+	return formatTime(a.EmbargoAt)
 }

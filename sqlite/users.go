@@ -3,75 +3,21 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"fonds"
+	"fonds/internal/stored"
 )
 
-// Bounds of what the store keeps of a user, a session and a failed sign-in.
-const (
-	maxFullName = 200 // characters
-	maxEmail    = 254 // bytes, the longest address SMTP carries
-	maxHash     = 1024
-	maxCSRF     = 256
-	maxAddress  = 300
-	maxKeys     = 8   // keys a failed sign-in counts against
-	maxKey      = 300 // bytes: room for an IPv6 address or a user name and a prefix
-	// sweep is how many failures of other keys a call of LoginFailures
-	// forgets at most, beside those of its own.
-	sweep = 16
-)
-
-// checkUser reports what makes u unfit to store, as an ErrInvalid.
-func checkUser(u *fonds.User) error {
-	if u == nil {
-		return fmt.Errorf("%w: no user", fonds.ErrInvalid)
-	}
-	if !fonds.ValidUserName(u.Name) {
-		return fmt.Errorf("%w: user name %q: want 1 to 64 lower-case letters, digits, '.', '_' or '-'", fonds.ErrInvalid, u.Name)
-	}
-	if _, err := fonds.ParseRole(string(u.Role)); err != nil {
-		return fmt.Errorf("user %s: %w", u.Name, err)
-	}
-	if err := checkText("full name", u.FullName, maxFullName, utf8.RuneCountInString(u.FullName)); err != nil {
-		return fmt.Errorf("user %s: %w", u.Name, err)
-	}
-	if err := checkText("email", u.Email, maxEmail, len(u.Email)); err != nil {
-		return fmt.Errorf("user %s: %w", u.Name, err)
-	}
-	if u.PasswordHash == "" {
-		return fmt.Errorf("%w: user %s has no password hash", fonds.ErrInvalid, u.Name)
-	}
-	if len(u.PasswordHash) > maxHash {
-		return fmt.Errorf("%w: user %s: password hash longer than %d bytes", fonds.ErrInvalid, u.Name, maxHash)
-	}
-	return nil
-}
-
-// checkText reports as an ErrInvalid a text of n units over max, or one
-// that is not UTF-8 or holds control characters (a line break in a name
-// would break the lines of the audit log and of a history).
-func checkText(what, s string, max, n int) error {
-	switch {
-	case n > max:
-		return fmt.Errorf("%w: %s longer than %d", fonds.ErrInvalid, what, max)
-	case !utf8.ValidString(s):
-		return fmt.Errorf("%w: %s is not UTF-8", fonds.ErrInvalid, what)
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
-		return fmt.Errorf("%w: %s holds a control character", fonds.ErrInvalid, what)
-	}
-	return nil
-}
+// sweep is how many failures of other keys a call of LoginFailures
+// forgets at most, beside those of its own.
+const sweep = 16
 
 // PutUser adds the user, or replaces the one with its name, keeping its
 // creation time. It sets u.Created and u.Updated, and leaves u untouched
 // when it fails.
 func (s *Store) PutUser(ctx context.Context, u *fonds.User) error {
-	if err := checkUser(u); err != nil {
+	if err := stored.CheckUser(u); err != nil {
 		return fmt.Errorf("sqlite: put user: %w", err)
 	}
 	db, err := s.writer()
@@ -156,44 +102,13 @@ func (s *Store) Users(ctx context.Context) ([]*fonds.User, error) {
 	return us, nil
 }
 
-// validSessionID reports whether id is a hex SHA-256 in lower case: what
-// the store keeps of a session's token, never the token itself.
-func validSessionID(id string) bool {
-	if len(id) != 64 {
-		return false
-	}
-	for _, c := range []byte(id) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-// checkSession reports what makes ss unfit to store, as an ErrInvalid.
-func checkSession(ss *fonds.Session) error {
-	switch {
-	case ss == nil:
-		return fmt.Errorf("%w: no session", fonds.ErrInvalid)
-	case !validSessionID(ss.ID):
-		return fmt.Errorf("%w: session id is not the lower-case hex SHA-256 of a token", fonds.ErrInvalid)
-	case ss.User == "":
-		return fmt.Errorf("%w: session without a user", fonds.ErrInvalid)
-	case ss.CSRF == "" || len(ss.CSRF) > maxCSRF:
-		return fmt.Errorf("%w: session CSRF token empty or longer than %d bytes", fonds.ErrInvalid, maxCSRF)
-	case len(ss.Address) > maxAddress:
-		return fmt.Errorf("%w: session address longer than %d bytes", fonds.ErrInvalid, maxAddress)
-	}
-	return nil
-}
-
 // PutSession adds the session, or updates the one with its ID. An update
 // keeps the stored creation time, so that keeping a session in use never
 // moves its absolute expiry. A zero Created or Seen is the current time.
 // It sets ss.Created and ss.Seen as stored, and leaves ss untouched when
 // it fails. A session of a user that does not exist is an ErrInvalid.
 func (s *Store) PutSession(ctx context.Context, ss *fonds.Session) error {
-	if err := checkSession(ss); err != nil {
+	if err := stored.CheckSession(ss); err != nil {
 		return fmt.Errorf("sqlite: put session: %w", err)
 	}
 	db, err := s.writer()
@@ -208,20 +123,20 @@ func (s *Store) PutSession(ctx context.Context, ss *fonds.Session) error {
 	if ss.Seen.IsZero() {
 		seen = t
 	}
-	var stored string
+	var kept string
 	err = db.QueryRowContext(ctx, `INSERT INTO sessions (id, user, csrf, address, created, seen)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			user = excluded.user, csrf = excluded.csrf, address = excluded.address, seen = excluded.seen
 		RETURNING created`,
-		ss.ID, ss.User, ss.CSRF, ss.Address, formatTime(created), formatTime(seen)).Scan(&stored)
+		ss.ID, ss.User, ss.CSRF, ss.Address, formatTime(created), formatTime(seen)).Scan(&kept)
 	if isForeignKey(err) {
 		return fmt.Errorf("sqlite: put session: %w: user %q does not exist", fonds.ErrInvalid, ss.User)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: put session: %w", translate(err))
 	}
-	if created, err = parseTime(stored); err != nil {
+	if created, err = parseTime(kept); err != nil {
 		return fmt.Errorf("sqlite: put session: stored creation time: %w", err)
 	}
 	ss.Created, ss.Seen = created, seen
@@ -231,7 +146,7 @@ func (s *Store) PutSession(ctx context.Context, ss *fonds.Session) error {
 // TouchSession sets the last request of the session with the id, if it is
 // still there.
 func (s *Store) TouchSession(ctx context.Context, id string, seen time.Time) error {
-	if !validSessionID(id) {
+	if !stored.ValidSessionID(id) {
 		return fmt.Errorf("sqlite: touch session: %w: the id is not a hex SHA-256", fonds.ErrInvalid)
 	}
 	db, err := s.writer()
@@ -305,24 +220,6 @@ func (s *Store) DeleteSessions(ctx context.Context, id, user string, seenBefore 
 	return nil
 }
 
-// checkKeys reports as an ErrInvalid keys that are none, too many, empty
-// or too long, and returns them without repeats.
-func checkKeys(keys []string) ([]string, error) {
-	if len(keys) == 0 || len(keys) > maxKeys {
-		return nil, fmt.Errorf("%w: %d keys, want 1 to %d", fonds.ErrInvalid, len(keys), maxKeys)
-	}
-	var uniq []string
-	for _, k := range keys {
-		if k == "" || len(k) > maxKey {
-			return nil, fmt.Errorf("%w: key empty or longer than %d bytes", fonds.ErrInvalid, maxKey)
-		}
-		if !slices.Contains(uniq, k) {
-			uniq = append(uniq, k)
-		}
-	}
-	return uniq, nil
-}
-
 // LoginFailures forgets the failures of the keys older than since, records
 // one now under each key when record is set, and returns the most failures
 // any of the keys has had since then. It does so in one transaction, which
@@ -338,7 +235,7 @@ func checkKeys(keys []string) ([]string, error) {
 // There must be 1 to 8 keys, each of 1 to 300 bytes; others are an
 // ErrInvalid.
 func (s *Store) LoginFailures(ctx context.Context, since time.Time, record bool, keys ...string) (int, error) {
-	keys, err := checkKeys(keys)
+	keys, err := stored.CheckKeys(keys)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: login failures: %w", err)
 	}
