@@ -1,6 +1,7 @@
 package translit
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,14 +16,21 @@ import (
 // read as е. The package documentation lists what Key folds, and so what it
 // merges and what it leaves apart.
 func Key(word string) string {
+	return key(word, conventional)
+}
+
+// key is Key with the given table of spellings (see conventional), which
+// it consults last, with the key the rules make of the word.
+func key(word string, table map[string]string) string {
 	b := canonical(word)
-	if w, ok := givenNames[string(b)]; ok {
-		b = append(b[:0], w...)
-	}
 	b = foldConsonants(b)
+	b = foldDigraphs(b)
 	b = foldVowels(b)
 	b = foldGlides(b)
 	b = foldEnding(b)
+	if k, ok := table[string(b)]; ok {
+		return k
+	}
 	return string(b)
 }
 
@@ -40,13 +48,6 @@ func IsCyrillic(word string) bool {
 		}
 	}
 	return letters > 0 && 2*cyrillic > letters
-}
-
-// givenNames maps the English forms of given names that a scheme in this
-// package writes (Simple's Alexander) to their canonical Latin.
-var givenNames = map[string]string{
-	"alexander":  "aleksandr",
-	"aleksander": "aleksandr",
 }
 
 // cyrillicKey is the canonical Latin of each lower-case Cyrillic letter: what
@@ -81,6 +82,9 @@ const (
 	markCaron      = '\u030C'
 	markDiaeresis  = '\u0308'
 	markMacron     = '\u0304'
+	markAcute      = '\u0301'
+	markOgonek     = '\u0328'
+	markRing       = '\u030A'
 )
 
 // otherLatin spells Latin letters that have no decomposition into a base
@@ -102,22 +106,61 @@ var decomposed = map[rune]struct {
 	'ė': {'e', markDot}, 'è': {'e', markGrave}, 'ì': {'i', markGrave},
 	'ī': {'i', markMacron}, 'ḟ': {'f', markDot}, 'ẏ': {'y', markDot},
 	'ỳ': {'y', markGrave},
+	// Polish and Czech.
+	'ż': {'z', markDot}, 'ó': {'o', markAcute}, 'ś': {'s', markAcute},
+	'ć': {'c', markAcute}, 'ń': {'n', markAcute}, 'ź': {'z', markAcute},
+	'ą': {'a', markOgonek}, 'ę': {'e', markOgonek}, 'ř': {'r', markCaron},
+	'ů': {'u', markRing}, 'ň': {'n', markCaron}, 'ť': {'t', markCaron},
+	'ď': {'d', markCaron}, 'é': {'e', markAcute}, 'á': {'a', markAcute},
+	'í': {'i', markAcute}, 'ý': {'y', markAcute}, 'ú': {'u', markAcute},
 }
 
 // canonical writes word in canonical Latin: lower-case ASCII letters and
 // digits, Cyrillic by cyrillicKey, Latin letters with diacritics by what
-// they stand for in the schemes, j as y; everything else is dropped.
+// they stand for in the schemes, j as y, w as v; everything else is dropped.
+// An ASCII ch is х in a word written the German, Polish or Czech way (see
+// centralEuropean), and ou is у in a word written the French way (see
+// french).
 func canonical(word string) []byte {
 	out := make([]byte, 0, len(word)+8)
 	var marks []rune
+	var reading wordReading
 	for i := 0; i < len(word); {
 		if c := word[i]; c < utf8.RuneSelf && !followedByMark(word, i+1) {
+			if next := lowerASCIIAt(word, i+1); next != 0 {
+				switch c | 0x20 {
+				case 'c':
+					// German Sacharow, Polish Chruszczow, Czech Chruščov;
+					// the ch of German sch and tsch and of French tch is
+					// left for the folds.
+					if next == 'h' && !afterSorT(word, i) && reading.centralEuropean(word) {
+						out = append(out, 'h')
+						i += 2
+						continue
+					}
+				case 'o':
+					if next == 'u' && reading.french(word) {
+						out = append(out, 'u') // Khrouchtchev
+						i += 2
+						continue
+					}
+				}
+			}
 			out = appendASCII(out, c)
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(word[i:])
 		i += n
+		// Russian letters, most of a Russian text, without the Unicode
+		// tables.
+		if ('а' <= r && r <= 'я' || 'А' <= r && r <= 'Я') && !followedByMark(word, i) {
+			if r < 'а' {
+				r += 'а' - 'А'
+			}
+			out = append(out, basicKey[r-'а']...)
+			continue
+		}
 		// The marks over this letter: those it decomposes into, then
 		// those written after it.
 		marks = marks[:0]
@@ -157,6 +200,71 @@ func canonical(word string) []byte {
 	return out
 }
 
+// wordReading remembers what canonical has found out about how a word is
+// written, so that it looks at most once.
+type wordReading struct {
+	centralKnown, isCentral bool
+	frenchKnown, isFrench   bool
+}
+
+// centralEuropean reports whether word is written the German, Polish or
+// Czech way, where ch is х: whether it has a w (no romanization of this
+// package writes one) or a letter of the Polish or Czech alphabet. The
+// Czech č, š and ž are also ISO 9's, in which an ASCII ch is цх; no
+// Russian word starts with цх, and few have it at all.
+func (r *wordReading) centralEuropean(word string) bool {
+	if !r.centralKnown {
+		r.centralKnown = true
+		for _, c := range word {
+			if c == 'w' || c == 'W' || c >= utf8.RuneSelf && strings.ContainsRune(centralLetters, unicode.ToLower(c)) {
+				r.isCentral = true
+				break
+			}
+		}
+	}
+	return r.isCentral
+}
+
+// centralLetters are the letters that mark a Polish or Czech spelling.
+const centralLetters = "żłóśćńźąęěřůňťďčšž"
+
+// french reports whether word is written the French way, where ou is у: by
+// its tch for ч (Khrouchtchev, Gorbatchev).
+func (r *wordReading) french(word string) bool {
+	if !r.frenchKnown {
+		r.frenchKnown = true
+		for i := 0; i+2 < len(word); i++ {
+			if word[i]|0x20 == 't' && word[i+1]|0x20 == 'c' && word[i+2]|0x20 == 'h' {
+				r.isFrench = true
+				break
+			}
+		}
+	}
+	return r.isFrench
+}
+
+// lowerASCIIAt returns word[i] in lower case if it is an ASCII letter not
+// followed by a combining mark, and 0 otherwise.
+func lowerASCIIAt(word string, i int) byte {
+	if i >= len(word) {
+		return 0
+	}
+	c := word[i] | 0x20
+	if c < 'a' || c > 'z' || followedByMark(word, i+1) {
+		return 0
+	}
+	return c
+}
+
+// afterSorT reports whether word[i] follows an s or a t.
+func afterSorT(word string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	c := word[i-1] | 0x20
+	return c == 's' || c == 't'
+}
+
 // followedByMark reports whether word[i:] starts with a combining mark.
 func followedByMark(word string, i int) bool {
 	if i >= len(word) || word[i] < utf8.RuneSelf {
@@ -185,8 +293,11 @@ func appendASCII(out []byte, c byte) []byte {
 	default:
 		return out
 	}
-	if c == 'j' {
+	switch c {
+	case 'j':
 		c = 'y'
+	case 'w':
+		c = 'v' // German and Polish
 	}
 	return append(out, c)
 }
@@ -200,8 +311,8 @@ func appendLatin(out []byte, c byte, marks []rune) []byte {
 		return append(out, "ch"...)
 	case c == 's' && has(markCaron):
 		return append(out, "sh"...)
-	case c == 'z' && has(markCaron):
-		return append(out, "zh"...)
+	case c == 'z' && (has(markCaron) || has(markDot)):
+		return append(out, "zh"...) // and the Polish ż
 	case c == 's' && has(markCircumflex):
 		return append(out, "shch"...) // ISO 9 ŝ
 	case c == 'a' && has(markCircumflex):
@@ -273,11 +384,62 @@ func foldConsonants(b []byte) []byte {
 }
 
 // beforeH reports whether an s at b[i-1] is read with an h at b[i] as ш,
-// in which case it does not fold with a k or t before it: ksh is к and ш,
-// tsh is т and ш. (BGN's kskh for ксх and tskh for тсх read as кхх and цх,
-// which no Russian word is likely to have.)
+// or with a ch there as German sch, in which case it does not fold with a
+// k or t before it: ksh is к and ш, tsh is т and ш, and tsch is German ч.
+// (BGN's kskh for ксх and tskh for тсх read as кхх and цх, which no Russian
+// word is likely to have.)
 func beforeH(b []byte, i int) bool {
-	return at(b, i) == 'h'
+	return at(b, i) == 'h' || at(b, i) == 'c' && at(b, i+1) == 'h'
+}
+
+// foldDigraphs folds the digraphs of German, Polish and French, which
+// Russian romanized in English would read as two letters: German tsch
+// (ч), sch (ш) and schtsch (щ); Polish cz (ч), sz (ш), szcz (щ) and rz
+// after b, d or g (ж) and after p, t or k (ш); French tch (ч) and chtch
+// (щ); and cch, which BGN writes for цч as German writes ч (tsch), to ch.
+// It works in place, and repeats until nothing is left to fold, so that
+// a key keys to itself.
+func foldDigraphs(b []byte) []byte {
+	for {
+		n := len(b)
+		changed := false
+		out := b[:0]
+		for i := 0; i < n; i++ {
+			c, next := b[i], at(b, i+1)
+			d := ""
+			switch {
+			case c == 't' && next == 's' && at(b, i+2) == 'c' && at(b, i+3) == 'h':
+				d, i = "ch", i+3
+			case c == 'c' && next == 'h' && at(b, i+2) == 't' && at(b, i+3) == 'c' && at(b, i+4) == 'h':
+				d, i = "shch", i+4
+			case c == 's' && next == 'c' && at(b, i+2) == 'h':
+				d, i = "sh", i+2
+			case (c == 't' || c == 'c') && next == 'c' && at(b, i+2) == 'h':
+				d, i = "ch", i+2
+			case c == 'c' && next == 'z':
+				d, i = "ch", i+1
+			case c == 's' && next == 'z':
+				d, i = "sh", i+1
+			case c == 'r' && next == 'z' && len(out) > 0:
+				switch out[len(out)-1] {
+				case 'b', 'd', 'g':
+					d, i = "zh", i+1
+				case 'p', 't', 'k':
+					d, i = "sh", i+1
+				}
+			}
+			if d == "" {
+				out = append(out, c)
+				continue
+			}
+			out = append(out, d...)
+			changed = true
+		}
+		b = out
+		if !changed {
+			return b
+		}
+	}
 }
 
 // appendH appends h for х, absorbing the k of a doubled kkh, so that the
@@ -326,6 +488,13 @@ func foldGlides(b []byte) []byte {
 		// prev must be a, e, o or u, which this loop never changes, so
 		// each letter is decided on the letters as they were.
 		prev, next := b[i-1], b[i+1]
+		if b[i] == 'y' && isConsonantByte(next) && (prev == 'c' || prev == 'h' && i >= 2 && isHushing(b[i-2])) {
+			// After ц, и and ы sound alike, and after ж, ч, ш and щ
+			// Russian writes no ы; Polish writes y for both (Jelcyn,
+			// Ельцин; Wyszyński, Вышинский).
+			b[i] = 'i'
+			continue
+		}
 		if !isOpenVowel(prev) {
 			continue
 		}
@@ -339,9 +508,24 @@ func foldGlides(b []byte) []byte {
 	return b
 }
 
+// isHushing reports whether c, before an h, writes ж, ч or ш.
+func isHushing(c byte) bool {
+	return c == 'z' || c == 'c' || c == 's'
+}
+
 // foldEnding writes a run of i and y that ends the word as one y: the
-// endings -ий and -ый in every scheme, and the Yuri of English.
+// endings -ий and -ый in every scheme, and the Yuri of English. A final -ov
+// or -ova after zh, ch or sh becomes -ev, -eva: it is the -ёв of Хрущёв and
+// Горбачёв, which German, Polish and Czech write with o (Chruschtschow,
+// Gorbaczow, Chruščov), and sounds as Ежов and Ежёв would.
 func foldEnding(b []byte) []byte {
+	n := len(b)
+	if n > 0 && b[n-1] == 'a' {
+		n--
+	}
+	if n >= 4 && b[n-1] == 'v' && b[n-2] == 'o' && b[n-3] == 'h' && isHushing(b[n-4]) {
+		b[n-2] = 'e'
+	}
 	j := len(b)
 	for j > 0 && (b[j-1] == 'i' || b[j-1] == 'y') {
 		j--
