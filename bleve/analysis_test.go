@@ -117,3 +117,43 @@ func TestCapitalizedTokenizer(t *testing.T) {
 		t.Errorf("Tokenize(%q) positions = %v, want %v", in, pos, want)
 	}
 }
+
+// TestAnalyzersOtherSpellings checks that the names and translit analyzers
+// give one term to every spelling of a name: German, French, Polish and
+// Czech romanizations, conventional spellings, and Western names written
+// in Cyrillic; and that an English page keeps in its translit field the key
+// of a Western name, which is not its English term.
+func TestAnalyzersOtherSpellings(t *testing.T) {
+	a := testAnalyzers(t)
+	groups := [][]string{
+		{"Брежнев", "Brezhnev", "Breschnew", "Brejnev", "Breżniew", "Brežněv"},
+		{"Хрущёв", "Khrushchev", "Chruschtschow", "Khrouchtchev", "Chruszczow", "Chruščov"},
+		{"Щаранский", "Shcharansky", "Sharansky", "Schtscharanski", "Chtcharanski"},
+		{"Картер", "Carter"},
+		{"Вэнс", "Vance"},
+		{"Бжезинский", "Brzezinski"},
+	}
+	term := func(an analysis.Analyzer, word string) string {
+		toks := an.Analyze([]byte(word))
+		if len(toks) != 1 {
+			t.Fatalf("Analyze(%q) = %d terms, want 1", word, len(toks))
+		}
+		return string(toks[0].Term)
+	}
+	for _, g := range groups {
+		for _, an := range []struct {
+			name string
+			an   analysis.Analyzer
+		}{{analyzerNames, a.names}, {analyzerTranslit, a.translit}} {
+			want := term(an.an, g[0])
+			for _, w := range g[1:] {
+				if got := term(an.an, w); got != want {
+					t.Errorf("%s.Analyze(%q) = %q, want %q as for %s", an.name, w, got, want, g[0])
+				}
+			}
+		}
+	}
+	if got := term(a.translitEn, "Carter"); got != term(a.translit, "Картер") {
+		t.Errorf("%s.Analyze(Carter) = %q, want the key of Картер", analyzerTranslitEn, got)
+	}
+}

@@ -234,9 +234,9 @@ func TestKeyNotMatched(t *testing.T) {
 	tests := []struct{ word, other string }{
 		{"Боннэр", "Boner"},
 		{"Пётр", "Peter"},
-		{"Зиновьев", "Sinowjew"},  // German s for з
-		{"Кузнецов", "Kusnezow"},  // and z for ц
-		{"Михаил", "Michail"},     // German ch with no w or sch to tell it
+		{"Зиновьев", "Sinowjew"},   // German s for з
+		{"Кузнецов", "Kusnezow"},   // and z for ц
+		{"Михаил", "Michail"},      // German ch with no w or sch to tell it
 		{"Жуковский", "Joukovski"}, // French j for ж
 	}
 	for _, tt := range tests {
