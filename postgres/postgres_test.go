@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"fonds"
+	"fonds/fondstest"
 	"fonds/internal/testenv"
 	"fonds/postgres"
 
@@ -148,4 +149,18 @@ func TestOpenBadURL(t *testing.T) {
 	if _, err := postgres.Open(context.Background(), "postgres://%zz"); !errors.Is(err, fonds.ErrInvalid) {
 		t.Errorf("Open(bad URL) = %v, want %v", err, fonds.ErrInvalid)
 	}
+}
+
+func TestStore(t *testing.T) {
+	fondstest.TestStore(t, func(t *testing.T) fonds.Store {
+		s, _ := open(t)
+		return s
+	})
+}
+
+func TestUserStore(t *testing.T) {
+	fondstest.TestUserStore(t, func(t *testing.T) fonds.UserStore {
+		s, _ := open(t)
+		return s
+	})
 }

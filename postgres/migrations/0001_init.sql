@@ -101,9 +101,11 @@ CREATE TABLE changes (
 	document_id text COLLATE "C" NOT NULL UNIQUE
 );
 
+-- A setting's value is bytes: any string, a NUL in it too, which text
+-- cannot hold.
 CREATE TABLE settings (
 	name  text PRIMARY KEY,
-	value text NOT NULL
+	value bytea NOT NULL
 );
 
 CREATE TABLE audit (
