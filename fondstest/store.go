@@ -90,6 +90,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"Versions", testVersions},
 		{"DeleteDocument", testDeleteDocument},
 		{"ConcurrentPut", testConcurrentPut},
+		{"ConcurrentSave", testConcurrentSave},
 		{"Cancelled", testCancelled},
 		{"Changes", testChanges},
 		{"Settings", testSettings},
