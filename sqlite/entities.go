@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,12 +18,6 @@ import (
 )
 
 var _ fonds.Entities = (*Store)(nil)
-
-// The bounds of an entity's description and of what Entity returns.
-const (
-	maxAuthority = 16 // identifiers an editor gives
-	maxNames     = 20 // spellings and identifiers Entity returns
-)
 
 // entityColumns are the columns of entities a list returns, as
 // scanListed reads them, followed by the sort key of the list's order.
@@ -40,19 +33,6 @@ var kindRank = func() string {
 	fmt.Fprintf(&b, " ELSE %d END", len(fonds.EntityKinds))
 	return b.String()
 }()
-
-// checkEntityFilter reports what makes f meaningless, as an ErrInvalid.
-func checkEntityFilter(f fonds.EntityFilter) error {
-	switch {
-	case f.Kind != "" && !f.Kind.Valid():
-		return fmt.Errorf("%w: unknown kind of entity %q", fonds.ErrInvalid, f.Kind)
-	case f.Order != "" && f.Order != fonds.ByEnglishName && f.Order != fonds.ByRussianName:
-		return fmt.Errorf("%w: unknown order of entities %q", fonds.ErrInvalid, f.Order)
-	case f.Limit < 0:
-		return fmt.Errorf("%w: negative limit %d", fonds.ErrInvalid, f.Limit)
-	}
-	return nil
-}
 
 // seenColumn returns the column of entities, entity_names and
 // entity_authorities that counts the documents a filter with published and
@@ -89,7 +69,7 @@ func entityVisibility(f fonds.EntityFilter) string {
 // continues after the first of them in its order, so that a page may
 // repeat one, never leave one out.
 func (s *Store) Entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Entity, error) {
-	if err := checkEntityFilter(f); err != nil {
+	if err := stored.CheckEntityFilter(f); err != nil {
 		return nil, fmt.Errorf("sqlite: entities: %w", err)
 	}
 	es, err := s.entities(ctx, f)
@@ -116,13 +96,6 @@ func (a listed) before(b listed) bool {
 		return a.e.Key < b.e.Key
 	}
 	return a.rank < b.rank
-}
-
-func rank(k fonds.EntityKind) int {
-	if i := slices.Index(fonds.EntityKinds, k); i >= 0 {
-		return i
-	}
-	return len(fonds.EntityKinds)
 }
 
 func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Entity, error) {
@@ -155,7 +128,7 @@ func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 		} else if err != nil {
 			return nil, err
 		}
-		a.e.Key, a.rank = f.After, rank(a.e.Kind)
+		a.e.Key, a.rank = f.After, stored.Rank(a.e.Kind)
 		after = &a
 	}
 	vis := entityVisibility(f)
@@ -245,7 +218,7 @@ func seenName(ctx context.Context, tx *sql.Tx, kind fonds.EntityKind, key, seen 
 	if err := rows.Err(); err != nil {
 		return "", err
 	}
-	met, _ := bestNames(kind, names)
+	met, _ := stored.BestNames(kind, names)
 	return met, nil
 }
 
@@ -262,7 +235,7 @@ func entitiesQuery(k fonds.EntityKind, sortColumn, vis string, after *listed, li
 		// Entities of a later kind with the key of the place come after
 		// it; of this kind and earlier ones, before.
 		cmp := ">"
-		if rank(k) > after.rank {
+		if stored.Rank(k) > after.rank {
 			cmp = ">="
 		}
 		conds = append(conds, "(e."+sortColumn+", e.key) "+cmp+" (?, ?)")
@@ -278,7 +251,7 @@ func entitiesQuery(k fonds.EntityKind, sortColumn, vis string, after *listed, li
 // "Sakh" and "сах" all find Sakharov. The matches are gathered through
 // three indexes and sorted: the cost grows with their number.
 func prefixed(ctx context.Context, tx *sql.Tx, f fonds.EntityFilter, sortColumn, vis string, after *listed, limit int) ([]fonds.Entity, error) {
-	p := fold(f.Prefix)
+	p := stored.Fold(f.Prefix)
 	// "\xff" follows every continuation of p in the byte order of text.
 	args := []any{p, p + "\xff"}
 	// Only the spellings of documents the filter admits match, as
@@ -346,7 +319,7 @@ func scanListed(rows *sql.Rows, seen string) ([]listed, error) {
 			l.seen = l.e.Documents
 		}
 		l.e.Authority = list(authority)
-		l.rank = rank(l.e.Kind)
+		l.rank = stored.Rank(l.e.Kind)
 		ls = append(ls, l)
 	}
 	return ls, rows.Err()
@@ -394,7 +367,7 @@ func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key, seen str
 	e.Authority = list(authority)
 	// The spellings, read through the index of their order: every one, or
 	// those of the documents the public or a reader sees.
-	rows, err := tx.QueryContext(ctx, namesQuery(seen), string(kind), key, maxNames)
+	rows, err := tx.QueryContext(ctx, namesQuery(seen), string(kind), key, stored.MaxNames)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +391,7 @@ func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key, seen str
 		// nothing names it but the key.
 		e.Name = cmp.Or(name, e.Key)
 	}
-	rows, err = tx.QueryContext(ctx, authoritiesQuery(seen), string(kind), key, maxNames)
+	rows, err = tx.QueryContext(ctx, authoritiesQuery(seen), string(kind), key, stored.MaxNames)
 	if err != nil {
 		return nil, err
 	}
@@ -429,7 +402,7 @@ func (s *Store) entity(ctx context.Context, kind fonds.EntityKind, key, seen str
 		if err := rows.Scan(&uri, &n); err != nil {
 			return nil, err
 		}
-		if !slices.Contains(e.Authority, uri) && len(e.Authority) < maxNames {
+		if !slices.Contains(e.Authority, uri) && len(e.Authority) < stored.MaxNames {
 			e.Authority = append(e.Authority, uri)
 		}
 	}
@@ -542,55 +515,12 @@ func mentioningQuery(kind fonds.EntityKind, key string, f fonds.Filter, p *posit
 // removes the editor's, and an entity that no document mentions with it.
 // s.Version is not checked: an entity has no versions.
 func (s *Store) DescribeEntity(ctx context.Context, e fonds.Entity, sv fonds.Save) error {
-	if err := checkDescription(&e); err != nil {
+	if err := stored.CheckDescription(&e); err != nil {
 		return fmt.Errorf("sqlite: describe entity %s/%s: %w", e.Kind, e.Key, err)
 	}
 	if err := s.describe(ctx, e, sv); err != nil {
 		return fmt.Errorf("sqlite: describe entity %s/%s: %w", e.Kind, e.Key, translate(err))
 	}
-	return nil
-}
-
-// checkDescription trims what an editor says of e and reports what makes
-// it unfit to keep, as an ErrInvalid.
-func checkDescription(e *fonds.Entity) error {
-	if !e.Kind.Valid() {
-		return fmt.Errorf("%w: unknown kind of entity %q", fonds.ErrInvalid, e.Kind)
-	}
-	if e.Key == "" || len(e.Key) > 120 || strings.Trim(e.Key, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-		return fmt.Errorf("%w: key %q is not lower-case ASCII letters, digits and '-'", fonds.ErrInvalid, e.Key)
-	}
-	for _, f := range []struct {
-		name  string
-		v     *string
-		max   int
-		lines bool
-	}{{"name", &e.Name, stored.MaxName, false}, {"role", &e.Role, stored.MaxName, false}, {"dates", &e.Dates, stored.MaxName, false},
-		{"note", &e.Note, stored.MaxDetail, true}} {
-		*f.v = strings.TrimSpace(*f.v)
-		if len(*f.v) > f.max {
-			return fmt.Errorf("%w: the %s is %d bytes long, more than %d", fonds.ErrInvalid, f.name, len(*f.v), f.max)
-		}
-		if !f.lines && strings.ContainsAny(*f.v, "\r\n") {
-			return fmt.Errorf("%w: the %s is more than one line", fonds.ErrInvalid, f.name)
-		}
-	}
-	if len(e.Authority) > maxAuthority {
-		return fmt.Errorf("%w: %d identifiers, more than %d", fonds.ErrInvalid, len(e.Authority), maxAuthority)
-	}
-	var authority []string
-	for _, a := range e.Authority {
-		a = strings.TrimSpace(a)
-		if a == "" || slices.Contains(authority, a) {
-			continue
-		}
-		u, err := url.Parse(a)
-		if err != nil || !u.IsAbs() || u.Host == "" || len(a) > stored.MaxTarget || strings.ContainsAny(a, " \t\r\n") {
-			return fmt.Errorf("%w: identifier %q is not the address of an entry of a catalogue (https://www.wikidata.org/entity/Q…)", fonds.ErrInvalid, stored.Bound(a, 80))
-		}
-		authority = append(authority, a)
-	}
-	e.Authority = authority
 	return nil
 }
 

@@ -6,27 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
 
 	"fonds"
 	"fonds/entity"
 	"fonds/internal/stored"
-	"fonds/translit"
-)
-
-// What a store keeps of one document's links is bounded beyond what package
-// entity bounds: a name or the words of a mention, an anchor, the words of
-// a citation, in bytes; a target longer than maxTarget is no citation.
-const (
-	maxWords = 256
 )
 
 // visibility is who may see a document, as the rows of its mentions and
@@ -72,13 +57,13 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fres
 	for _, m := range entity.Mentions(c) {
 		r := ref{m.Kind, m.Key}
 		row := mentionRow{
-			name:    stored.Bound(m.Name, maxWords),
-			written: stored.Bound(m.Written, maxWords),
+			name:    stored.Bound(m.Name, stored.MaxWords),
+			written: stored.Bound(m.Written, stored.MaxWords),
 			passage: m.Passage,
 			start:   c.Date.Start,
 			public:  v.public, released: v.released, state: string(v.state),
 		}
-		spellings, authority := boundList(m.Spellings, maxWords), boundList(m.Authority, stored.MaxTarget)
+		spellings, authority := stored.BoundList(m.Spellings, stored.MaxWords), stored.BoundList(m.Authority, stored.MaxTarget)
 		var err error
 		if row.spellings, err = jsonList(spellings); err != nil {
 			return err
@@ -181,8 +166,8 @@ func linkCitations(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibil
 	}
 	var rows []any
 	for _, ct := range entity.Citations(c) {
-		if len(ct.Target) <= stored.MaxTarget && len(ct.Anchor) <= maxWords {
-			rows = append(rows, c.ID, ct.Target, ct.Anchor, stored.Bound(ct.Written, maxWords), c.Date.Start, v.public, v.released, string(v.state))
+		if len(ct.Target) <= stored.MaxTarget && len(ct.Anchor) <= stored.MaxWords {
+			rows = append(rows, c.ID, ct.Target, ct.Anchor, stored.Bound(ct.Written, stored.MaxWords), c.Date.Start, v.public, v.released, string(v.state))
 		}
 	}
 	if err := execRows(ctx, tx, `INSERT INTO citations (document_id, target, anchor, written, date_start, public, released, state) %s
@@ -298,7 +283,7 @@ func (ds deltas) apply(ctx context.Context, tx *sql.Tx, v visibility) error {
 		for name, n := range d.names {
 			switch {
 			case n > 0:
-				names = append(names, string(r.kind), r.key, name, fold(name), inverted(r.kind, name), n, seen(n, v.public), seen(n, v.released))
+				names = append(names, string(r.kind), r.key, name, stored.Fold(name), stored.Inverted(r.kind, name), n, seen(n, v.public), seen(n, v.released))
 				added[r] = append(added[r], name)
 			case n < 0:
 				nameDrops = append(nameDrops, string(r.kind), r.key, name, n, seen(n, v.public), seen(n, v.released))
@@ -395,13 +380,13 @@ func rename(ctx context.Context, tx *sql.Tx, added map[ref][]string, removed map
 				return err
 			}
 		} else {
-			e.newMet, e.newRu = bestNames(e.r.kind, append(added[e.r], e.met, e.ru))
+			e.newMet, e.newRu = stored.BestNames(e.r.kind, append(added[e.r], e.met, e.ru))
 		}
 		if e.sorted && e.newMet == e.met && e.newRu == e.ru {
 			continue
 		}
-		shown, k := names(e.r.kind, e.newMet, e.newRu, e.editor)
-		changed = append(changed, string(e.r.kind), e.r.key, e.newMet, e.newRu, shown, k.folded, k.en, k.ru)
+		shown, k := stored.ShownName(e.r.kind, e.newMet, e.newRu, e.editor)
+		changed = append(changed, string(e.r.kind), e.r.key, e.newMet, e.newRu, shown, k.Folded, k.En, k.Ru)
 	}
 	return execRows(ctx, tx, `UPDATE entities SET met_name = v.column3, met_ru = v.column4, name = v.column5, folded = v.column6,
 			sort_en = v.column7, sort_ru = v.column8
@@ -427,203 +412,16 @@ func metNames(ctx context.Context, tx *sql.Tx, r ref) (met, ru string, err error
 	if err := rows.Err(); err != nil {
 		return "", "", err
 	}
-	met, ru = bestNames(r.kind, names)
+	met, ru = stored.BestNames(r.kind, names)
 	return met, ru, nil
-}
-
-// names returns the name an entity of the kind shows (the editor's, or
-// else the one met), and what matches a prefix and sorts it.
-func names(kind fonds.EntityKind, met, ru, editor string) (string, keys) {
-	shown := editor
-	if shown == "" {
-		shown = met
-	}
-	return shown, sortKeys(kind, shown, ru)
 }
 
 // setNames writes the names of the entity r (see names).
 func setNames(ctx context.Context, tx *sql.Tx, r ref, met, ru, editor string) error {
-	shown, k := names(r.kind, met, ru, editor)
+	shown, k := stored.ShownName(r.kind, met, ru, editor)
 	_, err := tx.ExecContext(ctx, `UPDATE entities SET met_name = ?, met_ru = ?, name = ?, folded = ?, sort_en = ?, sort_ru = ?
-		WHERE kind = ? AND key = ?`, met, ru, shown, k.folded, k.en, k.ru, string(r.kind), r.key)
+		WHERE kind = ? AND key = ?`, met, ru, shown, k.Folded, k.En, k.Ru, string(r.kind), r.key)
 	return err
-}
-
-// bestNames returns, of the spellings of an entity, the name it is shown
-// by (the fullest written in Latin letters, or failing one the fullest of
-// all) and the fullest written in Cyrillic, which sorts it in the Russian
-// order; each as a name is shown (see showName). The choice depends only
-// on the spellings, whatever the order they came in, so that it is the
-// same however the archive was filled.
-func bestNames(kind fonds.EntityKind, spellings []string) (met, ru string) {
-	for _, s := range spellings {
-		s = showName(kind, s)
-		if s == "" {
-			continue
-		}
-		if better(s, met) {
-			met = s
-		}
-		if translit.IsCyrillic(s) && fuller(s, ru) {
-			ru = s
-		}
-	}
-	return met, ru
-}
-
-// showName returns a spelling as the name of an entity: spaces made
-// single, a name in capitals in normal case, without an English
-// possessive ("Sakharov's"), a person's in reading order ("Sakharov,
-// Andrei" is Andrei Sakharov).
-func showName(kind fonds.EntityKind, s string) string {
-	s = translit.TrimPossessive(entity.NormalCase(strings.Join(strings.Fields(s), " ")))
-	if kind == fonds.EntityPerson {
-		s = entity.Uninvert(s)
-	}
-	return s
-}
-
-// better reports whether a should be shown rather than b: a name in Latin
-// letters before any other, then the fuller.
-func better(a, b string) bool {
-	if la, lb := latin(a), latin(b); la != lb {
-		return la
-	}
-	return fuller(a, b)
-}
-
-// latin reports whether s is written in Latin letters: it has letters,
-// most of them not Cyrillic.
-func latin(s string) bool {
-	return strings.ContainsFunc(s, unicode.IsLetter) && !translit.IsCyrillic(s)
-}
-
-// fuller reports whether the name a is fuller than b: it has more letters
-// in words that begin with a capital (so that "Andrei Sakharov" is fuller
-// than "A. D. Sakharov" and than "academician Sakharov"), then more words;
-// two names as full are ordered by their bytes, so that one of them is
-// always the fuller.
-func fuller(a, b string) bool {
-	if b == "" {
-		return a != ""
-	}
-	ca, wa := fullness(a)
-	cb, wb := fullness(b)
-	switch {
-	case ca != cb:
-		return ca > cb
-	case wa != wb:
-		return wa > wb
-	}
-	return a < b
-}
-
-func fullness(s string) (capitalLetters, words int) {
-	for _, w := range strings.Fields(s) {
-		words++
-		r, _ := utf8.DecodeRuneInString(w)
-		if !unicode.IsUpper(r) {
-			continue
-		}
-		for _, r := range w {
-			if unicode.IsLetter(r) {
-				capitalLetters++
-			}
-		}
-	}
-	return capitalLetters, words
-}
-
-// keys are what match a prefix to an entity and sort it.
-type keys struct {
-	folded string // the name in the English order, folded: "sakharov, andrei"
-	en, ru []byte
-}
-
-// collators sort names in the English and the Russian order. A Collator is
-// not safe for concurrent use.
-var collators struct {
-	sync.Mutex
-	en, ru *collate.Collator
-	buf    collate.Buffer
-}
-
-// sortKeys returns the keys of an entity of the kind shown as name, whose
-// fullest Cyrillic name met is ru (or ""). A person sorts by surname
-// first; in the English order names in Latin letters come first, in the
-// Russian order names in Cyrillic, the Cyrillic name met when there is
-// one, its surname in the nominative ("Сахарова" sorts as Сахаров).
-func sortKeys(kind fonds.EntityKind, name, ru string) keys {
-	en := sortName(kind, name)
-	if ru == "" {
-		ru = name
-	}
-	ru = sortName(kind, ru)
-	if kind == fonds.EntityPerson && translit.IsCyrillic(ru) {
-		sur, rest, _ := strings.Cut(ru, ",")
-		ru = translit.Lemma(sur) + "," + rest
-		ru = strings.TrimSuffix(ru, ",")
-	}
-	collators.Lock()
-	defer collators.Unlock()
-	if collators.en == nil {
-		collators.en = collate.New(language.English)
-		collators.ru = collate.New(language.Russian)
-	}
-	key := func(c *collate.Collator, first bool, s string) []byte {
-		k := []byte{1}
-		if first {
-			k[0] = 0
-		}
-		k = append(k, c.KeyFromString(&collators.buf, s)...)
-		collators.buf.Reset()
-		return k
-	}
-	return keys{
-		folded: fold(en),
-		en:     key(collators.en, latin(en), en),
-		ru:     key(collators.ru, translit.IsCyrillic(ru), ru),
-	}
-}
-
-// sortName returns the name as a list sorts it: a person's surname first
-// ("Sakharov, Andrei", "Сахаров, Андрей Дмитриевич").
-func sortName(kind fonds.EntityKind, name string) string {
-	if kind != fonds.EntityPerson {
-		return name
-	}
-	sur := entity.Surname(name)
-	if sur == "" {
-		return name
-	}
-	fields := strings.Fields(name)
-	i := slices.IndexFunc(fields, func(f string) bool {
-		return strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) == strings.Trim(sur, ".")
-	})
-	if i < 0 {
-		i = slices.IndexFunc(fields, func(f string) bool { return strings.Contains(f, sur) })
-	}
-	if i < 0 {
-		return name
-	}
-	rest := slices.Concat(fields[:i], fields[i+1:])
-	if len(rest) == 0 {
-		return fields[i]
-	}
-	return strings.TrimRight(fields[i], ",") + ", " + strings.Join(rest, " ")
-}
-
-// fold returns s as a prefix is matched against it: in lower case, ё as
-// е, spaces single.
-func fold(s string) string {
-	return translit.FoldYo(strings.ToLower(strings.Join(strings.Fields(s), " ")))
-}
-
-// inverted returns a spelling of an entity of the kind as a prefix
-// matches it besides its own form: a person's name surname first, folded,
-// as sortKeys folds the name shown.
-func inverted(kind fonds.EntityKind, spelling string) string {
-	return fold(sortName(kind, showName(kind, spelling)))
 }
 
 // fillInverted writes entity_names.inverted of every spelling kept before
@@ -640,7 +438,7 @@ func fillInverted(ctx context.Context, tx *sql.Tx) error {
 			rows.Close()
 			return err
 		}
-		args = append(args, kind, key, name, inverted(fonds.EntityKind(kind), name))
+		args = append(args, kind, key, name, stored.Inverted(fonds.EntityKind(kind), name))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -664,17 +462,6 @@ func jsonList(l []string) (string, error) {
 	}
 	b, err := json.Marshal(l)
 	return string(b), err
-}
-
-// boundList returns l with each string cut to n bytes, each once.
-func boundList(l []string, n int) []string {
-	var out []string
-	for _, s := range l {
-		if s = stored.Bound(s, n); s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // The settings that say which rules derived what the store keeps of the

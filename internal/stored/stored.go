@@ -1,11 +1,12 @@
 // Package stored owns what every fonds.Store implementation does alike,
 // whatever its database: the checks of what it is asked to keep (documents,
 // filters, saves, users, sessions), who may see a stored document, the
-// bounds of the texts its logs keep, and the encoding of a document's body,
-// whose bytes and checksum are those a store keeps.
+// bounds of the texts its logs keep, the encoding of a document's body,
+// whose bytes and checksum are those a store keeps, and the rules by which
+// a store names and sorts the entities documents mention (entities.go).
 //
-// It imports only the standard library and the root package, so that the
-// SQLite and PostgreSQL stores share one definition of each.
+// It holds no SQL, so that the SQLite and PostgreSQL stores share one
+// definition of each.
 package stored
 
 import (
