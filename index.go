@@ -48,6 +48,9 @@ const (
 	FacetCategory   = "category"
 )
 
+// AllFacets are the names of every facet.
+var AllFacets = []string{FacetCollection, FacetDecade, FacetYear, FacetCreator, FacetType, FacetLanguage, FacetPerson, FacetCategory}
+
 // SearchRequest is a search as a reader asked it.
 type SearchRequest struct {
 	// Query is the query as typed, in the query language of package query:
@@ -61,8 +64,11 @@ type SearchRequest struct {
 	From, To string
 	Sort     SortOrder
 	Offset   int
-	Limit    int  // 0 means a default page (20)
-	Facets   bool // count facets
+	Limit    int // 0 means a default page (20)
+	// Facets names the facets to count (FacetCollection, FacetYear, ...);
+	// none are counted when it is empty. A facet costs time on every hit,
+	// so a search asks only for those it shows.
+	Facets []string
 	// Highlight asks for snippets with the terms marked.
 	Highlight bool
 	// Restricted admits restricted documents too, for a reader granted
@@ -75,8 +81,8 @@ type SearchResults struct {
 	Total int
 	Took  time.Duration
 	Hits  []Hit
-	// Facets counts, per facet name, the documents of the results having
-	// each value, most first.
+	// Facets counts, per facet name asked for, the documents of the
+	// results having each value, most first.
 	Facets map[string][]FacetCount
 	// Interpreted says how the query was read, when it was not read as
 	// written: a malformed query is read as plain words.

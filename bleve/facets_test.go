@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"testing"
 
@@ -15,49 +16,58 @@ func fc(value string, count int) fonds.FacetCount {
 }
 
 func TestFacetCounts(t *testing.T) {
-	terms := func(counts map[string]int) *search.FacetResult {
-		fr := &search.FacetResult{Field: fieldFacets, Terms: &search.TermFacets{}}
+	terms := func(field string, counts map[string]int) search.FacetResults {
+		fr := &search.FacetResult{Field: field, Terms: &search.TermFacets{}}
 		for term, n := range counts {
 			fr.Terms.Add(&search.TermFacet{Term: term, Count: n})
 		}
-		return fr
+		return search.FacetResults{field: fr}
 	}
 	many := make(map[string]int)
 	var want []fonds.FacetCount
 	for i := range facetSize + 5 {
 		name := fmt.Sprintf("Person %02d", i)
-		many["p"+name] = 100 - i
+		many[name] = 100 - i
 		if i < facetSize {
 			want = append(want, fonds.FacetCount{Value: name, Count: 100 - i})
 		}
 	}
+	years := terms(fieldYear, map[string]int{"1977": 3, "1979": 3, "1968": 4, "1960": 1})
 	tests := []struct {
 		name  string
-		in    *search.FacetResult
+		in    search.FacetResults
 		facet string
 		want  []fonds.FacetCount
 	}{
 		{"none", nil, fonds.FacetYear, []fonds.FacetCount{}},
-		{"years", terms(map[string]int{"y1977": 3, "y1979": 3, "y1968": 4}), fonds.FacetYear,
-			[]fonds.FacetCount{fc("1968", 4), fc("1977", 3), fc("1979", 3)}},
-		{"decades from years", terms(map[string]int{"y1977": 3, "y1979": 3, "y1968": 4, "y1960": 1}), fonds.FacetDecade,
+		{"years", years, fonds.FacetYear,
+			[]fonds.FacetCount{fc("1968", 4), fc("1977", 3), fc("1979", 3), fc("1960", 1)}},
+		{"decades from years", years, fonds.FacetDecade,
 			[]fonds.FacetCount{fc("1970s", 6), fc("1960s", 5)}},
-		{"other facets apart", terms(map[string]int{"cfrus": 2, "rKGB": 5, "tnote": 1, "len": 7, "k2.1": 1}), fonds.FacetCreator,
-			[]fonds.FacetCount{fc("KGB", 5)}},
-		{"ties by value", terms(map[string]int{"lru": 2, "len": 2, "lde": 1}), fonds.FacetLanguage,
+		{"ties by value", terms(fieldLanguage, map[string]int{"ru": 2, "en": 2, "de": 1}), fonds.FacetLanguage,
 			[]fonds.FacetCount{fc("en", 2), fc("ru", 2), fc("de", 1)}},
-		{"cut to the facet size", terms(many), fonds.FacetPerson, want},
+		{"cut to the facet size", terms(fieldPerson, many), fonds.FacetPerson, want},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := facetCounts(tt.in)
-			if len(got) != len(facetFields) {
-				t.Errorf("facetCounts(%s) has %d facets, want %d", tt.name, len(got), len(facetFields))
+			got := facetCounts(tt.in, []string{tt.facet, fonds.FacetCollection})
+			if len(got) != 2 {
+				t.Errorf("facetCounts(%s) has %d facets, want the 2 asked", tt.name, len(got))
 			}
 			if !reflect.DeepEqual(got[tt.facet], tt.want) {
 				t.Errorf("facetCounts(%s)[%s] = %v, want %v", tt.name, tt.facet, got[tt.facet], tt.want)
 			}
 		})
+	}
+}
+
+func TestFacetRequests(t *testing.T) {
+	got, err := facetRequests([]string{fonds.FacetDecade, fonds.FacetCollection})
+	if want := map[string]int{fieldYear: math.MaxInt32, fieldCollect: facetSize}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("facetRequests(decade, collection) = %v, %v, want %v", got, err, want)
+	}
+	if _, err := facetRequests([]string{"colour"}); err == nil {
+		t.Errorf("facetRequests(colour) = nil error, want one")
 	}
 }
 

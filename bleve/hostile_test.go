@@ -153,7 +153,7 @@ func TestWideQueries(t *testing.T) {
 				t.Fatalf("unbounded, Search(%q) stands for %d words, want more than %d", tt.query, n, DefaultMaxExpansion)
 			}
 
-			res, b, err := ix.search(ctx, fonds.SearchRequest{Query: tt.query, Highlight: true, Facets: true})
+			res, b, err := ix.search(ctx, fonds.SearchRequest{Query: tt.query, Highlight: true, Facets: fonds.AllFacets})
 			if err != nil {
 				t.Fatalf("Search(%q) = %v", tt.query, err)
 			}
@@ -181,7 +181,7 @@ func TestSearchStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix.Timeout = time.Hour
-	req := fonds.SearchRequest{Query: "committee OR comm*", Highlight: true, Facets: true}
+	req := fonds.SearchRequest{Query: "committee OR comm*", Highlight: true, Facets: fonds.AllFacets}
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, tt := range []struct {
@@ -264,7 +264,7 @@ func BenchmarkWidePrefixes(b *testing.B) {
 	if err := ix.Put(ctx, varietyDocuments(2000, 100000, 1)...); err != nil {
 		b.Fatal(err)
 	}
-	req := fonds.SearchRequest{Query: widePrefixQuery(), Highlight: true, Facets: true}
+	req := fonds.SearchRequest{Query: widePrefixQuery(), Highlight: true, Facets: fonds.AllFacets}
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := ix.Search(ctx, req); err != nil {

@@ -86,25 +86,7 @@ const (
 	// without it is public: an index written before it held none.
 	fieldRestricted = "restricted"
 	fieldHit        = "hit" // stored hitData
-	// fieldFacets holds the values of the facet fields, each after the
-	// letter of its field (see facetCodes), and is the only field whose doc
-	// values facets read: counting the facets of a hit reads one chunk of doc
-	// values, not one a facet, and decompressing those chunks is most of the
-	// time of a search with facets, so the terms are short. The decade is
-	// not in it: it is counted from the year.
-	fieldFacets = "facets"
 )
-
-// facetCodes are the letters of the facet fields in the facets field.
-var facetCodes = map[string]byte{
-	fieldYear:     'y',
-	fieldCollect:  'c',
-	fieldCreator:  'r',
-	fieldType:     't',
-	fieldLanguage: 'l',
-	fieldPerson:   'p',
-	fieldCategory: 'k',
-}
 
 // creditRoles are the roles of fonds.Credit that have a field of their own.
 var creditRoles = []string{"translator", "transcriber", "editor"}
@@ -127,7 +109,10 @@ const (
 	filtersRussian = "fonds_ru_filters"
 )
 
-// facetFields maps the names of facets to their fields.
+// facetFields maps the names of facets to their fields. Each facet's field
+// keeps its values as doc values, so that a search reads those of the
+// facets it asks for only; the decade has none: it is counted from the
+// year.
 var facetFields = map[string]string{
 	fonds.FacetDecade:     fieldDecade,
 	fonds.FacetYear:       fieldYear,
@@ -160,11 +145,11 @@ const (
 	// matches are found again for snippets (see snippet).
 	keysOnly   = index.IndexField
 	keywordOpt = index.IndexField | index.DocValues
-	// facetsOpt are the options of fieldFacets, whose doc values are read
-	// for every hit of a search with facets: each document's are kept apart
-	// and uncompressed, so that a search reads those of its hits only, not
-	// whole chunks of a thousand documents to decompress. The field is never
-	// scored.
+	// facetsOpt are the options of the facet fields, whose doc values are
+	// read for every hit of a search counting their facet: each document's
+	// are kept apart and uncompressed, so that a search reads those of its
+	// hits only, not whole chunks of a thousand documents to decompress.
+	// Their terms are filtered by, not scored.
 	facetsOpt = keywordOpt | index.SkipDVChunking | index.SkipDVCompression | index.SkipFreqNorm
 )
 
@@ -302,7 +287,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldHash:                stored(),
 		fieldHit:                 stored(),
 		fieldRestricted:          kw(),
-		fieldFacets:              kw(),
 	}
 	for _, role := range creditRoles {
 		fields[fieldCredit+"_"+role] = text(analyzerNames, false)
@@ -356,16 +340,23 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		}
 		doc.AddField(document.NewTextFieldCustom(name, pos, []byte(value), opts, an))
 	}
-	// A facet's value is indexed in its field, for filters, and counted
-	// in fieldFacets.
+	// A facet's value is indexed in its field, for filters, with doc
+	// values to count it by.
 	keyword := func(name, value string) {
 		if value == "" {
 			return
 		}
-		add(name, nil, value, index.IndexField, nil)
-		if code, ok := facetCodes[name]; ok {
-			add(fieldFacets, nil, string(code)+value, facetsOpt, nil)
+		opts := index.IndexField
+		switch name {
+		case fieldYear:
+			// Scored too: a year among the words of a query ranks its
+			// documents first.
+			opts = facetsOpt &^ index.SkipFreqNorm
+		case fieldDecade:
+		default:
+			opts = facetsOpt
 		}
+		add(name, nil, value, opts, nil)
 	}
 	at := func(k int) []uint64 { return []uint64{uint64(k)} }
 

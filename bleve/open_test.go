@@ -127,7 +127,7 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Fatalf("OpenReadOnly a second time = %v", err)
 	}
 	ro2.Close()
-	res, err := ro.Search(ctx, fonds.SearchRequest{Query: "Брежнева", Highlight: true, Facets: true})
+	res, err := ro.Search(ctx, fonds.SearchRequest{Query: "Брежнева", Highlight: true, Facets: fonds.AllFacets})
 	if err != nil || res.Total != 3 {
 		t.Errorf("Search(Брежнева) read-only = %+v, %v, want 3 hits", res, err)
 	}

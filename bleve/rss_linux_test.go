@@ -81,7 +81,7 @@ func searchWide(t *testing.T, dir string, n int) {
 	// The memory is measured, not the time: a slow machine, or the race
 	// detector, must not stop the searches at their deadline.
 	ix.Timeout = time.Hour
-	req := fonds.SearchRequest{Query: widePrefixQuery(), Highlight: true, Facets: true}
+	req := fonds.SearchRequest{Query: widePrefixQuery(), Highlight: true, Facets: fonds.AllFacets}
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {

@@ -148,15 +148,12 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		// page to the next, whatever merges the index did between them.
 		sr.SortBy([]string{"-_score", "_id"})
 	}
-	if req.Highlight {
-		sr.IncludeLocations = true
-		// The snippets' texts, loaded with the hit's stored document.
-		sr.Fields = append(sr.Fields, fieldText, fieldSummary)
+	facets, err := facetRequests(req.Facets)
+	if err != nil {
+		return nil, b.budget, err
 	}
-	if req.Facets {
-		// Every value of every facet, counted in one pass over the doc
-		// values of one field, and cut to the facets below.
-		sr.AddFacet(fieldFacets, blevesearch.NewFacetRequest(fieldFacets, math.MaxInt32))
+	for field, size := range facets {
+		sr.AddFacet(field, blevesearch.NewFacetRequest(field, size))
 	}
 
 	res, err := ix.idx.SearchInContext(ctx, sr)
@@ -177,6 +174,20 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	}
 	if _, cut := b.budget.Used(); cut {
 		out.Interpreted = strings.TrimSpace(out.Interpreted + " " + noteExpansion)
+	}
+	// The snippets are cut from the positions of the matches in the hits
+	// of the page only, which a second search, of the same query among
+	// those hits, reads: asking the first for them read the positions of
+	// every document it matched.
+	var located map[string]*search.DocumentMatch
+	if req.Highlight && len(res.Hits) > 0 {
+		located, err = ix.locate(ctx, top, res.Hits)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, b.budget, stopped(req.Query, ctx.Err())
+		case err != nil:
+			return nil, b.budget, errorf("search %q: %w", req.Query, err)
+		}
 	}
 	for _, h := range res.Hits {
 		if err := ctx.Err(); err != nil {
@@ -199,9 +210,9 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		if math.IsNaN(hit.Score) || math.IsInf(hit.Score, 0) {
 			hit.Score = 0
 		}
-		if req.Highlight {
+		if lh, ok := located[h.ID]; ok {
 			var err error
-			hit.Snippet, hit.Page, err = snippet(ctx, h, &data, ix.an.translit, b.keys)
+			hit.Snippet, hit.Page, err = snippet(ctx, lh, &data, ix.an.translit, b.keys)
 			if ctx.Err() != nil {
 				return nil, b.budget, stopped(req.Query, ctx.Err())
 			}
@@ -211,8 +222,8 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if req.Facets {
-		out.Facets = facetCounts(res.Facets[fieldFacets])
+	if len(req.Facets) > 0 {
+		out.Facets = facetCounts(res.Facets, req.Facets)
 	}
 	out.Took = time.Since(start)
 	return out, b.budget, nil
@@ -232,46 +243,85 @@ func stopped(q string, err error) error {
 	return fmt.Errorf("bleve: search %q stopped: %w (%w)", q, fonds.ErrTimeout, err)
 }
 
-// facetCounts splits the counts of the facets field by facet, and counts
-// the decades from the years, each facet's values most first (ties in the
-// order of the values, as bleve orders the terms of a facet), cut to
-// facetSize.
-func facetCounts(fr *search.FacetResult) map[string][]fonds.FacetCount {
-	name := make(map[byte]string, len(facetCodes))
-	for n, field := range facetFields {
-		if code, ok := facetCodes[field]; ok {
-			name[code] = n
+// locate searches the query q again among the hits, for the positions of
+// its matches and the texts the snippets are cut from, and returns the
+// matches by id.
+func (ix *Index) locate(ctx context.Context, q bq.Query, hits search.DocumentMatchCollection) (map[string]*search.DocumentMatch, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	among := bq.NewBooleanQuery([]bq.Query{q}, nil, nil)
+	among.AddFilter(bq.NewDocIDQuery(ids))
+	sr := blevesearch.NewSearchRequestOptions(among, len(ids), 0, false)
+	sr.IncludeLocations = true
+	sr.Fields = []string{fieldText, fieldSummary}
+	sr.SortBy([]string{"_id"})
+	res, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*search.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h
+	}
+	return out, nil
+}
+
+// facetRequests returns the fields to count for the facets named, with the
+// number of values to ask of each: the decade is counted from every year.
+func facetRequests(names []string) (map[string]int, error) {
+	out := make(map[string]int, len(names))
+	for _, n := range names {
+		field, ok := facetFields[n]
+		if !ok {
+			return nil, fmt.Errorf("%w: no facet %q", fonds.ErrInvalid, n)
 		}
+		size := facetSize
+		if n == fonds.FacetDecade {
+			field = fieldYear
+		}
+		if field == fieldYear {
+			size = math.MaxInt32
+		}
+		out[field] = max(out[field], size)
 	}
-	out := make(map[string][]fonds.FacetCount, len(facetFields))
-	for n := range facetFields {
-		out[n] = []fonds.FacetCount{}
+	return out, nil
+}
+
+// facetCounts returns the counts of the facets named, and counts the
+// decades from the years: each facet's values most first (ties in the order
+// of the values), cut to facetSize.
+func facetCounts(results search.FacetResults, names []string) map[string][]fonds.FacetCount {
+	out := make(map[string][]fonds.FacetCount, len(names))
+	terms := func(field string) []*search.TermFacet {
+		fr := results[field]
+		if fr == nil || fr.Terms == nil {
+			return nil
+		}
+		return fr.Terms.Terms()
 	}
-	decades := make(map[string]int)
-	if fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			if t.Term == "" {
-				continue
-			}
-			n, ok := name[t.Term[0]]
-			if !ok {
-				continue
-			}
-			value := t.Term[1:]
-			out[n] = append(out[n], fonds.FacetCount{Value: value, Count: t.Count})
-			if n == fonds.FacetYear {
-				// A document has one year, and its decade is that of the
-				// year (see documentOf).
-				if y, err := strconv.Atoi(value); err == nil {
+	for _, n := range names {
+		counts := []fonds.FacetCount{}
+		if n == fonds.FacetDecade {
+			// A document has one year, and its decade is that of the
+			// year (see documentOf).
+			decades := make(map[string]int)
+			for _, t := range terms(fieldYear) {
+				if y, err := strconv.Atoi(t.Term); err == nil {
 					decades[strconv.Itoa(y/10*10)+"s"] += t.Count
 				}
 			}
+			for d, c := range decades {
+				counts = append(counts, fonds.FacetCount{Value: d, Count: c})
+			}
+		} else {
+			for _, t := range terms(facetFields[n]) {
+				if t.Term != "" {
+					counts = append(counts, fonds.FacetCount{Value: t.Term, Count: t.Count})
+				}
+			}
 		}
-	}
-	for d, c := range decades {
-		out[fonds.FacetDecade] = append(out[fonds.FacetDecade], fonds.FacetCount{Value: d, Count: c})
-	}
-	for n, counts := range out {
 		slices.SortFunc(counts, func(a, b fonds.FacetCount) int {
 			if a.Count != b.Count {
 				return b.Count - a.Count

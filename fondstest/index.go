@@ -2,6 +2,7 @@ package fondstest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -199,7 +200,7 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 	})
 
 	t.Run("Facets", func(t *testing.T) {
-		res := search(t, shared, fonds.SearchRequest{Facets: true})
+		res := search(t, shared, fonds.SearchRequest{Facets: fonds.AllFacets})
 		want := map[string][]fonds.FacetCount{
 			fonds.FacetDecade:     indexCounts("1970s", 3, "1960s", 1, "1980s", 1),
 			fonds.FacetYear:       indexCounts("1966", 1, "1970", 1, "1975", 1, "1977", 1, "1980", 1),
@@ -216,12 +217,41 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 			}
 		}
 
-		res = search(t, shared, fonds.SearchRequest{Query: "Sakharov", Facets: true})
+		res = search(t, shared, fonds.SearchRequest{Query: "Sakharov", Facets: fonds.AllFacets})
 		if got, w := res.Facets[fonds.FacetCollection], indexCounts("bukovsky", 2, "sample", 1); !slices.Equal(indexSortCounts(got), w) {
 			t.Errorf("Search(Sakharov) collection facet = %v, want %v", got, w)
 		}
 		if res := search(t, shared, fonds.SearchRequest{Query: "Sakharov"}); len(res.Facets) > 0 {
 			t.Errorf("Search without Facets has facets %v", res.Facets)
+		}
+	})
+
+	t.Run("FacetsAsked", func(t *testing.T) {
+		// Only the facets asked for are counted, the decade too when the
+		// year is not asked for.
+		for _, asked := range [][]string{
+			{fonds.FacetCollection, fonds.FacetYear},
+			{fonds.FacetDecade},
+			{fonds.FacetPerson, fonds.FacetDecade, fonds.FacetLanguage},
+		} {
+			res := search(t, shared, fonds.SearchRequest{Query: "Sakharov", Facets: asked})
+			got := slices.Sorted(maps.Keys(res.Facets))
+			if want := slices.Sorted(slices.Values(asked)); !slices.Equal(got, want) {
+				t.Errorf("Search(Sakharov, Facets %v) has facets %v, want %v", asked, got, want)
+			}
+			all := search(t, shared, fonds.SearchRequest{Query: "Sakharov", Facets: fonds.AllFacets})
+			for _, name := range asked {
+				if g, w := indexSortCounts(res.Facets[name]), indexSortCounts(all.Facets[name]); !slices.Equal(g, w) {
+					t.Errorf("Search(Sakharov, Facets %v)[%s] = %v, want %v as with every facet", asked, name, g, w)
+				}
+			}
+		}
+		if got, w := search(t, shared, fonds.SearchRequest{Query: "Sakharov", Facets: []string{fonds.FacetDecade}}).Facets[fonds.FacetDecade],
+			indexCounts("1970s", 2, "1980s", 1); !slices.Equal(indexSortCounts(got), w) {
+			t.Errorf("Search(Sakharov) decade facet = %v, want %v", got, w)
+		}
+		if _, err := shared.Search(ctx, fonds.SearchRequest{Query: "Sakharov", Facets: []string{"colour"}}); !errors.Is(err, fonds.ErrInvalid) {
+			t.Errorf("Search with an unknown facet: error %v, want one that is fonds.ErrInvalid", err)
 		}
 	})
 
@@ -314,7 +344,7 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 
 	t.Run("Malformed", func(t *testing.T) {
 		for _, q := range []string{`"human rights`, `(ambassadors`, `ambassadors)`, `title:`, `ambassadors OR`, `-`, `*`, `~`, `""`, `person:"`, `year:abc`} {
-			res, err := shared.Search(ctx, fonds.SearchRequest{Query: q, Highlight: true, Facets: true})
+			res, err := shared.Search(ctx, fonds.SearchRequest{Query: q, Highlight: true, Facets: fonds.AllFacets})
 			if err != nil {
 				t.Errorf("Search(%q) error %v, want results", q, err)
 				continue
@@ -344,7 +374,7 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 		if got := indexHitIDs(search(t, ix, fonds.SearchRequest{Query: "barley"})); !slices.Equal(got, []string{"replaced"}) {
 			t.Errorf("Search(barley) after replace = %v, want [replaced]", got)
 		}
-		res := search(t, ix, fonds.SearchRequest{Facets: true})
+		res := search(t, ix, fonds.SearchRequest{Facets: fonds.AllFacets})
 		if res.Total != 1 || !slices.Equal(res.Facets[fonds.FacetYear], indexCounts("1981", 1)) {
 			t.Errorf("after replace: total %d, year facet %v, want 1 and [1981]", res.Total, res.Facets[fonds.FacetYear])
 		}
@@ -419,7 +449,7 @@ func TestIndex(t *testing.T, open func(t *testing.T) fonds.Index) {
 			{"", false, []string{"ended", "public"}},
 			{"", true, []string{"ended", "public", "restricted"}},
 		} {
-			res := search(t, ix, fonds.SearchRequest{Query: tt.query, Restricted: tt.restricted, Facets: true, Limit: 100})
+			res := search(t, ix, fonds.SearchRequest{Query: tt.query, Restricted: tt.restricted, Facets: fonds.AllFacets, Limit: 100})
 			got := indexSorted(indexHitIDs(res))
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("Search(%q, Restricted: %t) = %v, want %v", tt.query, tt.restricted, got, tt.want)

@@ -271,7 +271,8 @@ type APISearchResults struct {
 	// Interpreted says how the query was read, when not as written.
 	Interpreted string   `json:"interpreted"`
 	Hits        []APIHit `json:"hits"`
-	// Facets counts the results per value of each facet, most first.
+	// Facets counts the results per value of each facet asked for (by
+	// facets=, every facet without it), most first.
 	Facets map[string][]fonds.FacetCount `json:"facets"`
 }
 
@@ -311,7 +312,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 		PerPage:     sp.size,
 		Interpreted: res.Interpreted,
 		Hits:        make([]APIHit, 0, len(res.Hits)),
-		Facets:      make(map[string][]fonds.FacetCount, len(searchFacets)),
+		Facets:      make(map[string][]fonds.FacetCount, len(sp.req.Facets)),
 	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, APIHit{
@@ -332,14 +333,14 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 			URL:        base + documentPath(h.ID),
 		})
 	}
-	for _, f := range searchFacets {
+	for _, name := range sp.req.Facets {
 		counts := []fonds.FacetCount{}
-		for _, c := range res.Facets[f.name] {
+		for _, c := range res.Facets[name] {
 			if c.Value != "" && c.Count > 0 {
 				counts = append(counts, c)
 			}
 		}
-		out.Facets[f.name] = counts
+		out.Facets[name] = counts
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

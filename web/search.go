@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,8 +96,21 @@ func parseSearch(r *http.Request, api bool) (searchParams, error) {
 	sp := searchParams{size: searchPerPage}
 	sp.req = fonds.SearchRequest{
 		Query:     strings.TrimSpace(v.Get("q")),
-		Facets:    true,
+		Facets:    pageFacets(),
 		Highlight: true,
+	}
+	if api {
+		var err error
+		if sp.req.Facets, err = facetsParam(r); err != nil {
+			return sp, err
+		}
+		switch s := strings.TrimSpace(v.Get("snippets")); s {
+		case "", "true", "1":
+		case "false", "0":
+			sp.req.Highlight = false
+		default:
+			return sp, badSearch(r, "snippets", "“%s” is not a value of snippets: use true or false.", clip(s, 40))
+		}
 	}
 	for _, f := range searchFacets {
 		var vals []string
@@ -160,6 +174,40 @@ func parseSearch(r *http.Request, api bool) (searchParams, error) {
 	sp.req.Offset = (n - 1) * sp.size
 	sp.req.Limit = sp.size
 	return sp, nil
+}
+
+// pageFacets returns the names of the facets the search page shows: those
+// it asks the index to count.
+func pageFacets() []string {
+	names := make([]string, len(searchFacets))
+	for i, f := range searchFacets {
+		names[i] = f.name
+	}
+	return names
+}
+
+// facetsParam reads the facets an API search asks for: facets=collection,year
+// names them, an empty facets= asks for none, and without the parameter
+// every facet is counted, as before a client could choose.
+func facetsParam(r *http.Request) ([]string, error) {
+	vals, ok := r.URL.Query()["facets"]
+	if !ok {
+		return pageFacets(), nil
+	}
+	names := []string{}
+	for _, v := range vals {
+		for _, name := range strings.Split(v, ",") {
+			name = strings.ToLower(strings.TrimSpace(name))
+			if name == "" || slices.Contains(names, name) {
+				continue
+			}
+			if !slices.Contains(pageFacets(), name) {
+				return nil, badSearch(r, "facets", "“%s” is not a facet: use %s, separated by commas.", clip(name, 40), strings.Join(pageFacets(), ", "))
+			}
+			names = append(names, name)
+		}
+	}
+	return names, nil
 }
 
 // validDate reports whether s is a year, a year and month, or a day.
@@ -563,24 +611,58 @@ func activeFilters(sp searchParams, v url.Values, titles map[string]string) []cr
 	return active
 }
 
+// maxSpellingTries bounds the searches a suggestion of spelling costs a
+// search that found nothing.
+const maxSpellingTries = 3
+
 // spellingSuggestion offers the words of a query that found nothing in the
-// other script, with what that finds, or nil when the query has no word
-// to respell.
+// other script, with what that finds, or nil when no respelling finds
+// anything. It tries the query with every word respelled, then with one
+// word respelled at a time, at most maxSpellingTries searches, each
+// counting only, and offers the first that finds something: a suggestion
+// that finds nothing either is no help.
 func (s *Server) spellingSuggestion(ctx context.Context, sp searchParams, terms []string, v url.Values) (*spellingSuggestion, error) {
-	other, script := otherSpelling(terms)
-	if other == "" || strings.EqualFold(other, sp.req.Query) {
-		return nil, nil
+	type candidate struct{ query, script string }
+	var candidates []candidate
+	add := func(q, script string) {
+		if q == "" || strings.EqualFold(q, sp.req.Query) {
+			return
+		}
+		for _, c := range candidates {
+			if strings.EqualFold(c.query, q) {
+				return
+			}
+		}
+		candidates = append(candidates, candidate{q, script})
 	}
-	req := sp.req
-	req.Query, req.Offset, req.Limit = other, 0, 1
-	req.Facets, req.Highlight = false, false
-	res, err := s.searchIndex(ctx, req)
-	if err != nil {
-		return nil, err
+	add(otherSpelling(terms))
+	if len(terms) > 1 {
+		for i := range terms {
+			one, script := otherSpelling(terms[i : i+1])
+			if one == "" {
+				continue
+			}
+			words := slices.Clone(terms)
+			words[i] = one
+			add(strings.Join(words, " "), script)
+		}
 	}
-	u := cloneValues(v)
-	u.Set("q", other)
-	return &spellingSuggestion{Script: script, Query: other, URL: searchURL(u), Total: res.Total}, nil
+	for _, c := range candidates[:min(len(candidates), maxSpellingTries)] {
+		req := sp.req
+		req.Query, req.Offset, req.Limit = c.query, 0, 1
+		req.Facets, req.Highlight = nil, false
+		res, err := s.searchIndex(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		if res.Total == 0 {
+			continue
+		}
+		u := cloneValues(v)
+		u.Set("q", c.query)
+		return &spellingSuggestion{Script: c.script, Query: c.query, URL: searchURL(u), Total: res.Total}, nil
+	}
+	return nil, nil
 }
 
 // SanitizeSnippet returns a snippet of search results as HTML that holds

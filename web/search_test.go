@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -103,7 +104,7 @@ func TestSearchPage(t *testing.T) {
 		{"hostile filter", "/search?collection=%3Cb%3Ex", 200, []string{"&lt;b&gt;x"}, []string{"<b>x"}, nil},
 		{"date range", "/search?q=Sakharov&from=1980&to=1980-12", 200, []string{"1 result ", "From 1980", "To 1980-12", `value="1980"`}, nil, []string{"1980-01-22-pb-177-x"}},
 		{"sort by date", "/search?q=Sakharov&sort=date", 200, []string{`<span aria-current="true">Oldest first</span>`, `href="/search?q=Sakharov&amp;sort=-date"`}, nil, nil},
-		{"no results", "/search?q=xyzzy", 200, []string{"0 results", "No document matches “xyzzy”", "Try the Cyrillic spelling"}, []string{`class="hit"`}, nil},
+		{"no results", "/search?q=xyzzy", 200, []string{"0 results", "No document matches “xyzzy”"}, []string{`class="hit"`, "Try the Cyrillic spelling"}, nil},
 		{"bad page", "/search?q=Sakharov&page=abc", 400, []string{"is not a valid page number", "Search again without it", `href="/search?q=Sakharov"`}, nil, nil},
 		{"page zero", "/search?q=Sakharov&page=0", 400, []string{"not a valid page number"}, nil, nil},
 		{"page too deep", "/search?q=Sakharov&page=501", 400, []string{"first 10000 results"}, nil, nil},
@@ -273,9 +274,10 @@ func TestSearchNoResults(t *testing.T) {
 			`<a href="/search?collection=test&amp;q=Sakharov">without Year: 1980</a>`,
 		}},
 		{"/search?q=Sakharov&from=1990", []string{`<a href="/search?q=Sakharov">without From 1990</a>`}},
-		{"/search?q=Zzyzx", []string{"Try the Cyrillic spelling: ", ">Ззызкс</a>", "which finds nothing either"}},
-		{"/search?q=%D1%84%D1%8B%D0%B2%D0%B0", []string{"Try the Latin spelling: ", ">fyva</a>"}},
-		{"/search?q=Yakovlev&to=1950", []string{"Try the Cyrillic spelling: ", ">яковлев</a>", `href="/search?q=%d1%8f`}},
+		// A spelling that finds nothing either is not offered.
+		{"/search?q=Zzyzx", nil},
+		{"/search?q=%D1%84%D1%8B%D0%B2%D0%B0", nil},
+		{"/search?q=Yakovlev&to=1950", nil},
 	}
 	for _, tt := range tests {
 		w := f.get(tt.path)
@@ -289,7 +291,57 @@ func TestSearchNoResults(t *testing.T) {
 				t.Errorf("GET %s lacks %q", tt.path, s)
 			}
 		}
+		if tt.want == nil && strings.Contains(body, `class="spelling"`) {
+			t.Errorf("GET %s offers a spelling that finds nothing", tt.path)
+		}
 		checkHeadings(t, tt.path, body)
+	}
+}
+
+// blindIndex is an index that finds nothing for the queries it is blind
+// to, as an index may miss a spelling, and records the queries it is asked.
+type blindIndex struct {
+	fonds.Index
+	blind   []string
+	queries []string
+}
+
+func (ix *blindIndex) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	ix.queries = append(ix.queries, req.Query)
+	if slices.Contains(ix.blind, req.Query) {
+		return &fonds.SearchResults{Facets: map[string][]fonds.FacetCount{}}, nil
+	}
+	return ix.Index.Search(ctx, req)
+}
+
+// TestSearchSpellingFinds checks that the spelling a search that found
+// nothing suggests is one that finds something, tried in a few searches at
+// most.
+func TestSearchSpellingFinds(t *testing.T) {
+	f := newSearchFixture(t)
+	ix := &blindIndex{Index: f.index, blind: []string{"Яковлев", "Яковлев Сахаров", "yakovlev sakharov", "yakovlev сахаров"}}
+	var err error
+	f.server, err = New(Config{Store: f.store, Index: ix, Logger: slog.New(slog.DiscardHandler), BaseURL: testBaseURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path, want string
+		searches   int
+	}{
+		{"/search?q=%D0%AF%D0%BA%D0%BE%D0%B2%D0%BB%D0%B5%D0%B2", ">yakovlev</a> (2 results)", 2},
+		// Both words respelled find nothing; one of them respelled does.
+		{"/search?q=%D0%AF%D0%BA%D0%BE%D0%B2%D0%BB%D0%B5%D0%B2+%D0%A1%D0%B0%D1%85%D0%B0%D1%80%D0%BE%D0%B2", "", 1 + maxSpellingTries},
+	}
+	for _, tt := range tests {
+		ix.queries = nil
+		body := f.get(tt.path).Body.String()
+		if tt.want != "" && !strings.Contains(body, tt.want) {
+			t.Errorf("GET %s lacks %q (searched %q)", tt.path, tt.want, ix.queries)
+		}
+		if len(ix.queries) > tt.searches {
+			t.Errorf("GET %s searched %q, want at most %d searches", tt.path, ix.queries, tt.searches)
+		}
 	}
 }
 
@@ -817,5 +869,122 @@ func TestSearchWaitsForSlot(t *testing.T) {
 	}
 	if w := f.get("/api/v1/search?q=rights"); w.Code != http.StatusOK {
 		t.Errorf("search with the slots free: %d", w.Code)
+	}
+}
+
+// TestSearchCreditsAndReferences finds the seed record by its translator and
+// by its reference in every form the archives write it, and a sample
+// record by its Secretariat reference.
+func TestSearchCreditsAndReferences(t *testing.T) {
+	f := newSearchFixture(t)
+	secretariat := sampleID(t, "1981-02-02-st-248-9.txt")
+	tests := []struct{ query, want string }{
+		{"Crowfoot", f.seedID},
+		{"translator:Crowfoot", f.seedID},
+		{`translator:"John Crowfoot"`, f.seedID},
+		{"P56/68", f.seedID},
+		{"П 56/68", f.seedID},
+		{"Pb 56/68", f.seedID},
+		{"Пб 56/68", f.seedID},
+		{"St-56/68", f.seedID},
+		{"Ст 56/68", f.seedID},
+		{"St 248/9", secretariat},
+		{"Ст 248/9", secretariat},
+		{"Pb 248/9", secretariat},
+		{"P248/9", secretariat},
+	}
+	for _, tt := range tests {
+		var res APISearchResults
+		decodeJSON(t, f.get("/api/v1/search?facets=&q="+url.QueryEscape(tt.query)), &res)
+		if len(res.Hits) == 0 || res.Hits[0].ID != tt.want {
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+			}
+			t.Errorf("API q=%s = %v, want %s first", tt.query, got, tt.want)
+		}
+	}
+}
+
+// TestSearchAPIChoices checks the facets and snippets a client of the API
+// asks for, and a search of only stop words.
+func TestSearchAPIChoices(t *testing.T) {
+	f := newSearchFixture(t)
+	tests := []struct {
+		query  string
+		facets []string
+	}{
+		{"q=rights", pageFacets()},
+		{"q=rights&facets=collection,year", []string{fonds.FacetCollection, fonds.FacetYear}},
+		{"q=rights&facets=decade&facets=Year,decade", []string{fonds.FacetDecade, fonds.FacetYear}},
+		{"q=rights&facets=", nil},
+	}
+	for _, tt := range tests {
+		var raw map[string]any
+		decodeJSON(t, f.get("/api/v1/search?"+tt.query), &raw)
+		facets, ok := raw["facets"].(map[string]any)
+		if !ok {
+			t.Errorf("API %s: facets = %v, want an object", tt.query, raw["facets"])
+			continue
+		}
+		got := slices.Sorted(maps.Keys(facets))
+		if want := slices.Sorted(slices.Values(tt.facets)); !slices.Equal(got, want) {
+			t.Errorf("API %s: facets %v, want %v", tt.query, got, want)
+		}
+	}
+	if w := f.get("/api/v1/search?q=rights&facets=colour"); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "not a facet") {
+		t.Errorf("API facets=colour: %d %s, want 400", w.Code, w.Body)
+	}
+	if w := f.get("/api/v1/search?q=rights&snippets=maybe"); w.Code != http.StatusBadRequest {
+		t.Errorf("API snippets=maybe: %d, want 400", w.Code)
+	}
+
+	var res APISearchResults
+	decodeJSON(t, f.get("/api/v1/search?q=%22human+rights%22&snippets=false"), &res)
+	if len(res.Hits) == 0 {
+		t.Fatalf("API \"human rights\" found nothing")
+	}
+	for _, h := range res.Hits {
+		if h.Snippet != "" || h.Page != 0 {
+			t.Errorf("API snippets=false: hit %s has snippet %q, page %d", h.ID, h.Snippet, h.Page)
+		}
+	}
+	decodeJSON(t, f.get("/api/v1/search?q=%22human+rights%22&snippets=true"), &res)
+	if len(res.Hits) == 0 || res.Hits[0].Snippet == "" {
+		t.Errorf("API snippets=true: first hit has no snippet")
+	}
+
+	for _, q := range []string{"the", `"to be"`, "to be or not to be"} {
+		decodeJSON(t, f.get("/api/v1/search?facets=&q="+url.QueryEscape(q)), &res)
+		if res.Total == 0 {
+			t.Errorf("API q=%s finds nothing, want the documents that write it", q)
+		}
+	}
+}
+
+// TestSearchStopWords finds the documents of the sample and the seed by
+// queries of stop words only, and by their translators and transcribers.
+func TestSearchStopWords(t *testing.T) {
+	f := newSearchFixture(t)
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{`"is to be noted"`, []string{f.seedID}},
+		{"translator:Ashdown", []string{"1972-09-12-no-572", "1978-09-06-1871-a", "1983-10-08-1917-k"}},
+		{"transcriber:Nechaev", []string{"1969-11-26-pb-150-22", "1980-01-22-pb-177-x", "1990-07-01-central-committee-note-by-the-ideological"}},
+	}
+	for _, tt := range tests {
+		var res APISearchResults
+		decodeJSON(t, f.get("/api/v1/search?facets=&q="+url.QueryEscape(tt.query)), &res)
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		for _, id := range tt.want {
+			if !slices.Contains(got, id) {
+				t.Errorf("API q=%s = %v, want %s among them", tt.query, got, id)
+			}
+		}
 	}
 }
