@@ -251,8 +251,10 @@ func (ix *Index) locate(ctx context.Context, q bq.Query, hits search.DocumentMat
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	among := bq.NewBooleanQuery([]bq.Query{q}, nil, nil)
-	among.AddFilter(bq.NewDocIDQuery(ids))
+	// A conjunction, which leaps from one of the ids to the next in every
+	// term of the query; a filter would read every match of the query,
+	// with its positions, and test it against the ids.
+	among := bq.NewConjunctionQuery([]bq.Query{bq.NewDocIDQuery(ids), q})
 	sr := blevesearch.NewSearchRequestOptions(among, len(ids), 0, false)
 	sr.IncludeLocations = true
 	sr.Fields = []string{fieldText, fieldSummary}
