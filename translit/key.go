@@ -19,17 +19,19 @@ func Key(word string) string {
 	return key(word, conventional)
 }
 
-// key is Key with the given table of spellings (see conventional), which
-// it consults last, with the key the rules make of the word.
-func key(word string, table map[string]string) string {
+// key is Key with the given table of spellings (see conventional), or
+// none, which it consults last, with the key the rules make of the word.
+func key(word string, table *nameTable) string {
 	b := canonical(word)
 	b = foldConsonants(b)
 	b = foldDigraphs(b)
 	b = foldVowels(b)
 	b = foldGlides(b)
 	b = foldEnding(b)
-	if k, ok := table[string(b)]; ok {
-		return k
+	if table != nil && table.mayHold(b) {
+		if k, ok := table.keys[string(b)]; ok {
+			return k
+		}
 	}
 	return string(b)
 }
@@ -127,23 +129,21 @@ func canonical(word string) []byte {
 	var reading wordReading
 	for i := 0; i < len(word); {
 		if c := word[i]; c < utf8.RuneSelf && !followedByMark(word, i+1) {
-			if next := lowerASCIIAt(word, i+1); next != 0 {
-				switch c | 0x20 {
-				case 'c':
-					// German Sacharow, Polish Chruszczow, Czech Chruščov;
-					// the ch of German sch and tsch and of French tch is
-					// left for the folds.
-					if next == 'h' && !afterSorT(word, i) && reading.centralEuropean(word) {
-						out = append(out, 'h')
-						i += 2
-						continue
-					}
-				case 'o':
-					if next == 'u' && reading.french(word) {
-						out = append(out, 'u') // Khrouchtchev
-						i += 2
-						continue
-					}
+			switch c | 0x20 {
+			case 'c':
+				// German Sacharow, Polish Chruszczow, Czech Chruščov;
+				// the ch of German sch and tsch and of French tch is
+				// left for the folds.
+				if lowerASCIIAt(word, i+1) == 'h' && !afterSorT(word, i) && reading.centralEuropean(word) {
+					out = append(out, 'h')
+					i += 2
+					continue
+				}
+			case 'o':
+				if lowerASCIIAt(word, i+1) == 'u' && reading.french(word) {
+					out = append(out, 'u') // Khrouchtchev
+					i += 2
+					continue
 				}
 			}
 			out = appendASCII(out, c)
@@ -397,14 +397,12 @@ func beforeH(b []byte, i int) bool {
 // (ч), sch (ш) and schtsch (щ); Polish cz (ч), sz (ш), szcz (щ) and rz
 // after b, d or g (ж) and after p, t or k (ш); French tch (ч) and chtch
 // (щ); and cch, which BGN writes for цч as German writes ч (tsch), to ch.
-// It works in place, and repeats until nothing is left to fold, so that
-// a key keys to itself.
+// It works in place, and folds again what its folds make (ttsch, tch,
+// ch), so that a key keys to itself.
 func foldDigraphs(b []byte) []byte {
-	for {
-		n := len(b)
-		changed := false
+	for hasDigraph(b) {
 		out := b[:0]
-		for i := 0; i < n; i++ {
+		for i := 0; i < len(b); i++ {
 			c, next := b[i], at(b, i+1)
 			d := ""
 			switch {
@@ -433,13 +431,33 @@ func foldDigraphs(b []byte) []byte {
 				continue
 			}
 			out = append(out, d...)
-			changed = true
 		}
 		b = out
-		if !changed {
-			return b
+	}
+	return b
+}
+
+// hasDigraph reports whether foldDigraphs has something to fold in b: a ch
+// after s, t or c, or a z after c, s, or r after b, d, g, p, t or k.
+func hasDigraph(b []byte) bool {
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case 'h':
+			if b[i-1] == 'c' && i >= 2 && (b[i-2] == 's' || b[i-2] == 't' || b[i-2] == 'c') {
+				return true
+			}
+		case 'z':
+			switch b[i-1] {
+			case 'c', 's':
+				return true
+			case 'r':
+				if i >= 2 && strings.IndexByte("bdgptk", b[i-2]) >= 0 {
+					return true
+				}
+			}
 		}
 	}
+	return false
 }
 
 // appendH appends h for х, absorbing the k of a doubled kkh, so that the

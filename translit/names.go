@@ -16,12 +16,31 @@ import (
 //go:embed names.txt
 var namesText string
 
-// conventional maps the key that the rules of Key make of each spelling in
-// the table to the key they make of its Cyrillic. Every spelling with that
-// key is read so: Sharansky, Sharanskii and Šaranskij alike.
+// conventional is the table of names.txt.
 var conventional = mustParseNames("names.txt", namesText)
 
-func mustParseNames(name, text string) map[string]string {
+// nameTable is a table of spellings read.
+type nameTable struct {
+	// keys maps the key that the rules of Key make of each spelling to
+	// the key they make of its Cyrillic. Every spelling with that key is
+	// read so: Sharansky, Sharanskii and Šaranskij alike.
+	keys map[string]string
+	// shapes holds, for each letter a to z, the lengths of the keys in
+	// keys that begin with it, as bits (bit 63 for any longer), and for
+	// any other first byte, bit 0 set on all: most words need no look-up.
+	shapes [27]uint64
+}
+
+// mayHold reports whether b may be a key in t.keys, by its first letter
+// and its length, which is cheaper to tell than a look-up in the map.
+func (t *nameTable) mayHold(b []byte) bool {
+	if len(b) == 0 || b[0] < 'a' || b[0] > 'z' {
+		return t.shapes[26] != 0
+	}
+	return t.shapes[b[0]-'a']&(1<<min(len(b), 63)) != 0
+}
+
+func mustParseNames(name, text string) *nameTable {
 	m, err := parseNames(name, text)
 	if err != nil {
 		panic("translit: " + err.Error())
@@ -29,10 +48,10 @@ func mustParseNames(name, text string) map[string]string {
 	return m
 }
 
-// parseNames reads a table of spellings (see names.txt for the format)
-// into a map from the key of each spelling to that of its Cyrillic, both
-// by the rules alone. Its errors name the file and the line.
-func parseNames(name, text string) (map[string]string, error) {
+// parseNames reads a table of spellings (see names.txt for the format):
+// the key of each spelling and that of its Cyrillic, both by the rules
+// alone. Its errors name the file and the line.
+func parseNames(name, text string) (*nameTable, error) {
 	m := make(map[string]string)
 	lineOf := make(map[string]int) // the line of each spelling in m
 	for n, line := range strings.Split(text, "\n") {
@@ -79,7 +98,15 @@ func parseNames(name, text string) (map[string]string, error) {
 			return nil, fmt.Errorf("%s:%d: %s, the key of the Cyrillic for %s, is the key of a spelling on line %d", name, lineOf[c], target, c, lineOf[target])
 		}
 	}
-	return m, nil
+	t := &nameTable{keys: m}
+	for k := range m {
+		if k == "" || k[0] < 'a' || k[0] > 'z' {
+			t.shapes[26] = 1
+			continue
+		}
+		t.shapes[k[0]-'a'] |= 1 << min(len(k), 63)
+	}
+	return t, nil
 }
 
 // isWord reports whether s is one word: not empty, with no spaces and at

@@ -183,7 +183,7 @@ func TestKeyCollisionsOtherLanguages(t *testing.T) {
 // since no rule brings it to its Cyrillic, and keys to a key that keys to
 // itself.
 func TestNamesTable(t *testing.T) {
-	if len(conventional) == 0 {
+	if len(conventional.keys) == 0 {
 		t.Fatal("the table of names is empty")
 	}
 	for _, line := range strings.Split(namesText, "\n") {
@@ -211,8 +211,11 @@ func TestParseNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Sharansky and Scharanski have one key.
-	if len(m) != 3 {
-		t.Errorf("parseNames read %d keys, want 3: %v", len(m), m)
+	if len(m.keys) != 3 {
+		t.Errorf("parseNames read %d keys, want 3: %v", len(m.keys), m.keys)
+	}
+	if !m.mayHold([]byte("breshnev")) || m.mayHold([]byte("breshnevvv")) || m.mayHold([]byte("creshnev")) {
+		t.Errorf("mayHold is wrong for the shapes %v", m.shapes)
 	}
 	bad := []struct{ text, want string }{
 		{"Брежнев Breschnew", "t.txt:1: no colon"},
