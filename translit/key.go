@@ -401,6 +401,7 @@ func beforeH(b []byte, i int) bool {
 // ch), so that a key keys to itself.
 func foldDigraphs(b []byte) []byte {
 	for hasDigraph(b) {
+		changed := false
 		out := b[:0]
 		for i := 0; i < len(b); i++ {
 			c, next := b[i], at(b, i+1)
@@ -431,8 +432,12 @@ func foldDigraphs(b []byte) []byte {
 				continue
 			}
 			out = append(out, d...)
+			changed = true
 		}
 		b = out
+		if !changed {
+			break // hasDigraph is wider than the folds; never loop for it
+		}
 	}
 	return b
 }
@@ -503,8 +508,9 @@ func trimGlides(out []byte) []byte {
 // (Zaytsev, Zaitsev), and i before y becomes y (LC's Maiia, Mayya).
 func foldGlides(b []byte) []byte {
 	for i := 1; i+1 < len(b); i++ {
-		// prev must be a, e, o or u, which this loop never changes, so
-		// each letter is decided on the letters as they were.
+		// prev must be a, e, o or u (or c or h, for the y after them),
+		// which this loop never changes, so each letter is decided on
+		// the letters as they were.
 		prev, next := b[i-1], b[i+1]
 		if b[i] == 'y' && isConsonantByte(next) && (prev == 'c' || prev == 'h' && i >= 2 && isHushing(b[i-2])) {
 			// After ц, и and ы sound alike, and after ж, ч, ш and щ
