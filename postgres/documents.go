@@ -232,6 +232,9 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
 		return "", nil, err
 	}
+	if err := link(ctx, tx, &c, visibility{public: a.Status == fonds.StatusPublished, released: a.Released, state: c.Status}, !found); err != nil {
+		return "", nil, err
+	}
 	switch {
 	case a.Status == fonds.StatusPublished:
 		// Public again: the record is the document, not its deletion.
@@ -655,6 +658,9 @@ func deleteDocument(ctx context.Context, tx pgx.Tx, id string, sv fonds.Save) er
 	// The deleted version is kept like any replaced one: nothing is lost,
 	// and a citation of it still finds it.
 	if err := keepRevision(ctx, tx, id, version, t); err != nil {
+		return err
+	}
+	if err := unlink(ctx, tx, id); err != nil {
 		return err
 	}
 	var collection, status string
