@@ -215,9 +215,17 @@ type wordReading struct {
 func (r *wordReading) centralEuropean(word string) bool {
 	if !r.centralKnown {
 		r.centralKnown = true
-		for _, c := range word {
-			if c == 'w' || c == 'W' || c >= utf8.RuneSelf && strings.ContainsRune(centralLetters, unicode.ToLower(c)) {
+		for i := 0; i < len(word); i++ {
+			switch c := word[i]; {
+			case c == 'w' || c == 'W':
 				r.isCentral = true
+			case 0xC3 <= c && c <= 0xC5:
+				// The first byte of U+00C0 to U+017F, which hold the
+				// Polish and Czech letters.
+				l, _ := utf8.DecodeRuneInString(word[i:])
+				r.isCentral = strings.ContainsRune(centralLetters, unicode.ToLower(l))
+			}
+			if r.isCentral {
 				break
 			}
 		}
