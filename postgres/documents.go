@@ -136,7 +136,7 @@ func conditions(f fonds.Filter, a *args) []string {
 		conds = append(conds, "date_start <= "+a.add(f.To))
 	}
 	if f.Section != "" {
-		conds = append(conds, "section = "+a.add(f.Section))
+		conds = append(conds, "section = "+a.add(text(f.Section)))
 	}
 	if f.ExceptCollection != "" {
 		conds = append(conds, "collection <> "+a.add(f.ExceptCollection))
@@ -163,7 +163,7 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return "", nil, err
 	}
-	if found && old.origin != "" && d.Origin != "" && old.origin != d.Origin && !sv.Replace {
+	if found && old.origin != "" && d.Origin != "" && old.origin != text(d.Origin) && !sv.Replace {
 		return "", nil, fmt.Errorf("%w: the id is taken by the document from %s", fonds.ErrConflict, old.origin)
 	}
 	result, created := fonds.Added, t
@@ -205,10 +205,7 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 	if err != nil {
 		return "", nil, err
 	}
-	cats := c.Categories
-	if cats == nil {
-		cats = []string{}
-	}
+	cats := texts(c.Categories)
 	a := stored.AccessOf(&c, t)
 	if _, err := tx.Exec(ctx, `INSERT INTO documents
 		(id, collection, date_start, date_end, year, month, status, state, released, restricted, embargo_at,
@@ -222,8 +219,8 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 			number = excluded.number, section = excluded.section, categories = excluded.categories,
 			body = excluded.body, sha256 = excluded.sha256, brief = excluded.brief`,
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), stored.Month(c.Date), string(a.Status),
-		string(c.Status), a.Released, a.Restricted, embargoAt(a), c.Title, c.Hash, c.Origin, created, t,
-		c.Number, c.Section, cats, body, stored.Sum(body), brief); err != nil {
+		string(c.Status), a.Released, a.Restricted, embargoAt(a), text(c.Title), c.Hash, text(c.Origin), created, t,
+		c.Number, text(c.Section), cats, body, stored.Sum(body), brief); err != nil {
 		if isForeignKey(err) {
 			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
@@ -252,7 +249,7 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (document_id, n) DO UPDATE SET hash = excluded.hash, saved = excluded.saved,
 			author = excluded.author, message = excluded.message, status = excluded.status, deleted = false`,
-		c.ID, c.Version, c.Hash, t, author, message, string(c.Status)); err != nil {
+		c.ID, c.Version, c.Hash, t, text(author), text(message), string(c.Status)); err != nil {
 		return "", nil, err
 	}
 	detail := "added"

@@ -243,6 +243,7 @@ func audit(ctx context.Context, tx pgx.Tx, e *fonds.AuditEntry) error {
 	e.Time = e.Time.UTC().Truncate(time.Microsecond)
 	e.User, e.Address = stored.Bound(e.User, stored.MaxName), stored.Bound(e.Address, stored.MaxName)
 	e.Action, e.Target, e.Detail = stored.Bound(e.Action, stored.MaxName), stored.Bound(e.Target, stored.MaxTarget), stored.Bound(e.Detail, stored.MaxDetail)
+	e.User, e.Address, e.Action, e.Target, e.Detail = text(e.User), text(e.Address), text(e.Action), text(e.Target), text(e.Detail)
 	return tx.QueryRow(ctx, `INSERT INTO audit (time, user_name, address, action, target, detail)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`,
 		e.Time, e.User, e.Address, e.Action, e.Target, e.Detail).Scan(&e.Seq)

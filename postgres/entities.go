@@ -456,7 +456,7 @@ func (s *Store) DescribeEntity(ctx context.Context, e fonds.Entity, sv fonds.Sav
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (kind, key) DO UPDATE SET described = excluded.described, editor_name = excluded.editor_name,
 				role = excluded.role, dates = excluded.dates, note = excluded.note, authority = excluded.authority`,
-			string(e.Kind), e.Key, described, e.Name, e.Role, e.Dates, e.Note, orEmpty(e.Authority)); err != nil {
+			string(e.Kind), e.Key, described, e.Name, e.Role, e.Dates, e.Note, texts(e.Authority)); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM entities WHERE kind = $1 AND key = $2 AND NOT described AND documents <= 0`,
@@ -558,7 +558,7 @@ func (s *Store) Resolve(ctx context.Context, targets []string) (map[string]strin
 			for _, c := range candidates {
 				var id string
 				err := tx.QueryRow(ctx, `SELECT document_id FROM identities WHERE target = $1
-					ORDER BY public DESC, document_id LIMIT 1`, c).Scan(&id)
+					ORDER BY public DESC, document_id LIMIT 1`, text(c)).Scan(&id)
 				if errors.Is(err, pgx.ErrNoRows) {
 					continue
 				} else if err != nil {

@@ -67,11 +67,11 @@ func link(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibility, fresh
 	for _, m := range entity.Mentions(c) {
 		r := ref{m.Kind, m.Key}
 		row := mentionRow{
-			name:      stored.Bound(m.Name, stored.MaxWords),
-			written:   stored.Bound(m.Written, stored.MaxWords),
-			passage:   m.Passage,
-			spellings: orEmpty(stored.BoundList(m.Spellings, stored.MaxWords)),
-			authority: orEmpty(stored.BoundList(m.Authority, stored.MaxTarget)),
+			name:      text(stored.Bound(m.Name, stored.MaxWords)),
+			written:   text(stored.Bound(m.Written, stored.MaxWords)),
+			passage:   text(m.Passage),
+			spellings: texts(stored.BoundList(m.Spellings, stored.MaxWords)),
+			authority: texts(stored.BoundList(m.Authority, stored.MaxTarget)),
 			start:     c.Date.Start,
 			public:    v.public, released: v.released, state: string(v.state),
 		}
@@ -104,15 +104,6 @@ func link(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibility, fresh
 		return err
 	}
 	return linkCitations(ctx, tx, c, v, fresh)
-}
-
-// orEmpty returns l, or an empty list for nil, which a column of arrays
-// keeps as such rather than as NULL.
-func orEmpty(l []string) []string {
-	if l == nil {
-		return []string{}
-	}
-	return l
 }
 
 // unlink removes what link kept of the document id, before its deletion.
@@ -173,12 +164,12 @@ func linkCitations(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibili
 		if len(ct.Target) <= stored.MaxTarget && len(ct.Anchor) <= stored.MaxWords {
 			b.Queue(`INSERT INTO citations (document_id, target, anchor, written, date_start, public, released, state)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-				c.ID, ct.Target, ct.Anchor, stored.Bound(ct.Written, stored.MaxWords), c.Date.Start, v.public, v.released, string(v.state))
+				c.ID, text(ct.Target), text(ct.Anchor), text(stored.Bound(ct.Written, stored.MaxWords)), c.Date.Start, v.public, v.released, string(v.state))
 		}
 	}
 	for _, t := range entity.Identities(c) {
 		if len(t) <= stored.MaxTarget {
-			b.Queue(`INSERT INTO identities (target, document_id, public) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, t, c.ID, v.public)
+			b.Queue(`INSERT INTO identities (target, document_id, public) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, text(t), c.ID, v.public)
 		}
 	}
 	return sendBatch(ctx, tx, &b)

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"time"
 
 	"fonds"
@@ -152,6 +153,26 @@ func translate(err error) error {
 		return fmt.Errorf("%w: %w", fonds.ErrTimeout, err)
 	}
 	return err
+}
+
+// text returns s as a column of text keeps it: PostgreSQL's text cannot
+// hold NUL, which a damaged import may leave in a title or a passage, so
+// each becomes U+FFFD, the character that stands for one that cannot be
+// shown. A document's body, kept as bytes, keeps them.
+func text(s string) string {
+	if strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+}
+
+// texts returns the strings of l as text keeps them (see text), never nil.
+func texts(l []string) []string {
+	out := make([]string, len(l))
+	for i, s := range l {
+		out[i] = text(s)
+	}
+	return out
 }
 
 // isForeignKey reports whether err is the violation of a foreign key.

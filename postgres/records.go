@@ -91,7 +91,7 @@ func recordConditions(f fonds.RecordFilter, stamp string, a *args) []string {
 		conds = append(conds, "collection = "+a.add(f.Collection))
 	}
 	if f.Category != "" {
-		conds = append(conds, "categories @> ARRAY["+a.add(f.Category)+"::text]")
+		conds = append(conds, "categories @> ARRAY["+a.add(text(f.Category))+"::text]")
 	}
 	if f.ID != "" {
 		conds = append(conds, "id = "+a.add(f.ID))
