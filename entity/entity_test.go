@@ -87,7 +87,7 @@ func TestMentions(t *testing.T) {
 	if len(s.Authority) != 1 || !contains(s.Spellings, "Сахарова") {
 		t.Errorf("Sakharov's authority and spellings = %v, %v", s.Authority, s.Spellings)
 	}
-	if v := byKey["person/vance"]; v.Passage != "Memorandum From Vance" {
+	if v := byKey["person/"+Key(fonds.EntityPerson, "Vance")]; v.Passage != "Memorandum From Vance" {
 		t.Errorf("Vance = %+v", v)
 	}
 	if g := byKey["place/"+Key(fonds.EntityPlace, "Gorky")]; g.Passage != "See the note on Gorky." {
