@@ -59,6 +59,10 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: open: %w", translate(err))
 	}
+	if err := derive(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: open: %w", translate(err))
+	}
 	return &Store{db: db}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/url"
+	"reflect"
 	"os"
 	"sync"
 	"testing"
@@ -163,4 +164,44 @@ func TestUserStore(t *testing.T) {
 		s, _ := open(t)
 		return s
 	})
+}
+
+// TestDerive checks that a store opened on a database whose links were
+// derived by other rules (an older program) derives them again from the
+// documents.
+func TestDerive(t *testing.T) {
+	ctx := context.Background()
+	s, dbURL := open(t)
+	if err := s.PutCollection(ctx, fonds.Collection{Slug: fondstest.Collection, Title: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a", "b"} {
+		if _, err := s.PutDocument(ctx, fondstest.NewFullDocument(id, "1977-05-19")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := s.Entities(ctx, fonds.EntityFilter{})
+	if err != nil || len(want) == 0 {
+		t.Fatalf("Entities() = %v, %v, want some", want, err)
+	}
+	s.Close()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{`DELETE FROM mentions`, `DELETE FROM entity_names`, `DELETE FROM entity_authorities`,
+		`DELETE FROM entities`, `UPDATE settings SET value = '0' WHERE name = 'entity.version'`} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s, err = postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("Open() again = %v", err)
+	}
+	defer s.Close()
+	if got, err := s.Entities(ctx, fonds.EntityFilter{}); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Entities() derived again = %+v, %v, want %+v", got, err, want)
+	}
 }
