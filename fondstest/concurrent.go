@@ -118,6 +118,75 @@ func testConcurrentSave(t *testing.T, s fonds.Store) {
 	if won != 1 {
 		t.Errorf("%d of %d saves of a new document at once succeeded, want 1", won, savers)
 	}
+
+	followChanges(t, s)
+}
+
+// followChanges writes documents from several goroutines while another
+// follows the change feed as a server's index does, reading on from the
+// last Seq it saw: when the writers are done and it has read to the end,
+// it has seen every document written, none missed because a write that
+// committed later had been numbered earlier.
+func followChanges(t *testing.T, s fonds.Store) {
+	ctx := context.Background()
+	start, err := s.LastChange(ctx)
+	if err != nil {
+		t.Fatalf("LastChange() = %v", err)
+	}
+	const writers, each = 8, 25
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				d := NewDocument(fmt.Sprintf("f%d-%02d", w, i), "1977-05-19")
+				if _, err := s.PutDocument(ctx, d); err != nil {
+					t.Errorf("PutDocument(%s) = %v", d.ID, err)
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	seen := make(map[string]bool)
+	after := start
+	read := func() {
+		for {
+			cs, err := s.Changes(ctx, after, 7)
+			if err != nil {
+				t.Errorf("Changes(%d) while writing = %v", after, err)
+				return
+			}
+			for _, c := range cs {
+				if c.Seq <= after {
+					t.Errorf("Changes(%d) gave Seq %d, not after it", after, c.Seq)
+				}
+				seen[c.ID], after = true, c.Seq
+			}
+			if len(cs) < 7 {
+				return
+			}
+		}
+	}
+	for following := true; following; {
+		select {
+		case <-done:
+			following = false
+		default:
+		}
+		read()
+	}
+	read()
+	missed := 0
+	for w := range writers {
+		for i := range each {
+			if !seen[fmt.Sprintf("f%d-%02d", w, i)] {
+				missed++
+			}
+		}
+	}
+	if missed > 0 {
+		t.Errorf("a follower of the change feed missed %d of %d documents written at once", missed, writers*each)
+	}
 }
 
 // versionOf returns d's version, or 0 for no document.
