@@ -59,7 +59,8 @@ func (s *Store) PutCollection(ctx context.Context, c fonds.Collection) error {
 func (s *Store) Collection(ctx context.Context, slug string) (fonds.Collection, error) {
 	var c fonds.Collection
 	err := s.db.QueryRow(ctx, `SELECT c.slug, c.title, c.description,
-		(SELECT count(*) FROM documents WHERE collection = c.slug AND status = 'published')
+		coalesce((SELECT n FROM document_counts
+			WHERE collection = c.slug AND year = -1 AND month = -1 AND access = 'published'), 0)
 		FROM collections c WHERE c.slug = $1`, slug).Scan(&c.Slug, &c.Title, &c.Description, &c.Count)
 	if err != nil {
 		return fonds.Collection{}, fmt.Errorf("postgres: collection %q: %w", slug, translate(err))
@@ -75,9 +76,17 @@ func (s *Store) Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collec
 	}
 	f.Collection = ""
 	var a args
-	conds := append([]string{"collection = c.slug"}, conditions(f, &a)...)
-	rows, err := s.db.Query(ctx, `SELECT c.slug, c.title, c.description,
-		(SELECT count(*) FROM documents`+where(conds...)+`)
+	var count string
+	if counted(f) {
+		count = countsSum(f, "c.slug", &a)
+		if f.ExceptCollection != "" {
+			// The collection left out counts none.
+			count = `SELECT CASE WHEN c.slug = ` + a.add(f.ExceptCollection) + ` THEN 0 ELSE (` + count + `) END`
+		}
+	} else {
+		count = `SELECT count(*) FROM documents` + where(append([]string{"collection = c.slug"}, conditions(f, &a)...)...)
+	}
+	rows, err := s.db.Query(ctx, `SELECT c.slug, c.title, c.description, (`+count+`)
 		FROM collections c ORDER BY c.title, c.slug`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: collections: %w", translate(err))
@@ -154,11 +163,14 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 	}
 	t := now()
 	var old struct {
-		hash, origin, status string
-		created, updated     time.Time
+		hash, origin, status, collection string
+		created, updated                 time.Time
+		year, month                      int
+		released                         bool
 	}
-	err := tx.QueryRow(ctx, `SELECT hash, origin, status, created, updated FROM documents WHERE id = $1`, d.ID).
-		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated)
+	err := tx.QueryRow(ctx, `SELECT hash, origin, status, created, updated, collection, year, month, released
+		FROM documents WHERE id = $1`, d.ID).
+		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated, &old.collection, &old.year, &old.month, &old.released)
 	found := err == nil
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return "", nil, err
@@ -260,7 +272,12 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 		detail += ": " + message
 	}
 	e := fonds.AuditEntry{Time: t, User: author, Address: sv.Address, Action: "save", Target: c.ID, Detail: detail}
-	if err := written(ctx, tx, []string{c.ID}, &e); err != nil {
+	cs := make(counts)
+	if found {
+		cs.add(old.collection, old.year, old.month, accessOf(old.status, old.released), -1)
+	}
+	cs.add(c.Collection, c.Date.Year(), stored.Month(c.Date), accessOf(string(a.Status), a.Released), 1)
+	if err := written(ctx, tx, []string{c.ID}, cs, &e); err != nil {
 		return "", nil, err
 	}
 	return result, &c, nil
@@ -275,10 +292,14 @@ func embargoAt(a stored.Access) any {
 }
 
 // written ends a write of tx: under the lock of the feed's order, held to
-// the commit, it numbers the change of each document id and adds the
-// audit entries, so that their numbers follow the order of commits.
-func written(ctx context.Context, tx pgx.Tx, ids []string, entries ...*fonds.AuditEntry) error {
+// the commit, it changes the counts of documents, numbers the change of
+// each document id and adds the audit entries, so that their numbers
+// follow the order of commits.
+func written(ctx context.Context, tx pgx.Tx, ids []string, cs counts, entries ...*fonds.AuditEntry) error {
 	if err := lockFeedOrder(ctx, tx); err != nil {
+		return err
+	}
+	if err := cs.apply(ctx, tx); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -437,12 +458,13 @@ func (s *Store) Documents(ctx context.Context, f fonds.Filter) ([]*fonds.Documen
 }
 
 func documents(ctx context.Context, tx pgx.Tx, f fonds.Filter) ([]*fonds.Document, int, error) {
-	var a args
-	conds := conditions(f, &a)
+	q, ta := totalQuery(f)
 	var total int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM documents`+where(conds...), a...).Scan(&total); err != nil {
+	if err := tx.QueryRow(ctx, q, ta...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
+	var a args
+	conds := conditions(f, &a)
 	order := dateOrder
 	switch f.Order {
 	case fonds.ByAdded:
@@ -467,7 +489,7 @@ func documents(ctx context.Context, tx pgx.Tx, f fonds.Filter) ([]*fonds.Documen
 			conds = append(conds, "("+dateOrder+") > ("+a.add(p.start == "")+", "+a.add(p.start)+", "+a.add(f.After)+")")
 		}
 	}
-	q := `SELECT ` + column(f.Brief) + ` FROM documents` + where(conds...) + ` ORDER BY ` + order +
+	q = `SELECT ` + column(f.Brief) + ` FROM documents` + where(conds...) + ` ORDER BY ` + order +
 		` LIMIT ` + a.add(limit(f.Limit)) + ` OFFSET ` + a.add(f.Offset)
 	rows, err := tx.Query(ctx, q, a...)
 	if err != nil {
@@ -572,10 +594,15 @@ func (s *Store) DateCounts(ctx context.Context, f fonds.Filter) ([]fonds.DateCou
 	if err := stored.CheckFilter(f); err != nil {
 		return nil, fmt.Errorf("postgres: date counts: %w", err)
 	}
-	var a args
-	conds := append(conditions(f, &a), "year > 0")
-	rows, err := s.db.Query(ctx, `SELECT year, month, count(*) FROM documents`+where(conds...)+
-		` GROUP BY year, month ORDER BY year, month`, a...)
+	q, a := dateCountsQuery(f)
+	if !counted(f) {
+		a = nil
+		q = `SELECT year, month, count(*) FROM documents` + where(append(conditions(f, &a), "year > 0")...) +
+			` GROUP BY year, month ORDER BY year, month`
+	} else if q == "" {
+		return []fonds.DateCount{}, nil
+	}
+	rows, err := s.db.Query(ctx, q, a...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: date counts: %w", translate(err))
 	}
@@ -662,8 +689,10 @@ func deleteDocument(ctx context.Context, tx pgx.Tx, id string, sv fonds.Save) er
 	}
 	var collection, status string
 	var cats []string
-	err = tx.QueryRow(ctx, `DELETE FROM documents WHERE id = $1 RETURNING collection, status, categories`, id).
-		Scan(&collection, &status, &cats)
+	var year, month int
+	var released bool
+	err = tx.QueryRow(ctx, `DELETE FROM documents WHERE id = $1 RETURNING collection, status, categories, year, month, released`, id).
+		Scan(&collection, &status, &cats, &year, &month, &released)
 	if err != nil {
 		return err
 	}
@@ -680,5 +709,7 @@ func deleteDocument(ctx context.Context, tx pgx.Tx, id string, sv fonds.Save) er
 		detail += ": " + m
 	}
 	e := fonds.AuditEntry{Time: t, User: sv.Author, Address: sv.Address, Action: "delete", Target: id, Detail: detail}
-	return written(ctx, tx, []string{id}, &e)
+	cs := make(counts)
+	cs.add(collection, year, month, accessOf(status, released), -1)
+	return written(ctx, tx, []string{id}, cs, &e)
 }

@@ -140,7 +140,7 @@ func (s *Store) Release(ctx context.Context, t time.Time) (int, error) {
 const releaseQuery = ` FROM documents WHERE state = 'published' AND NOT released AND embargo_at <= $1`
 
 func (s *Store) release(ctx context.Context, t time.Time) (int, error) {
-	rows, err := s.db.Query(ctx, `SELECT id`+releaseQuery+` ORDER BY embargo_at`, t)
+	rows, err := s.db.Query(ctx, `SELECT id`+releaseQuery+` ORDER BY embargo_at, id`, t)
 	if err != nil {
 		return 0, err
 	}
@@ -152,11 +152,12 @@ func (s *Store) release(ctx context.Context, t time.Time) (int, error) {
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		var done []string
 		var entries []*fonds.AuditEntry
+		cs := make(counts)
 		for _, id := range ids {
 			if err := lockID(ctx, tx, id); err != nil {
 				return err
 			}
-			e, err := releaseOne(ctx, tx, id, t)
+			e, err := releaseOne(ctx, tx, id, t, cs)
 			if err != nil {
 				return fmt.Errorf("%s: %w", id, err)
 			}
@@ -168,7 +169,7 @@ func (s *Store) release(ctx context.Context, t time.Time) (int, error) {
 		if len(done) == 0 {
 			return nil
 		}
-		return written(ctx, tx, done, entries...)
+		return written(ctx, tx, done, cs, entries...)
 	})
 	if err != nil {
 		return 0, err
@@ -180,11 +181,14 @@ func (s *Store) release(ctx context.Context, t time.Time) (int, error) {
 // the audit entry of its release, or nil when another released it first.
 // Its body is written again with its update time the end of its embargo,
 // so that the document, its brief and the column harvests read agree.
-func releaseOne(ctx context.Context, tx pgx.Tx, id string, t time.Time) (*fonds.AuditEntry, error) {
+func releaseOne(ctx context.Context, tx pgx.Tx, id string, t time.Time, cs counts) (*fonds.AuditEntry, error) {
 	var body []byte
 	var restricted bool
 	var at time.Time
-	err := tx.QueryRow(ctx, `SELECT body, restricted, embargo_at`+releaseQuery+` AND id = $2`, t, id).Scan(&body, &restricted, &at)
+	var collection, status string
+	var year, month int
+	err := tx.QueryRow(ctx, `SELECT body, restricted, embargo_at, collection, status, year, month`+releaseQuery+` AND id = $2`, t, id).
+		Scan(&body, &restricted, &at, &collection, &status, &year, &month)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
@@ -203,15 +207,17 @@ func releaseOne(ctx context.Context, tx pgx.Tx, id string, t time.Time) (*fonds.
 	if err != nil {
 		return nil, err
 	}
-	status := fonds.StatusPublished
+	cs.add(collection, year, month, accessOf(status, false), -1)
+	newStatus := fonds.StatusPublished
 	if restricted {
-		status = fonds.StatusDraft
+		newStatus = fonds.StatusDraft
 	}
+	cs.add(collection, year, month, accessOf(string(newStatus), true), 1)
 	if _, err := tx.Exec(ctx, `UPDATE documents SET body = $1, sha256 = $2, brief = $3, updated = $4, released = true, status = $5
-		WHERE id = $6`, body, stored.Sum(body), brief, at, string(status), id); err != nil {
+		WHERE id = $6`, body, stored.Sum(body), brief, at, string(newStatus), id); err != nil {
 		return nil, err
 	}
-	if status == fonds.StatusPublished {
+	if newStatus == fonds.StatusPublished {
 		if _, err := tx.Exec(ctx, `DELETE FROM deletions WHERE id = $1`, id); err != nil {
 			return nil, err
 		}
@@ -229,7 +235,7 @@ func (s *Store) Audit(ctx context.Context, e *fonds.AuditEntry) error {
 	if c.Time.IsZero() {
 		c.Time = now()
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error { return written(ctx, tx, nil, &c) })
+	err := s.inTx(ctx, func(tx pgx.Tx) error { return written(ctx, tx, nil, nil, &c) })
 	if err != nil {
 		return fmt.Errorf("postgres: audit: %w", translate(err))
 	}

@@ -490,7 +490,7 @@ func (s *Store) DescribeEntity(ctx context.Context, e fonds.Entity, sv fonds.Sav
 		}
 		a := fonds.AuditEntry{Time: now(), User: sv.Author, Address: sv.Address, Action: "entity",
 			Target: string(e.Kind) + "/" + e.Key, Detail: detail}
-		return written(ctx, tx, nil, &a)
+		return written(ctx, tx, nil, nil, &a)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: describe entity %s/%s: %w", e.Kind, e.Key, translate(err))

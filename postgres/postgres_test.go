@@ -2,62 +2,22 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"net/url"
+	"fmt"
 	"reflect"
-	"os"
 	"sync"
 	"testing"
 
 	"fonds"
 	"fonds/fondstest"
-	"fonds/internal/testenv"
 	"fonds/postgres"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// newDatabase creates an empty database on the server FONDS_TEST_POSTGRES
-// names, dropped when the test ends, and returns its URL. Without a server
-// the test is skipped, or fails where tools are required.
-func newDatabase(t testing.TB) string {
-	t.Helper()
-	server := os.Getenv("FONDS_TEST_POSTGRES")
-	if server == "" {
-		testenv.Missing(t, "FONDS_TEST_POSTGRES does not name a PostgreSQL server (postgres://user@localhost:5432/db)")
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatalf("FONDS_TEST_POSTGRES: %v", err)
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatalf("connect to FONDS_TEST_POSTGRES: %v", err)
-	}
-	defer admin.Close(ctx)
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "fonds_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		admin, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Errorf("connect to drop database %s: %v", name, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
-}
+// newDatabase creates an empty database, dropped when the test ends, and
+// returns its URL (see testDatabase).
+func newDatabase(t testing.TB) string { return postgres.TestDatabase(t) }
 
 // open opens a store on a new database, closed when the test ends.
 func open(t testing.TB) (*postgres.Store, string) {
@@ -203,5 +163,71 @@ func TestDerive(t *testing.T) {
 	defer s.Close()
 	if got, err := s.Entities(ctx, fonds.EntityFilter{}); err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Entities() derived again = %+v, %v, want %+v", got, err, want)
+	}
+}
+
+// TestCountsFilled checks that the migration that adds the counts of
+// documents fills them from the documents already stored.
+func TestCountsFilled(t *testing.T) {
+	ctx := context.Background()
+	s, dbURL := open(t)
+	for _, c := range []string{"a", "b"} {
+		if err := s.PutCollection(ctx, fonds.Collection{Slug: c, Title: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, date := range []string{"1977-05-19", "1977-06-01", "1978", "", "1977-05-20"} {
+		d := fondstest.NewDocument(fmt.Sprintf("d%d", i), date)
+		d.Collection = []string{"a", "b"}[i%2]
+		switch i {
+		case 1:
+			d.Status = fonds.StatusDraft
+		case 2:
+			d.Restricted = true
+		}
+		if _, err := s.PutDocument(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type view struct {
+		Collections []fonds.Collection
+		Dates       []fonds.DateCount
+		Total       int
+	}
+	read := func(s *postgres.Store) []view {
+		var vs []view
+		for _, f := range []fonds.Filter{{}, {Published: true}, {Published: true, Restricted: true}, {Year: 1977}, {ExceptCollection: "a"}} {
+			var v view
+			var err error
+			if v.Collections, err = s.Collections(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+			if v.Dates, err = s.DateCounts(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+			if _, v.Total, err = s.Documents(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+			vs = append(vs, v)
+		}
+		return vs
+	}
+	want := read(s)
+	s.Close()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `DROP TABLE document_counts; DELETE FROM schema_migrations WHERE version = 3`); err != nil {
+		t.Fatal(err)
+	}
+	s, err = postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("Open() again = %v", err)
+	}
+	defer s.Close()
+	if got := read(s); !reflect.DeepEqual(got, want) {
+		t.Errorf("counts filled by the migration = %+v, want %+v", got, want)
 	}
 }
