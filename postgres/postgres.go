@@ -3,11 +3,22 @@
 // servers share.
 //
 // Every write is one transaction at PostgreSQL's default isolation (read
-// committed). Writes of one document queue on a lock of its id held to
-// their commit, so that of two saves from one version one wins and the
-// other sees what the first wrote. A write that changes a document numbers
-// its change in the feed last, under a lock held to its commit, so that the
-// feed's numbers follow the order of commits and a follower misses none.
+// committed). Writes of one document queue on an advisory lock of its id
+// held to their commit, so that of two saves from one version one wins
+// and the other sees what the first wrote. A write ends under a second
+// lock, of the feed's order, held to its commit: there it changes the
+// counts of documents, numbers its change in the feed and adds its audit
+// entries, so that the feed's numbers follow the order of commits (a
+// follower misses none) and writers never wait for each other's rows of
+// counts in different orders.
+//
+// A document's body is kept as the bytes written (bytea), whose SHA-256
+// Verify checks; the columns beside it that lists filter and sort by are
+// derived from it. Text that lists are ordered by compares byte by byte
+// (COLLATE "C"), and entities sort by keys computed in Go, so that both
+// stores give one order whatever the server's locale. The counts of
+// documents by collection, year, month and access are kept in a table of
+// their own, so that a list's size costs a few rows, not the archive.
 package postgres
 
 import (

@@ -231,3 +231,47 @@ func TestCountsFilled(t *testing.T) {
 		t.Errorf("counts filled by the migration = %+v, want %+v", got, want)
 	}
 }
+
+// TestTwoStores saves one document from two stores on one database at
+// once, as two servers behind one address do: every save is kept as its
+// own version, and each store's change feed and history show the other's
+// writes.
+func TestTwoStores(t *testing.T) {
+	ctx := context.Background()
+	a, dbURL := open(t)
+	b, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.PutCollection(ctx, fonds.Collection{Slug: fondstest.Collection, Title: "Test"}); err != nil {
+		t.Fatal(err)
+	}
+	const saves = 20
+	var wg sync.WaitGroup
+	for i := range saves {
+		s := []*postgres.Store{a, b}[i%2]
+		wg.Go(func() {
+			d := fondstest.NewDocument("shared", "1977-05-19")
+			d.Title = fmt.Sprintf("Save %d", i)
+			if _, err := s.SaveDocument(ctx, d, fonds.Save{Author: fmt.Sprintf("server%d", i%2)}); err != nil {
+				t.Errorf("save %d: SaveDocument(shared) = %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	for name, s := range map[string]*postgres.Store{"a": a, "b": b} {
+		if vs, err := s.History(ctx, "shared"); err != nil || len(vs) != saves {
+			t.Errorf("store %s: History(shared) = %d versions, %v, want %d", name, len(vs), err, saves)
+		}
+		if cs, err := s.Changes(ctx, 0, 10); err != nil || len(cs) != 1 || cs[0].ID != "shared" {
+			t.Errorf("store %s: Changes(0) = %+v, %v, want shared once", name, cs, err)
+		}
+		if es, err := s.AuditEntries(ctx, 0, 100); err != nil || len(es) != saves {
+			t.Errorf("store %s: AuditEntries(0) = %d entries, %v, want %d", name, len(es), err, saves)
+		}
+	}
+	if c, err := b.Collection(ctx, fondstest.Collection); err != nil || c.Count != 1 {
+		t.Errorf("Collection(%s) = %+v, %v, want a count of 1", fondstest.Collection, c, err)
+	}
+}

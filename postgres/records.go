@@ -116,9 +116,17 @@ func recordCount(ctx context.Context, tx pgx.Tx, f fonds.RecordFilter) (int, err
 		return -1, nil
 	}
 	var a args
-	docs := recordConditions(fonds.RecordFilter{Collection: f.Collection, Category: f.Category, ID: f.ID}, "", &a)
-	q := `SELECT (SELECT count(*) FROM documents` + where(append([]string{"status = 'published'"}, docs...)...) + `) +
-		(SELECT count(*) FROM deletions` + where(append([]string{"NOT EXISTS (SELECT 1 FROM documents p WHERE p.id = deletions.id AND p.status = 'published')"}, docs...)...) + `)`
+	conds := recordConditions(fonds.RecordFilter{Collection: f.Collection, Category: f.Category, ID: f.ID}, "", &a)
+	// The public documents of the archive or of a collection are read
+	// from their counts; those of a category or an id, and the deletions,
+	// counted through their indexes.
+	published := `SELECT count(*) FROM documents` + where(append([]string{"status = 'published'"}, conds...)...)
+	if f.Category == "" && f.ID == "" {
+		published = `SELECT coalesce(sum(n), 0) FROM document_counts
+			WHERE collection = ` + a.add(f.Collection) + ` AND year = -1 AND month = -1 AND access = 'published'`
+	}
+	q := `SELECT (` + published + `) +
+		(SELECT count(*) FROM deletions` + where(append([]string{"NOT EXISTS (SELECT 1 FROM documents p WHERE p.id = deletions.id AND p.status = 'published')"}, conds...)...) + `)`
 	var n int
 	err := tx.QueryRow(ctx, q, a...).Scan(&n)
 	return n, err
