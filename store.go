@@ -104,6 +104,22 @@ type Store interface {
 	io.Closer
 }
 
+// BatchSaver is a Store that saves many documents in one transaction: an
+// import, which writes thousands, pays the cost of a commit once a batch
+// instead of once a document. A Store need not be one; the importer asks.
+type BatchSaver interface {
+	// SaveDocuments saves docs[i] as SaveDocument(ctx, docs[i], saves[i])
+	// would, in order, all in one transaction: all of them or none. Each
+	// is versioned, audited and linked as SaveDocument does it, and the
+	// change feed lists them in their order; a document may see those
+	// before it in docs (a later one with the same id updates an earlier).
+	// It returns the result of each, in order, and sets each document's
+	// Hash, Created, Updated and Version only once all are stored. An
+	// error names the document it is about, and leaves every document as
+	// it was. saves must be as long as docs.
+	SaveDocuments(ctx context.Context, docs []*Document, saves []Save) ([]PutResult, error)
+}
+
 // ChangeFeed is the part of a Store that tells what was written, by this
 // process or by another on the same archive, so that what derives from the
 // store (the search index of a running server) can follow it.

@@ -111,6 +111,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"Citations", testCitations},
 		{"Volume", testVolume},
 		{"ReplaceOrigin", testReplaceOrigin},
+		{"Batch", testBatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,13 +46,18 @@ const busyTimeout = 30000
 // concurrent use.
 type Store struct {
 	write *sql.DB // one connection: writes are serialized anyway; nil when read-only
+	// stmts are the statements of a save, prepared on the writer.
+	stmts statements
 	read  *sql.DB // read-only connections, as many as readers
 	// copier is the data source name of a connection that reads as the
 	// readers do but may write another file: the one a backup writes.
 	copier string
 }
 
-var _ fonds.Store = (*Store)(nil)
+var (
+	_ fonds.Store      = (*Store)(nil)
+	_ fonds.BatchSaver = (*Store)(nil)
+)
 
 // An Option changes how Open opens a database.
 type Option func(*options)
@@ -89,7 +94,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s := &Store{}
 	// The writer sets the persistent journal mode and applies migrations
 	// before any reader opens the file.
-	pragmas := []string{"journal_mode(WAL)"}
+	pragmas := []string{"journal_mode(WAL)", writeTempStore}
 	if o.maxPageCount > 0 {
 		pragmas = append(pragmas, fmt.Sprintf("max_page_count(%d)", o.maxPageCount))
 	}
@@ -106,8 +111,13 @@ func Open(path string, opts ...Option) (*Store, error) {
 		s.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, translate(err))
 	}
+	if s.stmts, err = prepare(context.Background(), s.write); err != nil {
+		s.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, translate(err))
+	}
 	s.read, err = sql.Open("sqlite", dsn(abs, nil, readPragmas...))
 	if err != nil {
+		s.stmts.close()
 		s.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -115,6 +125,13 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s.copier = dsn(abs, nil)
 	return s, nil
 }
+
+// writeTempStore keeps the writer's temporary files in memory. The largest
+// of them by far is the statement journal that SQLite writes as a save's
+// statements (upserts, and inserts whose triggers keep the counts) change
+// rows, so that one of them can be undone alone: as a file, each page of it
+// is a write system call, a sixth of the time of a save.
+const writeTempStore = "temp_store(MEMORY)"
 
 // readPragmas are those of the connections that read. They map the file
 // into memory, so that a read of a page is a read of memory shared by every
@@ -222,7 +239,7 @@ func (s *Store) Close() error {
 	if s.write == nil {
 		return s.read.Close()
 	}
-	return errors.Join(s.read.Close(), s.write.Close())
+	return errors.Join(s.read.Close(), s.stmts.close(), s.write.Close())
 }
 
 // timeLayout is RFC 3339 with a fixed nine-digit fraction: in UTC the text
@@ -364,54 +381,164 @@ func (s *Store) PutDocument(ctx context.Context, d *fonds.Document) (fonds.PutRe
 // the transaction, so that of two saves from one version one wins and the
 // other is refused with ErrConflict.
 func (s *Store) SaveDocument(ctx context.Context, d *fonds.Document, sv fonds.Save) (fonds.PutResult, error) {
-	if err := stored.CheckDocument(d); err != nil {
-		return "", fmt.Errorf("sqlite: put document: %w", err)
+	if d == nil {
+		return "", fmt.Errorf("sqlite: put document: %w", stored.CheckDocument(d))
 	}
-	if sv.Version < -1 {
-		return "", fmt.Errorf("sqlite: put document %s: %w: version %d", d.ID, fonds.ErrInvalid, sv.Version)
-	}
-	res, err := s.putDocument(ctx, d, sv)
-	if err != nil {
-		return "", fmt.Errorf("sqlite: put document %s: %w", d.ID, translate(err))
-	}
-	return res, nil
-}
-
-func (s *Store) putDocument(ctx context.Context, d *fonds.Document, sv fonds.Save) (fonds.PutResult, error) {
-	db, err := s.writer()
+	res, err := s.save(ctx, []*fonds.Document{d}, []fonds.Save{sv}, "put document "+d.ID)
 	if err != nil {
 		return "", err
+	}
+	return res[0], nil
+}
+
+// SaveDocuments saves each of docs as SaveDocument would, with the Save of
+// the same index, all in one write transaction: an import commits, and
+// syncs the write-ahead log, once a batch rather than once a document.
+func (s *Store) SaveDocuments(ctx context.Context, docs []*fonds.Document, saves []fonds.Save) ([]fonds.PutResult, error) {
+	if len(saves) != len(docs) {
+		return nil, fmt.Errorf("sqlite: save documents: %w: %d saves for %d documents", fonds.ErrInvalid, len(saves), len(docs))
+	}
+	return s.save(ctx, docs, saves, "save documents")
+}
+
+// save stores docs[i] as saved by saves[i], in one transaction, and sets
+// their Hash, Created, Updated and Version once it has committed: all or
+// nothing. An error about one document names it; what names the whole
+// (the id of the one document of a SaveDocument) begins other errors.
+func (s *Store) save(ctx context.Context, docs []*fonds.Document, saves []fonds.Save, what string) ([]fonds.PutResult, error) {
+	for i, d := range docs {
+		if err := stored.CheckDocument(d); err != nil {
+			return nil, fmt.Errorf("sqlite: put document: %w", err)
+		}
+		if v := saves[i].Version; v < -1 {
+			return nil, fmt.Errorf("sqlite: put document %s: %w: version %d", d.ID, fonds.ErrInvalid, v)
+		}
+	}
+	results := make([]fonds.PutResult, len(docs))
+	if len(docs) == 0 {
+		return results, nil
+	}
+	db, err := s.writer()
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("sqlite: %s: %w", what, translate(err))
 	}
 	defer tx.Rollback()
-	res, c, err := put(ctx, tx, d, sv)
-	if err != nil {
-		return "", err
+	cs := make([]*fonds.Document, len(docs))
+	for i, d := range docs {
+		if results[i], cs[i], err = s.stmts.put(ctx, tx, d, saves[i]); err != nil {
+			return nil, fmt.Errorf("sqlite: put document %s: %w", d.ID, translate(err))
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return "", err
+		return nil, fmt.Errorf("sqlite: %s: %w", what, translate(err))
 	}
-	// d changes only once the transaction has committed.
-	d.Hash, d.Created, d.Updated, d.Version = c.Hash, c.Created, c.Updated, c.Version
-	return res, nil
+	// The documents change only once the transaction has committed.
+	for i, d := range docs {
+		c := cs[i]
+		d.Hash, d.Created, d.Updated, d.Version = c.Hash, c.Created, c.Updated, c.Version
+	}
+	return results, nil
+}
+
+// The statements of a save, which it runs in the same shape whatever the
+// document: Open prepares them (see statements).
+const (
+	sqlStored      = `SELECT hash, origin, status, created, updated FROM documents WHERE id = ?`
+	sqlNextVersion = `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?`
+	sqlPutDocument = `INSERT INTO documents
+		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256, categories,
+			state, released, restricted, embargo_at, number, section)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
+			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
+			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body,
+			sha256 = excluded.sha256, categories = excluded.categories, state = excluded.state,
+			released = excluded.released, restricted = excluded.restricted, embargo_at = excluded.embargo_at,
+			number = excluded.number, section = excluded.section`
+	sqlPutBrief = `INSERT INTO document_briefs (id, brief) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET brief = excluded.brief`
+	sqlDeleteAliases = `DELETE FROM aliases WHERE document_id = ?`
+	sqlPutAlias      = `INSERT INTO aliases (path, document_id) VALUES (?, ?)
+		ON CONFLICT (path) DO UPDATE SET document_id = excluded.document_id`
+	sqlUndelete   = `DELETE FROM deletions WHERE id = ?`
+	sqlPutVersion = `INSERT INTO versions (document_id, n, hash, saved, author, message, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (document_id, n) DO UPDATE SET hash = excluded.hash, saved = excluded.saved,
+			author = excluded.author, message = excluded.message, status = excluded.status, deleted = 0`
+)
+
+// statements are the writer's prepared statements, by their text: those
+// every save runs, compiled once rather than at every save, which costs
+// more than running them (the insert of a document compiles with it the
+// triggers that keep the counts). A statement not among them, or every
+// statement of a nil statements, is compiled where it runs.
+type statements map[string]*sql.Stmt
+
+// prepare prepares the statements of a save on db, which has one
+// connection: before any transaction holds it, since preparing on db
+// waits for a free connection.
+func prepare(ctx context.Context, db *sql.DB) (statements, error) {
+	st := statements{}
+	for _, q := range []string{sqlStored, sqlNextVersion, sqlPutDocument, sqlPutBrief, sqlDeleteAliases, sqlPutAlias, sqlUndelete, sqlPutVersion} {
+		p, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		st[q] = p
+	}
+	return st, nil
+}
+
+func (st statements) close() error {
+	var errs []error
+	for _, p := range st {
+		errs = append(errs, p.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// exec runs q in tx, prepared if it is among st. A statement prepared on
+// the database runs in the transaction as prepared on its connection,
+// which is the writer's one.
+func (st statements) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	if p := st[q]; p != nil {
+		return tx.StmtContext(ctx, p).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, q, args...)
+}
+
+// queryRow is exec for a query of one row.
+func (st statements) queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	if p := st[q]; p != nil {
+		return tx.StmtContext(ctx, p).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, q, args...)
+}
+
+// put stores d in tx as saved by sv, and returns what it did and a copy of
+// d as stored. It is statements.put without prepared statements.
+func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fonds.PutResult, *fonds.Document, error) {
+	return statements(nil).put(ctx, tx, d, sv)
 }
 
 // put stores d in tx as saved by sv, and returns what it did and a copy of
 // d as stored. It encodes d once, for its content hash and its body both,
 // and never reads the stored body into memory: a revision is copied from
 // it inside the database.
-func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fonds.PutResult, *fonds.Document, error) {
+func (st statements) put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fonds.PutResult, *fonds.Document, error) {
 	t := now()
 	var old struct {
 		hash, origin, status, created, updated string
 	}
 	// These columns come before the body in a row, so that reading them
 	// does not read a body that runs over many pages.
-	err := tx.QueryRowContext(ctx, `SELECT hash, origin, status, created, updated FROM documents WHERE id = ?`, d.ID).
-		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated)
+	err := st.queryRow(ctx, tx, sqlStored, d.ID).Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", nil, err
@@ -431,7 +558,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	// document, so that a re-added one carries on counting), and after
 	// the stored one, which a change makes a revision.
 	var version int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?`, d.ID).Scan(&version); err != nil {
+	if err := st.queryRow(ctx, tx, sqlNextVersion, d.ID).Scan(&version); err != nil {
 		return "", nil, err
 	}
 	have := 0
@@ -468,17 +595,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	a := stored.AccessOf(&c, t)
 	// The body goes as bytes, cast to text by SQLite, rather than as a
 	// string, which would copy it once more.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO documents
-		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256, categories,
-			state, released, restricted, embargo_at, number, section)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET
-			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
-			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
-			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body,
-			sha256 = excluded.sha256, categories = excluded.categories, state = excluded.state,
-			released = excluded.released, restricted = excluded.restricted, embargo_at = excluded.embargo_at,
-			number = excluded.number, section = excluded.section`,
+	if _, err := st.exec(ctx, tx, sqlPutDocument,
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), stored.Month(c.Date), string(a.Status),
 		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), body, stored.Sum(body), cats,
 		string(c.Status), a.Released, a.Restricted, embargoAt(a), c.Number, c.Section); err != nil {
@@ -488,10 +605,10 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 		return "", nil, err
 	}
 	body = nil // free for the collector while the rest is written
-	if err := putBrief(ctx, tx, &c); err != nil {
+	if err := st.putBrief(ctx, tx, &c); err != nil {
 		return "", nil, err
 	}
-	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
+	if err := st.putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
 		return "", nil, err
 	}
 	if err := link(ctx, tx, &c, visibility{public: a.Status == fonds.StatusPublished, released: a.Released, state: c.Status}, !found); err != nil {
@@ -500,7 +617,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 	switch {
 	case a.Status == fonds.StatusPublished:
 		// Public again: the record is the document, not its deletion.
-		_, err = tx.ExecContext(ctx, `DELETE FROM deletions WHERE id = ?`, c.ID)
+		_, err = st.exec(ctx, tx, sqlUndelete, c.ID)
 	case found && old.status == string(fonds.StatusPublished):
 		// Withdrawn, made a draft, restricted or embargoed again: to a
 		// harvester, deleted.
@@ -510,10 +627,7 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 		return "", nil, err
 	}
 	author, message := stored.Bound(sv.Author, stored.MaxName), stored.Bound(sv.Message, stored.MaxDetail)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO versions (document_id, n, hash, saved, author, message, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (document_id, n) DO UPDATE SET hash = excluded.hash, saved = excluded.saved,
-			author = excluded.author, message = excluded.message, status = excluded.status, deleted = 0`,
+	if _, err := st.exec(ctx, tx, sqlPutVersion,
 		c.ID, c.Version, c.Hash, formatTime(t), author, message, string(c.Status)); err != nil {
 		return "", nil, err
 	}
@@ -533,12 +647,15 @@ func put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv fonds.Save) (fon
 
 // putBrief writes the brief of c, the document as stored.
 func putBrief(ctx context.Context, tx *sql.Tx, c *fonds.Document) error {
+	return statements(nil).putBrief(ctx, tx, c)
+}
+
+func (st statements) putBrief(ctx context.Context, tx *sql.Tx, c *fonds.Document) error {
 	b, err := json.Marshal(c.Brief())
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO document_briefs (id, brief) VALUES (?, ?)
-		ON CONFLICT (id) DO UPDATE SET brief = excluded.brief`, c.ID, string(b))
+	_, err = st.exec(ctx, tx, sqlPutBrief, c.ID, string(b))
 	return err
 }
 
@@ -566,13 +683,12 @@ func keepRevision(ctx context.Context, tx *sql.Tx, id string, t time.Time) error
 
 // putAliases makes paths the aliases of the document id. A path another
 // document held moves to this one: the latest import of an old URL wins.
-func putAliases(ctx context.Context, tx *sql.Tx, id string, paths []string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM aliases WHERE document_id = ?`, id); err != nil {
+func (st statements) putAliases(ctx context.Context, tx *sql.Tx, id string, paths []string) error {
+	if _, err := st.exec(ctx, tx, sqlDeleteAliases, id); err != nil {
 		return err
 	}
 	for _, p := range paths {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO aliases (path, document_id) VALUES (?, ?)
-			ON CONFLICT (path) DO UPDATE SET document_id = excluded.document_id`, p, id); err != nil {
+		if _, err := st.exec(ctx, tx, sqlPutAlias, p, id); err != nil {
 			return err
 		}
 	}
