@@ -218,3 +218,36 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchWords searches a corpus of 10,000 documents for queries of
+// several plain words, as a reader types a title or a subject line without
+// quotes: their words are searched side by side too (see proximity), which
+// reads their positions. Bare, without facets or snippets.
+func BenchmarkSearchWords(b *testing.B) {
+	ctx := context.Background()
+	ix, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	for i := 0; i < 10000; i += 1000 {
+		if err := ix.Put(ctx, benchDocuments(i, 1000, 2)...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	queries := []string{
+		"foreign press correspondent", "Brezhnev letter to the ambassador",
+		"report of the committee on the exhibition", "Sakharov exile hospital appeal",
+		"решение комитета о выставке", "письмо Сахарова послу",
+		"meeting of the delegation with the ministry", "trial sentence appeal release",
+	}
+	cpu := cpuTime(b)
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Search(ctx, fonds.SearchRequest{Query: queries[i%len(queries)]}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
+}

@@ -137,6 +137,7 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 
 	sr := blevesearch.NewSearchRequestOptions(top, limit, offset, false)
 	sr.Fields = []string{fieldHit}
+	byScore := false
 	switch {
 	case req.Sort == fonds.ByDateAsc, req.Sort != fonds.ByDateDesc && q.Root == nil:
 		// Without words to rank by, a list reads best in date order.
@@ -147,6 +148,13 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		// Then by id: documents of equal score keep one order from one
 		// page to the next, whatever merges the index did between them.
 		sr.SortBy([]string{"-_score", "_id"})
+		byScore = true
+	}
+	// The first rescoreWindow results are ranked again, by the query's
+	// words side by side (see rescore), and the page is cut from them.
+	rescoring := byScore && len(b.runs) > 0 && offset < rescoreWindow
+	if rescoring {
+		sr.From, sr.Size = 0, max(rescoreWindow, offset+limit)
 	}
 	facets, err := facetRequests(req.Facets)
 	if err != nil {
@@ -165,6 +173,16 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		return nil, b.budget, fmt.Errorf("bleve: search %q: %w: it holds too many words", req.Query, fonds.ErrTimeout)
 	case err != nil:
 		return nil, b.budget, errorf("search %q: %w", req.Query, err)
+	}
+
+	if rescoring {
+		res.Hits, err = ix.rescore(ctx, b.runs, res.Hits, offset, limit)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, b.budget, stopped(req.Query, ctx.Err())
+		case err != nil:
+			return nil, b.budget, errorf("search %q: %w", req.Query, err)
+		}
 	}
 
 	out := &fonds.SearchResults{
@@ -471,6 +489,11 @@ type builder struct {
 	// the stops field; in any other query they are left out, as the
 	// stemmed fields leave them out of the text.
 	stops bool
+	// runs are the runs of plain words of the query, by whose words side
+	// by side the first results are ranked again (see rescore).
+	runs []string
+	// negated counts the Nots around the node being translated.
+	negated int
 }
 
 // isYear reports whether n is the word of the query's year hint.
@@ -500,7 +523,7 @@ func (ix *builder) node(n query.Node) bq.Query {
 				continue
 			}
 			if not, ok := c.(query.Not); ok {
-				if q := ix.node(not.Node); q != nil {
+				if q := ix.not(not.Node); q != nil {
 					b.AddMustNot(q)
 					mustNot++
 				}
@@ -516,6 +539,9 @@ func (ix *builder) node(n query.Node) bq.Query {
 			if p := ix.stopsPhrase(n.Nodes); p != nil {
 				b.AddShould(p)
 			}
+		}
+		if !ix.stops && ix.negated == 0 && must > 1 {
+			ix.runs = append(ix.runs, ix.wordRuns(n.Nodes)...)
 		}
 		switch {
 		case must > 0:
@@ -538,13 +564,21 @@ func (ix *builder) node(n query.Node) bq.Query {
 		}
 		return disjunction(qs)
 	case query.Not:
-		q := ix.node(n.Node)
+		q := ix.not(n.Node)
 		if q == nil {
 			return nil
 		}
 		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, []bq.Query{q})
 	}
 	return nil
+}
+
+// not translates the node of a Not: words the reader excludes are not
+// searched side by side (see proximity).
+func (ix *builder) not(n query.Node) bq.Query {
+	ix.negated++
+	defer func() { ix.negated-- }()
+	return ix.node(n)
 }
 
 // term translates a word, with or without a field.
