@@ -36,8 +36,9 @@ const snippetSize = 240
 const maxSnippetMatches = 4096
 
 // textFields are the fields whose elements line up with the stored text
-// and keep the offsets of their terms.
-var textFields = []string{fieldEnglish, fieldRussian, fieldOther, fieldNames}
+// and keep the offsets of their terms: the stops field too, so that a
+// query of stop words, or the stop words of a phrase, are marked.
+var textFields = []string{fieldEnglish, fieldRussian, fieldOther, fieldNames, fieldStops}
 
 // translitKeys are the terms and prefixes a search looked for in the
 // translit field, which keeps no offsets: a snippet finds them again in the
@@ -100,9 +101,9 @@ func snippet(ctx context.Context, dm *search.DocumentMatch, h *hitData, translit
 				case k < pages:
 					m.page = k
 					onText = append(onText, m)
-				case k == pages+1 && field == fieldNames:
-					// The summary, as the names and translit fields hold
-					// it after the pages (see documentOf).
+				case k == pages+1 && (field == fieldNames || field == fieldStops):
+					// The summary, as the names, translit and stops
+					// fields hold it after the pages (see documentOf).
 					m.page = -1
 					onSummary = append(onSummary, m)
 				}

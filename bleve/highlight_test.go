@@ -255,3 +255,33 @@ func wordsBeforeNotes(t fonds.Text) []noteQuery {
 	}
 	return out
 }
+
+// TestSnippetsMarkStopWords checks that a query of only stop words, which
+// the stops field finds, has them marked in its snippets: on the page, and
+// in the summary when only the summary writes them.
+func TestSnippetsMarkStopWords(t *testing.T) {
+	ctx := context.Background()
+	ix := openTemp(t)
+	defer ix.Close()
+	onPage := textDocument("page", "A telegram", "Whether to be or not to be was the question of the day.")
+	inSummary := textDocument("summary", "A letter", "Нечего сказать.")
+	inSummary.Summary = "Он ещё не ответил."
+	if err := ix.Put(ctx, onPage, inSummary); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, id, want string }{
+		{`"to be or not to be"`, "page", "<mark>to</mark> <mark>be</mark> <mark>or</mark> <mark>not</mark> <mark>to</mark> <mark>be</mark>"},
+		{"еще", "summary", "<mark>ещё</mark>"},
+	} {
+		res, err := ix.Search(ctx, fonds.SearchRequest{Query: c.q, Highlight: true})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", c.q, err)
+		}
+		if len(res.Hits) != 1 || res.Hits[0].ID != c.id {
+			t.Fatalf("Search(%q) = %+v, want %s alone", c.q, res.Hits, c.id)
+		}
+		if s := res.Hits[0].Snippet; !strings.Contains(s, c.want) {
+			t.Errorf("Search(%q): snippet %q, want it to hold %q", c.q, s, c.want)
+		}
+	}
+}
