@@ -25,7 +25,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-9"
+const mappingVersion = "fonds-10"
 
 // The fields of an indexed document.
 //
@@ -34,8 +34,8 @@ const mappingVersion = "fonds-9"
 // translit is the same page of the same witness, so a match in any of them
 // has its offsets in page text k of the stored text field, which the snippet
 // is cut from, and pages[k] (in the stored hit) is the number of its page.
-// Elements past the pages hold the title, summary, persons and notes in the
-// names and translit fields.
+// Elements past the pages hold the title, summary, persons, notes and source
+// note in the names and translit fields.
 //
 // The page texts are the document's own words: editorial notes and
 // footnotes are left out of them, so that a phrase reads across a footnote
@@ -429,6 +429,15 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		add(fieldNotes, at(i), n, analyzed, a.english)
 		add(fieldNames, at(k), n, analyzed, a.names)
 		add(fieldTranslit, at(k), n, keysOnly, a.translit)
+	}
+
+	// The source note, after the notes: a name or a romanization only in
+	// it ("Spaso House" for Спасо-Хаус) finds the document as one in the
+	// text does.
+	if d.Source != "" {
+		k := extra + 2 + len(d.Persons) + len(notes)
+		add(fieldNames, at(k), d.Source, analyzed, a.names)
+		add(fieldTranslit, at(k), d.Source, keysOnly, a.translit)
 	}
 
 	// The credits: names capitalized as written, for the names analyzer,
