@@ -118,3 +118,40 @@ func TestRescorePages(t *testing.T) {
 		}
 	}
 }
+
+// TestRelaxed checks that a query of three plain words or more that finds
+// nothing finds the documents with all its words but one, and says so.
+func TestRelaxed(t *testing.T) {
+	ix := openTemp(t)
+	defer ix.Close()
+	docs := []*fonds.Document{
+		textDocument("three", "Memorandum", "The Central Intelligence Agency reported reactions around the world."),
+		textDocument("two", "Telegram", "Reactions were mixed in the world press."),
+	}
+	if err := ix.Put(context.Background(), docs...); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q           string
+		want        []string
+		interpreted bool
+	}{
+		{"CIA reactions", nil, false}, // two words: each is needed
+		{"CIA memorandum reactions world", []string{"three"}, true},
+		{"agency reactions world", []string{"three"}, false},
+		{"CIA reactions world -agency", []string{"two"}, true},
+		{`"CIA reactions" world press`, nil, false},
+	} {
+		res, err := ix.Search(context.Background(), fonds.SearchRequest{Query: c.q})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", c.q, err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		if !slices.Equal(got, c.want) || (res.Interpreted != "") != c.interpreted {
+			t.Errorf("Search(%q) = %v, %q; want %v, interpreted %v", c.q, got, res.Interpreted, c.want, c.interpreted)
+		}
+	}
+}

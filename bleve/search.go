@@ -95,13 +95,6 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	case main == nil:
 		main = blevesearch.NewMatchAllQuery()
 	}
-	top := bq.NewBooleanQuery(nil, nil, nil)
-	top.AddMust(main)
-	if !req.Restricted {
-		// Neither found nor counted, in the total and the facets alike.
-		top.AddMustNot(termQuery(fieldRestricted, "true", 1))
-	}
-
 	var filters []bq.Query
 	for _, r := range [][2]string{{q.DateFrom, q.DateTo}, {req.From, req.To}} {
 		f, err := dateFilter(r[0], r[1])
@@ -117,16 +110,28 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		return nil, b.budget, err
 	}
 	filters = append(filters, facetFilters...)
-	switch len(filters) {
-	case 0:
-	case 1:
-		top.AddFilter(filters[0])
-	default:
-		top.AddFilter(bq.NewConjunctionQuery(filters))
+	// topOf returns the query searched for the query of the words main.
+	topOf := func(main bq.Query) bq.Query {
+		top := bq.NewBooleanQuery(nil, nil, nil)
+		top.AddMust(main)
+		if !req.Restricted {
+			// Neither found nor counted, in the total and the facets
+			// alike.
+			top.AddMustNot(termQuery(fieldRestricted, "true", 1))
+		}
+		switch len(filters) {
+		case 0:
+		case 1:
+			top.AddFilter(filters[0])
+		default:
+			top.AddFilter(bq.NewConjunctionQuery(filters))
+		}
+		if q.YearHint > 0 {
+			top.AddShould(termQuery(fieldYear, strconv.Itoa(q.YearHint), boostYear))
+		}
+		return top
 	}
-	if q.YearHint > 0 {
-		top.AddShould(termQuery(fieldYear, strconv.Itoa(q.YearHint), boostYear))
-	}
+	top := topOf(main)
 
 	limit := req.Limit
 	if limit <= 0 {
@@ -165,6 +170,19 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	}
 
 	res, err := ix.idx.SearchInContext(ctx, sr)
+	relaxed := false
+	if err == nil && res.Total == 0 && !b.stops {
+		// No document has every word of a query of three words or more:
+		// those with all but one are found instead, and the reader told.
+		r := &builder{Index: ix, budget: b.budget, year: b.year, relax: true}
+		if main := r.node(q.Root); main != nil && r.relaxed {
+			b.runs, b.keys = r.runs, r.keys
+			top = topOf(main)
+			sr.Query = top
+			res, err = ix.idx.SearchInContext(ctx, sr)
+			relaxed = true
+		}
+	}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return nil, b.budget, stopped(req.Query, ctx.Err())
@@ -189,6 +207,9 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		Total:       int(res.Total),
 		Hits:        make([]fonds.Hit, 0, len(res.Hits)),
 		Interpreted: q.Interpreted,
+	}
+	if relaxed && res.Total > 0 {
+		out.Interpreted = strings.TrimSpace(out.Interpreted + " " + noteRelaxed)
 	}
 	if _, cut := b.budget.Used(); cut {
 		out.Interpreted = strings.TrimSpace(out.Interpreted + " " + noteExpansion)
@@ -254,6 +275,10 @@ const maxTermSearchers = 8192
 // noteExpansion tells the reader that a prefix or fuzzy word was searched
 // as fewer words than it matches.
 const noteExpansion = "Some prefixes or fuzzy words match too many words: only the most frequent of them were searched."
+
+// noteRelaxed tells the reader that no document has every word of the
+// query, and that those shown lack one.
+const noteRelaxed = "No document has all of these words: shown are those that have all but one."
 
 // stopped returns the error of a search stopped because its context is
 // done: past its deadline, or because the reader went away.
@@ -494,6 +519,12 @@ type builder struct {
 	runs []string
 	// negated counts the Nots around the node being translated.
 	negated int
+	// relax asks for the plain words of the query, when it has three or
+	// more of them, all but one; relaxed tells that it had; depth counts
+	// the Ands around the node being translated, of which only the
+	// outermost is relaxed.
+	relax, relaxed bool
+	depth          int
 }
 
 // isYear reports whether n is the word of the query's year hint.
@@ -512,9 +543,11 @@ func (ix *builder) node(n query.Node) bq.Query {
 	case query.Reference:
 		return ix.reference(n)
 	case query.And:
+		ix.depth++
+		defer func() { ix.depth-- }()
 		b := bq.NewBooleanQuery(nil, nil, nil)
 		must, mustNot := 0, 0
-		var years []bq.Query
+		var years, words []bq.Query
 		for _, c := range n.Nodes {
 			if ix.isYear(c) {
 				if q := ix.node(c); q != nil {
@@ -529,9 +562,25 @@ func (ix *builder) node(n query.Node) bq.Query {
 				}
 				continue
 			}
-			if q := ix.node(c); q != nil {
+			q := ix.node(c)
+			switch t, ok := c.(query.Term); {
+			case q == nil:
+				continue
+			case ok && t.Field == "" && ix.relax && ix.depth == 1 && ix.negated == 0:
+				words = append(words, q)
+			default:
 				b.AddMust(q)
-				must++
+			}
+			must++
+		}
+		if len(words) >= 3 {
+			most := bq.NewDisjunctionQuery(words)
+			most.SetMin(float64(len(words) - 1))
+			b.AddMust(most)
+			ix.relaxed = true
+		} else {
+			for _, q := range words {
+				b.AddMust(q)
 			}
 		}
 		if ix.stops && must > 1 {
@@ -574,7 +623,7 @@ func (ix *builder) node(n query.Node) bq.Query {
 }
 
 // not translates the node of a Not: words the reader excludes are not
-// searched side by side (see proximity).
+// searched side by side (see rescore).
 func (ix *builder) not(n query.Node) bq.Query {
 	ix.negated++
 	defer func() { ix.negated-- }()
