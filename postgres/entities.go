@@ -1,16 +1,15 @@
 package postgres
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"fonds"
 	"fonds/entity"
+	"fonds/internal/entitysql"
 	"fonds/internal/stored"
 	"fonds/translit"
 
@@ -18,63 +17,6 @@ import (
 )
 
 var _ fonds.Entities = (*Store)(nil)
-
-// entityColumns are the columns of entities a list returns, as
-// scanListed reads them, followed by the sort key of the list's order.
-const entityColumns = "e.kind, e.key, e.name, e.editor_name, e.documents, e.public, e.released, e.role, e.dates, e.note, e.authority"
-
-// kindRank orders kinds as fonds.EntityKinds lists them, in SQL.
-var kindRank = func() string {
-	var b strings.Builder
-	b.WriteString("CASE e.kind")
-	for i, k := range fonds.EntityKinds {
-		fmt.Fprintf(&b, " WHEN '%s' THEN %d", k, i)
-	}
-	fmt.Fprintf(&b, " ELSE %d END", len(fonds.EntityKinds))
-	return b.String()
-}()
-
-// seenColumn returns the column of entities, entity_names and
-// entity_authorities that counts the documents a filter with published and
-// restricted admits: those the public sees, those a reader sees, or all.
-func seenColumn(published, restricted bool) string {
-	switch {
-	case published && restricted:
-		return "released"
-	case published:
-		return "public"
-	}
-	return "documents"
-}
-
-// entityVisibility returns the condition on entities that admits those a
-// document the filter admits mentions, or "" for every one: the literals
-// of the partial indexes.
-func entityVisibility(f fonds.EntityFilter) string {
-	if c := seenColumn(f.Published, f.Restricted); c != "documents" {
-		return "e." + c + " > 0"
-	}
-	return ""
-}
-
-// listed is an entity of a list, with its place in the list's order.
-type listed struct {
-	e      fonds.Entity
-	sort   []byte
-	rank   int
-	editor string // the name an editor gave it
-	seen   int    // documents the list's filter admits
-}
-
-func (a listed) before(b listed) bool {
-	if c := bytes.Compare(a.sort, b.sort); c != 0 {
-		return c < 0
-	}
-	if a.e.Key != b.e.Key {
-		return a.e.Key < b.e.Key
-	}
-	return a.rank < b.rank
-}
 
 // Entities lists the entities the filter admits, in its order: by the name
 // they are shown by, surname first, then by key (and, of several kinds, in
@@ -104,27 +46,27 @@ func entities(ctx context.Context, tx pgx.Tx, f fonds.EntityFilter) ([]fonds.Ent
 		sortColumn = "sort_ru"
 	}
 	// The place after which the list goes on.
-	var after *listed
+	var after *entitysql.Listed
 	if f.After != "" {
 		var a args
 		q := `SELECT e.kind, e.` + sortColumn + ` FROM entities e WHERE e.key = ` + a.add(f.After)
 		if f.Kind != "" {
 			q += ` AND e.kind = ` + a.add(string(f.Kind))
 		}
-		var l listed
+		var l entitysql.Listed
 		var kind string
-		err := tx.QueryRow(ctx, q+` ORDER BY `+kindRank+` LIMIT 1`, a...).Scan(&kind, &l.sort)
+		err := tx.QueryRow(ctx, q+` ORDER BY `+entitysql.KindRank+` LIMIT 1`, a...).Scan(&kind, &l.Sort)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, fmt.Errorf("%w: no entity %q to continue after", fonds.ErrNotFound, f.After)
 		} else if err != nil {
 			return nil, err
 		}
-		l.e.Kind, l.e.Key = fonds.EntityKind(kind), f.After
-		l.rank = stored.Rank(l.e.Kind)
+		l.Entity.Kind, l.Entity.Key = fonds.EntityKind(kind), f.After
+		l.Rank = stored.Rank(l.Entity.Kind)
 		after = &l
 	}
-	vis := entityVisibility(f)
-	seen := seenColumn(f.Published, f.Restricted)
+	vis := entitysql.Visibility(f)
+	seen := entitysql.SeenColumn(f.Published, f.Restricted)
 	if f.Prefix != "" {
 		return prefixed(ctx, tx, f, sortColumn, vis, after)
 	}
@@ -134,7 +76,7 @@ func entities(ctx context.Context, tx pgx.Tx, f fonds.EntityFilter) ([]fonds.Ent
 	}
 	// One list of each kind, read through the index of the kind, the order
 	// and the visibility, merged.
-	var all []listed
+	var all []entitysql.Listed
 	for _, k := range kinds {
 		var a args
 		conds := []string{"e.kind = " + a.add(string(k))}
@@ -145,12 +87,12 @@ func entities(ctx context.Context, tx pgx.Tx, f fonds.EntityFilter) ([]fonds.Ent
 			// Entities of a later kind with the key of the place come
 			// after it; of this kind and earlier ones, before.
 			op := ">"
-			if stored.Rank(k) > after.rank {
+			if stored.Rank(k) > after.Rank {
 				op = ">="
 			}
-			conds = append(conds, "(e."+sortColumn+", e.key) "+op+" ("+a.add(after.sort)+", "+a.add(after.e.Key)+")")
+			conds = append(conds, "(e."+sortColumn+", e.key) "+op+" ("+a.add(after.Sort)+", "+a.add(after.Entity.Key)+")")
 		}
-		rows, err := tx.Query(ctx, `SELECT `+entityColumns+`, e.`+sortColumn+` FROM entities e`+where(conds...)+
+		rows, err := tx.Query(ctx, `SELECT `+entitysql.Columns+`, e.`+sortColumn+` FROM entities e`+where(conds...)+
 			` ORDER BY e.`+sortColumn+`, e.key LIMIT `+a.add(limit(f.Limit)), a...)
 		if err != nil {
 			return nil, err
@@ -162,42 +104,17 @@ func entities(ctx context.Context, tx pgx.Tx, f fonds.EntityFilter) ([]fonds.Ent
 		all = append(all, ls...)
 	}
 	if len(kinds) > 1 {
-		slices.SortFunc(all, func(a, b listed) int {
-			if a.before(b) {
-				return -1
-			}
-			return 1
-		})
-	}
-	if f.Limit > 0 && len(all) > f.Limit {
-		all = all[:f.Limit]
+		all = entitysql.Merge(all, f.Limit)
 	}
 	return seenEntities(ctx, tx, all, seen)
 }
 
 // seenEntities returns the entities of a list as the documents that the
-// column seen counts show them: counted among those documents, and named
-// by the best of their spellings when some of the entity's documents are
-// not among them and no editor named it.
-func seenEntities(ctx context.Context, tx pgx.Tx, ls []listed, seen string) ([]fonds.Entity, error) {
-	es := []fonds.Entity{}
-	for _, l := range ls {
-		e := l.e
-		if seen != "documents" && l.seen < e.Documents && l.editor == "" {
-			name, err := seenName(ctx, tx, e.Kind, e.Key, seen)
-			if err != nil {
-				return nil, err
-			}
-			if name != "" {
-				e.Name = name
-			}
-		}
-		if seen != "documents" {
-			e.Documents = l.seen
-		}
-		es = append(es, e)
-	}
-	return es, nil
+// column seen counts show them (see entitysql.Shown).
+func seenEntities(ctx context.Context, tx pgx.Tx, ls []entitysql.Listed, seen string) ([]fonds.Entity, error) {
+	return entitysql.Shown(ls, seen, func(kind fonds.EntityKind, key string) (string, error) {
+		return seenName(ctx, tx, kind, key, seen)
+	})
 }
 
 // maxSeenNames bounds the spellings seenName reads of one entity.
@@ -232,11 +149,11 @@ func seenName(ctx context.Context, tx pgx.Tx, kind fonds.EntityKind, key, seen s
 // case, or a key that begins with its key (translit.Key), so that "sak",
 // "Sakh" and "сах" all find Sakharov. Only the spellings of documents the
 // filter admits match, and the name shown when an editor gave it.
-func prefixed(ctx context.Context, tx pgx.Tx, f fonds.EntityFilter, sortColumn, vis string, after *listed) ([]fonds.Entity, error) {
+func prefixed(ctx context.Context, tx pgx.Tx, f fonds.EntityFilter, sortColumn, vis string, after *entitysql.Listed) ([]fonds.Entity, error) {
 	p := stored.Fold(f.Prefix)
 	var a args
 	lo, hi := a.add(p), a.add(p+"\U0010FFFF")
-	seen := seenColumn(f.Published, f.Restricted)
+	seen := entitysql.SeenColumn(f.Published, f.Restricted)
 	matches := `SELECT kind, key FROM entity_names WHERE folded >= ` + lo + ` AND folded < ` + hi + ` AND ` + seen + ` > 0
 		UNION SELECT kind, key FROM entity_names WHERE inverted >= ` + lo + ` AND inverted < ` + hi + ` AND ` + seen + ` > 0
 		UNION SELECT kind, key FROM entities WHERE folded >= ` + lo + ` AND folded < ` + hi + ` AND editor_name <> ''`
@@ -251,11 +168,11 @@ func prefixed(ctx context.Context, tx pgx.Tx, f fonds.EntityFilter, sortColumn, 
 		conds = append(conds, vis)
 	}
 	if after != nil {
-		conds = append(conds, "(e."+sortColumn+", e.key, "+kindRank+") > ("+a.add(after.sort)+", "+a.add(after.e.Key)+", "+a.add(after.rank)+")")
+		conds = append(conds, "(e."+sortColumn+", e.key, "+entitysql.KindRank+") > ("+a.add(after.Sort)+", "+a.add(after.Entity.Key)+", "+a.add(after.Rank)+")")
 	}
 	q := `WITH m (kind, key) AS (` + matches + `)
-		SELECT ` + entityColumns + `, e.` + sortColumn + ` FROM m JOIN entities e ON e.kind = m.kind AND e.key = m.key` +
-		where(conds...) + ` ORDER BY e.` + sortColumn + `, e.key, ` + kindRank + ` LIMIT ` + a.add(limit(f.Limit))
+		SELECT ` + entitysql.Columns + `, e.` + sortColumn + ` FROM m JOIN entities e ON e.kind = m.kind AND e.key = m.key` +
+		where(conds...) + ` ORDER BY e.` + sortColumn + `, e.key, ` + entitysql.KindRank + ` LIMIT ` + a.add(limit(f.Limit))
 	rows, err := tx.Query(ctx, q, a...)
 	if err != nil {
 		return nil, err
@@ -267,36 +184,26 @@ func prefixed(ctx context.Context, tx pgx.Tx, f fonds.EntityFilter, sortColumn, 
 	return seenEntities(ctx, tx, ls, seen)
 }
 
-// scanListed reads the rows of a list of entities, entityColumns and the
-// sort key; seen is the column that counts the documents the list's
+// scanListed reads the rows of a list of entities, entitysql.Columns and
+// the sort key; seen is the column that counts the documents the list's
 // filter admits.
-func scanListed(rows pgx.Rows, seen string) ([]listed, error) {
-	defer rows.Close()
-	var ls []listed
-	for rows.Next() {
-		var l listed
+func scanListed(rows pgx.Rows, seen string) ([]entitysql.Listed, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (entitysql.Listed, error) {
+		var l entitysql.Listed
 		var kind string
 		var public, released int
-		if err := rows.Scan(&kind, &l.e.Key, &l.e.Name, &l.editor, &l.e.Documents, &public, &released,
-			&l.e.Role, &l.e.Dates, &l.e.Note, &l.e.Authority, &l.sort); err != nil {
-			return nil, err
+		if err := row.Scan(&kind, &l.Entity.Key, &l.Entity.Name, &l.Editor, &l.Entity.Documents, &public, &released,
+			&l.Entity.Role, &l.Entity.Dates, &l.Entity.Note, &l.Entity.Authority, &l.Sort); err != nil {
+			return l, err
 		}
-		l.e.Kind = fonds.EntityKind(kind)
-		switch seen {
-		case "public":
-			l.seen = public
-		case "released":
-			l.seen = released
-		default:
-			l.seen = l.e.Documents
+		l.Entity.Kind = fonds.EntityKind(kind)
+		l.Seen = entitysql.Count(seen, l.Entity.Documents, public, released)
+		if len(l.Entity.Authority) == 0 {
+			l.Entity.Authority = nil
 		}
-		if len(l.e.Authority) == 0 {
-			l.e.Authority = nil
-		}
-		l.rank = stored.Rank(l.e.Kind)
-		ls = append(ls, l)
-	}
-	return ls, rows.Err()
+		l.Rank = stored.Rank(l.Entity.Kind)
+		return l, nil
+	})
 }
 
 // namesQuery and authoritiesQuery are the queries of an entity's
@@ -318,7 +225,7 @@ func authoritiesQuery(seen string) string {
 // among them, and the name the best of their spellings unless an editor
 // gave one.
 func (s *Store) Entity(ctx context.Context, kind fonds.EntityKind, key string, f fonds.Filter) (*fonds.Entity, error) {
-	seen := seenColumn(f.Published, f.Restricted)
+	seen := entitysql.SeenColumn(f.Published, f.Restricted)
 	e := fonds.Entity{Kind: kind, Key: key}
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
 		var editor string

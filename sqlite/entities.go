@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -13,49 +12,12 @@ import (
 
 	"fonds"
 	"fonds/entity"
+	"fonds/internal/entitysql"
 	"fonds/internal/stored"
 	"fonds/translit"
 )
 
 var _ fonds.Entities = (*Store)(nil)
-
-// entityColumns are the columns of entities a list returns, as
-// scanListed reads them, followed by the sort key of the list's order.
-const entityColumns = "e.kind, e.key, e.name, e.editor_name, e.documents, e.public, e.released, e.role, e.dates, e.note, e.authority"
-
-// kindRank orders kinds as fonds.EntityKinds lists them, in SQL.
-var kindRank = func() string {
-	var b strings.Builder
-	b.WriteString("CASE e.kind")
-	for i, k := range fonds.EntityKinds {
-		fmt.Fprintf(&b, " WHEN '%s' THEN %d", k, i)
-	}
-	fmt.Fprintf(&b, " ELSE %d END", len(fonds.EntityKinds))
-	return b.String()
-}()
-
-// seenColumn returns the column of entities, entity_names and
-// entity_authorities that counts the documents a filter with published and
-// restricted admits: those the public sees, those a reader sees, or all.
-func seenColumn(published, restricted bool) string {
-	switch {
-	case published && restricted:
-		return "released"
-	case published:
-		return "public"
-	}
-	return "documents"
-}
-
-// entityVisibility returns the condition on entities that admits those a
-// document the filter admits mentions, or "" for every one. The literals
-// are those of the partial indexes.
-func entityVisibility(f fonds.EntityFilter) string {
-	if c := seenColumn(f.Published, f.Restricted); c != "documents" {
-		return "e." + c + " > 0"
-	}
-	return ""
-}
 
 // Entities lists the entities the filter admits, in its order: by the name
 // they are shown by, surname first, then by key (and, of several kinds,
@@ -79,23 +41,11 @@ func (s *Store) Entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 	return es, nil
 }
 
-// listed is an entity of a list, with its place in the list's order.
+// listed is the place in a list's order after which a page goes on: the
+// entity there and its sort key.
 type listed struct {
-	e      fonds.Entity
-	sort   []byte
-	rank   int
-	editor string // the name an editor gave it
-	seen   int    // documents the list's filter admits
-}
-
-func (a listed) before(b listed) bool {
-	if c := bytes.Compare(a.sort, b.sort); c != 0 {
-		return c < 0
-	}
-	if a.e.Key != b.e.Key {
-		return a.e.Key < b.e.Key
-	}
-	return a.rank < b.rank
+	e    fonds.Entity
+	sort []byte
 }
 
 func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Entity, error) {
@@ -122,16 +72,17 @@ func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 			args = append(args, string(f.Kind))
 		}
 		var a listed
-		err := tx.QueryRowContext(ctx, q+` ORDER BY `+kindRank+` LIMIT 1`, args...).Scan(&a.e.Kind, &a.sort)
+		err := tx.QueryRowContext(ctx, q+` ORDER BY `+entitysql.KindRank+` LIMIT 1`, args...).Scan(&a.e.Kind, &a.sort)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("%w: no entity %q to continue after", fonds.ErrNotFound, f.After)
 		} else if err != nil {
 			return nil, err
 		}
-		a.e.Key, a.rank = f.After, stored.Rank(a.e.Kind)
+		a.e.Key = f.After
 		after = &a
 	}
-	vis := entityVisibility(f)
+	vis := entitysql.Visibility(f)
+	seen := entitysql.SeenColumn(f.Published, f.Restricted)
 	if f.Prefix != "" {
 		return prefixed(ctx, tx, f, sortColumn, vis, after, limit)
 	}
@@ -141,57 +92,31 @@ func (s *Store) entities(ctx context.Context, f fonds.EntityFilter) ([]fonds.Ent
 	}
 	// One list of each kind, read through the index of the kind, the
 	// order and the visibility, merged.
-	var all []listed
+	var all []entitysql.Listed
 	for _, k := range kinds {
 		q, args := entitiesQuery(k, sortColumn, vis, after, limit)
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, err
 		}
-		es, err := scanListed(rows, seenColumn(f.Published, f.Restricted))
+		es, err := scanListed(rows, seen)
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, es...)
 	}
 	if len(kinds) > 1 {
-		slices.SortFunc(all, func(a, b listed) int {
-			if a.before(b) {
-				return -1
-			}
-			return 1
-		})
+		all = entitysql.Merge(all, limit)
 	}
-	if limit >= 0 && len(all) > limit {
-		all = all[:limit]
-	}
-	return seenEntities(ctx, tx, all, seenColumn(f.Published, f.Restricted))
+	return seenEntities(ctx, tx, all, seen)
 }
 
 // seenEntities returns the entities of a list as the documents that the
-// column seen counts show them: counted among those documents, and named
-// by the best of their spellings when some of the entity's documents are
-// not among them and no editor named it. The sort key stays that of every
-// spelling, which the list is ordered by, and shows nothing.
-func seenEntities(ctx context.Context, tx *sql.Tx, ls []listed, seen string) ([]fonds.Entity, error) {
-	es := []fonds.Entity{}
-	for _, l := range ls {
-		e := l.e
-		if seen != "documents" && l.seen < e.Documents && l.editor == "" {
-			name, err := seenName(ctx, tx, e.Kind, e.Key, seen)
-			if err != nil {
-				return nil, err
-			}
-			if name != "" {
-				e.Name = name
-			}
-		}
-		if seen != "documents" {
-			e.Documents = l.seen
-		}
-		es = append(es, e)
-	}
-	return es, nil
+// column seen counts show them (see entitysql.Shown).
+func seenEntities(ctx context.Context, tx *sql.Tx, ls []entitysql.Listed, seen string) ([]fonds.Entity, error) {
+	return entitysql.Shown(ls, seen, func(kind fonds.EntityKind, key string) (string, error) {
+		return seenName(ctx, tx, kind, key, seen)
+	})
 }
 
 // maxSeenNames bounds the spellings seenName reads of one entity.
@@ -235,13 +160,13 @@ func entitiesQuery(k fonds.EntityKind, sortColumn, vis string, after *listed, li
 		// Entities of a later kind with the key of the place come after
 		// it; of this kind and earlier ones, before.
 		cmp := ">"
-		if stored.Rank(k) > after.rank {
+		if stored.Rank(k) > stored.Rank(after.e.Kind) {
 			cmp = ">="
 		}
 		conds = append(conds, "(e."+sortColumn+", e.key) "+cmp+" (?, ?)")
 		args = append(args, after.sort, after.e.Key)
 	}
-	return `SELECT ` + entityColumns + `, e.` + sortColumn + ` FROM entities e` + where(conds...) +
+	return `SELECT ` + entitysql.Columns + `, e.` + sortColumn + ` FROM entities e` + where(conds...) +
 		` ORDER BY e.` + sortColumn + `, e.key LIMIT ?`, append(args, limit)
 }
 
@@ -257,7 +182,7 @@ func prefixed(ctx context.Context, tx *sql.Tx, f fonds.EntityFilter, sortColumn,
 	// Only the spellings of documents the filter admits match, as
 	// written or surname first, and the name shown when an editor gave
 	// it: a spelling of another document tells of it.
-	seen := seenColumn(f.Published, f.Restricted)
+	seen := entitysql.SeenColumn(f.Published, f.Restricted)
 	matches := `SELECT kind, key FROM entity_names WHERE folded >= ?1 AND folded < ?2 AND ` + seen + ` > 0
 		UNION SELECT kind, key FROM entity_names WHERE inverted >= ?1 AND inverted < ?2 AND ` + seen + ` > 0
 		UNION SELECT kind, key FROM entities WHERE folded >= ?1 AND folded < ?2 AND editor_name != ''`
@@ -279,12 +204,12 @@ func prefixed(ctx context.Context, tx *sql.Tx, f fonds.EntityFilter, sortColumn,
 		conds = append(conds, vis)
 	}
 	if after != nil {
-		s, k, r := arg(after.sort), arg(after.e.Key), arg(after.rank)
-		conds = append(conds, "(e."+sortColumn+", e.key, "+kindRank+") > ("+s+", "+k+", "+r+")")
+		s, k, r := arg(after.sort), arg(after.e.Key), arg(stored.Rank(after.e.Kind))
+		conds = append(conds, "(e."+sortColumn+", e.key, "+entitysql.KindRank+") > ("+s+", "+k+", "+r+")")
 	}
 	q := `WITH m (kind, key) AS (` + matches + `)
-		SELECT ` + entityColumns + `, e.` + sortColumn + ` FROM m JOIN entities e ON e.kind = m.kind AND e.key = m.key` +
-		where(conds...) + ` ORDER BY e.` + sortColumn + `, e.key, ` + kindRank + ` LIMIT ` + arg(limit)
+		SELECT ` + entitysql.Columns + `, e.` + sortColumn + ` FROM m JOIN entities e ON e.kind = m.kind AND e.key = m.key` +
+		where(conds...) + ` ORDER BY e.` + sortColumn + `, e.key, ` + entitysql.KindRank + ` LIMIT ` + arg(limit)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -296,30 +221,23 @@ func prefixed(ctx context.Context, tx *sql.Tx, f fonds.EntityFilter, sortColumn,
 	return seenEntities(ctx, tx, ls, seen)
 }
 
-// scanListed reads the rows of a list of entities, entityColumns and the
-// sort key, and closes them; seen is the column that counts the documents
-// the list's filter admits.
-func scanListed(rows *sql.Rows, seen string) ([]listed, error) {
+// scanListed reads the rows of a list of entities, entitysql.Columns and
+// the sort key, and closes them; seen is the column that counts the
+// documents the list's filter admits.
+func scanListed(rows *sql.Rows, seen string) ([]entitysql.Listed, error) {
 	defer rows.Close()
-	var ls []listed
+	var ls []entitysql.Listed
 	for rows.Next() {
-		var l listed
+		var l entitysql.Listed
 		var authority string
 		var public, released int
-		if err := rows.Scan(&l.e.Kind, &l.e.Key, &l.e.Name, &l.editor, &l.e.Documents, &public, &released,
-			&l.e.Role, &l.e.Dates, &l.e.Note, &authority, &l.sort); err != nil {
+		if err := rows.Scan(&l.Entity.Kind, &l.Entity.Key, &l.Entity.Name, &l.Editor, &l.Entity.Documents, &public, &released,
+			&l.Entity.Role, &l.Entity.Dates, &l.Entity.Note, &authority, &l.Sort); err != nil {
 			return nil, err
 		}
-		switch seen {
-		case "public":
-			l.seen = public
-		case "released":
-			l.seen = released
-		default:
-			l.seen = l.e.Documents
-		}
-		l.e.Authority = list(authority)
-		l.rank = stored.Rank(l.e.Kind)
+		l.Seen = entitysql.Count(seen, l.Entity.Documents, public, released)
+		l.Entity.Authority = list(authority)
+		l.Rank = stored.Rank(l.Entity.Kind)
 		ls = append(ls, l)
 	}
 	return ls, rows.Err()
@@ -330,7 +248,7 @@ func scanListed(rows *sql.Rows, seen string) ([]listed, error) {
 // at most maxNames long: those of the documents f admits, counted among
 // them, and the name the best of their spellings unless an editor gave one.
 func (s *Store) Entity(ctx context.Context, kind fonds.EntityKind, key string, f fonds.Filter) (*fonds.Entity, error) {
-	e, err := s.entity(ctx, kind, key, seenColumn(f.Published, f.Restricted))
+	e, err := s.entity(ctx, kind, key, entitysql.SeenColumn(f.Published, f.Restricted))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: entity %s/%s: %w", kind, key, translate(err))
 	}
