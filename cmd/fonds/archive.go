@@ -17,12 +17,20 @@ import (
 )
 
 // archive is an open data folder: the store, the source of truth, the
-// search index derived from it, and the page images.
+// search index derived from it, and the page images. The store is the SQLite
+// database in the folder, or a PostgreSQL database (--db); the index and the
+// images are in the folder either way.
 type archive struct {
-	dir    string
-	store  *sqlite.Store
-	index  *liveIndex   // nil when the command does not use it, or a server holds it
-	images *iiif.Images // page images, and the images derived from them
+	dir string
+	// db is the URL of the PostgreSQL database of the store, its password
+	// redacted; "" when the store is the SQLite database in dir.
+	db    string
+	store fonds.Store
+	index *liveIndex // nil when the command does not use it, or a server holds it
+	// images holds the page images, and the images derived from them;
+	// nil when a command on a PostgreSQL store needs neither them nor the
+	// index, and so leaves the data folder alone.
+	images *iiif.Images
 	// served is set when a running server holds the search index: it
 	// follows the store, so a command that writes leaves the index to it.
 	served bool
@@ -46,19 +54,51 @@ const (
 	indexHeld
 )
 
-// openArchive opens the data folder, creating it if need be. A folder that
-// cannot be written is opened read-only.
+// openArchive opens the data folder, its store the SQLite database in it,
+// creating it if need be. A folder that cannot be written is opened
+// read-only.
 func openArchive(dir string, use indexUse) (*archive, error) {
-	a := &archive{dir: dir, readOnly: !writable(dir)}
-	var err error
-	if a.readOnly {
-		a.store, err = sqlite.OpenReadOnly(filepath.Join(dir, "fonds.db"))
+	return openArchiveAt(context.Background(), &location{data: dir, db: dbFlag{set: true}}, use)
+}
+
+// openArchiveAt opens the archive at l: its store in the PostgreSQL
+// database of --db or FONDS_DB when one is given, else in the data folder;
+// its search index and page images in the data folder.
+func openArchiveAt(ctx context.Context, l *location, use indexUse) (*archive, error) {
+	dir := l.data
+	a := &archive{dir: dir}
+	raw, from := l.dbURL()
+	if raw != "" {
+		// A command that uses neither the index nor the images (user,
+		// site, collection) needs no data folder at all.
+		if use != noIndex && !writable(dir) {
+			return nil, fmt.Errorf("the data folder %s cannot be written: with %s it holds the search index and the page images", dir, from)
+		}
+		store, err := openPostgres(ctx, raw, from)
+		if err != nil {
+			return nil, err
+		}
+		a.store, a.db = store, redactURL(raw)
+		if use == noIndex {
+			return a, nil
+		}
 	} else {
-		a.store, err = sqlite.Open(filepath.Join(dir, "fonds.db"))
+		a.readOnly = !writable(dir)
+		var (
+			store *sqlite.Store
+			err   error
+		)
+		if a.readOnly {
+			store, err = sqlite.OpenReadOnly(filepath.Join(dir, "fonds.db"))
+		} else {
+			store, err = sqlite.Open(filepath.Join(dir, "fonds.db"))
+		}
+		if err != nil {
+			return nil, err
+		}
+		a.store = store
 	}
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	if use != noIndex {
 		var ix *bleve.Index
 		if a.readOnly {
@@ -171,24 +211,25 @@ func (a *archive) rebuildIndex(ctx context.Context, stderr io.Writer) (reindex.R
 	return rep, err
 }
 
-// openArchiveCmd parses the flags of a command that takes only --data, and
+// openArchiveCmd parses the flags of a command that takes only --data and
+// --db, and
 // opens the archive.
-func openArchiveCmd(name string, args []string, use indexUse, stderr io.Writer) (*archive, error) {
+func openArchiveCmd(ctx context.Context, name string, args []string, use indexUse, stderr io.Writer) (*archive, error) {
 	fs := newFlagSet(name, stderr)
-	data := fs.String("data", "fonds-data", "the data `folder`")
+	loc := locationFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	return openArchive(*data, use)
+	return openArchiveAt(ctx, loc, use)
 }
 
 // reindexCmd builds the search index anew from the store. While a server
 // runs on the folder, it asks the server to do it and waits.
 func reindexCmd(ctx context.Context, args []string, stderr io.Writer) error {
-	a, err := openArchiveCmd("reindex", args, indexIfFree, stderr)
+	a, err := openArchiveCmd(ctx, "reindex", args, indexIfFree, stderr)
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,18 @@ import (
 // are rebuilt from the rest.
 const backupDB = "fonds.db"
 
+// fileBackup is a store that writes a consistent copy of itself to a file,
+// as the SQLite store does.
+type fileBackup interface {
+	Backup(ctx context.Context, path string) error
+}
+
 // backupCmd writes a consistent backup of the archive while a server may
 // be running on it.
 func backupCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("backup", stderr)
-	data := fs.String("data", "fonds-data", "the data `folder`")
+	loc := locationFlags(fs)
+	data := &loc.data
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -33,11 +40,18 @@ func backupCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		return usageError{"give the backup file to write: fonds backup [--data DIR] FILE"}
 	}
 	out := fs.Arg(0)
-	a, err := openArchive(*data, noIndex)
+	if loc.isPostgres() {
+		return errors.New("backup of a PostgreSQL archive: use pg_dump for the database, and copy the images folder of --data")
+	}
+	a, err := openArchiveAt(ctx, loc, noIndex)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	st, ok := a.store.(fileBackup)
+	if !ok {
+		return errors.New("this store cannot be backed up by fonds backup")
+	}
 
 	tmpDir, err := os.MkdirTemp(filepath.Dir(out), ".fonds-backup-")
 	if err != nil {
@@ -45,7 +59,7 @@ func backupCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(tmpDir)
 	db := filepath.Join(tmpDir, backupDB)
-	if err := a.store.Backup(ctx, db); err != nil {
+	if err := st.Backup(ctx, db); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
 	// Written beside the target and renamed: never a half-written backup
@@ -117,8 +131,13 @@ func addFile(tw *tar.Writer, name, p string) error {
 func restoreCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("restore", stderr)
 	data := fs.String("data", "fonds-data", "the data `folder` to restore into; it must not hold an archive")
+	var db dbFlag
+	fs.Var(&db, "db", "not supported: a backup holds an SQLite database; restore a PostgreSQL database with pg_restore")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if db.url != "" {
+		return usageError{"--db: fonds restore restores into a data folder (SQLite); restore a PostgreSQL database with pg_restore"}
 	}
 	if fs.NArg() != 1 {
 		return usageError{"give the backup file to restore: fonds restore [--data DIR] FILE"}

@@ -26,7 +26,7 @@ import (
 // for two archives that hold the same documents and images, so that a
 // restored backup can be compared with its original.
 func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	a, err := openArchiveCmd("check", args, indexIfFree, stderr)
+	a, err := openArchiveCmd(ctx, "check", args, indexIfFree, stderr)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func writeJSON(w io.Writer, d *fonds.Document) error {
 
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("export", stderr)
-	data := fs.String("data", "fonds-data", "the data `folder`")
+	loc := locationFlags(fs)
 	format := fs.String("format", "", "the format: text (the transcription format), json or jsonl (one document a line), tei (TEI P5, with --out), tei-zip (a zip of TEI files)")
 	out := fs.String("out", "", "write one file per document into this `folder` (tei-zip: the zip file) instead of to standard output")
 	all := fs.Bool("all", false, "export every document, drafts included")
@@ -62,7 +62,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *all == (fs.NArg() > 0) {
 		return usageError{"name the documents to export, or --all"}
 	}
-	store, err := openStore(*data)
+	store, err := openStoreAt(ctx, loc)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ var textReader fonds.Reader = text.Reader{}
 
 func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("import", stderr)
-	data := fs.String("data", "fonds-data", "the data `folder`")
+	loc := locationFlags(fs)
 	collection := fs.String("collection", "", "the collection to import into: its slug, or a `title` (\"Bukovsky Archive\" goes to bukovsky-archive; default: the collection each file declares, or its folder's name)")
 	status := fs.String("status", "", "the `status` of every document imported: draft, review, published or withdrawn (default: what each file says, else published)")
 	draft := fs.Bool("draft", false, "import as drafts: the same as --status draft")
@@ -53,13 +53,13 @@ func importCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if *user != "" && !fonds.ValidUserName(*user) {
 		return usageError{fmt.Sprintf("--user %q is not a user name", *user)}
 	}
-	a, err := openArchive(*data, indexIfFree)
+	a, err := openArchiveAt(ctx, loc, indexIfFree)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	if a.readOnly {
-		return fmt.Errorf("%s: %w", *data, fonds.ErrReadOnly)
+		return fmt.Errorf("%s: %w", loc.data, fonds.ErrReadOnly)
 	}
 	if *user != "" {
 		if _, err := a.store.User(ctx, *user); errors.Is(err, fonds.ErrNotFound) {

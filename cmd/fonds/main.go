@@ -3,23 +3,29 @@
 //
 // Usage:
 //
-//	fonds serve   [--data DIR] [--addr 127.0.0.1:8080] [--url URL] [--import PATH...] [--demo]
-//	fonds import  [--data DIR] [--collection NAME] [--status draft|review|published] [--embargo DATE] [--restricted] [--user NAME] PATH...
-//	fonds export  [--data DIR] --format text|json [--out DIR] (--all | ID...)
-//	fonds reindex [--data DIR]
-//	fonds check   [--data DIR]
+//	fonds serve   [--data DIR] [--db URL] [--addr 127.0.0.1:8080] [--url URL] [--import PATH...] [--demo]
+//	fonds import  [--data DIR] [--db URL] [--collection NAME] [--status draft|review|published] [--embargo DATE] [--restricted] [--user NAME] PATH...
+//	fonds export  [--data DIR] [--db URL] --format text|json [--out DIR] (--all | ID...)
+//	fonds reindex [--data DIR] [--db URL]
+//	fonds check   [--data DIR] [--db URL]
 //	fonds backup  [--data DIR] FILE
 //	fonds restore [--data DIR] FILE
 //	fonds bench   [--n 10000] [--queries 200]
 //	fonds loadtest [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s]
-//	fonds user    add|passwd|role|disable|enable|list [--data DIR] ...
-//	fonds site    show|set [--data DIR] [--name N] [--url U] [--email E] [--about TEXT]
-//	fonds collection list|set [--data DIR] SLUG [--title T] [--description D] [--create]
+//	fonds user    add|passwd|role|disable|enable|list [--data DIR] [--db URL] ...
+//	fonds site    show|set [--data DIR] [--db URL] [--name N] [--url U] [--email E] [--about TEXT]
+//	fonds collection list|set [--data DIR] [--db URL] SLUG [--title T] [--description D] [--create]
 //	fonds version
 //
 // The data folder (default ./fonds-data) holds the database, the source of
 // truth of the archive, the page images, and the search index derived from
 // them. Every command works while "fonds serve" runs on the same folder.
+//
+// With --db postgres://user:password@host:5432/name, or the environment
+// variable FONDS_DB, the commands keep the store in that PostgreSQL database
+// instead of the data folder; the search index and the page images stay in
+// the data folder. fonds backup refuses such an archive (pg_dump backs up
+// the database), and fonds restore restores only into a data folder.
 package main
 
 import (
@@ -31,7 +37,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -39,7 +44,6 @@ import (
 
 	"fonds"
 	"fonds/ingest"
-	"fonds/sqlite"
 	"fonds/tei"
 	"fonds/wxr"
 )
@@ -47,21 +51,24 @@ import (
 const usage = `fonds publishes a research archive of historical documents and their translations.
 
 Usage:
-  fonds serve   [--data DIR] [--addr 127.0.0.1:8080] [--url URL] [--import PATH]... [--demo]
-  fonds import  [--data DIR] [--collection NAME] [--status draft|review|published]
+  fonds serve   [--data DIR] [--db URL] [--addr 127.0.0.1:8080] [--url URL] [--import PATH]... [--demo]
+  fonds import  [--data DIR] [--db URL] [--collection NAME] [--status draft|review|published]
                 [--embargo YYYY-MM-DD] [--restricted] [--user NAME] PATH...
-  fonds export  [--data DIR] --format text|json|jsonl|tei|tei-zip [--out DIR] (--all | ID...)
-  fonds reindex [--data DIR]     rebuild the search index from the database
-  fonds check   [--data DIR]     verify checksums and the search index; print the archive's digest
+  fonds export  [--data DIR] [--db URL] --format text|json|jsonl|tei|tei-zip [--out DIR] (--all | ID...)
+  fonds reindex [--data DIR] [--db URL]
+                                 rebuild the search index from the database
+  fonds check   [--data DIR] [--db URL]
+                                 verify checksums and the search index; print the archive's digest
   fonds backup  [--data DIR] FILE
                                  write a consistent backup (database and images), even while serving
+                                 (an archive on PostgreSQL: back it up with pg_dump)
   fonds restore [--data DIR] FILE
                                  bring a backup back into a new data folder
   fonds bench   [--n N] [--queries Q]
                                  measure import and search on a synthetic archive of N documents
   fonds loadtest [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s]
                                  run a mixed load against a server on this machine; print requests/s, p50/p99, errors
-  fonds user add NAME --role reader|contributor|editor|admin [--full-name N] [--email E]
+  fonds user add NAME --role reader|contributor|editor|admin [--full-name N] [--email E] [--db URL]
   fonds user passwd|disable|enable NAME,  fonds user role NAME ROLE,  fonds user list
                                  manage who signs in (passwords are read from the terminal or stdin)
   fonds site show | fonds site set [--name N] [--url U] [--email E] [--about TEXT | --about-file F]
@@ -71,6 +78,13 @@ Usage:
   fonds version                  print the version of this binary
 
 Every command works while "fonds serve" runs on the same data folder.
+
+The data folder (--data, default ./fonds-data) holds the database, the page
+images and the search index. With --db postgres://user:password@host:5432/name
+(or FONDS_DB set to that URL), serve, import, export, reindex, check and the
+user, site and collection commands keep the database in PostgreSQL instead:
+the index and images stay in --data for now. Back such an archive up with
+pg_dump and a copy of --data; fonds backup and restore are for data folders.
 
 Run "fonds COMMAND -h" for the flags of a command.
 `
@@ -164,11 +178,6 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usageError{err.Error()}
 	}
 	return nil
-}
-
-// openStore opens the database in the data folder, creating both if need be.
-func openStore(dir string) (*sqlite.Store, error) {
-	return sqlite.Open(filepath.Join(dir, "fonds.db"))
 }
 
 // stringsFlag is a flag that may be given several times.

@@ -28,6 +28,8 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	// The tests choose their store: one the environment names is not theirs.
+	os.Unsetenv("FONDS_DB")
 	dir, err := os.MkdirTemp("", "fonds-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -27,7 +27,8 @@ import (
 
 func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
-	data := fs.String("data", "fonds-data", "the data `folder`")
+	loc := locationFlags(fs)
+	data := &loc.data
 	addr := fs.String("addr", "127.0.0.1:8080", "the `address` to listen on")
 	publicURL := fs.String("url", "", "the public `URL` of the archive, for permalinks, citations and OAI-PMH identifiers (default: the address it listens on)")
 	demo := fs.Bool("demo", false, "load the sample collection (invented documents) into a fresh archive; without --data, a temporary one")
@@ -76,7 +77,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		defer os.RemoveAll(dir)
 		*data = dir
 	}
-	a, err := openArchive(*data, indexHeld)
+	a, err := openArchiveAt(ctx, loc, indexHeld)
 	if err != nil {
 		return err
 	}
@@ -146,7 +147,11 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 	}
-	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "data", *data, "version", versionString())
+	if a.db != "" {
+		logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", a.db, "data", *data, "version", versionString())
+	} else {
+		logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "data", *data, "version", versionString())
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	if *metricsAddr != "" {

@@ -15,12 +15,12 @@ import (
 )
 
 const siteUsage = `usage:
-  fonds site show [--data DIR]
-  fonds site set  [--data DIR] [--name NAME] [--url URL] [--email ADDRESS] [--about TEXT | --about-file FILE] [--user NAME]`
+  fonds site show [--data DIR] [--db URL]
+  fonds site set  [--data DIR] [--db URL] [--name NAME] [--url URL] [--email ADDRESS] [--about TEXT | --about-file FILE] [--user NAME]`
 
 const collectionUsage = `usage:
-  fonds collection list [--data DIR]
-  fonds collection set  [--data DIR] SLUG [--title TITLE] [--description TEXT | --description-file FILE] [--create] [--user NAME]`
+  fonds collection list [--data DIR] [--db URL]
+  fonds collection set  [--data DIR] [--db URL] SLUG [--title TITLE] [--description TEXT | --description-file FILE] [--create] [--user NAME]`
 
 // The bounds of what the commands take.
 const (
@@ -57,7 +57,7 @@ func runSubcommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 }
 
 func siteShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	a, err := openArchiveCmd("site show", args, noIndex, stderr)
+	a, err := openArchiveCmd(ctx, "site show", args, noIndex, stderr)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func siteShow(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func siteSet(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("site set", stderr)
-	data := fs.String("data", "fonds-data", "the data `folder`")
+	loc := locationFlags(fs)
 	name := fs.String("name", "", "the site's `name`, shown in the header, citations, OAI-PMH and the feed")
 	url := fs.String("url", "", "the public `address` of the site: https://archive.example.org")
 	email := fs.String("email", "", "the `address` to write to about the archive")
@@ -114,13 +114,13 @@ func siteSet(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(changed) == 0 {
 		return usageError{"nothing to set: give --name, --url, --email, --about or --about-file"}
 	}
-	a, err := openArchive(*data, noIndex)
+	a, err := openArchiveAt(ctx, loc, noIndex)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	if a.readOnly {
-		return fmt.Errorf("%s: %w", *data, fonds.ErrReadOnly)
+		return fmt.Errorf("%s: %w", loc.data, fonds.ErrReadOnly)
 	}
 	if err := checkUser(ctx, a, *user); err != nil {
 		return err
@@ -162,7 +162,7 @@ func collectionCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 func collectionList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	a, err := openArchiveCmd("collection list", args, noIndex, stderr)
+	a, err := openArchiveCmd(ctx, "collection list", args, noIndex, stderr)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func collectionList(ctx context.Context, args []string, stdout, stderr io.Writer
 
 func collectionSet(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("collection set", stderr)
-	data := fs.String("data", "fonds-data", "the data `folder`")
+	loc := locationFlags(fs)
 	title := fs.String("title", "", "the collection's `title`")
 	description := fs.String("description", "", "the collection's description: plain `text`")
 	descFile := fs.String("description-file", "", "read the description from `FILE`")
@@ -224,13 +224,13 @@ func collectionSet(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if !set["title"] && !set["description"] {
 		return usageError{"nothing to set: give --title, --description or --description-file"}
 	}
-	a, err := openArchive(*data, noIndex)
+	a, err := openArchiveAt(ctx, loc, noIndex)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	if a.readOnly {
-		return fmt.Errorf("%s: %w", *data, fonds.ErrReadOnly)
+		return fmt.Errorf("%s: %w", loc.data, fonds.ErrReadOnly)
 	}
 	if err := checkUser(ctx, a, *user); err != nil {
 		return err

@@ -20,12 +20,12 @@ import (
 )
 
 const userUsage = `Usage:
-  fonds user add NAME --role ROLE [--full-name NAME] [--email ADDRESS] [--data DIR]
-  fonds user passwd NAME [--data DIR]
-  fonds user role NAME ROLE [--data DIR]
-  fonds user disable NAME [--data DIR]
-  fonds user enable NAME [--data DIR]
-  fonds user list [--data DIR]
+  fonds user add NAME --role ROLE [--full-name NAME] [--email ADDRESS] [--data DIR] [--db URL]
+  fonds user passwd NAME [--data DIR] [--db URL]
+  fonds user role NAME ROLE [--data DIR] [--db URL]
+  fonds user disable NAME [--data DIR] [--db URL]
+  fonds user enable NAME [--data DIR] [--db URL]
+  fonds user list [--data DIR] [--db URL]
 
 Roles: reader, contributor, editor, admin. A password is read from the
 terminal without echo, or from the first line of the standard input when it
@@ -41,7 +41,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sub, args := args[0], args[1:]
 	fs := newFlagSet("user "+sub, stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, userUsage) }
-	data := fs.String("data", "fonds-data", "the data `folder`")
+	loc := locationFlags(fs)
 	var role, fullName, email *string
 	want := 1 // the arguments the subcommand takes
 	switch sub {
@@ -97,7 +97,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 
-	a, err := openArchive(*data, noIndex)
+	a, err := openArchiveAt(ctx, loc, noIndex)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fonds"
+	"fonds/internal/testenv"
+	"fonds/postgres"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// testDatabase creates an empty database on the server FONDS_TEST_POSTGRES
+// names, dropped when the test ends, and returns its URL. Without a server
+// the test is skipped, or fails where tools are required.
+func testDatabase(t *testing.T) string {
+	t.Helper()
+	server := os.Getenv("FONDS_TEST_POSTGRES")
+	if server == "" {
+		testenv.Missing(t, "FONDS_TEST_POSTGRES does not name a PostgreSQL server (postgres://user@localhost:5432/db)")
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatalf("FONDS_TEST_POSTGRES: %v", err)
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, server)
+	if err != nil {
+		t.Fatalf("connect to FONDS_TEST_POSTGRES: %v", err)
+	}
+	defer admin.Close(ctx)
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := "fonds_cmd_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(ctx, server)
+		if err != nil {
+			t.Errorf("connect to drop database %s: %v", name, err)
+			return
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+// TestPostgresArchive runs an archive whose store is in PostgreSQL: import,
+// check, a user, export, and two servers on the one database, each with
+// its own data folder (the search index and images are still kept there).
+func TestPostgresArchive(t *testing.T) {
+	db := testDatabase(t)
+	data := t.TempDir()
+	const id = "1990-07-01-central-committee-note-by-the-ideological"
+
+	_, stderr, code := runCmd(t, "import", "--db", db, "--data", data, sampleDir)
+	if code != 0 || !strings.Contains(stderr, "added 17, updated 0, unchanged 0, failed 0") {
+		t.Fatalf("import: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(data, "fonds.db")); err == nil {
+		t.Error("import --db wrote an SQLite database into the data folder")
+	}
+	out, stderr, code := runCmd(t, "check", "--db", db, "--data", data)
+	if code != 0 || !strings.Contains(stderr, ": 0 problems") || !strings.HasPrefix(out, "archive digest sha256:") {
+		t.Errorf("check: exit %d\n%s%s", code, out, stderr)
+	}
+	// FONDS_DB stands for --db: the same archive, the same digest.
+	t.Setenv("FONDS_DB", db)
+	again, stderr, code := runCmd(t, "check", "--data", data)
+	if code != 0 || again != out {
+		t.Errorf("check with FONDS_DB: exit %d, %q, want %q\n%s", code, again, out, stderr)
+	}
+	t.Setenv("FONDS_DB", "")
+
+	// The user commands need no data folder.
+	withStdin(t, "a long enough password\n", func() {
+		mustRun(t, "user", "add", "ada", "--role", "editor", "--db", db, "--data", filepath.Join(t.TempDir(), "unused"))
+	})
+	if out := mustRun(t, "user", "list", "--db", db); !strings.Contains(out, "ada") {
+		t.Errorf("user list =\n%s\nwant ada", out)
+	}
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if u, err := st.User(ctx, "ada"); err != nil || u.Role != fonds.RoleEditor {
+		t.Errorf("ada in the database: %+v, %v", u, err)
+	}
+	if out := mustRun(t, "export", "--db", db, "--format", "json", id); !strings.Contains(out, `"id":"`+id+`"`) {
+		t.Errorf("export:\n%.300s", out)
+	}
+
+	base, first, firstErr := startServer(t, "--db", db, "--data", data)
+	code, body := get(t, base+"/documents/"+id)
+	if code != 200 || !strings.Contains(body, "Яковлев") {
+		t.Errorf("GET the document: %d\n%.500s", code, body)
+	}
+	if !found(t, base, "Iakovlev", id) {
+		t.Errorf("a search for Iakovlev does not find %s", id)
+	}
+
+	// A second server on the same database, with a data folder of its own:
+	// it reads the same store, and builds its index from it.
+	other, second, secondErr := startServer(t, "--db", db, "--data", t.TempDir())
+	code, body = get(t, other+"/documents/"+id)
+	if code != 200 || !strings.Contains(body, id) {
+		t.Errorf("GET the document from the second server: %d\n%.500s", code, body)
+	}
+	eventually(t, time.Minute, "the second server's index built from the database", func() bool {
+		return found(t, other, "Iakovlev", id)
+	})
+	terminate(t, second, secondErr)
+	terminate(t, first, firstErr)
+}
+
+// TestPostgresURLErrors checks that a bad --db or FONDS_DB names the flag
+// or the variable, and never shows the password; and that backup refuses a
+// PostgreSQL archive with a clear error. It needs no server: nothing
+// listens on port 1.
+func TestPostgresURLErrors(t *testing.T) {
+	const secret = "hunter2secret"
+	tests := []struct {
+		args []string
+		env  string
+		code int
+		want string
+	}{
+		{args: []string{"user", "list", "--db", "mysql://ada:" + secret + "@127.0.0.1/x"}, code: 2, want: "--db mysql://ada:xxxxx@127.0.0.1/x: want a postgres:// URL"},
+		{args: []string{"user", "list", "--db", "postgres://ada:" + secret + "@127.0.0.1:port/x"}, code: 2, want: "--db is not a URL"},
+		{args: []string{"user", "list", "--db", "postgres://ada:" + secret + "@127.0.0.1:5432"}, code: 2, want: "name the database"},
+		{args: []string{"check", "--db", "postgres://ada:" + secret + "@127.0.0.1:1/x", "--data", t.TempDir()}, code: 1, want: "--db postgres://ada:xxxxx@127.0.0.1:1/x"},
+		{args: []string{"site", "show"}, env: "postgres://ada:" + secret + "@127.0.0.1:1/x", code: 1, want: "FONDS_DB postgres://ada:xxxxx@127.0.0.1:1/x"},
+		{args: []string{"backup", "--db", "postgres://ada:" + secret + "@127.0.0.1:1/x", filepath.Join(t.TempDir(), "b.tar.gz")}, code: 1, want: "use pg_dump"},
+		{args: []string{"restore", "--db", "postgres://ada:" + secret + "@127.0.0.1:1/x", "--data", t.TempDir(), "b.tar.gz"}, code: 2, want: "pg_restore"},
+	}
+	for _, tt := range tests {
+		t.Setenv("FONDS_DB", tt.env)
+		out, stderr, code := runCmd(t, tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.want) || strings.Contains(out+stderr, secret) {
+			t.Errorf("fonds %s (FONDS_DB=%q): exit %d\n%s%s\nwant exit %d and %q, without the password", strings.Join(tt.args, " "), tt.env, code, out, stderr, tt.code, tt.want)
+		}
+	}
+}
