@@ -115,8 +115,16 @@ func TestPostgresArchive(t *testing.T) {
 	}
 
 	// A second server on the same database, with a data folder of its own:
-	// it reads the same store, and builds its index from it.
-	other, second, secondErr := startServer(t, "--db", db, "--data", t.TempDir())
+	// it reads the same store, and builds its index from it. Its URL holds
+	// a password (which the test server, trusting local connections,
+	// ignores): the log shows the URL without it.
+	const secret = "hunter2secret"
+	withPassword, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withPassword.User = url.UserPassword(withPassword.User.Username(), secret)
+	other, second, secondErr := startServer(t, "--db", withPassword.String(), "--data", t.TempDir())
 	code, body = get(t, other+"/documents/"+id)
 	if code != 200 || !strings.Contains(body, id) {
 		t.Errorf("GET the document from the second server: %d\n%.500s", code, body)
@@ -125,6 +133,17 @@ func TestPostgresArchive(t *testing.T) {
 		return found(t, other, "Iakovlev", id)
 	})
 	terminate(t, second, secondErr)
+	if log := secondErr.String(); strings.Contains(log, secret) || !strings.Contains(log, ":xxxxx@") {
+		t.Errorf("the server's log shows the password, or not the database:\n%s", log)
+	}
+
+	// reindex, beside the first server, asks it to rebuild its index.
+	if _, stderr, code := runCmd(t, "reindex", "--db", db, "--data", data); code != 0 || !strings.Contains(stderr, "17 published documents") {
+		t.Errorf("reindex: exit %d\n%s", code, stderr)
+	}
+	if !found(t, base, "Iakovlev", id) {
+		t.Errorf("after reindex, a search for Iakovlev does not find %s", id)
+	}
 	terminate(t, first, firstErr)
 }
 
