@@ -4,95 +4,54 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"fonds"
-	"fonds/entity"
 	"fonds/internal/stored"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// The settings that say which rules derived what the store keeps of the
-// documents' links: the version of package entity whose rules derived it
-// all, and how far a derivation under way has gone ("version id").
-const (
-	settingEntityVersion  = "entity.version"
-	settingEntityProgress = "entity.progress"
-)
-
-// deriveBatch is how many documents a derivation reads in one transaction.
-const deriveBatch = 100
-
 // derive derives again, from every stored document, what link keeps, when
-// the rules it was derived by are not entity.Version's: in an archive
-// written by an older program. It reads the documents in order of id, a
-// batch in each transaction, each under the lock of its id, so that it
-// holds neither the archive in memory nor a lock for long, and notes how
-// far it went, so that a derivation interrupted goes on where it stopped.
-// A document saved meanwhile is linked by its save; two servers deriving
-// at once find each other's work done. At the end it names every entity
-// again.
+// the rules it was derived by are not entity.Version's (see
+// stored.Derive). Each document of a batch is linked under the lock of its
+// id: a document saved meanwhile is linked by its save, and two servers
+// deriving at once find each other's work done.
 func derive(ctx context.Context, db *pgxpool.Pool) error {
-	want := strconv.Itoa(entity.Version)
-	have, err := setting(ctx, db, settingEntityVersion)
-	if err != nil || have == want {
-		return err
-	}
-	progress, err := setting(ctx, db, settingEntityProgress)
-	if err != nil {
-		return err
-	}
-	after := ""
-	if v, id, ok := strings.Cut(progress, " "); ok && v == want {
-		after = id
-	}
-	for {
-		n, last, err := deriveDocuments(ctx, db, after)
-		if err != nil {
-			return fmt.Errorf("derive the links of the documents after %q: %w", after, err)
-		}
-		if n == 0 {
-			break
-		}
-		after = last
-		if err := putSetting(ctx, db, settingEntityProgress, want+" "+after); err != nil {
-			return err
-		}
-	}
-	var kind, key string
-	for {
-		n, err := renameEntities(ctx, db, &kind, &key)
-		if err != nil {
-			return fmt.Errorf("name the entities after %s/%s: %w", kind, key, err)
-		}
-		if n == 0 {
-			break
-		}
-	}
-	if err := putSetting(ctx, db, settingEntityVersion, want); err != nil {
-		return err
-	}
-	_, err = db.Exec(ctx, `DELETE FROM settings WHERE name = $1`, settingEntityProgress)
-	return err
+	return stored.Derive(ctx, deriver{db})
 }
 
-// setting returns the value of the named setting, "" when it is not set.
-func setting(ctx context.Context, db *pgxpool.Pool, name string) (string, error) {
+// deriver is a stored.Deriver of a PostgreSQL database.
+type deriver struct {
+	db *pgxpool.Pool
+}
+
+func (d deriver) Setting(ctx context.Context, name string) (string, error) {
 	var v []byte
-	err := db.QueryRow(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
+	err := d.db.QueryRow(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
 	return string(v), err
 }
 
-func putSetting(ctx context.Context, db *pgxpool.Pool, name, value string) error {
-	_, err := db.Exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)
+func (d deriver) PutSetting(ctx context.Context, name, value string) error {
+	_, err := d.db.Exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, []byte(value))
 	return err
+}
+
+func (d deriver) DeleteSetting(ctx context.Context, name string) error {
+	_, err := d.db.Exec(ctx, `DELETE FROM settings WHERE name = $1`, name)
+	return err
+}
+
+func (d deriver) Documents(ctx context.Context, after string) (int, string, error) {
+	return deriveDocuments(ctx, d.db, after)
+}
+
+func (d deriver) Entities(ctx context.Context, kind, key *string) (int, error) {
+	return renameEntities(ctx, d.db, kind, key)
 }
 
 // deriveDocuments links the next batch of documents after the id after,
@@ -103,7 +62,7 @@ func deriveDocuments(ctx context.Context, db *pgxpool.Pool, after string) (int, 
 		return 0, "", err
 	}
 	defer tx.Rollback(ctx)
-	rows, err := tx.Query(ctx, `SELECT id FROM documents WHERE id > $1 ORDER BY id LIMIT $2`, after, deriveBatch)
+	rows, err := tx.Query(ctx, `SELECT id FROM documents WHERE id > $1 ORDER BY id LIMIT $2`, after, stored.DeriveBatch)
 	if err != nil {
 		return 0, "", err
 	}
@@ -147,7 +106,7 @@ func renameEntities(ctx context.Context, db *pgxpool.Pool, kind, key *string) (i
 	}
 	defer tx.Rollback(ctx)
 	rows, err := tx.Query(ctx, `SELECT kind, key, editor_name FROM entities WHERE (kind, key) > ($1, $2) ORDER BY kind, key LIMIT $3`,
-		*kind, *key, 10*deriveBatch)
+		*kind, *key, 10*stored.DeriveBatch)
 	if err != nil {
 		return 0, err
 	}

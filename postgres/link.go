@@ -7,6 +7,7 @@ import (
 
 	"fonds"
 	"fonds/entity"
+	"fonds/internal/entitysql"
 	"fonds/internal/stored"
 
 	"github.com/jackc/pgx/v5"
@@ -84,23 +85,23 @@ func link(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibility, fresh
 			b.Queue(`UPDATE mentions SET name = $4, written = $5, passage = $6, spellings = $7, authority = $8, date_start = $9
 				WHERE document_id = $1 AND kind = $2 AND key = $3`,
 				c.ID, string(r.kind), r.key, row.name, row.written, row.passage, row.spellings, row.authority, row.start)
-			d.add(r, o.spellings, o.authority, -1)
+			d.Add(r, o.spellings, o.authority, -1)
 		} else {
 			b.Queue(`INSERT INTO mentions (document_id, kind, key, name, written, passage, spellings, authority,
 				date_start, public, released, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 				c.ID, string(r.kind), r.key, row.name, row.written, row.passage, row.spellings, row.authority,
 				row.start, row.public, row.released, row.state)
 		}
-		d.add(r, row.spellings, row.authority, 1)
+		d.Add(r, row.spellings, row.authority, 1)
 	}
 	for r, o := range old {
 		b.Queue(`DELETE FROM mentions WHERE document_id = $1 AND kind = $2 AND key = $3`, c.ID, string(r.kind), r.key)
-		d.add(r, o.spellings, o.authority, -1)
+		d.Add(r, o.spellings, o.authority, -1)
 	}
 	if err := sendBatch(ctx, tx, &b); err != nil {
 		return err
 	}
-	if err := d.apply(ctx, tx, v); err != nil {
+	if err := applyDeltas(ctx, tx, d, v); err != nil {
 		return err
 	}
 	return linkCitations(ctx, tx, c, v, fresh)
@@ -115,7 +116,7 @@ func unlink(ctx context.Context, tx pgx.Tx, id string) error {
 	d := make(deltas)
 	var v visibility // every row of a document says the same
 	for r, o := range old {
-		d.add(r, o.spellings, o.authority, -1)
+		d.Add(r, o.spellings, o.authority, -1)
 		v = visibility{public: o.public, released: o.released}
 	}
 	var b pgx.Batch
@@ -126,7 +127,7 @@ func unlink(ctx context.Context, tx pgx.Tx, id string) error {
 	if err := sendBatch(ctx, tx, &b); err != nil {
 		return err
 	}
-	return d.apply(ctx, tx, v)
+	return applyDeltas(ctx, tx, d, v)
 }
 
 // storedMentions returns the rows of mentions of the document id.
@@ -175,49 +176,21 @@ func linkCitations(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibili
 	return sendBatch(ctx, tx, &b)
 }
 
-// deltas are how a save changes what documents say of the entities it
-// touches: the number of documents writing each spelling and giving each
-// identifier. They are changes of one document's mentions, which all have
-// its visibility, so that the counts of the documents the public and
-// readers see change by as many, or not at all.
-type deltas map[ref]*delta
+// deltas are how a save changes the counts of the spellings and
+// identifiers of the entities it touches.
+type deltas = entitysql.Deltas[ref]
 
-type delta struct {
-	names, authority map[string]int
-}
-
-// add counts the spellings and identifiers of one document's mention of r
-// by (1 or -1).
-func (ds deltas) add(r ref, spellings, authority []string, by int) {
-	d := ds[r]
-	if d == nil {
-		d = &delta{names: make(map[string]int), authority: make(map[string]int)}
-		ds[r] = d
-	}
-	for _, s := range spellings {
-		d.names[s] += by
-	}
-	for _, s := range authority {
-		d.authority[s] += by
-	}
-}
-
-// apply counts the spellings and identifiers of each entity up and down,
+// applyDeltas counts the spellings and identifiers of each entity up and down,
 // in all and among the documents of visibility v, and names the entities
 // whose spellings changed again: from the names added alone when none
 // went, and from all their names when one went.
-func (ds deltas) apply(ctx context.Context, tx pgx.Tx, v visibility) error {
-	seen := func(n int, yes bool) int {
-		if yes {
-			return n
-		}
-		return 0
-	}
+func applyDeltas(ctx context.Context, tx pgx.Tx, ds deltas, v visibility) error {
+	seen := entitysql.Seen
 	added := make(map[ref][]string)
 	var b pgx.Batch
 	var nameDrops []ref
 	for r, d := range ds {
-		for name, n := range d.names {
+		for name, n := range d.Names {
 			switch {
 			case n > 0:
 				b.Queue(`INSERT INTO entity_names (kind, key, name, folded, inverted, documents, public, released)
@@ -232,7 +205,7 @@ func (ds deltas) apply(ctx context.Context, tx pgx.Tx, v visibility) error {
 				nameDrops = append(nameDrops, r)
 			}
 		}
-		for uri, n := range d.authority {
+		for uri, n := range d.Authority {
 			switch {
 			case n > 0:
 				b.Queue(`INSERT INTO entity_authorities (kind, key, uri, documents, public, released) VALUES ($1, $2, $3, $4, $5, $6)
@@ -267,17 +240,8 @@ func (ds deltas) apply(ctx context.Context, tx pgx.Tx, v visibility) error {
 // rename names again the entities whose spellings a save added (added)
 // and took away (removed), and writes those whose names changed.
 func rename(ctx context.Context, tx pgx.Tx, added map[ref][]string, removed map[ref]bool) error {
-	var refs []ref
-	for r := range added {
-		refs = append(refs, r)
-	}
-	for r, yes := range removed {
-		if _, ok := added[r]; yes && !ok {
-			refs = append(refs, r)
-		}
-	}
 	var b pgx.Batch
-	for _, r := range refs {
+	for _, r := range entitysql.Renamed(added, removed) {
 		var met, ru, editor string
 		var sorted bool
 		err := tx.QueryRow(ctx, `SELECT met_name, met_ru, editor_name, length(sort_en) > 0 FROM entities WHERE kind = $1 AND key = $2`,

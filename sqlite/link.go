@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"fonds"
 	"fonds/entity"
+	"fonds/internal/entitysql"
 	"fonds/internal/stored"
 )
 
@@ -80,11 +80,11 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fres
 			row.start, row.public, row.released, row.state}
 		if had {
 			updates = append(updates, values[:9]...)
-			d.add(r, list(o.spellings), list(o.authority), -1)
+			d.Add(r, list(o.spellings), list(o.authority), -1)
 		} else {
 			inserts = append(inserts, values...)
 		}
-		d.add(r, spellings, authority, 1)
+		d.Add(r, spellings, authority, 1)
 	}
 	if err := execRows(ctx, tx, `INSERT INTO mentions (document_id, kind, key, name, written, passage, spellings, authority,
 		date_start, public, released, state) %s`, 12, inserts); err != nil {
@@ -101,12 +101,12 @@ func link(ctx context.Context, tx *sql.Tx, c *fonds.Document, v visibility, fres
 	var gone []any
 	for r, o := range old {
 		gone = append(gone, c.ID, string(r.kind), r.key)
-		d.add(r, list(o.spellings), list(o.authority), -1)
+		d.Add(r, list(o.spellings), list(o.authority), -1)
 	}
 	if err := execRows(ctx, tx, `DELETE FROM mentions WHERE (document_id, kind, key) IN (%s)`, 3, gone); err != nil {
 		return err
 	}
-	if err := d.apply(ctx, tx, v); err != nil {
+	if err := applyDeltas(ctx, tx, d, v); err != nil {
 		return err
 	}
 	return linkCitations(ctx, tx, c, v, fresh)
@@ -121,7 +121,7 @@ func unlink(ctx context.Context, tx *sql.Tx, id string) error {
 	d := make(deltas)
 	var v visibility // every row of a document says the same
 	for r, o := range old {
-		d.add(r, list(o.spellings), list(o.authority), -1)
+		d.Add(r, list(o.spellings), list(o.authority), -1)
 		v = visibility{public: o.public, released: o.released}
 	}
 	for _, q := range []string{`DELETE FROM mentions WHERE document_id = ?`, `DELETE FROM citations WHERE document_id = ?`,
@@ -130,7 +130,7 @@ func unlink(ctx context.Context, tx *sql.Tx, id string) error {
 			return err
 		}
 	}
-	return d.apply(ctx, tx, v)
+	return applyDeltas(ctx, tx, d, v)
 }
 
 // storedMentions returns the rows of mentions of the document id.
@@ -238,49 +238,21 @@ func valuesList(rows, cols int) string {
 	return b.String()
 }
 
-// deltas are how a save changes what documents say of the entities it
-// touches: the number of documents writing each spelling and giving each
-// identifier. They are changes of one document's mentions, which all have
-// its visibility, so that the counts of the documents the public and
-// readers see change by as many, or not at all.
-type deltas map[ref]*delta
+// deltas are how a save changes the counts of the spellings and
+// identifiers of the entities it touches.
+type deltas = entitysql.Deltas[ref]
 
-type delta struct {
-	names, authority map[string]int
-}
-
-// add counts the spellings and identifiers of one document's mention of r
-// by (1 or -1).
-func (ds deltas) add(r ref, spellings, authority []string, by int) {
-	d := ds[r]
-	if d == nil {
-		d = &delta{names: make(map[string]int), authority: make(map[string]int)}
-		ds[r] = d
-	}
-	for _, s := range spellings {
-		d.names[s] += by
-	}
-	for _, s := range authority {
-		d.authority[s] += by
-	}
-}
-
-// apply counts the spellings and identifiers of each entity up and down,
+// applyDeltas counts the spellings and identifiers of each entity up and down,
 // in all and among the documents of visibility v, and names the entities
 // whose spellings changed again: from the names added alone when none
 // went, so that a save costs what it adds, and from all their names when
 // one went.
-func (ds deltas) apply(ctx context.Context, tx *sql.Tx, v visibility) error {
+func applyDeltas(ctx context.Context, tx *sql.Tx, ds deltas, v visibility) error {
 	var names, nameDrops, uris, uriDrops []any
 	added := make(map[ref][]string)
-	seen := func(n int, yes bool) int {
-		if yes {
-			return n
-		}
-		return 0
-	}
+	seen := entitysql.Seen
 	for r, d := range ds {
-		for name, n := range d.names {
+		for name, n := range d.Names {
 			switch {
 			case n > 0:
 				names = append(names, string(r.kind), r.key, name, stored.Fold(name), stored.Inverted(r.kind, name), n, seen(n, v.public), seen(n, v.released))
@@ -289,7 +261,7 @@ func (ds deltas) apply(ctx context.Context, tx *sql.Tx, v visibility) error {
 				nameDrops = append(nameDrops, string(r.kind), r.key, name, n, seen(n, v.public), seen(n, v.released))
 			}
 		}
-		for uri, n := range d.authority {
+		for uri, n := range d.Authority {
 			switch {
 			case n > 0:
 				uris = append(uris, string(r.kind), r.key, uri, n, seen(n, v.public), seen(n, v.released))
@@ -346,13 +318,8 @@ func (ds deltas) apply(ctx context.Context, tx *sql.Tx, v visibility) error {
 // and took away (removed), and writes those whose names changed.
 func rename(ctx context.Context, tx *sql.Tx, added map[ref][]string, removed map[ref]bool) error {
 	var keys []any
-	for r := range added {
+	for _, r := range entitysql.Renamed(added, removed) {
 		keys = append(keys, string(r.kind), r.key)
-	}
-	for r := range removed {
-		if _, ok := added[r]; !ok {
-			keys = append(keys, string(r.kind), r.key)
-		}
 	}
 	type named struct {
 		r               ref
@@ -465,78 +432,52 @@ func jsonList(l []string) (string, error) {
 }
 
 // The settings that say which rules derived what the store keeps of the
-// documents' links: the version of package entity whose rules derived it
-// all, and how far a derivation under way has gone ("version id").
+// documents' links (see stored.Derive).
 const (
-	settingEntityVersion  = "entity.version"
-	settingEntityProgress = "entity.progress"
+	settingEntityVersion  = stored.SettingEntityVersion
+	settingEntityProgress = stored.SettingEntityProgress
 )
-
-// deriveBatch is how many documents a derivation reads in one transaction.
-const deriveBatch = 100
 
 // derive derives again, from every stored document, what link keeps, when
 // the rules it was derived by are not entity.Version's: in an archive
-// written before the store kept links, or by an older program. It reads
-// the documents in order of id, a batch of them in each transaction, one
-// at a time, so that it holds neither the archive in memory nor the lock
-// for long, and notes how far it went, so that a derivation interrupted
-// goes on where it stopped. A document saved meanwhile is linked by its
-// save. At the end it names every entity again.
+// written before the store kept links, or by an older program (see
+// stored.Derive). A batch of documents is linked in one transaction, one
+// document at a time; a document saved meanwhile is linked by its save.
 func derive(ctx context.Context, db *sql.DB) error {
-	want := strconv.Itoa(entity.Version)
-	have, err := setting(ctx, db, settingEntityVersion)
-	if err != nil || have == want {
-		return err
-	}
-	progress, err := setting(ctx, db, settingEntityProgress)
-	if err != nil {
-		return err
-	}
-	after := ""
-	if v, id, ok := strings.Cut(progress, " "); ok && v == want {
-		after = id
-	}
-	for {
-		n, last, err := deriveDocuments(ctx, db, after)
-		if err != nil {
-			return fmt.Errorf("derive the links of the documents after %q: %w", after, err)
-		}
-		if n == 0 {
-			break
-		}
-		after = last
-		if _, err := db.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, settingEntityProgress, want+" "+after); err != nil {
-			return err
-		}
-	}
-	var kind, key string
-	for {
-		n, err := renameEntities(ctx, db, &kind, &key)
-		if err != nil {
-			return fmt.Errorf("name the entities after %s/%s: %w", kind, key, err)
-		}
-		if n == 0 {
-			break
-		}
-	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, settingEntityVersion, want); err != nil {
-		return err
-	}
-	_, err = db.ExecContext(ctx, `DELETE FROM settings WHERE name = ?`, settingEntityProgress)
-	return err
+	return stored.Derive(ctx, deriver{db})
 }
 
-// setting returns the value of the named setting, "" when it is not set.
-func setting(ctx context.Context, db *sql.DB, name string) (string, error) {
+// deriver is a stored.Deriver of an SQLite database.
+type deriver struct {
+	db *sql.DB
+}
+
+func (d deriver) Setting(ctx context.Context, name string) (string, error) {
 	var v string
-	err := db.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	err := d.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
 	return v, err
+}
+
+func (d deriver) PutSetting(ctx context.Context, name, value string) error {
+	_, err := d.db.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	return err
+}
+
+func (d deriver) DeleteSetting(ctx context.Context, name string) error {
+	_, err := d.db.ExecContext(ctx, `DELETE FROM settings WHERE name = ?`, name)
+	return err
+}
+
+func (d deriver) Documents(ctx context.Context, after string) (int, string, error) {
+	return deriveDocuments(ctx, d.db, after)
+}
+
+func (d deriver) Entities(ctx context.Context, kind, key *string) (int, error) {
+	return renameEntities(ctx, d.db, kind, key)
 }
 
 // deriveDocuments links the next batch of documents after the id after,
@@ -547,7 +488,7 @@ func deriveDocuments(ctx context.Context, db *sql.DB, after string) (int, string
 		return 0, "", err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?`, after, deriveBatch)
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?`, after, stored.DeriveBatch)
 	if err != nil {
 		return 0, "", err
 	}
@@ -602,7 +543,7 @@ func renameEntities(ctx context.Context, db *sql.DB, kind, key *string) (int, er
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT kind, key, editor_name FROM entities WHERE (kind, key) > (?, ?) ORDER BY kind, key LIMIT ?`,
-		*kind, *key, 10*deriveBatch)
+		*kind, *key, 10*stored.DeriveBatch)
 	if err != nil {
 		return 0, err
 	}

@@ -5,12 +5,9 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
+
+	"fonds/internal/stored"
 )
 
 // migrationFiles holds the schema changes, one file each, named
@@ -21,9 +18,7 @@ var migrationFiles embed.FS
 
 // A migration is one numbered schema change.
 type migration struct {
-	version int
-	name    string
-	sql     string
+	stored.Migration
 	// after, if set, is what SQL cannot do of the change, run after the
 	// SQL in its transaction.
 	after func(context.Context, *sql.Tx) error
@@ -38,41 +33,21 @@ var steps = map[int]func(context.Context, *sql.Tx) error{
 
 // migrations returns the embedded migrations in order of version.
 func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	sms, err := stored.Migrations(migrationFiles, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	var ms []migration
-	seen := make(map[int]string)
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name does not start with a version number and _", base)
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("migrations %s and %s have the same version %d", other, base, v)
-		}
-		seen[v] = base
-		b, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b), after: steps[v]})
+	ms := make([]migration, len(sms))
+	for i, m := range sms {
+		ms[i] = migration{m, steps[m.Version]}
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	return ms, nil
 }
 
 // SchemaVersion returns the version of the newest schema this package knows,
 // which Open brings every database to.
 func SchemaVersion() int {
-	ms, err := migrations()
-	if err != nil || len(ms) == 0 {
-		return 0
-	}
-	return ms[len(ms)-1].version
+	return stored.SchemaVersion(migrationFiles, "migrations")
 }
 
 // migrate applies to db the migrations it has not had, each in its own
@@ -93,8 +68,8 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	if known := SchemaVersion(); newest > known {
-		return fmt.Errorf("database schema version %d is newer than this program's %d: use a newer fonds", newest, known)
+	if err := stored.CheckNewer(newest, SchemaVersion()); err != nil {
+		return err
 	}
 	for _, m := range ms {
 		if err := apply(ctx, db, m); err != nil {
@@ -110,30 +85,30 @@ func migrate(ctx context.Context, db *sql.DB) error {
 func apply(ctx context.Context, db *sql.DB, m migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	if n > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	if m.after != nil {
 		if err := m.after(ctx, tx); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`,
-		m.version, formatTime(time.Now())); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+		m.Version, formatTime(time.Now())); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	return nil
 }
@@ -156,7 +131,7 @@ func checkVersion(ctx context.Context, db *sql.DB) error {
 	}
 	switch known := SchemaVersion(); {
 	case v > known:
-		return fmt.Errorf("database schema version %d is newer than this program's %d: use a newer fonds", v, known)
+		return stored.CheckNewer(v, known)
 	case v < known:
 		return fmt.Errorf("database schema version %d is older than this program's %d: open it once where it can be written, to bring it up to date", v, known)
 	}
