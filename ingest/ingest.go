@@ -1,6 +1,7 @@
 // Package ingest imports files into a Store: it walks files and folders,
-// reads each file with the Reader for its format, and puts every document in
-// its own transaction, so that a file that fails, or a crash, leaves each
+// reads each file with the Reader for its format, and saves the documents
+// in transactions (many at a time when the Store is a fonds.BatchSaver, or
+// one at a time), so that a file that fails, or a crash, leaves each
 // document whole or absent.
 package ingest
 
@@ -78,6 +79,9 @@ type Importer struct {
 
 	collections map[string]string // the title of each known to exist, by slug
 	names       map[string]string // the slug each collection name went to
+	saver       fonds.BatchSaver  // the Store, when it is one
+	queue       []step            // what waits for the next batch to be saved
+	queued      int64             // the bytes of file the documents queued took
 	toIndex     []*fonds.Document
 	toRemove    []string
 	pending     int64      // the bytes of file the documents waiting for the index took
@@ -258,38 +262,43 @@ var ErrStopped = errors.New("import stopped")
 // reader knows it). A cancelled context stops it early, and so does a full
 // disk: its error then wraps ErrStopped and the cause.
 //
+// When the Store is a fonds.BatchSaver, the documents are saved many to a
+// transaction (see flush), and the warnings, errors, counts and progress
+// of each are told once it is saved, in the order read, as when they are
+// saved one at a time. A cancellation may leave out the documents read
+// since the last batch was saved.
+//
 // A document that arrives twice, from two files (a single document and the
 // volume that holds it, a re-export of a text), is stored once, under one
 // id, whether the two come in one import or in two and in either order: see
 // sameDocument and ranksBefore. The later arrival is told of with a warning.
 func (im *Importer) Import(ctx context.Context, files []File) (Summary, []error) {
-	var sum Summary
-	var errs []error
+	r := &run{files: len(files), failed: make(map[int]error)}
+	im.saver, _ = im.Store.(fonds.BatchSaver)
+	im.queue, im.queued = nil, 0
 	for i, f := range files {
-		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
+		if ctx.Err() != nil {
+			im.flush(ctx, r)
+			if !r.stopped {
+				r.errs = append(r.errs, ctx.Err())
+			}
 			break
 		}
-		if err := im.importFile(ctx, f, &sum); err != nil {
-			sum.Failed++
-			if noSpace(err) {
-				errs = append(errs, fmt.Errorf("%w after %d of %d files: out of space: %w", ErrStopped, i, len(files), err))
-				break
-			}
-			errs = append(errs, err)
-		}
-		if im.Progress != nil {
-			im.Progress(f.Path)
+		err := im.importFile(ctx, r, i, f)
+		im.enqueue(ctx, r, step{file: i, f: f, end: true, err: err})
+		if r.stopped {
+			break
 		}
 	}
+	im.flush(ctx, r)
 	err := im.flushIndex(ctx)
 	if err == nil {
 		err = im.waitIndex()
 	}
 	if err != nil {
-		errs = append(errs, err)
+		r.errs = append(r.errs, err)
 	}
-	return sum, errs
+	return r.sum, r.errs
 }
 
 // queueIndex puts d in the next batch for the index, size the bytes of file
@@ -362,7 +371,10 @@ func (im *Importer) waitIndex() error {
 	return err
 }
 
-func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error {
+// importFile reads f, the file of index i, and queues its documents to be
+// saved. It returns what ended its reading early: an error of the file, or
+// of one of its documents.
+func (im *Importer) importFile(ctx context.Context, r *run, i int, f File) error {
 	file, err := f.open()
 	if err != nil {
 		return err
@@ -380,7 +392,7 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 	var fnErr error
 	err = im.reader(f.Path).ReadDocuments(lim, f.Path, func(d *fonds.Document, warnings []fonds.Warning) error {
 		n++
-		fnErr = im.importDocument(ctx, f, d, warnings, collection, n, lim.document(), sum)
+		fnErr = im.importDocument(ctx, r, i, f, d, warnings, collection, n, lim.document())
 		return fnErr
 	})
 	switch {
@@ -392,15 +404,21 @@ func (im *Importer) importFile(ctx context.Context, f File, sum *Summary) error 
 	return err
 }
 
-// importDocument stores d, the nth document of f, which took size bytes of
-// it, and its page images: all of them, or nothing.
-func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Document, warnings []fonds.Warning, collection string, n int, size int64, sum *Summary) error {
+// importDocument settles d, the nth document of f (the file of index i),
+// which took size bytes of it, and the page images found for it, and
+// queues it to be saved with them.
+func (im *Importer) importDocument(ctx context.Context, r *run, i int, f File, d *fonds.Document, warnings []fonds.Warning, collection string, n int, size int64) error {
+	s := step{file: i, f: f, size: size}
 	for _, w := range warnings {
-		im.warn(sum, (&fonds.ParseError{Path: f.Path, Line: w.Line, Msg: "warning: " + w.Message}).Error())
+		s.warnings = append(s.warnings, (&fonds.ParseError{Path: f.Path, Line: w.Line, Msg: "warning: " + w.Message}).Error())
 	}
 	if collection == "" {
 		c, err := im.documentCollection(ctx, f, d)
 		if err != nil {
+			// The warnings are told all the same, after what came before.
+			if qerr := im.enqueue(ctx, r, s); qerr != nil {
+				return qerr
+			}
 			return fmt.Errorf("%s: %w", quote(f.Path), quoteError(err))
 		}
 		collection = c
@@ -423,23 +441,26 @@ func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Documen
 	}
 	images, notes := im.pageImages(f, d)
 	for _, w := range notes {
-		im.warn(sum, (&fonds.ParseError{Path: f.Path, Msg: "warning: " + w}).Error())
+		s.warnings = append(s.warnings, (&fonds.ParseError{Path: f.Path, Msg: "warning: " + w}).Error())
 	}
-	res, same, err := im.put(ctx, d, images, im.save(f))
-	if err != nil {
-		return fmt.Errorf("%s: document %s: %w", quote(f.Path), d.ID, err)
-	}
+	s.d, s.images, s.save = d, images, im.save(f)
+	return im.enqueue(ctx, r, s)
+}
+
+// saved tells of s's document, stored with the result res: counts it,
+// queues it for the index, and warns when it was kept once with same.
+func (im *Importer) saved(ctx context.Context, r *run, s step, res fonds.PutResult, same *fonds.Document) error {
 	if same != nil {
 		// The readers do not say on which line a document starts: the
 		// warning names the file, and the other arrival by its origin.
-		im.warn(sum, (&fonds.ParseError{Path: f.Path, Msg: "warning: same document as " + quote(same.Origin) + ", kept once"}).Error())
+		im.warn(&r.sum, (&fonds.ParseError{Path: s.f.Path, Msg: "warning: same document as " + quote(same.Origin) + ", kept once"}).Error())
 	}
 	if res == "" {
-		sum.Duplicates++
+		r.sum.Duplicates++
 		return nil
 	}
 	if res != fonds.Unchanged {
-		if err := im.queueIndex(ctx, d, size); err != nil {
+		if err := im.queueIndex(ctx, s.d, s.size); err != nil {
 			return err
 		}
 	}
@@ -448,11 +469,11 @@ func (im *Importer) importDocument(ctx context.Context, f File, d *fonds.Documen
 	}
 	switch res {
 	case fonds.Added:
-		sum.Added++
+		r.sum.Added++
 	case fonds.Updated:
-		sum.Updated++
+		r.sum.Updated++
 	case fonds.Unchanged:
-		sum.Unchanged++
+		r.sum.Unchanged++
 	}
 	return nil
 }
