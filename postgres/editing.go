@@ -359,16 +359,8 @@ func (s *Store) Verify(ctx context.Context, problem func(string)) (int, error) {
 				return err
 			}
 			checked++
-			version := "current version"
-			if n > 0 {
-				version = fmt.Sprintf("revision %d", n)
-			}
-			switch got := stored.Sum(body); {
-			case recorded == "":
-				problem(fmt.Sprintf("document %q, %s: no SHA-256 recorded", id, version))
-			case got != recorded:
-				problem(fmt.Sprintf("document %q, %s: SHA-256 is %s, recorded %s: the stored text has changed",
-					id, version, got, recorded))
+			if p := stored.CheckSum(id, n, body, recorded); p != "" {
+				problem(p)
 			}
 		}
 		return rows.Err()

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"fonds"
-	"fonds/entity"
 	"fonds/internal/entitysql"
 	"fonds/internal/stored"
 	"fonds/translit"
@@ -358,7 +357,7 @@ func (s *Store) DescribeEntity(ctx context.Context, e fonds.Entity, sv fonds.Sav
 		return fmt.Errorf("postgres: describe entity %s/%s: %w", e.Kind, e.Key, err)
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		described := e.Name != "" || e.Role != "" || e.Dates != "" || e.Note != "" || len(e.Authority) > 0
+		described := stored.Described(e)
 		if _, err := tx.Exec(ctx, `INSERT INTO entities (kind, key, described, editor_name, role, dates, note, authority)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (kind, key) DO UPDATE SET described = excluded.described, editor_name = excluded.editor_name,
@@ -388,15 +387,7 @@ func (s *Store) DescribeEntity(ctx context.Context, e fonds.Entity, sv fonds.Sav
 			fonds.SettingEntitiesDescribed); err != nil {
 			return err
 		}
-		detail := "described"
-		if !described {
-			detail = "description removed"
-		}
-		if m := stored.Bound(sv.Message, stored.MaxDetail); m != "" {
-			detail += ": " + m
-		}
-		a := fonds.AuditEntry{Time: now(), User: sv.Author, Address: sv.Address, Action: "entity",
-			Target: string(e.Kind) + "/" + e.Key, Detail: detail}
+		a := stored.DescriptionEntry(e, sv, now())
 		return written(ctx, tx, nil, nil, &a)
 	})
 	if err != nil {
@@ -452,30 +443,19 @@ func (s *Store) CitedBy(ctx context.Context, id string, f fonds.Filter) ([]*fond
 // with a place within the document ("v#d8fn3") resolves as the document
 // ("v#d8") does.
 func (s *Store) Resolve(ctx context.Context, targets []string) (map[string]string, error) {
-	m := make(map[string]string)
+	var m map[string]string
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		for _, t := range targets {
-			if _, done := m[t]; done {
-				continue
+		var err error
+		m, err = stored.Resolve(targets, func(t string) (string, bool, error) {
+			var id string
+			err := tx.QueryRow(ctx, `SELECT document_id FROM identities WHERE target = $1
+				ORDER BY public DESC, document_id LIMIT 1`, text(t)).Scan(&id)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return "", false, nil
 			}
-			candidates := []string{t}
-			if d, _, ok := entity.Target(t, ""); ok && d != t {
-				candidates = append(candidates, d)
-			}
-			for _, c := range candidates {
-				var id string
-				err := tx.QueryRow(ctx, `SELECT document_id FROM identities WHERE target = $1
-					ORDER BY public DESC, document_id LIMIT 1`, text(c)).Scan(&id)
-				if errors.Is(err, pgx.ErrNoRows) {
-					continue
-				} else if err != nil {
-					return err
-				}
-				m[t] = id
-				break
-			}
-		}
-		return nil
+			return id, err == nil, err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: resolve: %w", translate(err))
@@ -483,48 +463,32 @@ func (s *Store) Resolve(ctx context.Context, targets []string) (map[string]strin
 	return m, nil
 }
 
-// unresolvedBatch is how many citations Unresolved reads at a time.
-const unresolvedBatch = 500
-
 // Unresolved calls fn for every citation whose target no document has as
 // an identity and no collection has as its slug, in the order of the
 // citing documents' ids (then of targets and anchors). It reads them a
 // batch at a time and calls fn between reads, so that fn may use the
 // store.
 func (s *Store) Unresolved(ctx context.Context, fn func(id string, c fonds.Citation) error) error {
-	var id, target, anchor string
-	for {
-		type cited struct {
-			id string
-			c  fonds.Citation
-		}
+	return stored.Unresolved(func(after stored.Cited) ([]stored.Cited, error) {
 		rows, err := s.db.Query(ctx, `SELECT c.document_id, c.target, c.anchor, c.written FROM citations c
 			WHERE (c.document_id, c.target, c.anchor) > ($1, $2, $3)
 				AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.target = c.target)
 				AND NOT EXISTS (SELECT 1 FROM collections WHERE slug = c.target)
-			ORDER BY c.document_id, c.target, c.anchor LIMIT $4`, id, target, anchor, unresolvedBatch)
+			ORDER BY c.document_id, c.target, c.anchor LIMIT $4`,
+			after.ID, after.Citation.Target, after.Citation.Anchor, stored.UnresolvedBatch)
 		if err != nil {
-			return fmt.Errorf("postgres: unresolved: %w", translate(err))
+			return nil, fmt.Errorf("postgres: unresolved: %w", translate(err))
 		}
-		batch, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cited, error) {
-			var c cited
-			err := row.Scan(&c.id, &c.c.Target, &c.c.Anchor, &c.c.Written)
+		batch, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (stored.Cited, error) {
+			var c stored.Cited
+			err := row.Scan(&c.ID, &c.Citation.Target, &c.Citation.Anchor, &c.Citation.Written)
 			return c, err
 		})
 		if err != nil {
-			return fmt.Errorf("postgres: unresolved: %w", translate(err))
+			return nil, fmt.Errorf("postgres: unresolved: %w", translate(err))
 		}
-		for _, c := range batch {
-			if err := fn(c.id, c.c); err != nil {
-				return err
-			}
-		}
-		if len(batch) < unresolvedBatch {
-			return nil
-		}
-		last := batch[len(batch)-1]
-		id, target, anchor = last.id, last.c.Target, last.c.Anchor
-	}
+		return batch, nil
+	}, fn)
 }
 
 // Sections lists the chapters of the collection that the public sees, in

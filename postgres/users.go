@@ -149,14 +149,8 @@ func (s *Store) Session(ctx context.Context, id string) (*fonds.Session, error) 
 // three must be given, else it is an ErrInvalid, so that a mistake never
 // signs everyone out.
 func (s *Store) DeleteSessions(ctx context.Context, id, user string, seenBefore time.Time) error {
-	n := 0
-	for _, given := range []bool{id != "", user != "", !seenBefore.IsZero()} {
-		if given {
-			n++
-		}
-	}
-	if n != 1 {
-		return fmt.Errorf("postgres: delete sessions: %w: want exactly one of an id, a user and a time, got %d", fonds.ErrInvalid, n)
+	if err := stored.CheckSessionsDeletion(id, user, seenBefore); err != nil {
+		return fmt.Errorf("postgres: delete sessions: %w", err)
 	}
 	var err error
 	switch {

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"fonds"
-	"fonds/entity"
 	"fonds/internal/entitysql"
 	"fonds/internal/stored"
 	"fonds/translit"
@@ -456,7 +455,7 @@ func (s *Store) describe(ctx context.Context, e fonds.Entity, sv fonds.Save) err
 	if err != nil {
 		return err
 	}
-	described := e.Name != "" || e.Role != "" || e.Dates != "" || e.Note != "" || len(e.Authority) > 0
+	described := stored.Described(e)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO entities (kind, key, described, editor_name, role, dates, note, authority)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, key) DO UPDATE SET described = excluded.described, editor_name = excluded.editor_name,
@@ -483,15 +482,7 @@ func (s *Store) describe(ctx context.Context, e fonds.Entity, sv fonds.Save) err
 		ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, fonds.SettingEntitiesDescribed); err != nil {
 		return err
 	}
-	detail := "described"
-	if !described {
-		detail = "description removed"
-	}
-	if m := stored.Bound(sv.Message, stored.MaxDetail); m != "" {
-		detail += ": " + m
-	}
-	a := fonds.AuditEntry{Time: now(), User: sv.Author, Address: sv.Address, Action: "entity",
-		Target: string(e.Kind) + "/" + e.Key, Detail: detail}
+	a := stored.DescriptionEntry(e, sv, now())
 	if err := audit(ctx, tx, &a); err != nil {
 		return err
 	}
@@ -662,32 +653,15 @@ func (s *Store) resolve(ctx context.Context, targets []string) (map[string]strin
 		return nil, err
 	}
 	defer stmt.Close()
-	m := make(map[string]string)
-	for _, t := range targets {
-		if _, done := m[t]; done {
-			continue
+	return stored.Resolve(targets, func(t string) (string, bool, error) {
+		var id string
+		err := stmt.QueryRowContext(ctx, t).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", false, nil
 		}
-		candidates := []string{t}
-		if d, _, ok := entity.Target(t, ""); ok && d != t {
-			candidates = append(candidates, d)
-		}
-		for _, c := range candidates {
-			var id string
-			err := stmt.QueryRowContext(ctx, c).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			m[t] = id
-			break
-		}
-	}
-	return m, nil
+		return id, err == nil, err
+	})
 }
-
-// unresolvedBatch is how many citations Unresolved reads at a time.
-const unresolvedBatch = 500
 
 // Unresolved calls fn for every citation whose target no document has as
 // an identity and no collection has as its slug, in the order of the
@@ -695,44 +669,30 @@ const unresolvedBatch = 500
 // batch at a time, each in a read of its own, and calls fn between reads,
 // so that fn may use the store.
 func (s *Store) Unresolved(ctx context.Context, fn func(id string, c fonds.Citation) error) error {
-	var id, target, anchor string
-	for {
-		type cited struct {
-			id string
-			c  fonds.Citation
-		}
-		var batch []cited
+	return stored.Unresolved(func(after stored.Cited) ([]stored.Cited, error) {
 		rows, err := s.read.QueryContext(ctx, `SELECT c.document_id, c.target, c.anchor, c.written FROM citations c
 			WHERE (c.document_id, c.target, c.anchor) > (?, ?, ?)
 				AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.target = c.target)
 				AND NOT EXISTS (SELECT 1 FROM collections WHERE slug = c.target)
-			ORDER BY c.document_id, c.target, c.anchor LIMIT ?`, id, target, anchor, unresolvedBatch)
+			ORDER BY c.document_id, c.target, c.anchor LIMIT ?`,
+			after.ID, after.Citation.Target, after.Citation.Anchor, stored.UnresolvedBatch)
 		if err != nil {
-			return fmt.Errorf("sqlite: unresolved: %w", translate(err))
+			return nil, fmt.Errorf("sqlite: unresolved: %w", translate(err))
 		}
+		defer rows.Close()
+		var batch []stored.Cited
 		for rows.Next() {
-			var c cited
-			if err := rows.Scan(&c.id, &c.c.Target, &c.c.Anchor, &c.c.Written); err != nil {
-				rows.Close()
-				return fmt.Errorf("sqlite: unresolved: %w", err)
+			var c stored.Cited
+			if err := rows.Scan(&c.ID, &c.Citation.Target, &c.Citation.Anchor, &c.Citation.Written); err != nil {
+				return nil, fmt.Errorf("sqlite: unresolved: %w", err)
 			}
 			batch = append(batch, c)
 		}
-		rows.Close()
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("sqlite: unresolved: %w", translate(err))
+			return nil, fmt.Errorf("sqlite: unresolved: %w", translate(err))
 		}
-		for _, c := range batch {
-			if err := fn(c.id, c.c); err != nil {
-				return err
-			}
-		}
-		if len(batch) < unresolvedBatch {
-			return nil
-		}
-		last := batch[len(batch)-1]
-		id, target, anchor = last.id, last.c.Target, last.c.Anchor
-	}
+		return batch, nil
+	}, fn)
 }
 
 // Sections lists the chapters of the collection that the public sees, in

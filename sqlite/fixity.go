@@ -164,16 +164,9 @@ func (s *Store) verify(ctx context.Context, problem func(string)) (int, error) {
 				return err
 			}
 			checked++
-			version := "current version"
-			if n > 0 {
-				version = fmt.Sprintf("revision %d", n)
-			}
-			switch got := stored.Sum(body); {
-			case !recorded.Valid || recorded.String == "":
-				problem(fmt.Sprintf("document %q, %s: no SHA-256 recorded", id, version))
-			case got != recorded.String:
-				problem(fmt.Sprintf("document %q, %s: SHA-256 is %s, recorded %s: the stored text has changed",
-					id, version, got, recorded.String))
+			// A NULL sum is none recorded, as an empty one is.
+			if p := stored.CheckSum(id, n, body, recorded.String); p != "" {
+				problem(p)
 			}
 		}
 		return rows.Err()

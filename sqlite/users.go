@@ -193,14 +193,8 @@ func (s *Store) Session(ctx context.Context, id string) (*fonds.Session, error) 
 // that a mistake never signs everyone out. Removing sessions that do not
 // exist is no error.
 func (s *Store) DeleteSessions(ctx context.Context, id, user string, seenBefore time.Time) error {
-	n := 0
-	for _, given := range []bool{id != "", user != "", !seenBefore.IsZero()} {
-		if given {
-			n++
-		}
-	}
-	if n != 1 {
-		return fmt.Errorf("sqlite: delete sessions: %w: want exactly one of an id, a user and a time, got %d", fonds.ErrInvalid, n)
+	if err := stored.CheckSessionsDeletion(id, user, seenBefore); err != nil {
+		return fmt.Errorf("sqlite: delete sessions: %w", err)
 	}
 	db, err := s.writer()
 	if err != nil {

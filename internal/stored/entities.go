@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -288,4 +289,84 @@ func Rank(k fonds.EntityKind) int {
 		return i
 	}
 	return len(fonds.EntityKinds)
+}
+
+// Described reports whether e says anything of an entity, so that a store
+// keeps the editor's description; a description of nothing removes it.
+func Described(e fonds.Entity) bool {
+	return e.Name != "" || e.Role != "" || e.Dates != "" || e.Note != "" || len(e.Authority) > 0
+}
+
+// DescriptionEntry returns the entry of the audit log of the description
+// e, saved as sv says at t: action "entity", the target its kind and key.
+func DescriptionEntry(e fonds.Entity, sv fonds.Save, t time.Time) fonds.AuditEntry {
+	detail := "described"
+	if !Described(e) {
+		detail = "description removed"
+	}
+	if m := Bound(sv.Message, MaxDetail); m != "" {
+		detail += ": " + m
+	}
+	return fonds.AuditEntry{Time: t, User: sv.Author, Address: sv.Address, Action: "entity",
+		Target: string(e.Kind) + "/" + e.Key, Detail: detail}
+}
+
+// Resolve returns, for each target that find finds the id of a document
+// by, that id. A target with a place within the document ("v#d8fn3") that
+// find does not find resolves as the document ("v#d8") does.
+func Resolve(targets []string, find func(target string) (id string, found bool, err error)) (map[string]string, error) {
+	m := make(map[string]string)
+	for _, t := range targets {
+		if _, done := m[t]; done {
+			continue
+		}
+		candidates := []string{t}
+		if d, _, ok := entity.Target(t, ""); ok && d != t {
+			candidates = append(candidates, d)
+		}
+		for _, c := range candidates {
+			id, found, err := find(c)
+			if err != nil {
+				return nil, err
+			}
+			if found {
+				m[t] = id
+				break
+			}
+		}
+	}
+	return m, nil
+}
+
+// UnresolvedBatch is how many citations Unresolved reads at a time.
+const UnresolvedBatch = 500
+
+// Cited is a citation and the id of the document that makes it.
+type Cited struct {
+	ID       string
+	Citation fonds.Citation
+}
+
+// Unresolved calls fn for every citation read returns, a batch of at most
+// UnresolvedBatch at a time, each read after the last of the batch before
+// (the zero Cited at first), in the order of the citing documents' ids,
+// then of targets and anchors. It calls fn between reads, so that fn may
+// use the store.
+func Unresolved(read func(after Cited) ([]Cited, error), fn func(id string, c fonds.Citation) error) error {
+	var after Cited
+	for {
+		batch, err := read(after)
+		if err != nil {
+			return err
+		}
+		for _, c := range batch {
+			if err := fn(c.ID, c.Citation); err != nil {
+				return err
+			}
+		}
+		if len(batch) < UnresolvedBatch {
+			return nil
+		}
+		after = batch[len(batch)-1]
+	}
 }

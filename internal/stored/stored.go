@@ -353,3 +353,37 @@ func CheckKeys(keys []string) ([]string, error) {
 	}
 	return uniq, nil
 }
+
+// CheckSum returns what is wrong with the stored version n (0 for the
+// current one) of the document id, whose body is body and whose SHA-256
+// was recorded as recorded when it was written: "" when nothing is.
+func CheckSum(id string, n int, body []byte, recorded string) string {
+	version := "current version"
+	if n > 0 {
+		version = fmt.Sprintf("revision %d", n)
+	}
+	switch got := Sum(body); {
+	case recorded == "":
+		return fmt.Sprintf("document %q, %s: no SHA-256 recorded", id, version)
+	case got != recorded:
+		return fmt.Sprintf("document %q, %s: SHA-256 is %s, recorded %s: the stored text has changed",
+			id, version, got, recorded)
+	}
+	return ""
+}
+
+// CheckSessionsDeletion reports, as an ErrInvalid, a deletion of sessions
+// that does not give exactly one of an id, a user and a time (not empty,
+// not zero), so that a mistake never signs everyone out.
+func CheckSessionsDeletion(id, user string, seenBefore time.Time) error {
+	n := 0
+	for _, given := range []bool{id != "", user != "", !seenBefore.IsZero()} {
+		if given {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("%w: want exactly one of an id, a user and a time, got %d", fonds.ErrInvalid, n)
+	}
+	return nil
+}
