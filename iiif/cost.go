@@ -2,11 +2,11 @@ package iiif
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"image"
 	"io"
-	"os"
 
 	"fonds"
 )
@@ -37,13 +37,20 @@ type decodeCost struct {
 	whole  int64 // bytes, decoding the whole image at once
 }
 
-// costOf reads the headers of the original at path.
-func costOf(path string) (decodeCost, error) {
-	f, err := os.Open(path)
+// costOf reads the headers of the original at key, and returns what
+// reading it takes and its format.
+func (im *Images) costOf(ctx context.Context, key string) (decodeCost, string, error) {
+	f, err := im.blobs.Open(ctx, key)
 	if err != nil {
-		return decodeCost{}, err
+		return decodeCost{}, "", err
 	}
 	defer f.Close()
+	c, err := costOfReader(f)
+	return c, c.format, err
+}
+
+// costOfReader reads the headers of the original f.
+func costOfReader(f io.ReadSeeker) (decodeCost, error) {
 	cfg, format, err := image.DecodeConfig(bufio.NewReader(f))
 	if err != nil {
 		return decodeCost{}, err

@@ -11,7 +11,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,12 +25,22 @@ const ManifestName = "manifest-sha256.txt"
 // file name; none when it has no manifest. A line it cannot read is
 // reported to bad, if not nil.
 func (im *Images) readManifest(id string, bad func(string)) (map[string]string, error) {
-	b, err := os.ReadFile(filepath.Join(im.dir, id, ManifestName))
-	if errors.Is(err, os.ErrNotExist) {
+	f, err := im.blobs.Open(context.Background(), key(id, ManifestName))
+	if errors.Is(err, fonds.ErrNotFound) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	// A manifest holds a line of about 80 bytes an image: far less than
+	// this even for a document of 100,000 pages.
+	b, err := io.ReadAll(io.LimitReader(f, maxManifestBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxManifestBytes {
+		return nil, fmt.Errorf("%s/%s is larger than %d MB", id, ManifestName, maxManifestBytes>>20)
 	}
 	sums := make(map[string]string)
 	for i, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
@@ -71,73 +80,48 @@ func (im *Images) recordLocked(id string, set map[string]string, drop []string) 
 	for _, name := range slices.Sorted(maps.Keys(sums)) {
 		fmt.Fprintf(&buf, "%s  %s\n", sums[name], name)
 	}
-	dir := filepath.Join(im.dir, id)
-	tmp, err := os.CreateTemp(dir, ".manifest-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	_, err = tmp.Write(buf.Bytes())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, ManifestName))
-	}
+	_, err = im.blobs.Put(context.Background(), key(id, ManifestName), &buf)
 	return err
 }
 
-// documents returns the ids of the documents that have a folder of
-// originals, in order.
+// maxManifestBytes bounds the manifest of a document's sums.
+const maxManifestBytes = 64 << 20
+
+// documents returns the ids of the documents that have originals (or a
+// manifest), in order.
 func (im *Images) documents() ([]string, error) {
-	entries, err := os.ReadDir(im.dir)
-	if err != nil {
-		return nil, err
-	}
 	var ids []string
-	for _, e := range entries {
-		if e.IsDir() && validID(e.Name()) {
-			ids = append(ids, e.Name())
+	err := im.blobs.List(context.Background(), "", func(b fonds.BlobInfo) error {
+		id, _, ok := strings.Cut(b.Key, "/")
+		if ok && validID(id) && (len(ids) == 0 || ids[len(ids)-1] != id) {
+			ids = append(ids, id)
 		}
-	}
-	return ids, nil // ReadDir sorts by name
+		return nil
+	})
+	// The keys of a document are together, but "a-b/" sorts before "a/".
+	slices.Sort(ids)
+	return ids, err
 }
 
 // originals returns the names of the originals of document id, in order.
 func (im *Images) originals(id string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(im.dir, id))
-	if err != nil {
-		return nil, err
-	}
 	var names []string
-	for _, e := range entries {
-		if validFacs(e.Name()) {
-			names = append(names, e.Name())
+	err := im.blobs.List(context.Background(), id+"/", func(b fonds.BlobInfo) error {
+		if name := strings.TrimPrefix(b.Key, id+"/"); validFacs(name) {
+			names = append(names, name)
 		}
-	}
-	return names, nil
+		return nil
+	})
+	return names, err
 }
 
-// hashFile returns the SHA-256 of the file at path, in hex.
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
+// hashBlob returns the SHA-256 of the blob at key, in hex.
+func (im *Images) hashBlob(ctx context.Context, key string) (string, error) {
+	f, err := im.blobs.Open(ctx, key)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", errors.New("not a regular file")
-	}
 	h := sha256.New()
 	if _, err := io.Copy(h, bufio.NewReaderSize(f, 256<<10)); err != nil {
 		return "", err
@@ -170,7 +154,7 @@ func (im *Images) Verify(ctx context.Context, problem func(string)) (checked int
 			}
 			want, recorded := sums[name]
 			delete(sums, name)
-			got, err := hashFile(filepath.Join(im.dir, id, name))
+			got, err := im.hashBlob(ctx, key(id, name))
 			if err != nil {
 				problem(fmt.Sprintf("%s/%s: cannot be read: %v", id, name, err))
 				continue
@@ -216,7 +200,7 @@ func (im *Images) Record(ctx context.Context) (recorded int, err error) {
 			if _, ok := sums[name]; ok {
 				continue
 			}
-			sum, err := hashFile(filepath.Join(im.dir, id, name))
+			sum, err := im.hashBlob(ctx, key(id, name))
 			if err != nil {
 				return recorded, fmt.Errorf("iiif: record %s/%s: %w", id, name, err)
 			}
@@ -239,8 +223,23 @@ func (im *Images) Remove(id string) error {
 	if !validID(id) {
 		return fmt.Errorf("iiif: remove images: document id %q cannot name a folder: %w", id, fonds.ErrInvalid)
 	}
+	ctx := context.Background()
 	im.fixity.Lock()
-	err := os.RemoveAll(filepath.Join(im.dir, id))
+	var keys []string
+	err := im.blobs.List(ctx, id+"/", func(b fonds.BlobInfo) error {
+		keys = append(keys, b.Key)
+		return nil
+	})
+	for _, k := range keys {
+		if err != nil {
+			break
+		}
+		err = im.blobs.Delete(ctx, k)
+	}
+	if d, ok := im.blobs.(*DirBlobs); ok && err == nil {
+		// What a crash left behind, such as an image being written.
+		err = os.RemoveAll(d.Path(id))
+	}
 	im.fixity.Unlock()
 	im.removeDerived(id, "")
 	if err != nil {
@@ -252,25 +251,69 @@ func (im *Images) Remove(id string) error {
 // Walk calls fn for every original and every manifest, in order of
 // document id and file name, with its path relative to the images folder
 // ("ID/FILE", with a slash) and its path on disk: what a backup copies.
-// Derived images are left out. An error of fn stops the walk.
+// Derived images are left out. An error of fn stops the walk. Originals
+// kept elsewhere than in a folder (in the database) are copied to a
+// temporary file of the cache for fn, one at a time.
 func (im *Images) Walk(fn func(rel, path string) error) error {
+	ctx := context.Background()
+	dir, _ := im.blobs.(*DirBlobs)
 	ids, err := im.documents()
 	if err != nil {
 		return fmt.Errorf("iiif: walk images: %w", err)
 	}
 	for _, id := range ids {
-		entries, err := os.ReadDir(filepath.Join(im.dir, id))
-		if err != nil {
-			return fmt.Errorf("iiif: walk images: %w", err)
-		}
-		for _, e := range entries {
-			if !e.Type().IsRegular() || (e.Name() != ManifestName && !validFacs(e.Name())) {
-				continue
-			}
-			if err := fn(id+"/"+e.Name(), filepath.Join(im.dir, id, e.Name())); err != nil {
-				return err
-			}
+		if err := im.walk(ctx, dir, id, fn); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// walk is Walk for the images of document id.
+func (im *Images) walk(ctx context.Context, dir *DirBlobs, id string, fn func(rel, path string) error) error {
+	err := im.blobs.List(ctx, id+"/", func(b fonds.BlobInfo) error {
+		name := strings.TrimPrefix(b.Key, id+"/")
+		if name != ManifestName && !validFacs(name) {
+			return nil
+		}
+		if dir != nil {
+			return fn(b.Key, dir.Path(b.Key))
+		}
+		path, err := im.spool(ctx, b.Key)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(path)
+		return fn(b.Key, path)
+	})
+	if err != nil {
+		return fmt.Errorf("iiif: walk images: %w", err)
+	}
+	return nil
+}
+
+// spool copies the blob at key to a temporary file of the cache folder,
+// and returns its path.
+func (im *Images) spool(ctx context.Context, key string) (string, error) {
+	src, err := im.blobs.Open(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	if err := os.MkdirAll(im.cache, 0o755); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(im.cache, ".walk-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(f, src)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }

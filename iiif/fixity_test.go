@@ -39,7 +39,7 @@ func TestVerify(t *testing.T) {
 	}
 
 	// A flipped byte.
-	path := filepath.Join(im.dir, "doc-a", "0002.png")
+	path := filepath.Join(im.blobs.(*DirBlobs).dir, "doc-a", "0002.png")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -49,10 +49,10 @@ func TestVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A file gone, and a file put there by hand.
-	if err := os.Remove(filepath.Join(im.dir, "doc-b", "0001.png")); err != nil {
+	if err := os.Remove(filepath.Join(im.blobs.(*DirBlobs).dir, "doc-b", "0001.png")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(im.dir, "doc-b", "0005.png"), encodePNG(t, quadrants(8, 8)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(im.blobs.(*DirBlobs).dir, "doc-b", "0005.png"), encodePNG(t, quadrants(8, 8)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	n, problems := verify()

@@ -420,7 +420,7 @@ func (h *handler) imageSource(ctx context.Context, ident string) (*source, *fond
 		if p.N != n || p.Facs == "" {
 			continue
 		}
-		src, err := h.images.source(id, p.Facs)
+		src, err := h.images.source(ctx, id, p.Facs)
 		if errors.Is(err, fonds.ErrNotFound) {
 			break
 		}

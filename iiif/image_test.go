@@ -71,7 +71,7 @@ func TestPut(t *testing.T) {
 		})
 	}
 	// A refused image leaves no file behind.
-	entries, err := os.ReadDir(filepath.Join(im.dir, "doc-1"))
+	entries, err := os.ReadDir(filepath.Join(im.blobs.(*DirBlobs).dir, "doc-1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package iiif
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -25,11 +26,12 @@ import (
 	"fonds"
 )
 
-// Images keeps the page images of documents in a folder of the data folder:
-// originals under DIR/ID/FILE, derived images cached under DIR/.cache
-// (derived: deleting it loses nothing).
+// Images keeps the page images of documents: the originals in blobs under
+// the keys ID/FILE (a folder of the data folder, or the database of the
+// store), the images derived from them cached in a folder of the data
+// folder, each server its own (derived: deleting it loses nothing).
 type Images struct {
-	dir   string
+	blobs fonds.Blobs
 	cache string
 	disk  *diskCache // what the cache holds, kept within its limit
 
@@ -58,9 +60,13 @@ type decodedImage struct {
 	bytes int64
 }
 
+// MaxImageBytes bounds the size of an original, and so of the blobs that
+// hold them.
+const MaxImageBytes = 256 << 20
+
 // The bounds of what Put accepts and the service keeps in memory.
 const (
-	maxUploadBytes  = 256 << 20
+	maxUploadBytes  = MaxImageBytes
 	maxSourceSide   = 30000
 	maxSourcePixels = 150_000_000
 	maxSizeEntries  = 10000
@@ -70,22 +76,35 @@ const (
 // leading dot keeps it apart from documents, whose ids never start with one.
 const cacheDir = ".cache"
 
-// OpenImages opens the images folder dir, creating it if need be.
+// OpenImages opens the images folder dir, creating it if need be: the
+// originals in it, the derived images in its folder .cache.
 func OpenImages(dir string) (*Images, error) {
 	if dir == "" {
 		return nil, errors.New("iiif: open images: no folder")
 	}
-	abs, err := filepath.Abs(dir)
+	blobs, err := NewDirBlobs(dir, MaxImageBytes)
 	if err != nil {
-		return nil, fmt.Errorf("iiif: open images %s: %w", dir, err)
+		return nil, err
 	}
-	cache := filepath.Join(abs, cacheDir)
-	disk, err := openDiskCache(cache, DefaultCacheBytes)
+	return NewImages(blobs, filepath.Join(blobs.dir, cacheDir))
+}
+
+// NewImages returns the images whose originals are in blobs, the images
+// derived from them cached in the folder cache, created if need be.
+func NewImages(blobs fonds.Blobs, cache string) (*Images, error) {
+	abs, err := filepath.Abs(cache)
+	if err != nil {
+		return nil, fmt.Errorf("iiif: open images %s: %w", cache, err)
+	}
+	disk, err := openDiskCache(abs, DefaultCacheBytes)
 	if err != nil {
 		return nil, fmt.Errorf("iiif: open images: %w", err)
 	}
-	return &Images{dir: abs, cache: cache, disk: disk, sizes: make(map[string]decodeCost)}, nil
+	return &Images{blobs: blobs, cache: abs, disk: disk, sizes: make(map[string]decodeCost)}, nil
 }
+
+// key returns the key of the blob of the original facs of document id.
+func key(id, facs string) string { return id + "/" + facs }
 
 // CacheSize returns the bytes the cache of derived images holds.
 func (im *Images) CacheSize() int64 { return im.disk.size() }
@@ -140,7 +159,7 @@ func (im *Images) RemoveImage(id, facs string) error {
 	}
 	im.fixity.Lock()
 	defer im.fixity.Unlock()
-	if err := os.Remove(filepath.Join(im.dir, id, facs)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := im.blobs.Delete(context.Background(), key(id, facs)); err != nil {
 		return fmt.Errorf("iiif: remove image: %w", err)
 	}
 	im.removeDerived(id, facs)
@@ -158,33 +177,30 @@ func (im *Images) put(id string, n int, r io.Reader, replace bool) (string, erro
 	if n < 1 {
 		return "", fmt.Errorf("iiif: put image of %s: page %d: pages count from 1: %w", id, n, fonds.ErrInvalid)
 	}
-	dir := filepath.Join(im.dir, id)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("iiif: put image: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".put-*")
-	if err != nil {
-		return "", fmt.Errorf("iiif: put image: %w", err)
-	}
+	ctx := context.Background()
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	// Written under a name of its own first, so that the page's image is
+	// the old one until the new one is whole and checked.
+	tmp := key(id, fmt.Sprintf("put-%x.tmp", rnd))
 	renamed := false
 	defer func() {
 		if !renamed {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			im.blobs.Delete(ctx, tmp)
 		}
 	}()
 	hash := sha256.New()
-	written, err := io.Copy(io.MultiWriter(tmp, hash), io.LimitReader(r, maxUploadBytes+1))
-	if err != nil {
+	counted := &countReader{r: io.TeeReader(io.LimitReader(r, maxUploadBytes+1), hash)}
+	if _, err := im.blobs.Put(ctx, tmp, counted); err != nil {
+		if counted.n > maxUploadBytes {
+			return "", fmt.Errorf("iiif: image of %s page %d is larger than %d MB: %w", id, n, maxUploadBytes>>20, fonds.ErrInvalid)
+		}
 		return "", fmt.Errorf("iiif: put image of %s page %d: %w", id, n, err)
 	}
-	if written > maxUploadBytes {
+	if counted.n > maxUploadBytes {
 		return "", fmt.Errorf("iiif: image of %s page %d is larger than %d MB: %w", id, n, maxUploadBytes>>20, fonds.ErrInvalid)
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("iiif: put image: %w", err)
-	}
-	cfg, format, err := image.DecodeConfig(bufio.NewReader(tmp))
+	cost, format, err := im.costOf(ctx, tmp)
 	if err != nil {
 		return "", fmt.Errorf("iiif: image of %s page %d is not a PNG, JPEG or GIF image (%v): %w", id, n, err, fonds.ErrInvalid)
 	}
@@ -192,31 +208,18 @@ func (im *Images) put(id string, n int, r io.Reader, replace bool) (string, erro
 	if !ok {
 		return "", fmt.Errorf("iiif: image of %s page %d is %s, not PNG, JPEG or GIF: %w", id, n, format, fonds.ErrInvalid)
 	}
-	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
+	if err := checkDimensions(cost.width, cost.height); err != nil {
 		return "", fmt.Errorf("iiif: image of %s page %d: %w", id, n, err)
-	}
-	cost, err := costOf(tmp.Name())
-	if err != nil {
-		return "", fmt.Errorf("iiif: image of %s page %d cannot be read (%v): %w", id, n, err, fonds.ErrInvalid)
 	}
 	if err := checkCost(cost); err != nil {
 		return "", fmt.Errorf("iiif: image of %s page %d: %w", id, n, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return "", fmt.Errorf("iiif: put image: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("iiif: put image: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return "", fmt.Errorf("iiif: put image: %w", err)
 	}
 	sum := hex.EncodeToString(hash.Sum(nil))
 	name := fmt.Sprintf("%04d.%s", n, ext)
 	if !replace {
 		name = fmt.Sprintf("%04d-%s.%s", n, sum[:8], ext)
 	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+	if err := im.blobs.Rename(ctx, tmp, key(id, name)); err != nil {
 		return "", fmt.Errorf("iiif: put image: %w", err)
 	}
 	renamed = true
@@ -244,7 +247,7 @@ func (im *Images) put(id string, n int, r io.Reader, replace bool) (string, erro
 		}
 	}
 	for _, old := range gone {
-		if err := os.Remove(filepath.Join(dir, old)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := im.blobs.Delete(ctx, key(id, old)); err != nil {
 			return "", fmt.Errorf("iiif: put image: remove the page's old image: %w", err)
 		}
 		im.removeDerived(id, old)
@@ -281,14 +284,26 @@ func (im *Images) Has(id, facs string) bool {
 	if !validID(id) || !validFacs(facs) {
 		return false
 	}
-	fi, err := os.Stat(filepath.Join(im.dir, id, facs))
-	return err == nil && fi.Mode().IsRegular()
+	_, err := im.blobs.Stat(context.Background(), key(id, facs))
+	return err == nil
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // source is an original image as the service sees it.
 type source struct {
 	id, facs string
-	path     string
+	key      string
 	// stamp identifies this version of the file: a replaced image has a
 	// new stamp, and so new validators and new cached derivatives.
 	stamp    string
@@ -299,31 +314,28 @@ type source struct {
 }
 
 // source returns the original facs of document id, with its dimensions.
-func (im *Images) source(id, facs string) (*source, error) {
+func (im *Images) source(ctx context.Context, id, facs string) (*source, error) {
 	if !validID(id) || !validFacs(facs) {
 		return nil, fonds.ErrNotFound
 	}
-	path := filepath.Join(im.dir, id, facs)
-	fi, err := os.Stat(path)
-	if errors.Is(err, os.ErrNotExist) {
+	path := key(id, facs)
+	fi, err := im.blobs.Stat(ctx, path)
+	if errors.Is(err, fonds.ErrNotFound) {
 		return nil, fonds.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, fonds.ErrNotFound
-	}
 	src := &source{
-		id: id, facs: facs, path: path,
-		stamp:    fmt.Sprintf("%s/%s@%d.%d", id, facs, fi.Size(), fi.ModTime().UnixNano()),
-		modified: fi.ModTime(),
+		id: id, facs: facs, key: path,
+		stamp:    fmt.Sprintf("%s/%s@%d.%d", id, facs, fi.Size, fi.Modified.UnixNano()),
+		modified: fi.Modified,
 	}
 	im.mu.Lock()
 	cost, ok := im.sizes[src.stamp]
 	im.mu.Unlock()
 	if !ok {
-		cost, err = costOf(path)
+		cost, _, err = im.costOf(ctx, path)
 		if err != nil {
 			return nil, fmt.Errorf("read the image %s: %w", path, err)
 		}
@@ -352,14 +364,14 @@ func (im *Images) source(id, facs string) (*source, error) {
 // source made sure) and kept in memory for the next request.
 func (im *Images) rows(ctx context.Context, src *source) (rowSource, func(), error) {
 	if src.cost.stream && src.cost.whole > wholeDecodeBytes {
-		f, err := os.Open(src.path)
+		f, err := im.blobs.Open(ctx, src.key)
 		if err != nil {
 			return nil, nil, err
 		}
 		p, err := openPNGRows(f)
 		if err != nil {
 			f.Close()
-			return nil, nil, fmt.Errorf("read the image %s: %w", src.path, err)
+			return nil, nil, fmt.Errorf("read the image %s: %w", src.key, err)
 		}
 		return p, func() { p.Close() }, nil
 	}
@@ -394,14 +406,14 @@ func (im *Images) decode(ctx context.Context, src *source) (image.Image, error) 
 			im.decoding -= cost
 			im.mu.Unlock()
 		}()
-		f, err := os.Open(src.path)
+		f, err := im.blobs.Open(ctx, src.key)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		img, _, err := image.Decode(bufio.NewReader(f))
+		img, _, err := image.Decode(bufio.NewReaderSize(f, 256<<10))
 		if err != nil {
-			return nil, fmt.Errorf("decode the image %s: %w", src.path, err)
+			return nil, fmt.Errorf("decode the image %s: %w", src.key, err)
 		}
 		im.remember(src.stamp, img, cost)
 		return img, nil
@@ -606,7 +618,7 @@ func (im *Images) pageOriginals(id string) (map[int]string, error) {
 // it, under other names.
 //
 // The renames go through temporary names: a crash between them leaves
-// originals that Verify reports missing, and files named .reorder-N.
+// originals that Verify reports missing, and blobs named reorder-N.tmp.
 func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
 	if !validID(id) {
 		return nil, fmt.Errorf("iiif: reorder images: document id %q cannot name a folder: %w", id, fonds.ErrInvalid)
@@ -628,7 +640,7 @@ func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
 	}
 	im.fixity.Lock()
 	defer im.fixity.Unlock()
-	dir := filepath.Join(im.dir, id)
+	ctx := context.Background()
 	sums, err := im.readManifest(id, nil)
 	if err != nil {
 		return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
@@ -652,7 +664,7 @@ func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
 	for _, name := range old {
 		sum, ok := sums[name]
 		if !ok {
-			if sum, err = hashFile(filepath.Join(dir, name)); err != nil {
+			if sum, err = im.hashBlob(ctx, key(id, name)); err != nil {
 				return nil, fmt.Errorf("iiif: reorder images of %s: %s: %w", id, name, err)
 			}
 		}
@@ -661,23 +673,19 @@ func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
 	// Out of the way first, since a page's new name may be another's old
 	// one; then each to its new page.
 	for p, name := range old {
-		if err := os.Rename(filepath.Join(dir, name), filepath.Join(dir, fmt.Sprintf(".reorder-%d", p))); err != nil {
+		if err := im.blobs.Rename(ctx, key(id, name), key(id, fmt.Sprintf("reorder-%d.tmp", p))); err != nil {
 			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
 		}
 	}
 	set := make(map[string]string)
 	var drop []string
-	now := time.Now()
 	for p, name := range old {
 		q := to[p]
 		moved := fmt.Sprintf("%04d-%s%s", q, tags[name], filepath.Ext(name))
-		path := filepath.Join(dir, moved)
-		if err := os.Rename(filepath.Join(dir, fmt.Sprintf(".reorder-%d", p)), path); err != nil {
-			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
-		}
-		// A new time, so that the page's image has new validators and
-		// a cache that holds the page's old image asks again.
-		if err := os.Chtimes(path, now, now); err != nil {
+		// Rename gives the blob a new time, so that the page's image
+		// has new validators and a cache that holds the page's old
+		// image asks again.
+		if err := im.blobs.Rename(ctx, key(id, fmt.Sprintf("reorder-%d.tmp", p)), key(id, moved)); err != nil {
 			return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
 		}
 		names[q] = moved

@@ -241,7 +241,7 @@ func (h *handler) buildManifest(ctx context.Context, base string, doc *fonds.Doc
 			Items:  []annotationPageJSON{},
 		}
 		if p.Facs != "" {
-			src, err := h.images.source(doc.ID, p.Facs)
+			src, err := h.images.source(ctx, doc.ID, p.Facs)
 			switch {
 			case errors.Is(err, fonds.ErrNotFound):
 				// An image named but not (or not yet) stored: the

@@ -1,0 +1,18 @@
+package iiif
+
+import (
+	"testing"
+
+	"fonds"
+	"fonds/internal/blobtest"
+)
+
+func TestDirBlobs(t *testing.T) {
+	blobtest.Run(t, 3<<20, func(t *testing.T) fonds.Blobs {
+		b, err := NewDirBlobs(t.TempDir(), 3<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	})
+}
