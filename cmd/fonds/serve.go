@@ -247,7 +247,11 @@ func newSite(a *archive, o siteOptions) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	harvest, err := oai.New(oai.Config{Store: a.store, BaseURL: o.base + "/oai", Logger: o.logger, TEI: teiWriter})
+	key, err := oaiTokenKey(context.Background(), a.store)
+	if err != nil {
+		return nil, err
+	}
+	harvest, err := oai.New(oai.Config{Store: a.store, BaseURL: o.base + "/oai", Logger: o.logger, TEI: teiWriter, TokenKey: key})
 	if err != nil {
 		return nil, err
 	}
