@@ -4,8 +4,9 @@ import (
 	"html/template"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"fonds/translit"
 )
 
 // The bounds of a term to highlight, in characters: a single letter would
@@ -22,12 +23,12 @@ func highlightTerms(words []string) []string {
 	var terms []string
 	seen := make(map[string]bool)
 	for _, w := range words {
-		w = strings.TrimFunc(w, func(r rune) bool { return !isWordRune(r) })
+		w = strings.TrimFunc(w, func(r rune) bool { return !translit.IsWordRune(r) })
 		n := utf8.RuneCountInString(w)
 		if n < minHighlightLen || n > maxHighlightLen {
 			continue
 		}
-		key := foldString(w)
+		key := translit.Fold(w)
 		if seen[key] {
 			continue
 		}
@@ -60,24 +61,6 @@ func highlightParam(v string) []string {
 	return highlightTerms(strings.Fields(v))
 }
 
-func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-}
-
-// foldRune folds a letter for matching as an index does: case aside, and ё
-// read as е.
-func foldRune(r rune) rune {
-	r = unicode.ToLower(r)
-	if r == 'ё' {
-		return 'е'
-	}
-	return r
-}
-
-func foldString(s string) string {
-	return strings.Map(foldRune, s)
-}
-
 // markTerms writes s to b, escaped, with every occurrence of a term that
 // begins a word wrapped in <mark>; the terms are tried in order, so they
 // come longest first. A match may end within a word, so that
@@ -93,7 +76,7 @@ func markTerms(b *strings.Builder, s string, terms []string) {
 	prev := rune(0)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if isWordRune(r) && !isWordRune(prev) {
+		if translit.IsWordRune(r) && !translit.IsWordRune(prev) {
 			if n := matchTerm(s[i:], terms); n > 0 {
 				template.HTMLEscape(b, []byte(s[done:i]))
 				b.WriteString("<mark>")
@@ -112,7 +95,7 @@ func markTerms(b *strings.Builder, s string, terms []string) {
 }
 
 // matchTerm returns the length in bytes of the first term s begins with,
-// folded, or 0.
+// folded as a search index folds words (see translit.Fold), or 0.
 func matchTerm(s string, terms []string) int {
 	for _, t := range terms {
 		if n := matchFold(s, t); n > 0 {
@@ -129,7 +112,7 @@ func matchFold(s, term string) int {
 			return 0
 		}
 		sr, size := utf8.DecodeRuneInString(s[i:])
-		if foldRune(sr) != foldRune(tr) {
+		if translit.FoldRune(sr) != translit.FoldRune(tr) {
 			return 0
 		}
 		i += size
