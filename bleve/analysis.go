@@ -3,7 +3,6 @@ package bleve
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -136,7 +135,7 @@ func (f *namesFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 
 // key returns the name key of a capitalized word, or "" for a stop word.
 func (f *namesFilter) key(word string) string {
-	w := translit.FoldYo(translit.TrimPossessive(strings.ToLower(word)))
+	w := translit.TrimPossessive(translit.Fold(word))
 	if f.stop[w] {
 		return ""
 	}
@@ -209,7 +208,7 @@ func replaceTerms(input analysis.TokenStream, cache *keyCache, fn func(string) s
 
 // key returns the transliteration key of a word, or "" for a stop word.
 func (f *translitFilter) key(word string) string {
-	w := translit.FoldYo(strings.ToLower(word))
+	w := translit.Fold(word)
 	if f.stop[w] {
 		return ""
 	}
@@ -352,7 +351,7 @@ func (t wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 		r, size := utf8.DecodeRune(input[i:])
 		switch {
-		case isWordRune(r):
+		case translit.IsWordRune(r):
 			if start < 0 {
 				start = i
 			}
@@ -372,15 +371,6 @@ func (t wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
-// isWordRune reports whether r is part of a word: a letter, a digit or a
-// combining mark (the tie of I͡akovlev).
-func isWordRune(r rune) bool {
-	if 'а' <= r && r <= 'я' || 'А' <= r && r <= 'Я' {
-		return true // Russian, without a table look-up
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-}
-
 // isLetterAt reports whether a letter starts at input[i].
 func isLetterAt(input []byte, i int) bool {
 	r, _ := utf8.DecodeRune(input[i:])
@@ -389,10 +379,4 @@ func isLetterAt(input []byte, i int) bool {
 
 func isApostrophe(r rune) bool {
 	return r == '\'' || r == '’' || r == 'ʼ'
-}
-
-// TranslitKey returns the term by which the translit field indexes a word:
-// its transliteration key, equal for the Cyrillic and every romanization.
-func TranslitKey(word string) string {
-	return translit.Key(translit.FoldYo(strings.ToLower(word)))
 }

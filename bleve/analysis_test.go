@@ -95,12 +95,6 @@ func TestWordsTokenizer(t *testing.T) {
 	}
 }
 
-func TestClean(t *testing.T) {
-	if got := clean("a" + markStart + "b" + markPageEnd); got != "ab" {
-		t.Errorf("clean = %q, want %q", got, "ab")
-	}
-}
-
 func TestCapitalizedTokenizer(t *testing.T) {
 	in := "the report of Andrei Sakharov to the KGB, in «Правда» и т. Брежневу"
 	var got []string

@@ -11,18 +11,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
-)
 
-// The marks that clean removes from every indexed text, characters of the
-// private use area, which snippets once wrote around the matching terms
-// before escaping. Indexed texts keep being cleaned of them, so that an
-// index written before keeps its mapping.
-const (
-	markStart   = "\uE000"
-	markEnd     = "\uE001"
-	markPage    = "\uE002"
-	markPageEnd = "\uE003"
-	marks       = markStart + markEnd + markPage + markPageEnd
+	"fonds/translit"
 )
 
 // snippetSize is the length of a snippet, in characters.
@@ -425,10 +415,10 @@ func withinWord(text string, i int) bool {
 	case isApostrophe(after):
 		// The apostrophe joins what is before it to what follows it.
 		r, _ := utf8.DecodeRuneInString(text[i+next:])
-		return isWordRune(before) && isWordRune(r)
+		return translit.IsWordRune(before) && translit.IsWordRune(r)
 	case isApostrophe(before):
 		r, _ := utf8.DecodeLastRuneInString(text[:i-size])
-		return isWordRune(r) && isWordRune(after)
+		return translit.IsWordRune(r) && translit.IsWordRune(after)
 	}
-	return isWordRune(before) && isWordRune(after)
+	return translit.IsWordRune(before) && translit.IsWordRune(after)
 }

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"fonds"
+	"fonds/searchdoc"
+	"fonds/translit"
 )
 
 // wordMatch returns the match of the n-th occurrence (from 0) of word in
@@ -135,7 +137,7 @@ func FuzzPassage(f *testing.F) {
 		}
 		for end < len(text) {
 			r, size := utf8.DecodeRuneInString(text[end:])
-			if !isWordRune(r) && !withinWord(text, end) {
+			if !translit.IsWordRune(r) && !withinWord(text, end) {
 				break
 			}
 			end += size
@@ -196,10 +198,9 @@ func TestSnippetsWithoutNotes(t *testing.T) {
 	checked := 0
 	for _, d := range docs {
 		var body strings.Builder
-		for _, w := range d.Witnesses {
-			for _, p := range splitPages(w.Text, map[int]int{}, 1) {
-				body.WriteString(p)
-			}
+		for _, p := range searchdoc.Of(d).Pages {
+			body.WriteString(p.Text)
+			body.WriteString("\n")
 		}
 		for _, w := range d.Witnesses {
 			for _, q := range wordsBeforeNotes(w.Text) {
@@ -240,10 +241,10 @@ func wordsBeforeNotes(t fonds.Text) []noteQuery {
 		var walk func([]fonds.Span)
 		walk = func(spans []fonds.Span) {
 			for _, s := range spans {
-				if isNote(s.Kind) {
-					words := strings.FieldsFunc(before.String(), func(r rune) bool { return !isWordRune(r) })
+				if s.Kind == fonds.SpanNote || s.Kind == fonds.SpanFootnote {
+					words := strings.FieldsFunc(before.String(), func(r rune) bool { return !translit.IsWordRune(r) })
 					if len(words) > 0 && utf8.RuneCountInString(words[len(words)-1]) > 3 {
-						out = append(out, noteQuery{words[len(words)-1], strings.TrimSpace(noteText(s))})
+						out = append(out, noteQuery{words[len(words)-1], strings.TrimSpace(spanWords(s))})
 					}
 					continue
 				}
@@ -284,4 +285,21 @@ func TestSnippetsMarkStopWords(t *testing.T) {
 			t.Errorf("Search(%q): snippet %q, want it to hold %q", c.q, s, c.want)
 		}
 	}
+}
+
+// spanWords returns the words of a span, without the labels of the page
+// breaks in it.
+func spanWords(s fonds.Span) string {
+	switch s.Kind {
+	case fonds.SpanPageBreak:
+		return ""
+	case fonds.SpanLineBreak:
+		return "\n"
+	}
+	var b strings.Builder
+	b.WriteString(s.Text)
+	for _, c := range s.Spans {
+		b.WriteString(spanWords(c))
+	}
+	return b.String()
 }

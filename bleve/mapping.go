@@ -3,9 +3,6 @@ package bleve
 import (
 	"encoding/json"
 	"slices"
-	"strconv"
-	"strings"
-	"time"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -21,29 +18,29 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"fonds"
+	"fonds/searchdoc"
 )
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
 const mappingVersion = "fonds-10"
 
-// The fields of an indexed document.
+// The fields of an indexed document. What each holds is the indexed view of
+// the document (package searchdoc), which every Index implementation reads.
 //
 // The text of every witness is indexed page by page, as arrays whose
-// elements line up: element k of text_en, text_ru, text_other, names and
-// translit is the same page of the same witness, so a match in any of them
-// has its offsets in page text k of the stored text field, which the snippet
-// is cut from, and pages[k] (in the stored hit) is the number of its page.
-// Elements past the pages hold the title, summary, persons, notes and source
-// note in the names and translit fields.
+// elements line up: element k of text_en, text_ru, text_other, names,
+// translit and stops is the same page of the same witness, so a match in any
+// of them has its offsets in page text k of the stored text field, which the
+// snippet is cut from, and pages[k] (in the stored hit) is the number of its
+// page. Elements past the pages hold the title, summary, persons, notes and
+// source note in the names and translit fields, and the title and summary in
+// the stops field (see searchdoc.Doc.Elements).
 //
-// The page texts are the document's own words: editorial notes and
-// footnotes are left out of them, so that a phrase reads across a footnote
-// mark ("January 21 and I want") and a snippet never runs a note into the
-// sentence it annotates. The notes are indexed in a field of their own,
-// which a word (not a phrase) is searched in, below the text, as the source
-// note is: a word only in a note finds the document, ranked after one whose
-// text says it.
+// The page texts leave out the notes (see searchdoc.Doc.Pages), which are
+// indexed in a field of their own, which a word (not a phrase) is searched
+// in, below the text, as the source note is: a word only in a note finds
+// the document, ranked after one whose text says it.
 const (
 	fieldText      = "text"       // stored page texts, compressed (see encodePages)
 	fieldEnglish   = "text_en"    // English pages, stemmed
@@ -87,9 +84,6 @@ const (
 	fieldRestricted = "restricted"
 	fieldHit        = "hit" // stored hitData
 )
-
-// creditRoles are the roles of fonds.Credit that have a field of their own.
-var creditRoles = []string{"translator", "transcriber", "editor"}
 
 // The analyzers this package defines in the mapping.
 const (
@@ -288,7 +282,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldHit:                 stored(),
 		fieldRestricted:          kw(),
 	}
-	for _, role := range creditRoles {
+	for _, role := range searchdoc.CreditRoles {
 		fields[fieldCredit+"_"+role] = text(analyzerNames, false)
 	}
 	for name, f := range fields {
@@ -331,9 +325,11 @@ func analyzersOf(m mapping.IndexMapping) (analyzers, error) {
 	return a, nil
 }
 
-// documentOf returns the fields of a released document.
+// documentOf returns the fields of a released document: its indexed view
+// (see package searchdoc), each text in the field of its kind.
 func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
-	doc := document.NewDocument(d.ID)
+	sd := searchdoc.Of(d)
+	doc := document.NewDocument(sd.ID)
 	add := func(name string, pos []uint64, value string, opts index.FieldIndexingOptions, an analysis.Analyzer) {
 		if value == "" {
 			return
@@ -361,165 +357,90 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	at := func(k int) []uint64 { return []uint64{uint64(k)} }
 
 	hit := hitData{
-		Title:      d.Heading(),
-		Date:       d.Date,
-		Collection: d.Collection,
+		Title:      sd.Heading,
+		Date:       sd.Date,
+		Collection: sd.Collection,
+		References: sd.References,
 	}
-
-	// The pages of every witness, in the order of d.Pages.
-	pageIndex := make(map[int]int, len(d.Pages))
-	pageNumbers := []int{1}
-	if len(d.Pages) > 0 {
-		pageNumbers = make([]int, len(d.Pages))
-		for i, p := range d.Pages {
-			pageIndex[p.N] = i
-			pageNumbers[i] = p.N
+	// The array fields, element by element: a page in the field of its
+	// language, and every element in the names, translit and stops fields
+	// that hold its kind.
+	for k, e := range sd.Elements() {
+		if e.Kind == searchdoc.KindPage {
+			hit.Pages = append(hit.Pages, sd.Pages[k].N)
 		}
-	}
-	var languages []string
-	var texts []string // the page texts, element k of the page arrays
-	var notes []string // the notes of every witness
-	for _, w := range d.Witnesses {
-		lang := baseLanguage(w.Language)
-		languages = appendUnique(languages, lang)
-		field, an, keys := fieldOther, a.plain, a.translit
-		switch lang {
-		case "en":
-			field, an, keys = fieldEnglish, a.english, a.translitEn
-		case "ru":
-			field, an = fieldRussian, a.russian
+		if e.Text == "" {
+			continue
 		}
-		notes = append(notes, notesOf(w.Text)...)
-		for i, page := range splitPages(w.Text, pageIndex, len(pageNumbers)) {
-			k := len(hit.Pages)
-			hit.Pages = append(hit.Pages, pageNumbers[i])
-			texts = append(texts, page)
-			if page == "" {
-				continue
+		keys := a.translit
+		if e.Kind == searchdoc.KindPage {
+			field, an := fieldOther, a.plain
+			switch e.Language {
+			case "en":
+				field, an, keys = fieldEnglish, a.english, a.translitEn
+			case "ru":
+				field, an = fieldRussian, a.russian
 			}
-			add(field, at(k), page, analyzed, an)
-			add(fieldNames, at(k), page, analyzed, a.names)
-			add(fieldTranslit, at(k), page, keysOnly, keys)
-			add(fieldStops, at(k), page, analyzed, a.stops)
+			add(field, at(k), e.Text, analyzed, an)
+		}
+		if e.Kind.Names() {
+			add(fieldNames, at(k), e.Text, analyzed, a.names)
+		}
+		if e.Kind.Keys() {
+			add(fieldTranslit, at(k), e.Text, keysOnly, keys)
+		}
+		if e.Kind.Stops() {
+			add(fieldStops, at(k), e.Text, analyzed, a.stops)
 		}
 	}
-	if len(texts) > 0 {
+	if len(sd.Pages) > 0 {
+		texts := make([]string, len(sd.Pages))
+		for k, p := range sd.Pages {
+			texts[k] = p.Text
+		}
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldText, nil, encodePages(texts), storedOnly))
 	}
-	extra := len(hit.Pages)
-	title := clean(d.Title)
-	summary := clean(d.Summary)
-	add(fieldTitle, nil, title, analyzed, a.english)
-	add(fieldSummary, nil, summary, storedOnly|analyzed, a.english)
-	add(fieldSource, nil, d.Source, analyzed, a.english)
-	add(fieldTranslit, at(extra), title, keysOnly, a.translit)
-	add(fieldTranslit, at(extra+1), summary, keysOnly, a.translit)
-	add(fieldNames, at(extra), title, analyzed, a.names)
-	add(fieldNames, at(extra+1), summary, analyzed, a.names)
-	add(fieldStops, at(extra), title, analyzed, a.stops)
-	add(fieldStops, at(extra+1), summary, analyzed, a.stops)
-	for i, p := range d.Persons {
-		add(fieldNames, at(extra+2+i), p.Name, analyzed, a.names)
-		keyword(fieldPerson, p.Name)
+	add(fieldTitle, nil, sd.Title, analyzed, a.english)
+	add(fieldSummary, nil, sd.Summary, storedOnly|analyzed, a.english)
+	add(fieldSource, nil, sd.Source, analyzed, a.english)
+	for _, p := range sd.Persons {
+		keyword(fieldPerson, p)
 	}
-	// The notes, after the persons in the names and translit fields, so
-	// that a name or a romanization only in a note finds the document too.
-	for i, n := range notes {
-		k := extra + 2 + len(d.Persons) + i
+	for i, n := range sd.Notes {
 		add(fieldNotes, at(i), n, analyzed, a.english)
-		add(fieldNames, at(k), n, analyzed, a.names)
-		add(fieldTranslit, at(k), n, keysOnly, a.translit)
 	}
-
-	// The source note, after the notes: a name or a romanization only in
-	// it ("Spaso House" for Спасо-Хаус) finds the document as one in the
-	// text does.
-	if d.Source != "" {
-		k := extra + 2 + len(d.Persons) + len(notes)
-		add(fieldNames, at(k), d.Source, analyzed, a.names)
-		add(fieldTranslit, at(k), d.Source, keysOnly, a.translit)
-	}
-
-	// The credits: names capitalized as written, for the names analyzer,
-	// each also in the field of its role.
-	credits := 0
-	for _, w := range d.Witnesses {
-		for _, c := range w.Credits {
-			name := capitalizeWords(clean(c.Name))
-			if name == "" {
-				continue
-			}
-			add(fieldCredit, at(credits), name, analyzed, a.names)
-			if slices.Contains(creditRoles, c.Role) {
-				add(fieldCredit+"_"+c.Role, at(credits), name, analyzed, a.names)
-			}
-			credits++
+	// The credits, each also in the field of its role.
+	for i, c := range sd.Credits {
+		add(fieldCredit, at(i), c.Name, analyzed, a.names)
+		if slices.Contains(searchdoc.CreditRoles, c.Role) {
+			add(fieldCredit+"_"+c.Role, at(i), c.Name, analyzed, a.names)
 		}
 	}
 
 	// Neither sorted nor counted: no doc values.
-	add(fieldID, nil, d.ID, index.IndexField, nil)
-	keyword(fieldCollect, d.Collection)
-	keyword(fieldCreator, d.Creator)
-	add(fieldCreatorLC, nil, d.Creator, index.IndexField, a.lower)
-	keyword(fieldType, d.Type)
-	add(fieldTypeLC, nil, d.Type, index.IndexField, a.lower)
-	if len(d.Languages) > 0 {
-		languages = nil
-		for _, l := range d.Languages {
-			languages = appendUnique(languages, baseLanguage(l))
-		}
-	}
-	for _, l := range languages {
+	add(fieldID, nil, sd.ID, index.IndexField, nil)
+	keyword(fieldCollect, sd.Collection)
+	keyword(fieldCreator, sd.Creator)
+	add(fieldCreatorLC, nil, sd.Creator, index.IndexField, a.lower)
+	keyword(fieldType, sd.Type)
+	add(fieldTypeLC, nil, sd.Type, index.IndexField, a.lower)
+	for _, l := range sd.Languages {
 		keyword(fieldLanguage, l)
 	}
-	for _, c := range d.Categories {
+	for _, c := range sd.Categories {
 		keyword(fieldCategory, c)
 	}
-	var refs []string
-	for _, r := range d.References {
-		norm := r.Normalized
-		if norm == "" {
-			norm = fonds.NormalizeReference(r.Written)
-		}
-		if slices.Contains(refs, norm) {
-			continue
-		}
-		refs = append(refs, norm)
-		hit.References = append(hit.References, r.Written)
-	}
-	// Each code as normalized, for ref: and its prefixes; in one spelling
-	// of its series, which a query's code is searched by; and its number,
-	// which finds it when the series is written otherwise (see
-	// fonds.ReferenceNumber).
-	var terms []string
-	for _, norm := range refs {
-		terms = appendUnique(terms, norm)
-		terms = appendUnique(terms, fonds.ReferenceKey(norm))
-		terms = appendUnique(terms, fonds.ReferenceNumber(norm))
-	}
-	for _, t := range terms {
+	for _, t := range sd.ReferenceTerms {
 		add(fieldReference, nil, t, index.IndexField, nil)
 	}
+	keyword(fieldYear, sd.Year)
+	// Filtered by; counted from the year (see facetCounts).
+	keyword(fieldDecade, sd.Decade)
+	addDay(doc, fieldStart, sd.Start)
+	addDay(doc, fieldEnd, sd.End)
 
-	if y := d.Date.Year(); y > 0 {
-		keyword(fieldYear, strconv.Itoa(y))
-		// Filtered by; counted from the year (see facetCounts).
-		keyword(fieldDecade, strconv.Itoa(y/10*10)+"s")
-	}
-	end := d.Date.End
-	if end == "" {
-		end = d.Date.Start
-	}
-	addDay(doc, fieldStart, d.Date.Start)
-	addDay(doc, fieldEnd, end)
-
-	hash := d.Hash
-	if hash == "" {
-		hash = d.ContentHash()
-	}
-	add(fieldHash, nil, hash, storedOnly, nil)
-	if d.Restricted {
+	add(fieldHash, nil, sd.Hash, storedOnly, nil)
+	if sd.Restricted {
 		add(fieldRestricted, nil, "true", index.IndexField, nil)
 	}
 	b, err := json.Marshal(hit)
@@ -530,6 +451,7 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	return doc, nil
 }
 
+// dateLayout is the layout of the days of the date fields.
 const dateLayout = "2006-01-02"
 
 // The suffixes of the names of the month and year fields of a date field.
@@ -538,15 +460,12 @@ const (
 	yearSuffix  = "_year"
 )
 
-// addDay adds the day, its month and its year to the date field name and
-// its month and year fields. An unreadable date leaves the document out of
-// date filters and at the end of date order, rather than out of the index.
-func addDay(doc *document.Document, name, value string) {
-	t, err := time.Parse(dateLayout, value)
-	if err != nil || t.Year() < 1 || t.Year() > 9999 {
+// addDay adds the day (as 1977-05-19, see searchdoc.Doc), its month and
+// its year to the date field name and its month and year fields.
+func addDay(doc *document.Document, name, day string) {
+	if day == "" {
 		return
 	}
-	day := t.Format(dateLayout)
 	opts := index.IndexField
 	if name == fieldStart {
 		opts = keywordOpt // sorted by; the other fields are only filtered
@@ -554,34 +473,4 @@ func addDay(doc *document.Document, name, value string) {
 	doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(day), opts))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(name+monthSuffix, nil, []byte(day[:7]), index.IndexField))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(name+yearSuffix, nil, []byte(day[:4]), index.IndexField))
-}
-
-// clean removes the characters snippets use as marks (see markStart), so
-// that no text can forge one.
-func clean(s string) string {
-	if !strings.ContainsAny(s, marks) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(marks, r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// baseLanguage returns the language of a BCP 47 tag: "en" of "en-GB".
-func baseLanguage(tag string) string {
-	tag = strings.ToLower(tag)
-	if i := strings.IndexAny(tag, "-_"); i >= 0 {
-		tag = tag[:i]
-	}
-	return tag
-}
-
-func appendUnique(list []string, s string) []string {
-	if s == "" || slices.Contains(list, s) {
-		return list
-	}
-	return append(list, s)
 }

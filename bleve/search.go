@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -20,6 +19,7 @@ import (
 
 	"fonds"
 	"fonds/query"
+	"fonds/searchdoc"
 )
 
 // Page sizes of search results.
@@ -728,7 +728,7 @@ func (ix *builder) words(text string, t query.Term, fields []weighted, keys bool
 		}
 		if t.Prefix {
 			qs = append(qs, ix.prefix(text, fieldTranslit, boostTranslit)...)
-			ix.keys.prefixes = append(ix.keys.prefixes, TranslitKey(text))
+			ix.keys.prefixes = append(ix.keys.prefixes, translit.WordKey(text))
 		} else if q := ix.translit(text, fuzz); q != nil {
 			qs = append(qs, q)
 		}
@@ -769,15 +769,15 @@ func (ix *builder) prefix(text, field string, boost float64) []bq.Query {
 	var prefixes []string
 	switch field {
 	case fieldTranslit:
-		prefixes = []string{TranslitKey(text)}
+		prefixes = []string{translit.WordKey(text)}
 	case fieldEnglish:
 		// With the key, for the words of English pages that the translit
 		// field leaves out (see translitEnFilter).
-		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text), TranslitKey(text)}
+		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text), translit.WordKey(text)}
 	case fieldTitle, fieldSummary, fieldSource, fieldNotes:
 		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text)}
 	case fieldRussian:
-		prefixes = []string{translit.FoldYo(strings.ToLower(text)), ix.analyzed(ix.an.russian, text)}
+		prefixes = []string{translit.Fold(text), ix.analyzed(ix.an.russian, text)}
 	default:
 		prefixes = []string{strings.ToLower(text)}
 	}
@@ -822,7 +822,7 @@ func creditField(f string) string {
 // namesIn searches a word (or words) in a field of names: the names field
 // or a credit field.
 func (ix *builder) namesIn(field, text string, t query.Term, boost float64) bq.Query {
-	capital := capitalizeWords(text)
+	capital := searchdoc.Capitalize(text)
 	if t.Prefix {
 		key := translit.NameKey(text)
 		if key == "" {
@@ -863,9 +863,9 @@ func (ix *builder) phrase(p query.Phrase) bq.Query {
 	case "title":
 		return matchPhrase(fieldTitle, "", text, 1)
 	case "person":
-		return matchPhrase(fieldNames, analyzerNames, capitalizeWords(text), 1)
+		return matchPhrase(fieldNames, analyzerNames, searchdoc.Capitalize(text), 1)
 	case query.FieldCredit, query.FieldTranslator, query.FieldTranscriber, query.FieldEditor:
-		return matchPhrase(creditField(p.Field), analyzerNames, capitalizeWords(text), 1)
+		return matchPhrase(creditField(p.Field), analyzerNames, searchdoc.Capitalize(text), 1)
 	case "":
 	default:
 		// A field whose values are whole: creator:"Central Committee".
@@ -891,8 +891,8 @@ func (ix *builder) phrase(p query.Phrase) bq.Query {
 		matchPhrase(fieldSummary, "", text, boostSummary),
 		matchPhrase(fieldSource, "", text, boostSource),
 		matchPhrase(fieldNotes, "", text, boostNotes),
-		matchPhrase(fieldNames, analyzerNames, capitalizeWords(text), boostNames),
-		matchPhrase(fieldCredit, analyzerNames, capitalizeWords(text), boostCredit),
+		matchPhrase(fieldNames, analyzerNames, searchdoc.Capitalize(text), boostNames),
+		matchPhrase(fieldCredit, analyzerNames, searchdoc.Capitalize(text), boostCredit),
 	})
 	if stops == 0 {
 		return q
@@ -960,23 +960,6 @@ func disjunction(qs []bq.Query) bq.Query {
 	return bq.NewDisjunctionQuery(qs)
 }
 
-// capitalizeWords writes the first letter of every word in upper case, so
-// that the names analyzer, which keeps only capitalized words, reads a name
-// typed in lower case as a name.
-func capitalizeWords(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	prev := ' '
-	for _, r := range s {
-		if !unicode.IsLetter(prev) && !unicode.IsDigit(prev) && prev != '\'' && prev != '’' {
-			r = unicode.ToUpper(r)
-		}
-		b.WriteRune(r)
-		prev = r
-	}
-	return b.String()
-}
-
 // languageCode returns the code of a language named in a lang: filter.
 func languageCode(s string) string {
 	s = strings.ToLower(s)
@@ -986,5 +969,5 @@ func languageCode(s string) string {
 	case "russian", "русский", "рус":
 		return "ru"
 	}
-	return baseLanguage(s)
+	return searchdoc.BaseLanguage(s)
 }

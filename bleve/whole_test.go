@@ -90,37 +90,3 @@ func TestTextKeptWhole(t *testing.T) {
 		}
 	}
 }
-
-func TestNotesOutOfPages(t *testing.T) {
-	text := fonds.Text{{Kind: fonds.BlockParagraph, Spans: []fonds.Span{
-		{Kind: fonds.SpanText, Text: "letter of January 21,"},
-		{Kind: fonds.SpanFootnote, Target: "2", Spans: []fonds.Span{
-			{Kind: fonds.SpanText, Text: "See Document 2."},
-		}},
-		{Kind: fonds.SpanText, Text: " and I want "},
-		{Kind: fonds.SpanNote, Text: "sic"},
-		{Kind: fonds.SpanPageBreak, Page: 2, Text: "2"},
-		{Kind: fonds.SpanText, Text: " more"},
-	}}}
-	got := splitPages(text, map[int]int{1: 0, 2: 1}, 2)
-	want := []string{"letter of January 21, and I want  more", ""}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("splitPages = %q, want %q", got, want)
-	}
-	// A page break after a sentence opens its page there.
-	got = splitPages(fonds.Text{{Kind: fonds.BlockParagraph, Spans: []fonds.Span{
-		{Kind: fonds.SpanText, Text: "One. "},
-		{Kind: fonds.SpanPageBreak, Page: 2},
-		{Kind: fonds.SpanText, Text: "Two th"},
-		{Kind: fonds.SpanPageBreak, Page: 3},
-		{Kind: fonds.SpanText, Text: "ree. Four"},
-	}}}, map[int]int{1: 0, 2: 1, 3: 2}, 3)
-	want = []string{"One.", "Two three.", "Four"}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("splitPages = %q, want %q", got, want)
-	}
-	notes := notesOf(text)
-	if strings.Join(notes, "|") != "See Document 2.|sic" {
-		t.Errorf("notesOf = %q, want [See Document 2. sic]", notes)
-	}
-}
