@@ -12,14 +12,17 @@ import (
 	"fonds"
 	"fonds/bleve"
 	"fonds/iiif"
+	"fonds/postgres"
 	"fonds/reindex"
 	"fonds/sqlite"
 )
 
 // archive is an open data folder: the store, the source of truth, the
 // search index derived from it, and the page images. The store is the SQLite
-// database in the folder, or a PostgreSQL database (--db); the index and the
-// images are in the folder either way.
+// database in the folder, or a PostgreSQL database (--db); the index is in
+// the folder either way. The page images are kept with the store (in the
+// folder, or in the database, so that every server on it has them); the
+// images derived from them are cached in the folder, each server its own.
 type archive struct {
 	dir string
 	// db is the URL of the PostgreSQL database of the store, its password
@@ -61,24 +64,25 @@ func openArchive(dir string, use indexUse) (*archive, error) {
 	return openArchiveAt(context.Background(), &location{data: dir, db: dbFlag{set: true}}, use)
 }
 
-// openArchiveAt opens the archive at l: its store in the PostgreSQL
-// database of --db or FONDS_DB when one is given, else in the data folder;
-// its search index and page images in the data folder.
+// openArchiveAt opens the archive at l: its store and page images in the
+// PostgreSQL database of --db or FONDS_DB when one is given, else in the
+// data folder; its search index and derived images in the data folder.
 func openArchiveAt(ctx context.Context, l *location, use indexUse) (*archive, error) {
 	dir := l.data
 	a := &archive{dir: dir}
+	var pg *postgres.Store // the store, when it is PostgreSQL
 	raw, from := l.dbURL()
 	if raw != "" {
 		// A command that uses neither the index nor the images (user,
 		// site, collection) needs no data folder at all.
 		if use != noIndex && !writable(dir) {
-			return nil, fmt.Errorf("the data folder %s cannot be written: with %s it holds the search index and the page images", dir, from)
+			return nil, fmt.Errorf("the data folder %s cannot be written: with %s it holds the search index and the cache of derived images", dir, from)
 		}
 		store, err := openPostgres(ctx, raw, from)
 		if err != nil {
 			return nil, err
 		}
-		a.store, a.db = store, redactURL(raw)
+		a.store, a.db, pg = store, redactURL(raw), store
 		if use == noIndex {
 			return a, nil
 		}
@@ -119,7 +123,12 @@ func openArchiveAt(ctx context.Context, l *location, use indexUse) (*archive, er
 			a.index = &liveIndex{ix: ix}
 		}
 	}
-	images, err := iiif.OpenImages(filepath.Join(dir, "images"))
+	var images *iiif.Images
+	if pg != nil {
+		images, err = iiif.NewImages(pg.Blobs(iiif.MaxImageBytes), filepath.Join(dir, "images", ".cache"))
+	} else {
+		images, err = iiif.OpenImages(filepath.Join(dir, "images"))
+	}
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -19,9 +19,9 @@ import (
 const dbEnv = "FONDS_DB"
 
 // location is where an archive is kept: its data folder, and the database
-// that holds its store when that is PostgreSQL rather than the SQLite file
-// in the data folder. The search index and the page images stay in the data
-// folder either way, for now.
+// that holds its store and page images when that is PostgreSQL rather than
+// the SQLite file in the data folder. The search index and the cache of
+// derived images stay in the data folder either way.
 type location struct {
 	data string
 	db   dbFlag
@@ -41,7 +41,7 @@ func (f *dbFlag) Set(v string) error { f.url, f.set = v, true; return nil }
 func locationFlags(fs *flag.FlagSet) *location {
 	l := new(location)
 	fs.StringVar(&l.data, "data", "fonds-data", "the data `folder`")
-	fs.Var(&l.db, "db", "keep the store in the PostgreSQL database at this `URL` (postgres://user:password@host:5432/name; default $"+dbEnv+"); the search index and page images stay in --data")
+	fs.Var(&l.db, "db", "keep the store and page images in the PostgreSQL database at this `URL` (postgres://user:password@host:5432/name; default $"+dbEnv+"); the search index and derived images stay in --data")
 	return l
 }
 

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"image"
+	"image/png"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -60,7 +64,8 @@ func testDatabase(t *testing.T) string {
 
 // TestPostgresArchive runs an archive whose store is in PostgreSQL: import,
 // check, a user, export, and two servers on the one database, each with
-// its own data folder (the search index and images are still kept there).
+// its own data folder (for the search index and the derived images): the
+// second serves the page images the first imported.
 func TestPostgresArchive(t *testing.T) {
 	db := testDatabase(t)
 	data := t.TempDir()
@@ -73,8 +78,13 @@ func TestPostgresArchive(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(data, "fonds.db")); err == nil {
 		t.Error("import --db wrote an SQLite database into the data folder")
 	}
+	const scanned = "1972-03-03-pb-31-7"
+	mustFonds(t, "import", "--db", db, "--data", data, facsimiles(t))
+	if files, _ := filepath.Glob(filepath.Join(data, "images", "*", "*")); len(files) > 0 {
+		t.Errorf("import --db wrote page images into the data folder: %v", files)
+	}
 	out, stderr, code := runCmd(t, "check", "--db", db, "--data", data)
-	if code != 0 || !strings.Contains(stderr, ": 0 problems") || !strings.HasPrefix(out, "archive digest sha256:") {
+	if code != 0 || !strings.Contains(stderr, "2 page images: 0 problems") || !strings.HasPrefix(out, "archive digest sha256:") {
 		t.Errorf("check: exit %d\n%s%s", code, out, stderr)
 	}
 	// FONDS_DB stands for --db: the same archive, the same digest.
@@ -132,19 +142,54 @@ func TestPostgresArchive(t *testing.T) {
 	eventually(t, time.Minute, "the second server's index built from the database", func() bool {
 		return found(t, other, "Iakovlev", id)
 	})
+	// The scans the first imported, from the database; each server
+	// derives its own.
+	for _, b := range []string{other, base} {
+		resp, err := http.Get(b + "/iiif/image/" + scanned + "~2/full/!480,720/0/default.jpg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("GET the scan of page 2 from %s = %d %s", b, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
 	terminate(t, second, secondErr)
 	if log := secondErr.String(); strings.Contains(log, secret) || !strings.Contains(log, ":xxxxx@") {
 		t.Errorf("the server's log shows the password, or not the database:\n%s", log)
 	}
 
 	// reindex, beside the first server, asks it to rebuild its index.
-	if _, stderr, code := runCmd(t, "reindex", "--db", db, "--data", data); code != 0 || !strings.Contains(stderr, "17 published documents") {
+	if _, stderr, code := runCmd(t, "reindex", "--db", db, "--data", data); code != 0 || !strings.Contains(stderr, "18 published documents") {
 		t.Errorf("reindex: exit %d\n%s", code, stderr)
 	}
 	if !found(t, base, "Iakovlev", id) {
 		t.Errorf("after reindex, a search for Iakovlev does not find %s", id)
 	}
 	terminate(t, first, firstErr)
+}
+
+// facsimiles returns a folder holding a transcription of two pages and
+// their scans beside it, NAME/ beside NAME.txt.
+func facsimiles(t *testing.T) string {
+	src := t.TempDir()
+	doc := "3 March 1972* (Pb 31/7) Writers\n\nSecretariat. Note (2 pp). Invented example.\n\n[page 1]\n\nFirst.\n\n[page 2]\n\nSecond.\n"
+	if err := os.WriteFile(filepath.Join(src, "note.txt"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(src, "note"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"scan-1.png", "scan-2.png"} {
+		var b bytes.Buffer
+		if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 300, 420))); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, "note", name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return src
 }
 
 // TestPostgresURLErrors checks that a bad --db or FONDS_DB names the flag
