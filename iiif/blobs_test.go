@@ -16,3 +16,11 @@ func TestDirBlobs(t *testing.T) {
 		return b
 	})
 }
+
+func BenchmarkDirBlobs20MB(b *testing.B) {
+	blobs, err := NewDirBlobs(b.TempDir(), MaxImageBytes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	blobtest.Bench(b, 20<<20, blobs)
+}

@@ -41,3 +41,12 @@ func TestSuccessor(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkBlobs20MB(b *testing.B) {
+	s, err := Open(context.Background(), testDatabase(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	blobtest.Bench(b, 20<<20, s.Blobs(256<<20))
+}
