@@ -69,6 +69,10 @@ type Config struct {
 	// PageCacheEntries bounds how many answers the cache holds; 0 means
 	// DefaultPageCacheEntries.
 	PageCacheEntries int
+	// PageCacheRefresh is how long the cache trusts the stamp of the
+	// archive it read before asking the store again, and so how soon a
+	// change another process makes shows; 0 means one second.
+	PageCacheRefresh time.Duration
 	// SessionIdle is how long a session lasts without a request: 12 hours
 	// when 0. SessionMax is how long it lasts at most: 30 days when 0.
 	SessionIdle, SessionMax time.Duration
@@ -151,6 +155,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.siteSettings = &fonds.SiteCache{Settings: cfg.Store}
 	s.cache = newPageCache(cfg.Store, cfg.PageCacheBytes, cfg.PageCacheEntries, func() time.Time { return s.now() })
+	if s.cache != nil && cfg.PageCacheRefresh > 0 {
+		s.cache.refresh = cfg.PageCacheRefresh
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"image"
 	"image/png"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,7 +138,7 @@ func TestPostgresArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	withPassword.User = url.UserPassword(withPassword.User.Username(), secret)
-	other, second, secondErr := startServer(t, "--db", withPassword.String(), "--data", t.TempDir())
+	other, second, secondErr := startServer(t, "--db", withPassword.String(), "--data", t.TempDir(), "--follow", "200ms")
 	code, body = get(t, other+"/documents/"+id)
 	if code != 200 || !strings.Contains(body, id) {
 		t.Errorf("GET the document from the second server: %d\n%.500s", code, body)
@@ -154,19 +158,89 @@ func TestPostgresArchive(t *testing.T) {
 			t.Errorf("GET the scan of page 2 from %s = %d %s", b, resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 	}
+	editThroughOne(t, st, db, base, other, id)
 	terminate(t, second, secondErr)
 	if log := secondErr.String(); strings.Contains(log, secret) || !strings.Contains(log, ":xxxxx@") {
 		t.Errorf("the server's log shows the password, or not the database:\n%s", log)
 	}
 
 	// reindex, beside the first server, asks it to rebuild its index.
-	if _, stderr, code := runCmd(t, "reindex", "--db", db, "--data", data); code != 0 || !strings.Contains(stderr, "18 published documents") {
+	if _, stderr, code := runCmd(t, "reindex", "--db", db, "--data", data); code != 0 || !strings.Contains(stderr, "19 published documents") {
 		t.Errorf("reindex: exit %d\n%s", code, stderr)
 	}
 	if !found(t, base, "Iakovlev", id) {
 		t.Errorf("after reindex, a search for Iakovlev does not find %s", id)
 	}
 	terminate(t, first, firstErr)
+}
+
+// editThroughOne edits the document id through the server at one, as an
+// editor does through the API, then imports a new document through the
+// store, and reads both changes — page and search — through the server at
+// other within a second.
+func editThroughOne(t *testing.T, st *postgres.Store, db, one, other, id string) {
+	t.Helper()
+	ctx := context.Background()
+	const token = "token-of-ada"
+	sum := sha256.Sum256([]byte(token))
+	now := time.Now()
+	sess := &fonds.Session{ID: hex.EncodeToString(sum[:]), User: "ada", CSRF: "csrf-of-ada", Created: now, Seen: now}
+	if err := st.PutSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.Document(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, text := get(t, one+"/documents/"+id+".txt")
+	if code != 200 {
+		t.Fatalf("GET %s.txt = %d", id, code)
+	}
+	const word = "Quillfeather"
+	i := strings.Index(text, "\n\n")
+	if i < 0 {
+		t.Fatalf("%s.txt has no paragraph:\n%s", id, text)
+	}
+	text = text[:i] + "\n\nA paragraph about " + word + " added by an editor." + text[i:]
+	req, err := http.NewRequest(http.MethodPut, one+"/api/v1/documents/"+id, strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Cookie", "fonds_session="+token)
+	req.Header.Set("X-CSRF-Token", sess.CSRF)
+	req.Header.Set("If-Match", fmt.Sprintf("%q", strconv.Itoa(d.Version)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT %s through the first server = %d", id, resp.StatusCode)
+	}
+	took := eventually(t, time.Second, "the edit, seen through the second server", func() bool {
+		_, page := get(t, other+"/documents/"+id)
+		return strings.Contains(page, word) && found(t, other, word, id)
+	})
+	t.Logf("an edit through one server, page and search through the other: %v", took)
+
+	// A document imported by another process: the same.
+	dir := t.TempDir()
+	file := "02 April 1979*, Pb 150/7\n\nCC CPSU. On the Tarnowskian question. Invented example.\n\nThe Tarnowskian question was raised again.\n"
+	if err := os.WriteFile(filepath.Join(dir, "new.txt"), []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustFonds(t, "import", "--db", db, "--data", t.TempDir(), dir)
+	hit := regexp.MustCompile(`"id": ?"([^"]+)"`)
+	took = eventually(t, time.Second, "the import, seen through the second server", func() bool {
+		code, body := get(t, other+"/api/v1/search?q=Tarnowskian")
+		m := hit.FindStringSubmatch(body)
+		if code != 200 || m == nil {
+			return false
+		}
+		code, page := get(t, other+"/documents/"+m[1])
+		return code == 200 && strings.Contains(page, "Tarnowskian")
+	})
+	t.Logf("an import beside both servers, page and search through the second: %v", took)
 }
 
 // facsimiles returns a folder holding a transcription of two pages and

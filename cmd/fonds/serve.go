@@ -127,7 +127,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 
 	reg := metrics.New()
 	site, err := newSite(a, siteOptions{base: base, logger: logger, metrics: reg, accessLog: *accessLog,
-		pageCache: pageCacheBytes, imageCache: *imageCache << 20, imageRenders: *imageRenders,
+		pageCache: pageCacheBytes, follow: min(*follow, time.Second), imageCache: *imageCache << 20, imageRenders: *imageRenders,
 		trustProxy: *trustProxy, sessionIdle: *sessionIdle, sessionMax: *sessionMax})
 	if err != nil {
 		ln.Close()
@@ -229,8 +229,9 @@ type siteOptions struct {
 	logger       *slog.Logger
 	metrics      *metrics.Registry // nil records nothing
 	accessLog    bool
-	pageCache    int64 // bytes; negative turns it off
-	imageCache   int64 // bytes
+	pageCache    int64         // bytes; negative turns it off
+	follow       time.Duration // how often other processes' changes are looked for; 0: one second
+	imageCache   int64         // bytes
 	imageRenders int
 	trustProxy   bool          // see web.Config.TrustProxy
 	sessionIdle  time.Duration // 0: web's default
@@ -242,7 +243,8 @@ type siteOptions struct {
 func newSite(a *archive, o siteOptions) (*web.Server, error) {
 	site, err := web.New(web.Config{Store: a.store, Index: a.index, Logger: o.logger, BaseURL: o.base, TEI: teiWriter,
 		Metrics: o.metrics, NoAccessLog: !o.accessLog, PageCacheBytes: o.pageCache,
-		TrustProxy: o.trustProxy, SessionIdle: o.sessionIdle, SessionMax: o.sessionMax,
+		PageCacheRefresh: o.follow,
+		TrustProxy:       o.trustProxy, SessionIdle: o.sessionIdle, SessionMax: o.sessionMax,
 		PageImages: a.images})
 	if err != nil {
 		return nil, err
