@@ -84,33 +84,67 @@ func postgresURL(raw, from string) (string, error) {
 	return u.String(), nil
 }
 
-// redactURL returns the URL with its password, if any, replaced by
-// "xxxxx", as it may be shown in a log or an error.
+// secretParams are the parameters of a PostgreSQL URL that hold secrets,
+// besides the password before the "@".
+var secretParams = []string{"password", "sslpassword"}
+
+// redactURL returns the URL with its passwords, if any — before the "@"
+// or as a parameter — replaced by "xxxxx", as it may be shown in a log or
+// an error.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		if strings.Contains(raw, "@") {
+		if strings.Contains(raw, "@") || strings.Contains(strings.ToLower(raw), "password") {
 			return "(a URL that does not parse)"
 		}
 		return raw
 	}
+	q := u.Query()
+	changed := false
+	for _, p := range secretParams {
+		if q.Has(p) {
+			q.Set(p, "xxxxx")
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
 	return u.Redacted()
 }
 
-// redactError returns err with any appearance of the password of the URL
-// raw replaced, so that it may be shown.
-func redactError(err error, raw string) error {
-	u, perr := url.Parse(raw)
-	if err == nil || perr != nil || u.User == nil {
-		return err
+// passwords returns the secrets the URL raw holds.
+func passwords(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
 	}
-	pw, ok := u.User.Password()
-	if !ok || pw == "" {
-		return err
+	var out []string
+	if u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			out = append(out, pw, url.UserPassword("", pw).String()[1:])
+		}
+	}
+	q := u.Query()
+	for _, p := range secretParams {
+		if v := q.Get(p); v != "" {
+			out = append(out, v, url.QueryEscape(v))
+		}
+	}
+	return out
+}
+
+// redactError returns err with any appearance of a secret of the URL raw
+// replaced, so that it may be shown.
+func redactError(err error, raw string) error {
+	if err == nil {
+		return nil
 	}
 	msg := err.Error()
-	clean := strings.ReplaceAll(msg, pw, "xxxxx")
-	clean = strings.ReplaceAll(clean, url.UserPassword("", pw).String()[1:], "xxxxx")
+	clean := msg
+	for _, pw := range passwords(raw) {
+		clean = strings.ReplaceAll(clean, pw, "xxxxx")
+	}
 	if clean == msg {
 		return err
 	}

@@ -283,6 +283,8 @@ func TestPostgresURLErrors(t *testing.T) {
 		{args: []string{"user", "list", "--db", "postgres://ada:" + secret + "@127.0.0.1:5432"}, code: 2, want: "name the database"},
 		{args: []string{"check", "--db", "postgres://ada:" + secret + "@127.0.0.1:1/x", "--data", t.TempDir()}, code: 1, want: "--db postgres://ada:xxxxx@127.0.0.1:1/x"},
 		{args: []string{"site", "show"}, env: "postgres://ada:" + secret + "@127.0.0.1:1/x", code: 1, want: "FONDS_DB postgres://ada:xxxxx@127.0.0.1:1/x"},
+		{args: []string{"check", "--db", "postgres://ada@127.0.0.1:1/x?password=" + secret, "--data", t.TempDir()}, code: 1, want: "password=xxxxx"},
+		{args: []string{"check", "--db", "postgres://ada@127.0.0.1:1/x?sslpassword=" + secret + "&password=" + secret, "--data", t.TempDir()}, code: 1, want: "--db postgres://ada@127.0.0.1:1/x?"},
 		{args: []string{"backup", "--db", "postgres://ada:" + secret + "@127.0.0.1:1/x", filepath.Join(t.TempDir(), "b.tar.gz")}, code: 1, want: "use pg_dump"},
 		{args: []string{"restore", "--db", "postgres://ada:" + secret + "@127.0.0.1:1/x", "--data", t.TempDir(), "b.tar.gz"}, code: 2, want: "pg_restore"},
 	}
