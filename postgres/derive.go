@@ -89,6 +89,9 @@ func deriveDocuments(ctx context.Context, db *pgxpool.Pool, after string) (int, 
 			return 0, "", fmt.Errorf("%s: %w", id, err)
 		}
 		v.state = fonds.Status(state)
+		if err := lockEntities(ctx, tx, id, mentionRefs(d)); err != nil {
+			return 0, "", err
+		}
 		if err := link(ctx, tx, d, v, false); err != nil {
 			return 0, "", fmt.Errorf("%s: %w", id, err)
 		}
@@ -119,6 +122,13 @@ func renameEntities(ctx context.Context, db *pgxpool.Pool, kind, key *string) (i
 		return e, err
 	})
 	if err != nil || len(es) == 0 {
+		return 0, err
+	}
+	refs := make([]ref, len(es))
+	for i, e := range es {
+		refs[i] = ref{fonds.EntityKind(e.kind), e.key}
+	}
+	if err := lockEntities(ctx, tx, "", refs); err != nil {
 		return 0, err
 	}
 	var b pgx.Batch

@@ -161,6 +161,9 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 	if err := lockID(ctx, tx, d.ID); err != nil {
 		return "", nil, err
 	}
+	if err := lockEntities(ctx, tx, d.ID, mentionRefs(d)); err != nil {
+		return "", nil, err
+	}
 	t := now()
 	var old struct {
 		hash, origin, status, collection string
@@ -667,6 +670,9 @@ func (s *Store) DeleteDocumentBy(ctx context.Context, id string, sv fonds.Save) 
 
 func deleteDocument(ctx context.Context, tx pgx.Tx, id string, sv fonds.Save) error {
 	if err := lockID(ctx, tx, id); err != nil {
+		return err
+	}
+	if err := lockEntities(ctx, tx, id, nil); err != nil {
 		return err
 	}
 	var version int

@@ -154,7 +154,12 @@ func (s *Store) release(ctx context.Context, t time.Time) (int, error) {
 		var entries []*fonds.AuditEntry
 		cs := make(counts)
 		for _, id := range ids {
+			// A release changes who may see the document's mentions,
+			// and so the rows of the entities it mentions.
 			if err := lockID(ctx, tx, id); err != nil {
+				return err
+			}
+			if err := lockEntities(ctx, tx, id, nil); err != nil {
 				return err
 			}
 			e, err := releaseOne(ctx, tx, id, t, cs)

@@ -357,6 +357,9 @@ func (s *Store) DescribeEntity(ctx context.Context, e fonds.Entity, sv fonds.Sav
 		return fmt.Errorf("postgres: describe entity %s/%s: %w", e.Kind, e.Key, err)
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockEntities(ctx, tx, "", []ref{{e.Kind, e.Key}}); err != nil {
+			return err
+		}
 		described := stored.Described(e)
 		if _, err := tx.Exec(ctx, `INSERT INTO entities (kind, key, described, editor_name, role, dates, note, authority)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -42,6 +42,15 @@ func (a mentionRow) equal(b mentionRow) bool {
 		a.start == b.start && a.public == b.public && a.released == b.released && a.state == b.state
 }
 
+// mentionRefs returns the entities d mentions.
+func mentionRefs(d *fonds.Document) []ref {
+	var refs []ref
+	for _, m := range entity.Mentions(d) {
+		refs = append(refs, ref{m.Kind, m.Key})
+	}
+	return refs
+}
+
 // sendBatch runs the statements of b, if any, in one round trip.
 func sendBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
 	if b.Len() == 0 {
@@ -244,6 +253,9 @@ func rename(ctx context.Context, tx pgx.Tx, added map[ref][]string, removed map[
 	for _, r := range entitysql.Renamed(added, removed) {
 		var met, ru, editor string
 		var sorted bool
+		// The lock of the entity, which every writer of its rows takes
+		// first (see lockEntities), keeps its names from changing between
+		// this read and the write below.
 		err := tx.QueryRow(ctx, `SELECT met_name, met_ru, editor_name, length(sort_en) > 0 FROM entities WHERE kind = $1 AND key = $2`,
 			string(r.kind), r.key).Scan(&met, &ru, &editor, &sorted)
 		if errors.Is(err, pgx.ErrNoRows) {

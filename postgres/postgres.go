@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,6 +89,7 @@ const (
 	lockSchema   = 1 // migrations
 	lockDocument = 2 // the writes of one document, by a hash of its id
 	lockFeed     = 3 // the numbering of changes and audit entries
+	lockEntity   = 4 // the rows of one entity, by a hash of its kind and key
 )
 
 // lockID takes, until the end of tx, the lock of the writes of the
@@ -96,6 +98,51 @@ func lockID(ctx context.Context, tx pgx.Tx, id string) error {
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(lockDocument), int32(h.Sum32()))
+	return err
+}
+
+// lockEntities takes, until the end of tx, the locks of the entities the
+// document id mentions as stored and of those in refs, in the order of
+// their hashes. A write changes the rows of each entity it touches (in
+// entities, by the triggers on mentions, in entity_names and
+// entity_authorities) in whatever order its mentions come; taking their
+// locks first, in one order for all writers, keeps two writes of the same
+// entities from each holding a row the other waits for. It is taken after
+// the lock of the document's id and before the feed's. An empty id names
+// no document.
+func lockEntities(ctx context.Context, tx pgx.Tx, id string, refs []ref) error {
+	if id != "" {
+		rows, err := tx.Query(ctx, `SELECT kind, key FROM mentions WHERE document_id = $1`, id)
+		if err != nil {
+			return err
+		}
+		old, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ref, error) {
+			var r ref
+			var kind string
+			err := row.Scan(&kind, &r.key)
+			r.kind = fonds.EntityKind(kind)
+			return r, err
+		})
+		if err != nil {
+			return err
+		}
+		refs = append(old, refs...)
+	}
+	var hs []int32
+	for _, r := range refs {
+		h := fnv.New32a()
+		h.Write([]byte(r.kind))
+		h.Write([]byte{0})
+		h.Write([]byte(r.key))
+		hs = append(hs, int32(h.Sum32()))
+	}
+	if len(hs) == 0 {
+		return nil
+	}
+	slices.Sort(hs)
+	hs = slices.Compact(hs)
+	// unnest yields the array in its order, the order the locks are taken.
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, h) FROM unnest($2::int4[]) h`, int32(lockEntity), hs)
 	return err
 }
 
@@ -112,8 +159,33 @@ func lockFeedOrder(ctx context.Context, tx pgx.Tx) error {
 // back.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
-// inTx runs fn in a transaction, committed when fn returns nil.
+// retries is how many times inTx runs a transaction again that lost to
+// another (a deadlock, a serialization failure) before it reports
+// ErrConflict.
+const retries = 3
+
+// inTx runs fn in a transaction, committed when fn returns nil. A
+// transaction the server ended to break a deadlock, or that could not be
+// serialized, runs again from the start, a few times: fn must do the same
+// whether it ran before or not.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	for i := 0; ; i++ {
+		err := s.tryTx(ctx, fn)
+		if i == retries || !lostRace(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// lostRace reports whether err ended a transaction that lost to another:
+// a deadlock broken or a serialization failure.
+func lostRace(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
+}
+
+// tryTx runs fn in one transaction, committed when fn returns nil.
+func (s *Store) tryTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	tx, err := s.db.Begin(ctx)
 	if err != nil {
 		return err

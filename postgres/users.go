@@ -181,6 +181,7 @@ func (s *Store) LoginFailures(ctx context.Context, since time.Time, record bool,
 	}
 	most := 0
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		most = 0
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, int32(lockLogins)); err != nil {
 			return err
 		}
