@@ -42,8 +42,8 @@ func limit(n int) any {
 
 // PutCollection creates the collection, or updates its title and description.
 func (s *Store) PutCollection(ctx context.Context, c fonds.Collection) error {
-	if c.Slug == "" {
-		return fmt.Errorf("postgres: put collection: %w: empty slug", fonds.ErrInvalid)
+	if err := stored.CheckID("collection slug", c.Slug); err != nil {
+		return fmt.Errorf("postgres: put collection: %w", err)
 	}
 	_, err := s.db.Exec(ctx, `INSERT INTO collections (slug, title, description) VALUES ($1, $2, $3)
 		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description`,

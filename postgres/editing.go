@@ -330,8 +330,8 @@ func (s *Store) Setting(ctx context.Context, name string) (string, error) {
 
 // PutSetting sets the named setting to value.
 func (s *Store) PutSetting(ctx context.Context, name, value string) error {
-	if name == "" {
-		return fmt.Errorf("postgres: put setting: %w: empty name", fonds.ErrInvalid)
+	if err := stored.CheckID("setting name", name); err != nil {
+		return fmt.Errorf("postgres: put setting: %w", err)
 	}
 	_, err := s.db.Exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, []byte(value))

@@ -228,9 +228,10 @@ func translate(err error) error {
 		// A unique key taken, or a transaction that lost to another
 		// (serialization failure, deadlock): a conflict of writers.
 		return fmt.Errorf("%w: %w", fonds.ErrConflict, err)
-	case code[:2] == "23", code[:2] == "22":
+	case code[:2] == "23", code[:2] == "22", code == "54000":
 		// A constraint the checks before a write did not catch, or a value
-		// the column cannot hold, is the caller's invalid input.
+		// the column cannot hold or an index a key too long for it
+		// (program_limit_exceeded), is the caller's invalid input.
 		return fmt.Errorf("%w: %w", fonds.ErrInvalid, err)
 	case code == "53100", code == "53400":
 		return fmt.Errorf("%w: %w", fonds.ErrNoSpace, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"fonds"
+	"fonds/internal/stored"
 )
 
 var _ fonds.SettingCreator = (*Store)(nil)
@@ -14,8 +15,8 @@ var _ fonds.SettingCreator = (*Store)(nil)
 // the first to commit stands: the others wait on its row, then update
 // nothing and read it.
 func (s *Store) CreateSetting(ctx context.Context, name, value string) (string, error) {
-	if name == "" {
-		return "", fmt.Errorf("postgres: create setting: %w: empty name", fonds.ErrInvalid)
+	if err := stored.CheckID("setting name", name); err != nil {
+		return "", fmt.Errorf("postgres: create setting: %w", err)
 	}
 	// The no-op update makes RETURNING give the row that was there, which
 	// DO NOTHING would not.

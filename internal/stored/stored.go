@@ -45,6 +45,23 @@ const (
 	MaxKey      = 300 // bytes: room for an IPv6 address or a user name and a prefix
 )
 
+// MaxID is the longest, in bytes, of a document's id, an alias path, a
+// collection's slug and a setting's name: keys of indexes, which
+// PostgreSQL cannot hold much longer than 2.7 kB, and parts of URLs.
+const MaxID = 1024
+
+// CheckID reports as an ErrInvalid an id (what says of what) that is empty
+// or longer than MaxID.
+func CheckID(what, id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("%w: empty %s", fonds.ErrInvalid, what)
+	case len(id) > MaxID:
+		return fmt.Errorf("%w: %s %q… longer than %d bytes", fonds.ErrInvalid, what, Bound(id, 40), MaxID)
+	}
+	return nil
+}
+
 // Bound returns s cut to at most n bytes, at the start of a character.
 func Bound(s string, n int) string {
 	if len(s) <= n {
@@ -63,10 +80,19 @@ func CheckDocument(d *fonds.Document) error {
 		return fmt.Errorf("%w: no document", fonds.ErrInvalid)
 	case d.ID == "":
 		return fmt.Errorf("%w: document without an id", fonds.ErrInvalid)
+	case len(d.ID) > MaxID:
+		return CheckID("document id", d.ID)
 	case d.Collection == "":
 		return fmt.Errorf("%w: document %s has no collection", fonds.ErrInvalid, d.ID)
+	case len(d.Collection) > MaxID:
+		return fmt.Errorf("document %s: %w", d.ID, CheckID("collection", d.Collection))
 	case !d.Status.Valid():
 		return fmt.Errorf("%w: document %s: status %q is not one of %q", fonds.ErrInvalid, d.ID, d.Status, fonds.Statuses)
+	}
+	for _, p := range d.Aliases {
+		if len(p) > MaxID {
+			return fmt.Errorf("document %s: %w", d.ID, CheckID("alias", p))
+		}
 	}
 	if d.Embargo != "" {
 		if _, err := fonds.ParseEmbargo(d.Embargo); err != nil {
