@@ -164,6 +164,12 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 	if err := lockEntities(ctx, tx, d.ID, mentionRefs(d)); err != nil {
 		return "", nil, err
 	}
+	// The time of the save, a harvest's datestamp, is taken under the lock
+	// of the feed's order, so that datestamps follow the order of commits:
+	// a harvest from a time misses no save committed after it.
+	if err := lockFeedOrder(ctx, tx); err != nil {
+		return "", nil, err
+	}
 	t := now()
 	var old struct {
 		hash, origin, status, collection string
@@ -682,6 +688,10 @@ func deleteDocument(ctx context.Context, tx pgx.Tx, id string, sv fonds.Save) er
 		return err // pgx.ErrNoRows: not found
 	}
 	if err := stored.CheckSave(id, sv.Version, version); err != nil {
+		return err
+	}
+	// Under the feed's lock, as in put.
+	if err := lockFeedOrder(ctx, tx); err != nil {
 		return err
 	}
 	t := now()

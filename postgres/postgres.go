@@ -5,12 +5,14 @@
 // Every write is one transaction at PostgreSQL's default isolation (read
 // committed). Writes of one document queue on an advisory lock of its id
 // held to their commit, so that of two saves from one version one wins
-// and the other sees what the first wrote. A write ends under a second
-// lock, of the feed's order, held to its commit: there it changes the
-// counts of documents, numbers its change in the feed and adds its audit
+// and the other sees what the first wrote; then they take the locks of
+// the entities they touch, in one order. A write ends under a last lock,
+// of the feed's order, held to its commit: there it changes the counts
+// of documents, numbers its change in the feed and adds its audit
 // entries, so that the feed's numbers follow the order of commits (a
 // follower misses none) and writers never wait for each other's rows of
-// counts in different orders.
+// counts in different orders. A save or deletion takes it before reading
+// the time it writes, so that harvests' datestamps follow that order too.
 //
 // A document's body is kept as the bytes written (bytea), whose SHA-256
 // Verify checks; the columns beside it that lists filter and sort by are
@@ -147,8 +149,10 @@ func lockEntities(ctx context.Context, tx pgx.Tx, id string, refs []ref) error {
 }
 
 // lockFeedOrder takes, until the end of tx, the lock under which writes
-// number their changes and audit entries: taken last in a transaction, it
-// makes numbers follow the order of commits.
+// number their changes and audit entries: taken last of a transaction's
+// locks, it makes numbers follow the order of commits. A save or deletion
+// takes it before it reads the time it writes, so that its datestamp
+// follows that order too; the writes of documents wait for each other.
 func lockFeedOrder(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, int32(lockFeed))
 	return err
