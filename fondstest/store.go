@@ -91,6 +91,7 @@ func TestStore(t *testing.T, open func(t *testing.T) fonds.Store) {
 		{"DeleteDocument", testDeleteDocument},
 		{"ConcurrentPut", testConcurrentPut},
 		{"ConcurrentSave", testConcurrentSave},
+		{"LongKeys", testLongKeys},
 		{"Cancelled", testCancelled},
 		{"Changes", testChanges},
 		{"Settings", testSettings},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"fonds"
+	"fonds/internal/stored"
 )
 
 // Changes returns the changes with Seq greater than after, oldest first, at
@@ -54,8 +55,8 @@ func (s *Store) Setting(ctx context.Context, name string) (string, error) {
 
 // PutSetting sets the named setting to value.
 func (s *Store) PutSetting(ctx context.Context, name, value string) error {
-	if name == "" {
-		return fmt.Errorf("sqlite: put setting: %w: empty name", fonds.ErrInvalid)
+	if err := stored.CheckID("setting name", name); err != nil {
+		return fmt.Errorf("sqlite: put setting: %w", err)
 	}
 	db, err := s.writer()
 	if err != nil {

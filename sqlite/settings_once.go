@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"fonds"
+	"fonds/internal/stored"
 )
 
 var _ fonds.SettingCreator = (*Store)(nil)
@@ -13,8 +14,8 @@ var _ fonds.SettingCreator = (*Store)(nil)
 // returns the value it holds. The insert and the read are one statement,
 // so of two processes on the database the second gets the first's value.
 func (s *Store) CreateSetting(ctx context.Context, name, value string) (string, error) {
-	if name == "" {
-		return "", fmt.Errorf("sqlite: create setting: %w: empty name", fonds.ErrInvalid)
+	if err := stored.CheckID("setting name", name); err != nil {
+		return "", fmt.Errorf("sqlite: create setting: %w", err)
 	}
 	db, err := s.writer()
 	if err != nil {

@@ -300,8 +300,8 @@ func translate(err error) error {
 
 // PutCollection creates the collection, or updates its title and description.
 func (s *Store) PutCollection(ctx context.Context, c fonds.Collection) error {
-	if c.Slug == "" {
-		return fmt.Errorf("sqlite: put collection: %w: empty slug", fonds.ErrInvalid)
+	if err := stored.CheckID("collection slug", c.Slug); err != nil {
+		return fmt.Errorf("sqlite: put collection: %w", err)
 	}
 	db, err := s.writer()
 	if err != nil {
