@@ -61,27 +61,13 @@ func (b *DirBlobs) Put(ctx context.Context, key string, r io.Reader) (fonds.Blob
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fonds.BlobInfo{}, fmt.Errorf("iiif: put blob: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".blob-*")
-	if err != nil {
-		return fonds.BlobInfo{}, fmt.Errorf("iiif: put blob: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	n, err := io.Copy(tmp, io.LimitReader(r, b.max+1))
-	if err == nil && n > b.max {
-		err = fmt.Errorf("larger than %d bytes: %w", b.max, fonds.ErrInvalid)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+	err := replaceFile(path, ".blob-*", true, func(f *os.File) error {
+		n, err := io.Copy(f, io.LimitReader(r, b.max+1))
+		if err == nil && n > b.max {
+			err = fmt.Errorf("larger than %d bytes: %w", b.max, fonds.ErrInvalid)
+		}
+		return err
+	})
 	if err != nil {
 		return fonds.BlobInfo{}, fmt.Errorf("iiif: put blob %s: %w", key, err)
 	}

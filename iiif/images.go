@@ -486,36 +486,52 @@ func (im *Images) render(ctx context.Context, dir, path string, render func(cont
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
-		tmp, err := os.CreateTemp(dir, ".render-*")
-		if err != nil {
-			return nil, err
-		}
-		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 		im.renders.Add(1)
-		counted := &countWriter{w: tmp}
-		bw := bufio.NewWriterSize(counted, 64<<10)
-		err = render(ctx, bw)
-		if err == nil {
-			err = bw.Flush()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Chmod(tmp.Name(), 0o644)
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
+		var n int64
+		err := replaceFile(path, ".render-*", false, func(f *os.File) error {
+			counted := &countWriter{w: f}
+			bw := bufio.NewWriterSize(counted, 64<<10)
+			err := render(ctx, bw)
+			if err == nil {
+				err = bw.Flush()
+			}
+			n = counted.n
+			return err
+		})
 		if err == nil {
 			made, err = os.Open(path)
 		}
 		if err == nil {
-			im.disk.added(path, counted.n)
+			im.disk.added(path, n)
 		}
 		return nil, err
 	})
 	return made, err
+}
+
+// replaceFile writes a file beside path through write, and renames it into
+// place once it is whole: a reader, or a crash, never sees half of it.
+// With sync set it is on disk before it takes the name.
+func replaceFile(path, pattern string, sync bool, write func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), pattern)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	err = write(tmp)
+	if err == nil && sync {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	return err
 }
 
 // countWriter counts the bytes written through it.
