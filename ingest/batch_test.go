@@ -67,7 +67,7 @@ func TestBatchSameAsOneByOne(t *testing.T) {
 	}
 	run := func(batch bool) (outcome, *refusingStore) {
 		im := newImporter(t)
-		rs := &refusingStore{Store: im.Store, origin: "c/150.txt"}
+		rs := &refusingStore{Store: im.Store.(fonds.Store), origin: "c/150.txt"}
 		im.Store = rs
 		if !batch {
 			im.Store = oneByOne{rs}

@@ -248,7 +248,7 @@ func (s *fullStore) SaveDocument(ctx context.Context, d *fonds.Document, sv fond
 
 func TestDiskFull(t *testing.T) {
 	im := newImporter(t)
-	full := &fullStore{Store: im.Store, room: 3}
+	full := &fullStore{Store: im.Store.(fonds.Store), room: 3}
 	im.Store = full
 	dir := t.TempDir()
 	files := make(map[string]string)
@@ -403,7 +403,7 @@ func TestImageFailureStoresNothing(t *testing.T) {
 	if after.Hash != before.Hash || after.Version != before.Version {
 		t.Errorf("after a refused update the document is version %d (%s), want version %d (%s)", after.Version, after.Hash, before.Version, before.Hash)
 	}
-	if revs, err := im.Store.Revisions(ctx, id); err != nil || len(revs) != 0 {
+	if revs, err := im.Store.(fonds.Store).Revisions(ctx, id); err != nil || len(revs) != 0 {
 		t.Errorf("Revisions = %d, %v; want none", len(revs), err)
 	}
 	for _, facs := range []string{"0001.png", "0002.png"} {
@@ -505,7 +505,7 @@ func TestImagesConfined(t *testing.T) {
 			if len(errs) > 0 || sum.Added != 1 {
 				t.Fatalf("Import = %v, %v; want added", sum, errs)
 			}
-			docs, _, err := im.Store.Documents(ctx, fonds.Filter{})
+			docs, _, err := im.Store.(fonds.Store).Documents(ctx, fonds.Filter{})
 			if err != nil || len(docs) != 1 {
 				t.Fatalf("Documents = %d, %v", len(docs), err)
 			}

@@ -21,9 +21,28 @@ import (
 	"fonds"
 )
 
+// Store is what an Importer reads and writes of an archive: the
+// collections it files documents in, and the documents it saves (reading
+// the stored one first when a document arrives again). A fonds.Store is
+// one. When it is also a fonds.BatchSaver, documents are saved many to a
+// transaction.
+type Store interface {
+	// Collection returns the collection with the slug, or
+	// fonds.ErrNotFound.
+	Collection(ctx context.Context, slug string) (fonds.Collection, error)
+	// PutCollection creates the collection, or updates its title and
+	// description.
+	PutCollection(ctx context.Context, c fonds.Collection) error
+	// Document returns the document with the id, drafts included, or
+	// fonds.ErrNotFound.
+	Document(ctx context.Context, id string) (*fonds.Document, error)
+	// SaveDocument saves d as fonds.Store's SaveDocument does.
+	SaveDocument(ctx context.Context, d *fonds.Document, s fonds.Save) (fonds.PutResult, error)
+}
+
 // Importer imports files into Store.
 type Importer struct {
-	Store fonds.Store
+	Store Store
 	// Readers maps a file extension (".txt") to the reader of its format.
 	// Files of other extensions found in folders are skipped; named on the
 	// command line, they are an error.

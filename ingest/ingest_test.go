@@ -94,7 +94,7 @@ func TestSameIDFromTwoFiles(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
-		docs, _, err := im.Store.Documents(context.Background(), fonds.Filter{})
+		docs, _, err := im.Store.(fonds.Store).Documents(context.Background(), fonds.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,3 +276,9 @@ func TestDeclaredSlug(t *testing.T) {
 		}
 	}
 }
+
+// Every fonds.Store (SQLite's, PostgreSQL's) is a Store the Importer takes.
+var (
+	_ Store = fonds.Store(nil)
+	_ Store = (*sqlite.Store)(nil)
+)

@@ -48,7 +48,7 @@ func importRuns(t *testing.T, im *Importer, reverse bool, runs ...[]string) (Sum
 		all.Duplicates += sum.Duplicates
 		all.Warnings += sum.Warnings
 	}
-	docs, _, err := im.Store.Documents(ctx, fonds.Filter{})
+	docs, _, err := im.Store.(fonds.Store).Documents(ctx, fonds.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
