@@ -5,19 +5,14 @@ import (
 	"slices"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	banalysis "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"fonds"
+	"fonds/analysis"
 	"fonds/searchdoc"
 )
 
@@ -85,24 +80,6 @@ const (
 	fieldHit        = "hit" // stored hitData
 )
 
-// The analyzers this package defines in the mapping.
-const (
-	analyzerEnglish  = "fonds_en"
-	analyzerRussian  = "fonds_ru"
-	analyzerPlain    = "fonds_plain"
-	analyzerNames    = "fonds_names"
-	analyzerTranslit = "fonds_translit"
-	// The translit analyzer of English pages (see translitEnFilter).
-	analyzerTranslitEn = "fonds_translit_en"
-	analyzerLower      = "fonds_lower" // a whole value, lower case
-
-	// English: possessive, lower case, stop words, Snowball stemmer.
-	filtersEnglish = "fonds_en_filters"
-	// Russian: lower case, stop words, Snowball stemmer (after the ё of
-	// the text is read as е by the char filter).
-	filtersRussian = "fonds_ru_filters"
-)
-
 // facetFields maps the names of facets to their fields. Each facet's field
 // keeps its values as doc values, so that a search reads those of the
 // facets it asks for only; the decade has none: it is counted from the
@@ -153,68 +130,14 @@ const (
 // the mapping, which is faster and lets the page arrays line up.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := blevesearch.NewIndexMapping()
-	// The filters of the stemmed fields, each word's result remembered.
-	filters := map[string]map[string]interface{}{
-		filtersEnglish: {
-			"type":    cachedFilterType,
-			"filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName},
-		},
-		filtersRussian: {
-			"type":    cachedFilterType,
-			"filters": []interface{}{lowercase.Name, ru.StopName, ru.SnowballStemmerName},
-		},
-	}
-	for name, config := range filters {
+	// The analyzers every index shares (package analysis), with the
+	// filters of the stemmed fields they use.
+	for name, config := range analysis.TokenFilters() {
 		if err := m.AddCustomTokenFilter(name, config); err != nil {
 			return nil, err
 		}
 	}
-	analyzers := map[string]map[string]interface{}{
-		analyzerEnglish: {
-			"type":          custom.Name,
-			"tokenizer":     unicode.Name,
-			"token_filters": []string{filtersEnglish},
-		},
-		analyzerRussian: {
-			"type":          custom.Name,
-			"char_filters":  []string{yoFilterName},
-			"tokenizer":     unicode.Name,
-			"token_filters": []string{filtersRussian},
-		},
-		analyzerPlain: {
-			"type":          custom.Name,
-			"tokenizer":     unicode.Name,
-			"token_filters": []string{lowercase.Name},
-		},
-		analyzerNames: {
-			"type":          custom.Name,
-			"tokenizer":     namesTokenizerName,
-			"token_filters": []string{namesFilterName},
-		},
-		analyzerTranslit: {
-			"type":          custom.Name,
-			"tokenizer":     wordsTokenizerName,
-			"token_filters": []string{translitFilterName},
-		},
-		analyzerTranslitEn: {
-			"type":          custom.Name,
-			"tokenizer":     wordsTokenizerName,
-			"token_filters": []string{translitEnFilterName},
-		},
-		analyzerStops: {
-			"type":          custom.Name,
-			"char_filters":  []string{yoFilterName},
-			"tokenizer":     unicode.Name,
-			"token_filters": []string{lowercase.Name, stopsFilterName},
-		},
-
-		analyzerLower: {
-			"type":          custom.Name,
-			"tokenizer":     single.Name,
-			"token_filters": []string{lowercase.Name},
-		},
-	}
-	for name, config := range analyzers {
+	for name, config := range analysis.Analyzers() {
 		if err := m.AddCustomAnalyzer(name, config); err != nil {
 			return nil, err
 		}
@@ -300,14 +223,14 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 // analyzers are the analyzers of the mapping, which documentOf gives the
 // fields it builds.
 type analyzers struct {
-	english, russian, plain, names, translit, lower, stops analysis.Analyzer
+	english, russian, plain, names, translit, lower, stops banalysis.Analyzer
 	// translitEn is the translit analyzer of English pages.
-	translitEn analysis.Analyzer
+	translitEn banalysis.Analyzer
 }
 
 func analyzersOf(m mapping.IndexMapping) (analyzers, error) {
 	var a analyzers
-	for name, p := range map[string]*analysis.Analyzer{
+	for name, p := range map[string]*banalysis.Analyzer{
 		analyzerEnglish:    &a.english,
 		analyzerRussian:    &a.russian,
 		analyzerPlain:      &a.plain,
@@ -330,7 +253,7 @@ func analyzersOf(m mapping.IndexMapping) (analyzers, error) {
 func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	sd := searchdoc.Of(d)
 	doc := document.NewDocument(sd.ID)
-	add := func(name string, pos []uint64, value string, opts index.FieldIndexingOptions, an analysis.Analyzer) {
+	add := func(name string, pos []uint64, value string, opts index.FieldIndexingOptions, an banalysis.Analyzer) {
 		if value == "" {
 			return
 		}

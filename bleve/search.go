@@ -13,11 +13,12 @@ import (
 	"time"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
+	banalysis "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"fonds"
+	"fonds/analysis"
 	"fonds/query"
 	"fonds/searchdoc"
 )
@@ -32,30 +33,22 @@ const (
 	facetSize = 20
 )
 
-// Boosts of the fields a plain word searches: a word in the title or a
-// name weighs more than one in the text; a transliteration key, which
-// merges words Russian keeps apart, weighs less.
+// The boosts of the fields, which every index ranks by (see package
+// analysis).
 const (
-	boostTitle     = 3
-	boostNames     = 2
-	boostSummary   = 1.5
-	boostText      = 1
-	boostSource    = 0.5
-	boostNotes     = 0.5
-	boostTranslit  = 0.7
-	boostCredit    = 0.5 // a translator's name: below a mention
-	boostReference = 50  // a reference code finds its document first
-	// boostRefNumber ranks a document whose code has the number asked but
-	// another series ("St 56/68" for "Pb 56/68") after the one with both,
-	// and before those that cite it.
-	boostRefNumber = 20
-	boostYear      = 2 // a year in the query favours documents of that year
-	// boostStopsPhrase ranks first the documents that write the stop words
-	// of a query in the order typed.
-	boostStopsPhrase = 2
-	// boostStopsInPhrase weighs the stop words of a phrase of other words
-	// too, which the phrase's other fields score.
-	boostStopsInPhrase = 0.1
+	boostTitle         = analysis.BoostTitle
+	boostNames         = analysis.BoostNames
+	boostSummary       = analysis.BoostSummary
+	boostText          = analysis.BoostText
+	boostSource        = analysis.BoostSource
+	boostNotes         = analysis.BoostNotes
+	boostTranslit      = analysis.BoostTranslit
+	boostCredit        = analysis.BoostCredit
+	boostReference     = analysis.BoostReference
+	boostRefNumber     = analysis.BoostRefNumber
+	boostYear          = analysis.BoostYear
+	boostStopsPhrase   = analysis.BoostStopsPhrase
+	boostStopsInPhrase = analysis.BoostStopsInPhrase
 )
 
 // Search answers a request. It stops at the index's Timeout, or sooner
@@ -507,7 +500,7 @@ type builder struct {
 	// word only ranks higher the documents that have it.
 	year string
 	// keys are the transliteration keys searched, to mark in snippets.
-	keys translitKeys
+	keys analysis.TranslitKeys
 	// budget bounds the words the prefixes and fuzzy words stand for.
 	budget *budget
 	// stops is set for a query of only stop words, which are searched in
@@ -728,7 +721,7 @@ func (ix *builder) words(text string, t query.Term, fields []weighted, keys bool
 		}
 		if t.Prefix {
 			qs = append(qs, ix.prefix(text, fieldTranslit, boostTranslit)...)
-			ix.keys.prefixes = append(ix.keys.prefixes, translit.WordKey(text))
+			ix.keys.Prefixes = append(ix.keys.Prefixes, translit.WordKey(text))
 		} else if q := ix.translit(text, fuzz); q != nil {
 			qs = append(qs, q)
 		}
@@ -750,7 +743,7 @@ func (ix *builder) translit(text string, fuzz int) bq.Query {
 	var keys []bq.Query
 	for _, tok := range ix.an.translit.Analyze([]byte(text)) {
 		k := string(tok.Term)
-		ix.keys.terms = append(ix.keys.terms, k)
+		ix.keys.Terms = append(ix.keys.Terms, k)
 		keys = append(keys, disjunction([]bq.Query{key(fieldTranslit, k), key(fieldEnglish, k)}))
 	}
 	switch len(keys) {
@@ -797,7 +790,7 @@ func (ix *builder) stopWord(word string) bool {
 }
 
 // analyzed returns the single term the analyzer makes of a word, or "".
-func (ix *builder) analyzed(a analysis.Analyzer, word string) string {
+func (ix *builder) analyzed(a banalysis.Analyzer, word string) string {
 	toks := a.Analyze([]byte(word))
 	if len(toks) != 1 {
 		return ""
