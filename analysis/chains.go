@@ -106,6 +106,9 @@ func Analyzers() map[string]map[string]interface{} {
 	}
 }
 
+// Analyzer is an analyzer of bleve's analysis library.
+type Analyzer = banalysis.Analyzer
+
 // Set holds the analyzers, built once: each caches what it makes of the
 // words it reads, and is safe to use from several goroutines.
 type Set struct {

@@ -1,0 +1,888 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fonds"
+	"fonds/analysis"
+	"fonds/query"
+)
+
+// Page sizes and bounds of search results, as the embedded index's.
+const (
+	defaultLimit  = 20
+	maxLimit      = 100
+	maxOffset     = 10000
+	facetSize     = 20
+	rescoreWindow = 50
+	// maxPerExpansion bounds the words of one prefix or fuzzy word.
+	maxPerExpansion = 512
+	// How much words side by side raise a score (see package bleve's
+	// rescore).
+	nearPairs = 2
+	nearWhole = 4
+)
+
+// Notes added to SearchResults.Interpreted, as the embedded index's.
+const (
+	noteExpansion = "Some prefixes or fuzzy words match too many words: only the most frequent of them were searched."
+	noteRelaxed   = "No document has all of these words: shown are those that have all but one."
+)
+
+// facetColumns are the columns of search_docs of each facet.
+var facetColumns = map[string]string{
+	fonds.FacetDecade:     "decade",
+	fonds.FacetYear:       "year",
+	fonds.FacetCollection: "collection",
+	fonds.FacetCreator:    "creator",
+	fonds.FacetType:       "type",
+	fonds.FacetLanguage:   "languages",
+	fonds.FacetPerson:     "persons",
+	fonds.FacetCategory:   "categories",
+}
+
+// loc is where a term is in a document: an element, a chunk of it, and
+// the positions in the chunk.
+type loc struct {
+	n, chunk int
+	pos      []int
+}
+
+// docMeta is what a search reads of each document it may find.
+type docMeta struct {
+	id        string
+	start     *string
+	year      string
+	values    map[string][]string // facet values
+	lengths   map[string]int
+	terms     map[string][]loc // the query's terms in the document
+	score     float64
+	collected map[string]bool // the terms that matched, for snippets
+}
+
+// searchState is what one search reads from the database.
+type searchState struct {
+	ix    *Index
+	total int            // documents in the index
+	df    map[string]int // documents having each term
+}
+
+// Search answers a request. It stops at the index's Timeout, or sooner when
+// ctx is done, with an error that is a fonds.ErrTimeout.
+func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, stopped(req.Query, err)
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, ix.timeout())
+	defer cancel()
+	res, err := ix.search(ctx, req)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, stopped(req.Query, ctx.Err())
+	case err != nil && errors.Is(err, fonds.ErrInvalid):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("postgres: search %q: %w", req.Query, translate(err))
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+func stopped(q string, err error) error {
+	return fmt.Errorf("postgres: search %q stopped: %w (%w)", q, fonds.ErrTimeout, err)
+}
+
+func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	for _, n := range req.Facets {
+		if _, ok := facetColumns[n]; !ok {
+			return nil, fmt.Errorf("%w: no facet %q", fonds.ErrInvalid, n)
+		}
+	}
+	q := query.Parse(req.Query)
+	where, args, err := filterSQL(req, q)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{an: ix.an}
+	if q.YearHint > 0 {
+		b.year = strconv.Itoa(q.YearHint)
+	}
+	main := b.node(q.Root)
+	if main == nil && q.Root != nil {
+		b.stops = true
+		main = b.node(q.Root)
+	}
+	switch {
+	case main == nil && q.Root != nil:
+		main = &qnone{}
+	case main == nil:
+		main = &qall{}
+	}
+	topOf := func(main qnode) qnode {
+		top := &qbool{must: []qnode{main}}
+		if q.YearHint > 0 {
+			top.should = append(top.should, term(fYear, strconv.Itoa(q.YearHint), analysis.BoostYear))
+		}
+		return top
+	}
+	cut, err := ix.expand(ctx, b.exps)
+	if err != nil {
+		return nil, err
+	}
+	st := &searchState{ix: ix}
+	top := topOf(main)
+	docs, err := st.run(ctx, top, where, args)
+	if err != nil {
+		return nil, err
+	}
+	relaxed := false
+	if len(docs) == 0 && !b.stops {
+		r := &builder{an: ix.an, year: b.year, relax: true}
+		if main := r.node(q.Root); main != nil && r.relaxed {
+			c, err := ix.expand(ctx, r.exps)
+			if err != nil {
+				return nil, err
+			}
+			cut = cut || c
+			b.runs, b.keys = r.runs, r.keys
+			top = topOf(main)
+			if docs, err = st.run(ctx, top, where, args); err != nil {
+				return nil, err
+			}
+			relaxed = true
+		}
+	}
+
+	limit := req.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	limit = min(limit, maxLimit)
+	offset := min(max(req.Offset, 0), maxOffset)
+	byDate := req.Sort == fonds.ByDateAsc || (req.Sort != fonds.ByDateDesc && q.Root == nil)
+	switch {
+	case byDate || req.Sort == fonds.ByDateDesc:
+		desc := !byDate
+		slices.SortFunc(docs, func(a, b *docMeta) int {
+			switch {
+			case a.start == nil && b.start == nil:
+			case a.start == nil:
+				return 1
+			case b.start == nil:
+				return -1
+			case *a.start != *b.start:
+				if desc {
+					return strings.Compare(*b.start, *a.start)
+				}
+				return strings.Compare(*a.start, *b.start)
+			}
+			return strings.Compare(a.id, b.id)
+		})
+	default:
+		byScore(docs)
+		if len(b.runs) > 0 && offset < rescoreWindow {
+			st.rescore(b.runs, docs[:min(rescoreWindow, len(docs))])
+		}
+	}
+
+	out := &fonds.SearchResults{Total: len(docs), Interpreted: q.Interpreted, Hits: []fonds.Hit{}}
+	if relaxed && len(docs) > 0 {
+		out.Interpreted = strings.TrimSpace(out.Interpreted + " " + noteRelaxed)
+	}
+	if cut {
+		out.Interpreted = strings.TrimSpace(out.Interpreted + " " + noteExpansion)
+	}
+	if len(req.Facets) > 0 {
+		out.Facets = facetCounts(docs, req.Facets)
+	}
+	if offset >= len(docs) {
+		return out, nil
+	}
+	page := docs[offset:min(offset+limit, len(docs))]
+	if err := ix.hits(ctx, out, page, top, st, req.Highlight, b.keys); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func byScore(docs []*docMeta) {
+	slices.SortFunc(docs, func(a, b *docMeta) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+}
+
+// filterSQL returns the condition on search_docs of the request's access,
+// filters and dates, and its arguments.
+func filterSQL(req fonds.SearchRequest, q query.Query) (string, []any, error) {
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if !req.Restricted {
+		conds = append(conds, "NOT restricted")
+	}
+	names := make([]string, 0, len(req.Filters))
+	for name := range req.Filters {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		col, ok := facetColumns[name]
+		if !ok {
+			return "", nil, fmt.Errorf("%w: no facet %q", fonds.ErrInvalid, name)
+		}
+		var values []string
+		for _, v := range req.Filters[name] {
+			if v != "" {
+				values = append(values, v)
+			}
+		}
+		if len(values) == 0 {
+			continue
+		}
+		if strings.HasSuffix(col, "s") && col != "decade" {
+			conds = append(conds, col+" && "+arg(values)+"::text[]")
+		} else {
+			conds = append(conds, col+" = ANY("+arg(values)+"::text[])")
+		}
+	}
+	for _, r := range [][2]string{{q.DateFrom, q.DateTo}, {req.From, req.To}} {
+		if r[0] != "" {
+			first, _, err := period(r[0])
+			if err != nil {
+				return "", nil, err
+			}
+			conds = append(conds, "end_day >= "+arg(first.Format("2006-01-02")))
+		}
+		if r[1] != "" {
+			_, last, err := period(r[1])
+			if err != nil {
+				return "", nil, err
+			}
+			conds = append(conds, "start_day <= "+arg(last.Format("2006-01-02")))
+		}
+	}
+	if len(conds) == 0 {
+		return "true", args, nil
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// period returns the first and last day of a year, month or day.
+func period(s string) (first, last time.Time, err error) {
+	s = strings.TrimSpace(s)
+	for _, p := range []struct {
+		layout string
+		next   func(time.Time) time.Time
+	}{
+		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
+		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
+		{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }},
+	} {
+		t, err := time.Parse(p.layout, s)
+		if err == nil {
+			return t, p.next(t).AddDate(0, 0, -1), nil
+		}
+	}
+	return first, last, fmt.Errorf("%w: date %q: want a year, year-month or year-month-day (1977, 1977-05, 1977-05-19)", fonds.ErrInvalid, s)
+}
+
+// expand resolves the expansions of a query, each to its share of the
+// budget: the nearest words of the vocabulary (for a fuzzy word), then the
+// shortest, then in order. It reports whether one left out words.
+func (ix *Index) expand(ctx context.Context, exps []*qterm) (bool, error) {
+	if len(exps) == 0 {
+		return false, nil
+	}
+	share := min(maxPerExpansion, max(1, ix.maxExpansion()/len(exps)))
+	cut := false
+	for _, q := range exps {
+		e := q.exp
+		var sql string
+		var args []any
+		if e.fuzziness == 0 {
+			from := e.field + ":" + e.text
+			sql = `SELECT term FROM search_terms WHERE term >= $1 AND term < $2
+				ORDER BY length(term), term LIMIT $3`
+			args = []any{from, from + "\U0010FFFF", share + 1}
+		} else {
+			if len(e.text) > 200 {
+				q.terms = []string{e.field + ":" + e.text}
+				continue
+			}
+			n := len([]rune(e.text))
+			sql = `SELECT term FROM (
+				SELECT term, levenshtein_less_equal(substr(term, $4), $3, $5) AS d
+				FROM search_terms
+				WHERE term >= $1 AND term < $2 AND char_length(term) BETWEEN $6 AND $7
+			) t WHERE d <= $5 ORDER BY d, length(term), term LIMIT $8`
+			prefix := e.field + ":"
+			args = []any{prefix, e.field + ";", e.text, len([]rune(prefix)) + 1, e.fuzziness,
+				len([]rune(prefix)) + max(n-e.fuzziness, 1), len([]rune(prefix)) + n + e.fuzziness, share + 1}
+			// levenshtein reads at most 255 characters.
+			args[6] = min(args[6].(int), 250)
+		}
+		rows, err := ix.db.Query(ctx, sql, args...)
+		if err != nil {
+			return false, err
+		}
+		var terms []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return false, err
+			}
+			terms = append(terms, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, err
+		}
+		if len(terms) > share {
+			terms, cut = terms[:share], true
+		}
+		q.terms = nil
+		for _, t := range terms {
+			_, w, _ := strings.Cut(t, ":")
+			q.terms = append(q.terms, w)
+		}
+	}
+	return cut, nil
+}
+
+// lexemes returns the lexemes of the terms and phrases of a tree, and
+// whether it holds a node that matches every document.
+func lexemes(n qnode, into map[string]bool) (all bool) {
+	switch n := n.(type) {
+	case *qterm:
+		for _, t := range n.terms {
+			into[n.field+":"+t] = true
+		}
+	case *qphrase:
+		for _, t := range n.terms {
+			into[n.field+":"+t] = true
+		}
+	case *qconj:
+		for _, c := range n.nodes {
+			all = lexemes(c, into) || all
+		}
+	case *qdisj:
+		for _, c := range n.nodes {
+			all = lexemes(c, into) || all
+		}
+	case *qbool:
+		for _, c := range n.must {
+			all = lexemes(c, into) || all
+		}
+		for _, c := range n.should {
+			lexemes(c, into)
+		}
+		for _, c := range n.not {
+			lexemes(c, into)
+		}
+	case *qall:
+		return true
+	}
+	return all
+}
+
+// run finds the documents matching the tree among those the condition
+// where admits, each with its score.
+func (st *searchState) run(ctx context.Context, top qnode, where string, args []any) ([]*docMeta, error) {
+	set := make(map[string]bool)
+	all := lexemes(top, set)
+	lexes := make([]string, 0, len(set))
+	for l := range set {
+		lexes = append(lexes, l)
+	}
+	slices.Sort(lexes)
+	if err := st.ix.db.QueryRow(ctx, `SELECT count(*) FROM search_docs`).Scan(&st.total); err != nil {
+		return nil, err
+	}
+	// The positions of the terms in the documents that have any.
+	st.df = make(map[string]int)
+	terms := make(map[string]map[string][]loc) // doc, lexeme
+	if len(lexes) > 0 {
+		quoted := make([]string, len(lexes))
+		for i, l := range lexes {
+			quoted[i] = quoteLexeme(l)
+		}
+		rows, err := st.ix.db.Query(ctx, `SELECT e.doc_id, e.n, e.chunk, u.lexeme, u.positions
+			FROM search_elements e, unnest(e.terms) u
+			WHERE e.terms @@ $1::tsquery AND u.lexeme = ANY($2)`, strings.Join(quoted, " | "), lexes)
+		if err != nil {
+			return nil, err
+		}
+		seen := make(map[[2]string]bool)
+		for rows.Next() {
+			var id, lex string
+			var n, chunk int
+			var pos []int16
+			if err := rows.Scan(&id, &n, &chunk, &lex, &pos); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			m := terms[id]
+			if m == nil {
+				m = make(map[string][]loc)
+				terms[id] = m
+			}
+			ps := make([]int, len(pos))
+			for i, p := range pos {
+				ps[i] = int(p)
+			}
+			m[lex] = append(m[lex], loc{n: n, chunk: chunk, pos: ps})
+			if k := [2]string{id, lex}; !seen[k] {
+				seen[k] = true
+				st.df[lex]++
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if !all && len(terms) == 0 {
+		return nil, nil
+	}
+	// The documents the filters admit, of those.
+	sql := `SELECT id, start_day, year, decade, collection, creator, type, languages, persons, categories, lengths
+		FROM search_docs WHERE ` + where
+	if !all {
+		ids := make([]string, 0, len(terms))
+		for id := range terms {
+			ids = append(ids, id)
+		}
+		args = append(slices.Clone(args), ids)
+		sql += " AND id = ANY($" + strconv.Itoa(len(args)) + ")"
+	}
+	rows, err := st.ix.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*docMeta
+	for rows.Next() {
+		d := &docMeta{values: make(map[string][]string)}
+		var year, decade, collection, creator, typ string
+		var langs, persons, cats []string
+		var lengths []byte
+		if err := rows.Scan(&d.id, &d.start, &year, &decade, &collection, &creator, &typ, &langs, &persons, &cats, &lengths); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(lengths, &d.lengths); err != nil {
+			return nil, err
+		}
+		d.year = year
+		one := func(v string) []string {
+			if v == "" {
+				return nil
+			}
+			return []string{v}
+		}
+		d.values[fonds.FacetYear] = one(year)
+		d.values[fonds.FacetDecade] = one(decade)
+		d.values[fonds.FacetCollection] = one(collection)
+		d.values[fonds.FacetCreator] = one(creator)
+		d.values[fonds.FacetType] = one(typ)
+		d.values[fonds.FacetLanguage] = langs
+		d.values[fonds.FacetPerson] = persons
+		d.values[fonds.FacetCategory] = cats
+		d.terms = terms[d.id]
+		if ok, score := st.eval(top, d, nil); ok {
+			if math.IsNaN(score) || math.IsInf(score, 0) {
+				score = 0
+			}
+			d.score = score
+			out = append(out, d)
+		}
+	}
+	return out, rows.Err()
+}
+
+// termScore is the score of a term in a document, as bleve's TF-IDF gives
+// it: the square root of its frequency, the square of its inverse document
+// frequency, the boost, and the norm of the field's length.
+func (st *searchState) termScore(d *docMeta, lex string, boost float64) (bool, float64) {
+	locs := d.terms[lex]
+	freq := 0
+	for _, l := range locs {
+		freq += len(l.pos)
+	}
+	if freq == 0 {
+		return false, 0
+	}
+	idf := 1 + math.Log(float64(st.total)/float64(st.df[lex]+1))
+	field, _, _ := strings.Cut(lex, ":")
+	norm := 1 / math.Sqrt(float64(max(d.lengths[field], 1)))
+	return true, math.Sqrt(float64(freq)) * idf * idf * boost * norm
+}
+
+// eval matches a node against a document, and scores it; with collect set
+// it records the terms that matched.
+func (st *searchState) eval(n qnode, d *docMeta, collect map[string]bool) (bool, float64) {
+	switch n := n.(type) {
+	case *qterm:
+		matched, sum := 0, 0.0
+		for _, t := range n.terms {
+			lex := n.field + ":" + t
+			if ok, s := st.termScore(d, lex, n.boost); ok {
+				matched++
+				sum += s
+				if collect != nil {
+					collect[lex] = true
+				}
+			}
+		}
+		if matched == 0 {
+			return false, 0
+		}
+		return true, sum * float64(matched) / float64(len(n.terms))
+	case *qphrase:
+		if !st.phrase(n, d) {
+			return false, 0
+		}
+		sum := 0.0
+		for _, t := range n.terms {
+			lex := n.field + ":" + t
+			_, s := st.termScore(d, lex, n.boost)
+			sum += s
+			if collect != nil {
+				collect[lex] = true
+			}
+		}
+		return true, sum
+	case *qconj:
+		sum := 0.0
+		for _, c := range n.nodes {
+			ok, s := st.eval(c, d, collect)
+			if !ok {
+				return false, 0
+			}
+			sum += s
+		}
+		return true, sum
+	case *qdisj:
+		matched, sum := 0, 0.0
+		for _, c := range n.nodes {
+			if ok, s := st.eval(c, d, collect); ok {
+				matched++
+				sum += s
+			}
+		}
+		if matched == 0 || matched < n.min {
+			return false, 0
+		}
+		return true, sum * float64(matched) / float64(len(n.nodes))
+	case *qbool:
+		for _, c := range n.not {
+			if ok, _ := st.eval(c, d, nil); ok {
+				return false, 0
+			}
+		}
+		sum := 0.0
+		for _, c := range n.must {
+			ok, s := st.eval(c, d, collect)
+			if !ok {
+				return false, 0
+			}
+			sum += s
+		}
+		matched, should := 0, 0.0
+		for _, c := range n.should {
+			if ok, s := st.eval(c, d, collect); ok {
+				matched++
+				should += s
+			}
+		}
+		if len(n.must) == 0 && matched == 0 {
+			return false, 0
+		}
+		if matched > 0 {
+			sum += should * float64(matched) / float64(len(n.should))
+		}
+		return true, sum
+	case *qall:
+		return true, 1
+	}
+	return false, 0
+}
+
+// phrase reports whether the document has the terms of the phrase at
+// their offsets in one chunk of one element.
+func (st *searchState) phrase(p *qphrase, d *docMeta) bool {
+	first := d.terms[p.field+":"+p.terms[0]]
+	for _, l := range first {
+		for _, start := range l.pos {
+			ok := true
+			for i := 1; i < len(p.terms) && ok; i++ {
+				ok = hasPos(d.terms[p.field+":"+p.terms[i]], l.n, l.chunk, start+p.offs[i])
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasPos(locs []loc, n, chunk, pos int) bool {
+	for _, l := range locs {
+		if l.n == n && l.chunk == chunk && slices.Contains(l.pos, pos) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearFields are the fields whose words side by side count, with the
+// analyzer that reads the query's words as the field's terms.
+func (st *searchState) nearFields() []struct {
+	field string
+	an    analysis.Analyzer
+} {
+	a := st.ix.an
+	return []struct {
+		field string
+		an    analysis.Analyzer
+	}{{fEnglish, a.English}, {fRussian, a.Russian}, {fOther, a.Plain}, {fTitle, a.English}, {fSummary, a.English}, {fSource, a.English}}
+}
+
+// rescore ranks the window again by the words of the runs side by side,
+// as the embedded index does (see package bleve's rescore).
+func (st *searchState) rescore(runs []string, window []*docMeta) {
+	fields := st.nearFields()
+	terms := make([][][]analysis.Token, len(fields))
+	for i, f := range fields {
+		terms[i] = make([][]analysis.Token, len(runs))
+		for j, run := range runs {
+			terms[i][j] = analysis.Analyze(f.an, run)
+		}
+	}
+	pairs := 0
+	for j := range runs {
+		pairs += max(len(terms[0][j])-1, 0)
+	}
+	if pairs == 0 {
+		return
+	}
+	for _, d := range window {
+		near, whole := 0, false
+		for j := range runs {
+			found := make([]bool, max(len(terms[0][j])-1, 0))
+			for i, f := range fields {
+				ts := terms[i][j]
+				for k := 1; k < len(ts); k++ {
+					if k-1 < len(found) && !found[k-1] && adjacent(d.terms[f.field+":"+ts[k-1].Term], d.terms[f.field+":"+ts[k].Term], ts[k].Position-ts[k-1].Position) {
+						found[k-1] = true
+					}
+				}
+				if len(ts) >= 3 && !whole {
+					p := &qphrase{field: f.field}
+					for _, t := range ts {
+						p.terms = append(p.terms, t.Term)
+						p.offs = append(p.offs, t.Position-ts[0].Position)
+					}
+					whole = st.phrase(p, d)
+				}
+			}
+			for _, ok := range found {
+				if ok {
+					near++
+				}
+			}
+		}
+		f := 1 + nearPairs*float64(near)/float64(pairs)
+		if whole {
+			f += nearWhole
+		}
+		d.score *= f
+	}
+	byScore(window)
+}
+
+// adjacent reports whether a position of b is dist places after one of a,
+// in the same chunk of the same element.
+func adjacent(a, b []loc, dist int) bool {
+	for _, la := range a {
+		for _, p := range la.pos {
+			if hasPos(b, la.n, la.chunk, p+dist) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// facetCounts counts the values of the facets named among the documents
+// found: each facet's values most first (ties in the order of the values),
+// cut to facetSize.
+func facetCounts(docs []*docMeta, names []string) map[string][]fonds.FacetCount {
+	out := make(map[string][]fonds.FacetCount, len(names))
+	for _, n := range names {
+		counts := make(map[string]int)
+		for _, d := range docs {
+			for _, v := range d.values[n] {
+				if v != "" {
+					counts[v]++
+				}
+			}
+		}
+		list := make([]fonds.FacetCount, 0, len(counts))
+		for v, c := range counts {
+			list = append(list, fonds.FacetCount{Value: v, Count: c})
+		}
+		slices.SortFunc(list, func(a, b fonds.FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		out[n] = list[:min(len(list), facetSize)]
+	}
+	return out
+}
+
+// hits reads what the hits of the page show, and, with highlight set, cuts
+// their snippets from their texts.
+func (ix *Index) hits(ctx context.Context, out *fonds.SearchResults, page []*docMeta, top qnode, st *searchState, highlight bool, keys analysis.TranslitKeys) error {
+	ids := make([]string, len(page))
+	for i, d := range page {
+		ids[i] = d.id
+	}
+	cols := "id, hit"
+	if highlight {
+		cols += ", pages, summary"
+	}
+	rows, err := ix.db.Query(ctx, `SELECT `+cols+` FROM search_docs WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type stored struct {
+		hit     hitData
+		pages   []string
+		summary string
+	}
+	byID := make(map[string]*stored, len(page))
+	for rows.Next() {
+		var id string
+		var hit []byte
+		s := &stored{}
+		dest := []any{&id, &hit}
+		if highlight {
+			dest = append(dest, &s.pages, &s.summary)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(hit, &s.hit); err != nil {
+			return fmt.Errorf("hit %s: %w", id, err)
+		}
+		byID[id] = s
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, d := range page {
+		s, ok := byID[d.id]
+		if !ok {
+			// Deleted since it was found.
+			continue
+		}
+		h := fonds.Hit{ID: d.id, Title: s.hit.Title, Date: s.hit.Date, References: s.hit.References, Collection: s.hit.Collection, Score: d.score}
+		if highlight {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			d.collected = make(map[string]bool)
+			st.eval(top, d, d.collected)
+			h.Snippet, h.Page = ix.snippet(ctx, d.collected, s.pages, s.summary, s.hit.Pages, s.hit.Fields, keys)
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	return nil
+}
+
+// snippet returns the best passage of the document for the terms that
+// matched, with them marked, and the number of its page (0 when it is not
+// on a page). The texts are analyzed again, page by page, as they were
+// indexed, and their words whose terms matched are marked, up to
+// analysis.MaxSnippetMatches of them.
+func (ix *Index) snippet(ctx context.Context, matched map[string]bool, texts []string, summary string, pageNumbers []int, fieldsOf []string, keys analysis.TranslitKeys) (string, int) {
+	a := ix.an
+	var onText, onSummary []analysis.Match
+	mark := func(k int, text, field string, an analysis.Analyzer, into *[]analysis.Match) {
+		for _, t := range analysis.Analyze(an, text) {
+			if matched[field+":"+t.Term] {
+				*into = append(*into, analysis.Match{Page: k, Start: t.Start, End: t.End, Term: field + " " + t.Term})
+			}
+		}
+	}
+	for k, text := range texts {
+		if text == "" || len(onText) >= analysis.MaxSnippetMatches || ctx.Err() != nil {
+			continue
+		}
+		for _, f := range []struct {
+			field string
+			an    analysis.Analyzer
+		}{{fEnglish, a.English}, {fRussian, a.Russian}, {fOther, a.Plain}} {
+			if k >= len(fieldsOf) || fieldsOf[k] == "" || fieldsOf[k] == f.field {
+				mark(k, text, f.field, f.an, &onText)
+			}
+		}
+		mark(k, text, fNames, a.Names, &onText)
+		mark(k, text, fStops, a.Stops, &onText)
+	}
+	if summary != "" {
+		mark(-1, summary, fSummary, a.English, &onSummary)
+		mark(-1, summary, fNames, a.Names, &onSummary)
+		mark(-1, summary, fStops, a.Stops, &onSummary)
+	}
+	onText = analysis.FirstMatches(onText)
+	onSummary = analysis.FirstMatches(onSummary)
+	if len(onText) == 0 && len(onSummary) == 0 && (len(keys.Terms) > 0 || len(keys.Prefixes) > 0) {
+		onText = analysis.TranslitMatches(ctx, texts, a.Translit, keys)
+	}
+	switch {
+	case len(onText) > 0:
+		best := analysis.BestPassage(texts, onText)
+		p, page := onText[best].Page, 0
+		if p < len(pageNumbers) {
+			page = pageNumbers[p]
+		}
+		text := ""
+		if p < len(texts) {
+			text = texts[p]
+		}
+		return analysis.Passage(text, analysis.PageMatches(onText, p), onText[best].Start), page
+	case len(onSummary) > 0:
+		best := analysis.BestPassage([]string{summary}, analysis.Relabel(onSummary))
+		return analysis.Passage(summary, onSummary, onSummary[best].Start), 0
+	}
+	for _, t := range texts {
+		if t != "" {
+			return analysis.Passage(t, nil, 0), 0
+		}
+	}
+	if summary != "" {
+		return analysis.Passage(summary, nil, 0), 0
+	}
+	return "", 0
+}
