@@ -19,8 +19,8 @@ import (
 
 // archive is an open data folder: the store, the source of truth, the
 // search index derived from it, and the page images. The store is the SQLite
-// database in the folder, or a PostgreSQL database (--db); the index is in
-// the folder either way. The page images are kept with the store (in the
+// database in the folder, with the index in the folder; or a PostgreSQL
+// database (--db), which holds the index too, shared by every server on it. The page images are kept with the store (in the
 // folder, or in the database, so that every server on it has them); the
 // images derived from them are cached in the folder, each server its own.
 type archive struct {
@@ -64,9 +64,9 @@ func openArchive(dir string, use indexUse) (*archive, error) {
 	return openArchiveAt(context.Background(), &location{data: dir, db: dbFlag{set: true}}, use)
 }
 
-// openArchiveAt opens the archive at l: its store and page images in the
-// PostgreSQL database of --db or FONDS_DB when one is given, else in the
-// data folder; its search index and derived images in the data folder.
+// openArchiveAt opens the archive at l: its store, search index and page
+// images in the PostgreSQL database of --db or FONDS_DB when one is given,
+// else in the data folder; its derived images in the data folder.
 func openArchiveAt(ctx context.Context, l *location, use indexUse) (*archive, error) {
 	dir := l.data
 	a := &archive{dir: dir}
@@ -76,7 +76,7 @@ func openArchiveAt(ctx context.Context, l *location, use indexUse) (*archive, er
 		// A command that uses neither the index nor the images (user,
 		// site, collection) needs no data folder at all.
 		if use != noIndex && !writable(dir) {
-			return nil, fmt.Errorf("the data folder %s cannot be written: with %s it holds the search index and the cache of derived images", dir, from)
+			return nil, fmt.Errorf("the data folder %s cannot be written: with %s it holds the cache of derived images", dir, from)
 		}
 		store, err := openPostgres(ctx, raw, from)
 		if err != nil {
@@ -103,7 +103,17 @@ func openArchiveAt(ctx context.Context, l *location, use indexUse) (*archive, er
 		a.store = store
 	}
 	var err error
-	if use != noIndex {
+	switch {
+	case use != noIndex && pg != nil:
+		// The index in the database, which every server and command on
+		// it writes and reads: none holds it.
+		ix, err := pg.Index()
+		if err != nil {
+			a.store.Close()
+			return nil, err
+		}
+		a.index = &liveIndex{ix: ix}
+	case use != noIndex:
 		var ix *bleve.Index
 		if a.readOnly {
 			ix, err = bleve.OpenReadOnly(indexDir(dir))
@@ -164,8 +174,12 @@ func (a *archive) Close() error {
 }
 
 // rebuildIndex builds a new search index from the store beside the one in
-// use, then puts it in its place: searches go on meanwhile.
+// use, then puts it in its place: searches go on meanwhile. The index in a
+// PostgreSQL database is rebuilt in place, each document put again.
 func (a *archive) rebuildIndex(ctx context.Context, stderr io.Writer) (reindex.Report, error) {
+	if a.db != "" {
+		return a.reputIndex(ctx, stderr)
+	}
 	next := indexDir(a.dir) + ".new"
 	if err := os.RemoveAll(next); err != nil {
 		return reindex.Report{}, err
@@ -218,6 +232,36 @@ func (a *archive) rebuildIndex(ctx context.Context, stderr io.Writer) (reindex.R
 	rep.Indexed += after.Indexed
 	rep.Removed += after.Removed
 	return rep, err
+}
+
+// reputIndex puts every released document of the store in the index again,
+// then removes those the store no longer has.
+func (a *archive) reputIndex(ctx context.Context, stderr io.Writer) (reindex.Report, error) {
+	bar := newBar(stderr, -1, "indexing")
+	rep, err := reindex.Sync(ctx, a.store, unstamped{a.index}, func(done, total int) {
+		if bar != nil {
+			bar.ChangeMax(total)
+			bar.Set(done)
+		}
+	})
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return rep, err
+	}
+	after, err := reindex.Sync(ctx, a.store, a.index, nil)
+	rep.Indexed += after.Indexed
+	rep.Removed += after.Removed
+	return rep, err
+}
+
+// unstamped is an index that reports no stamps, so that reindex.Sync puts
+// every document in it again.
+type unstamped struct{ fonds.Index }
+
+func (unstamped) Stamps(context.Context) (map[string]string, error) {
+	return map[string]string{}, nil
 }
 
 // openArchiveCmd parses the flags of a command that takes only --data and

@@ -5,27 +5,27 @@ import (
 	"sync"
 
 	"fonds"
-	"fonds/bleve"
 )
 
 // liveIndex is the search index a running server holds: an index that can be
 // replaced by a rebuilt one while requests read it, so that "fonds reindex"
-// works without stopping the server.
+// works without stopping the server. It is the bleve index in the data
+// folder, or the index in the PostgreSQL database of the store.
 type liveIndex struct {
 	mu sync.RWMutex
-	ix *bleve.Index
+	ix fonds.Index
 }
 
 var _ fonds.Index = (*liveIndex)(nil)
 
-func (l *liveIndex) current() *bleve.Index {
+func (l *liveIndex) current() fonds.Index {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.ix
 }
 
 // swap puts ix in the place of the index, and returns the one it replaces.
-func (l *liveIndex) swap(ix *bleve.Index) *bleve.Index {
+func (l *liveIndex) swap(ix fonds.Index) fonds.Index {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	old := l.ix
