@@ -123,7 +123,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, f userForm, msg string) error {
-	users, err := s.store.Users(r.Context())
+	users, err := s.writes.Users(r.Context())
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) error {
 	if err := password.Check(pw); err != nil {
 		return fail(fmt.Sprintf("A password has %d to %d bytes.", password.MinLen, password.MaxLen))
 	}
-	switch _, err := s.store.User(ctx, f.Name); {
+	switch _, err := s.writes.User(ctx, f.Name); {
 	case err == nil:
 		return fail(fmt.Sprintf("There is already a user %q.", f.Name))
 	case !errors.Is(err, fonds.ErrNotFound):
@@ -166,7 +166,7 @@ func (s *Server) adminAddUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := &fonds.User{Name: f.Name, FullName: f.FullName, Email: f.Email, Role: f.Role, PasswordHash: hash}
-	if err := s.store.PutUser(ctx, u); err != nil {
+	if err := s.writes.PutUser(ctx, u); err != nil {
 		return err
 	}
 	s.audit(r, "user", u.Name, "added, role "+string(u.Role))
@@ -200,7 +200,7 @@ type userPage struct {
 }
 
 func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.store.User(r.Context(), r.PathValue("name"))
+	u, err := s.writes.User(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func (s *Server) adminEditUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	u, err := s.store.User(ctx, r.PathValue("name"))
+	u, err := s.writes.User(ctx, r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func (s *Server) adminEditUser(w http.ResponseWriter, r *http.Request) error {
 		if u.PasswordHash, err = password.Hash(pw); err != nil {
 			return err
 		}
-		if err := s.store.PutUser(ctx, u); err != nil {
+		if err := s.writes.PutUser(ctx, u); err != nil {
 			return err
 		}
 		s.deleteSessions(ctx, "", u.Name)
@@ -283,7 +283,7 @@ func (s *Server) adminEditUser(w http.ResponseWriter, r *http.Request) error {
 	note("disabled", strconv.FormatBool(u.Disabled), strconv.FormatBool(f.Disabled))
 	if len(changed) > 0 {
 		u.FullName, u.Email, u.Role, u.Disabled = f.FullName, f.Email, f.Role, f.Disabled
-		if err := s.store.PutUser(ctx, u); err != nil {
+		if err := s.writes.PutUser(ctx, u); err != nil {
 			return err
 		}
 		if u.Disabled {
@@ -303,7 +303,7 @@ type sitePage struct {
 }
 
 func (s *Server) adminSite(w http.ResponseWriter, r *http.Request) error {
-	st, err := fonds.ReadSite(r.Context(), s.store)
+	st, err := fonds.ReadSite(r.Context(), settings{r: s.store})
 	if err != nil {
 		return err
 	}
@@ -325,7 +325,7 @@ func (s *Server) adminEditSite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	old, err := fonds.ReadSite(ctx, s.store)
+	old, err := fonds.ReadSite(ctx, settings{r: s.store})
 	if err != nil {
 		return err
 	}
@@ -335,7 +335,7 @@ func (s *Server) adminEditSite(w http.ResponseWriter, r *http.Request) error {
 		Email: r.PostForm.Get("email"),
 		About: strings.ReplaceAll(r.PostForm.Get("about"), "\r\n", "\n"),
 	}
-	if err := fonds.WriteSite(ctx, s.store, st); err != nil {
+	if err := fonds.WriteSite(ctx, settings{s.store, s.writes}, st); err != nil {
 		if errors.Is(err, fonds.ErrInvalid) {
 			// WriteSite checks before it writes: nothing is written.
 			msg := strings.TrimPrefix(err.Error(), fonds.ErrInvalid.Error()+": ")
@@ -387,7 +387,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		after = max(0, last-auditPage)
 	}
-	es, err := s.store.AuditEntries(ctx, after, auditPage)
+	es, err := s.writes.AuditEntries(ctx, after, auditPage)
 	if err != nil {
 		return err
 	}
@@ -397,7 +397,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		if first > 1 {
 			d.Older = fmt.Sprintf("/admin/audit?after=%d", max(0, first-1-auditPage))
 		}
-		if more, err := s.store.AuditEntries(ctx, last, 1); err != nil {
+		if more, err := s.writes.AuditEntries(ctx, last, 1); err != nil {
 			return err
 		} else if len(more) > 0 {
 			d.Newer = fmt.Sprintf("/admin/audit?after=%d", last)
@@ -417,7 +417,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 // about, in O(log n) reads of one entry each.
 func (s *Server) lastAuditSeq(ctx context.Context) (int64, error) {
 	after := func(n int64) (bool, error) {
-		es, err := s.store.AuditEntries(ctx, n, 1)
+		es, err := s.writes.AuditEntries(ctx, n, 1)
 		return len(es) > 0, err
 	}
 	// Some entry is after lo; none is after hi.
@@ -454,7 +454,7 @@ func (s *Server) lastAuditSeq(ctx context.Context) (int64, error) {
 // read from the store a page at a time.
 func (s *Server) adminAuditExport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	es, err := s.store.AuditEntries(ctx, 0, auditExportPage)
+	es, err := s.writes.AuditEntries(ctx, 0, auditExportPage)
 	if err != nil {
 		return err
 	}
@@ -469,7 +469,7 @@ func (s *Server) adminAuditExport(w http.ResponseWriter, r *http.Request) error 
 			}
 		}
 		rc.Flush()
-		if es, err = s.store.AuditEntries(ctx, es[len(es)-1].Seq, auditExportPage); err != nil {
+		if es, err = s.writes.AuditEntries(ctx, es[len(es)-1].Seq, auditExportPage); err != nil {
 			// Too late for an error page: the log says what failed, and the
 			// client sees an export cut short.
 			s.log.Error("exporting the audit log", "err", err)
@@ -573,7 +573,7 @@ func (s *Server) collectionEdit(w http.ResponseWriter, r *http.Request) error {
 		changed = append(changed, "description")
 	}
 	if len(changed) > 0 {
-		if err := s.store.PutCollection(ctx, fonds.Collection{Slug: c.Slug, Title: d.Title, Description: d.Description}); err != nil {
+		if err := s.writes.PutCollection(ctx, fonds.Collection{Slug: c.Slug, Title: d.Title, Description: d.Description}); err != nil {
 			return err
 		}
 		s.audit(r, "collection", c.Slug, strings.Join(changed, "; "))
@@ -604,7 +604,7 @@ func (s *Server) collectionNew(w http.ResponseWriter, r *http.Request) error {
 	case !errors.Is(err, fonds.ErrNotFound):
 		return err
 	}
-	if err := s.store.PutCollection(ctx, fonds.Collection{Slug: slug, Title: d.Title, Description: d.Description}); err != nil {
+	if err := s.writes.PutCollection(ctx, fonds.Collection{Slug: slug, Title: d.Title, Description: d.Description}); err != nil {
 		return err
 	}
 	s.audit(r, "collection", slug, fmt.Sprintf("created, title %q", d.Title))

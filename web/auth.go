@@ -168,15 +168,19 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 
 // withSession returns r carrying the viewer its session cookie names, if
 // the session is live and its user enabled. An expired session, or one of a
-// disabled user, is deleted.
+// disabled user, is deleted. A read-only site has no sessions: every
+// request is the public's.
 func (s *Server) withSession(w http.ResponseWriter, r *http.Request) *http.Request {
+	if s.writes == nil {
+		return r
+	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" || len(c.Value) > 100 {
 		return r
 	}
 	ctx := r.Context()
 	id := sessionID(c.Value)
-	sess, err := s.store.Session(ctx, id)
+	sess, err := s.writes.Session(ctx, id)
 	if err != nil {
 		if !errors.Is(err, fonds.ErrNotFound) {
 			s.log.Error("reading a session", "err", err)
@@ -188,7 +192,7 @@ func (s *Server) withSession(w http.ResponseWriter, r *http.Request) *http.Reque
 		s.deleteSessions(ctx, id, "")
 		return r
 	}
-	u, err := s.store.User(ctx, sess.User)
+	u, err := s.writes.User(ctx, sess.User)
 	if err != nil || u.Disabled {
 		if err != nil && !errors.Is(err, fonds.ErrNotFound) {
 			s.log.Error("reading the user of a session", "user", sess.User, "err", err)
@@ -199,7 +203,7 @@ func (s *Server) withSession(w http.ResponseWriter, r *http.Request) *http.Reque
 	}
 	if now.Sub(sess.Seen) >= seenEvery {
 		sess.Seen = now
-		if err := s.store.TouchSession(ctx, id, now); errors.Is(err, fonds.ErrNotFound) {
+		if err := s.writes.TouchSession(ctx, id, now); errors.Is(err, fonds.ErrNotFound) {
 			return r // signed out by another request meanwhile
 		} else if err != nil {
 			s.log.Warn("noting a session's last request", "err", err)
@@ -211,7 +215,7 @@ func (s *Server) withSession(w http.ResponseWriter, r *http.Request) *http.Reque
 // deleteSessions deletes the session with the id, or every session of the
 // user, and logs a failure: signing out goes on regardless.
 func (s *Server) deleteSessions(ctx context.Context, id, user string) {
-	if err := s.store.DeleteSessions(ctx, id, user, time.Time{}); err != nil {
+	if err := s.writes.DeleteSessions(ctx, id, user, time.Time{}); err != nil {
 		s.log.Error("deleting sessions", "user", user, "err", err)
 	}
 }
@@ -335,7 +339,7 @@ func (s *Server) audit(r *http.Request, action, target, detail string) {
 	if v := viewerOf(r); v != nil && v.user != nil {
 		e.User = v.user.Name
 	}
-	if err := s.store.Audit(r.Context(), e); err != nil {
+	if err := s.writes.Audit(r.Context(), e); err != nil {
 		s.log.Error("writing the audit log", "action", action, "target", target, "err", err)
 	}
 }
@@ -362,7 +366,6 @@ func (s *Server) accountRoutes() {
 	s.handle("GET /login", s.html(s.loginForm))
 	s.handle("POST /login", s.html(s.login))
 	s.handle("POST /logout", s.html(s.logout))
-	s.handle("GET /about", s.html(s.about))
 	s.adminRoutes()
 }
 
@@ -408,7 +411,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		key   string
 		limit int
 	}{{userKey, maxUserFailures}, {addrKey, maxAddrFailures}} {
-		n, err := s.store.LoginFailures(ctx, since, false, k.key)
+		n, err := s.writes.LoginFailures(ctx, since, false, k.key)
 		if err != nil {
 			return err
 		}
@@ -424,7 +427,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 
-	u, err := s.store.User(ctx, name)
+	u, err := s.writes.User(ctx, name)
 	if err != nil && !errors.Is(err, fonds.ErrNotFound) {
 		return err
 	}
@@ -444,7 +447,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		password.Verify(dummyHash(), pw)
 	}
 	if !ok {
-		if _, err := s.store.LoginFailures(ctx, since, true, userKey, addrKey); err != nil {
+		if _, err := s.writes.LoginFailures(ctx, since, true, userKey, addrKey); err != nil {
 			return err
 		}
 		s.audit(r, "login-failed", name, why)
@@ -460,12 +463,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.deleteSessions(ctx, v.session.ID, "")
 	}
 	now := s.now()
-	if err := s.store.DeleteSessions(ctx, "", "", now.Add(-s.accounts.idle)); err != nil {
+	if err := s.writes.DeleteSessions(ctx, "", "", now.Add(-s.accounts.idle)); err != nil {
 		s.log.Warn("deleting idle sessions", "err", err)
 	}
 	token := newToken()
 	sess := &fonds.Session{ID: sessionID(token), User: u.Name, CSRF: newToken(), Address: addr, Created: now, Seen: now}
-	if err := s.store.PutSession(ctx, sess); err != nil {
+	if err := s.writes.PutSession(ctx, sess); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{

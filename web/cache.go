@@ -73,7 +73,7 @@ const maxKeyLen = 4096
 // pageCache is a bounded cache of rendered answers, the least recently
 // used dropped first.
 type pageCache struct {
-	store      fonds.Store
+	store      stampReads
 	maxBytes   int64
 	maxEntries int
 	maxAnswer  int64 // the largest answer kept: one page may not push out all others
@@ -120,7 +120,7 @@ type cachedAnswer struct {
 
 // newPageCache returns a cache within maxBytes and maxEntries, or nil when
 // maxBytes is negative: no cache.
-func newPageCache(st fonds.Store, maxBytes int64, maxEntries int, now func() time.Time) *pageCache {
+func newPageCache(st stampReads, maxBytes int64, maxEntries int, now func() time.Time) *pageCache {
 	if maxBytes < 0 {
 		return nil
 	}
@@ -196,6 +196,14 @@ func fresh(read, now time.Time, refresh time.Duration) bool {
 	return d >= 0 && d < refresh
 }
 
+// stampReads is what the cache reads of the archive to tell one state of
+// it from another: the part of Reads that readStamp calls.
+type stampReads interface {
+	LastChange(ctx context.Context) (int64, error)
+	Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collection, error)
+	settingReader
+}
+
 // readStamp asks the store for the sequence number of its latest change,
 // for its collections, which PutCollection changes without a change of the
 // sequence number, for the site's settings, and for the setting that moves
@@ -209,7 +217,7 @@ func (c *pageCache) readStamp(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	site, err := fonds.ReadSite(ctx, c.store)
+	site, err := fonds.ReadSite(ctx, settings{r: c.store})
 	if err != nil {
 		return "", err
 	}

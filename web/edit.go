@@ -690,7 +690,7 @@ func (s *Server) editNew(w http.ResponseWriter, r *http.Request) error {
 			}
 			d.ID = contributedID(d.ID)
 		}
-		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: -1})
+		_, err = s.writes.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: -1})
 		if errors.Is(err, fonds.ErrConflict) && e.publisher() {
 			return exists()
 		} else if errors.Is(err, fonds.ErrConflict) {
@@ -778,7 +778,7 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 // save refused because the document changed meanwhile is answered by
 // merge with the conflict.
 func (s *Server) saveEdit(w http.ResponseWriter, r *http.Request, d *fonds.Document, e *editor, msg string, version int, next string, merge func(*conflictView) error) error {
-	_, err := s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
+	_, err := s.writes.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
 	if errors.Is(err, fonds.ErrConflict) {
 		theirs, werr := writeText(d)
 		if werr != nil {

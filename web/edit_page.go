@@ -357,7 +357,7 @@ func (s *Server) putImage(w http.ResponseWriter, r *http.Request) error {
 			d.Status = fonds.StatusReview
 		}
 		msg := fmt.Sprintf("Image of page %d", n)
-		_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
+		_, err = s.writes.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
 		if err != nil {
 			if old != name {
 				if rerr := s.images.RemoveImage(d.ID, name); rerr != nil {
@@ -488,7 +488,7 @@ func (s *Server) reorderImages(w http.ResponseWriter, r *http.Request, d *fonds.
 	if !e.publisher() {
 		d.Status = fonds.StatusReview
 	}
-	_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
+	_, err = s.writes.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
 	if err != nil {
 		// The images go back where the stored document has them.
 		if _, uerr := s.images.Reorder(d.ID, back); uerr != nil {

@@ -54,8 +54,10 @@ func (s *Server) entityRoutes() {
 		list := entityListPath(k)
 		s.handle("GET "+list, s.cached(s.html(s.entityList(k))))
 		s.handle("GET "+list+"/{key}", s.cached(s.html(s.entityPage(k))))
-		s.handle("GET "+list+"/{key}/edit", s.restricted(editor, s.entityForm(k)))
-		s.handle("POST "+list+"/{key}/edit", s.restricted(editor, s.entityEdit(k)))
+		if s.writes != nil {
+			s.handle("GET "+list+"/{key}/edit", s.restricted(editor, s.entityForm(k)))
+			s.handle("POST "+list+"/{key}/edit", s.restricted(editor, s.entityEdit(k)))
+		}
 	}
 	s.handle("GET /api/v1/entities", s.cached(s.api(s.apiEntities)))
 	s.handle("GET /api/v1/entities/{kind}/{key}", s.cached(s.api(s.apiEntity)))
@@ -674,7 +676,7 @@ func (s *Server) entityEdit(kind fonds.EntityKind) handlerFunc {
 		}
 		v := viewerOf(r)
 		save := fonds.Save{Author: v.user.Name, Address: s.clientAddr(r), Message: "Described " + f.Kind + " " + e.Key}
-		err = s.store.DescribeEntity(r.Context(), d, save)
+		err = s.writes.DescribeEntity(r.Context(), d, save)
 		if errors.Is(err, fonds.ErrInvalid) {
 			// The form checks what the store does; should they differ,
 			// the editor keeps what they wrote.

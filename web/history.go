@@ -189,7 +189,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) error {
 	if m := strings.TrimSpace(clipBytes(r.PostFormValue("message"), maxMessage)); m != "" {
 		msg += ": " + m
 	}
-	_, err = s.store.SaveDocument(r.Context(), old, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
+	_, err = s.writes.SaveDocument(r.Context(), old, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
 	if errors.Is(err, fonds.ErrConflict) {
 		return &httpError{status: http.StatusConflict, msg: "Someone saved this document since you loaded its history: reload it and restore again if you still mean to."}
 	} else if err != nil {

@@ -205,7 +205,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return badRequest("Accept the document or return it.")
 	}
-	_, err = s.store.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
+	_, err = s.writes.SaveDocument(r.Context(), d, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
 	if errors.Is(err, fonds.ErrConflict) {
 		return &httpError{status: http.StatusConflict, msg: "The document changed since the review page was loaded: reload it to see the latest change before deciding."}
 	} else if err != nil {

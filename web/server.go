@@ -3,6 +3,10 @@
 // rendered text, search with facets, and /api/v1. It reads only published
 // documents.
 //
+// The site reads the archive through Reads, and writes only through Writes:
+// what signing in, editing and administration need. A site given no Writes
+// is read-only.
+//
 // Other packages (search, OAI-PMH, IIIF) mount their handlers on the same
 // mux with Server.Handle.
 package web
@@ -40,7 +44,14 @@ var staticFS embed.FS
 
 // Config is what a Server needs.
 type Config struct {
-	Store    fonds.Store
+	// Store is what the site reads: required.
+	Store Reads
+	// Writes is what signing in and editing write. When nil, it is the
+	// Store, if the Store is a Writes too (a fonds.Store is); a Store that
+	// is not one serves a read-only site: no one signs in, so every
+	// visitor sees what the public sees, and the routes of accounts,
+	// editing and administration are not there.
+	Writes   Writes
 	Logger   *slog.Logger
 	SiteName string // "fonds" if empty
 	// BaseURL is the address the site is reached at, e.g.
@@ -87,7 +98,8 @@ type Config struct {
 
 // Server is the public site and API: an http.Handler.
 type Server struct {
-	store    fonds.Store
+	store    Reads
+	writes   Writes      // nil when the site is read-only
 	index    fonds.Index // nil when the site has no search
 	log      *slog.Logger
 	siteName string // the name when the site's settings give none
@@ -139,6 +151,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		store:     cfg.Store,
+		writes:    cfg.Writes,
 		index:     cfg.Index,
 		log:       cfg.Logger,
 		siteName:  cfg.SiteName,
@@ -153,7 +166,10 @@ func New(cfg Config) (*Server, error) {
 		now:       time.Now,
 		accounts:  newAccounts(cfg),
 	}
-	s.siteSettings = &fonds.SiteCache{Settings: cfg.Store}
+	if s.writes == nil {
+		s.writes, _ = cfg.Store.(Writes)
+	}
+	s.siteSettings = &fonds.SiteCache{Settings: settings{r: cfg.Store}}
 	s.cache = newPageCache(cfg.Store, cfg.PageCacheBytes, cfg.PageCacheEntries, func() time.Time { return s.now() })
 	if s.cache != nil && cfg.PageCacheRefresh > 0 {
 		s.cache.refresh = cfg.PageCacheRefresh
@@ -220,8 +236,11 @@ func (s *Server) routes(static fs.FS) {
 	if s.tei != nil {
 		s.Handle("GET /documents/{id}.tei.xml", s.cached(s.html(s.documentTEI)))
 	}
-	s.accountRoutes()
-	s.editRoutes()
+	s.handle("GET /about", s.html(s.about))
+	if s.writes != nil {
+		s.accountRoutes()
+		s.editRoutes()
+	}
 	s.entityRoutes()
 }
 
@@ -533,6 +552,9 @@ type page struct {
 	// their session's token, which every form that changes anything sends.
 	Viewer *pageViewer
 	CSRF   string
+	// SignIn offers to sign in: the site has accounts (it is not
+	// read-only).
+	SignIn bool
 	// Path is the page's path, where signing in comes back to.
 	Path string
 	Data any
@@ -549,6 +571,7 @@ func (s *Server) newPage(r *http.Request, title string, data any) *page {
 		Search:    s.index != nil,
 		Viewer:    newPageViewer(r),
 		CSRF:      csrfOf(r),
+		SignIn:    s.writes != nil,
 		Path:      r.URL.Path,
 		Data:      data,
 	}
@@ -645,7 +668,7 @@ type pinger interface {
 
 // storeCheck returns the health check of a store: its Ping if it has one,
 // or else the lookup of an alias, one read of one key in an index.
-func storeCheck(st fonds.Store) func(context.Context) error {
+func storeCheck(st Reads) func(context.Context) error {
 	if p, ok := st.(pinger); ok {
 		return p.Ping
 	}

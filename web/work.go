@@ -214,7 +214,7 @@ func (s *Server) apiPutDocument(w http.ResponseWriter, r *http.Request) error {
 	if msg == "" {
 		msg = "Edited through the API"
 	}
-	_, err = s.store.SaveDocument(r.Context(), nd, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
+	_, err = s.writes.SaveDocument(r.Context(), nd, fonds.Save{Author: e.user.Name, Address: s.clientAddr(r), Message: msg, Version: version})
 	if errors.Is(err, fonds.ErrConflict) {
 		cur, cerr := s.store.Document(r.Context(), d.ID)
 		if cerr != nil {
