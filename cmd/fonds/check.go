@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -68,11 +69,14 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stderr, "search index: %s\n", rep)
 	}
-	digest, err := archiveDigest(ctx, a)
+	digest, counts, err := archiveDigest(ctx, a, images)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "archive digest %s\n", digest)
+	if counts != "" {
+		fmt.Fprintln(stdout, counts)
+	}
 	if problems > 0 {
 		return errReported
 	}
@@ -105,26 +109,27 @@ func compareIndex(ctx context.Context, a *archive) (reindex.Report, error) {
 	return rep, nil
 }
 
-// archiveDigest returns the SHA-256 of the archive's content: every
-// document's id, status and content hash, and every page image, through the manifests of their checksums.
-func archiveDigest(ctx context.Context, a *archive) (string, error) {
+// archiveDigest returns the SHA-256 of the archive's content, and a line
+// of the counts of what it holds. A store that writes itself out (a
+// fonds.Transferer) is digested whole: every version of every document
+// with its body and save, collections, settings, users, the audit log,
+// aliases, deletions, entity descriptions and the change feed, times to
+// the microsecond, so that an archive and its migration to another kind of
+// store give the same digest. Sessions, which come and go with sign-ins,
+// are counted out, and so are the settings of the search index. Another
+// store is digested by every document's id, status and content hash. Every
+// page image counts, through the manifests of their checksums.
+func archiveDigest(ctx context.Context, a *archive, images int) (digest, counts string, err error) {
 	h := sha256.New()
-	stamps, err := a.store.Stamps(ctx, fonds.Filter{})
-	if err != nil {
-		return "", err
-	}
-	public, err := a.store.Stamps(ctx, fonds.Filter{Published: true})
-	if err != nil {
-		return "", err
-	}
-	ids := make([]string, 0, len(stamps))
-	for id := range stamps {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		_, pub := public[id]
-		fmt.Fprintf(h, "document %q %s %t\n", id, stamps[id].Hash, pub)
+	if tr, ok := a.store.(fonds.Transferer); ok {
+		c, err := digestStore(ctx, tr, h)
+		if err != nil {
+			return "", "", err
+		}
+		counts = fmt.Sprintf("documents %d, versions %d, images %d, users %d, audit entries %d, aliases %d, deletions %d",
+			c.documents, c.versions, images, c.users, c.audit, c.aliases, c.deletions)
+	} else if err := digestStamps(ctx, a.store, h); err != nil {
+		return "", "", err
 	}
 	// Verify has checked every image against its document's manifest of
 	// checksums, so the manifests stand for the images: the digest reads
@@ -141,9 +146,80 @@ func archiveDigest(ctx context.Context, a *archive) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), counts, nil
+}
+
+// storeCounts counts what digestStore read.
+type storeCounts struct {
+	documents, versions, users, audit, aliases, deletions int
+}
+
+// digestStore writes every item of the store but its sessions to h, one
+// line each, and counts them.
+func digestStore(ctx context.Context, tr fonds.Transferer, h io.Writer) (storeCounts, error) {
+	var c storeCounts
+	err := tr.Dump(ctx, func(it *fonds.Item) error {
+		switch it.Kind {
+		case fonds.ItemSession:
+			return nil
+		case fonds.ItemSetting:
+			if strings.HasPrefix(it.Name, "index.") {
+				return nil
+			}
+		case fonds.ItemVersion:
+			c.versions++
+			if it.Version.Current {
+				c.documents++
+			}
+			// The checksum recorded is the store's own (an old SQLite
+			// version may have none, which PostgreSQL computes): the body
+			// it stands for is digested.
+			v := *it.Version
+			v.Sum = ""
+			it = &fonds.Item{Kind: it.Kind, Version: &v}
+		case fonds.ItemUser:
+			c.users++
+			// The hash of the password is no part of the user as JSON.
+			fmt.Fprintf(h, "password %q %x\n", it.User.Name, sha256.Sum256([]byte(it.User.PasswordHash)))
+		case fonds.ItemAudit:
+			c.audit++
+		case fonds.ItemAlias:
+			c.aliases++
+		case fonds.ItemDeletion:
+			c.deletions++
+		}
+		b, err := json.Marshal(it)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %s\n", it.Kind, b)
+		return nil
+	})
+	return c, err
+}
+
+// digestStamps writes every document's id, status and content hash to h.
+func digestStamps(ctx context.Context, store fonds.Store, h io.Writer) error {
+	stamps, err := store.Stamps(ctx, fonds.Filter{})
+	if err != nil {
+		return err
+	}
+	public, err := store.Stamps(ctx, fonds.Filter{Published: true})
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(stamps))
+	for id := range stamps {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		_, pub := public[id]
+		fmt.Fprintf(h, "document %q %s %t\n", id, stamps[id].Hash, pub)
+	}
+	return nil
 }
 
 // rebuild settings: "fonds reindex" asks a running server to rebuild its

@@ -8,6 +8,7 @@
 //	fonds export  [--data DIR] [--db URL] --format text|json [--out DIR] (--all | ID...)
 //	fonds reindex [--data DIR] [--db URL]
 //	fonds check   [--data DIR] [--db URL]
+//	fonds migrate --from DIR|URL --to DIR|URL [--data DIR]
 //	fonds backup  [--data DIR] FILE
 //	fonds restore [--data DIR] FILE
 //	fonds bench   [--n 10000] [--queries 200]
@@ -59,6 +60,9 @@ Usage:
                                  rebuild the search index from the database
   fonds check   [--data DIR] [--db URL]
                                  verify checksums and the search index; print the archive's digest
+  fonds migrate --from DIR|URL --to DIR|URL [--data DIR]
+                                 copy an archive, history and images whole, into an empty one of
+                                 either kind (data folder or PostgreSQL), and build its search index
   fonds backup  [--data DIR] FILE
                                  write a consistent backup (database and images), even while serving
                                  (an archive on PostgreSQL: back it up with pg_dump)
@@ -115,6 +119,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = reindexCmd(ctx, args[1:], stderr)
 	case "check":
 		err = checkCmd(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		err = migrateCmd(ctx, args[1:], stdout, stderr)
 	case "backup":
 		err = backupCmd(ctx, args[1:], stderr)
 	case "restore":
