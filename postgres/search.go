@@ -120,6 +120,27 @@ const (
 	creditRow  = 1 << 20
 )
 
+// rowFields is the number of fields an element's rows are numbered by: the
+// row of field f of element k is k*rowFields + fieldSlot(f).
+const rowFields = 16
+
+// fieldSlot returns the number of a field among the rows of an element.
+func fieldSlot(field string) int {
+	switch field {
+	case fEnglish, fRussian, fOther, fTitle, fSummary, fNotes, fSource:
+		return 0 // one of them per element
+	case fNames:
+		return 1
+	case fTranslit:
+		return 2
+	case fStops:
+		return 3
+	case fCredit:
+		return 4
+	}
+	return 5 // a credit of a role
+}
+
 // hitData is what a hit shows, stored as one JSON value.
 type hitData struct {
 	Title      string     `json:"t"`
@@ -163,12 +184,20 @@ func (ix *Index) analyze(d *fonds.Document) *indexed {
 	out := &indexed{sd: sd, lengths: make(map[string]int)}
 	out.hit = hitData{Title: sd.Heading, Date: sd.Date, Collection: sd.Collection, References: sd.References}
 	a := ix.an
-	row := func(n int) *element {
-		e := &element{n: n, terms: make(map[string][]int)}
-		out.elements = append(out.elements, e)
-		return e
-	}
-	put := func(e *element, field string, toks []analysis.Token) {
+	rows := make(map[int]*element)
+	// Each field of an element in a row of its own, so that a search reads
+	// the positions of its terms out of the rows of their fields only.
+	put := func(k int, field string, toks []analysis.Token) {
+		n := k*rowFields + fieldSlot(field)
+		if k == keywordRow {
+			n = keywordRow
+		}
+		e := rows[n]
+		if e == nil {
+			e = &element{n: n, terms: make(map[string][]int)}
+			rows[n] = e
+			out.elements = append(out.elements, e)
+		}
 		e.add(field, toks)
 		out.lengths[field] += len(toks)
 	}
@@ -182,7 +211,6 @@ func (ix *Index) analyze(d *fonds.Document) *indexed {
 		if el.Text == "" {
 			continue
 		}
-		e := row(k)
 		keys := a.Translit
 		switch el.Kind {
 		case searchdoc.KindPage:
@@ -193,39 +221,37 @@ func (ix *Index) analyze(d *fonds.Document) *indexed {
 			case "ru":
 				field, an = fRussian, a.Russian
 			}
-			put(e, field, analysis.Analyze(an, el.Text))
+			put(k, field, analysis.Analyze(an, el.Text))
 			out.hit.Fields = append(out.hit.Fields, field)
 		case searchdoc.KindTitle:
-			put(e, fTitle, analysis.Analyze(a.English, el.Text))
+			put(k, fTitle, analysis.Analyze(a.English, el.Text))
 		case searchdoc.KindSummary:
-			put(e, fSummary, analysis.Analyze(a.English, el.Text))
+			put(k, fSummary, analysis.Analyze(a.English, el.Text))
 		case searchdoc.KindNote:
-			put(e, fNotes, analysis.Analyze(a.English, el.Text))
+			put(k, fNotes, analysis.Analyze(a.English, el.Text))
 		case searchdoc.KindSource:
-			put(e, fSource, analysis.Analyze(a.English, el.Text))
+			put(k, fSource, analysis.Analyze(a.English, el.Text))
 		}
 		if el.Kind.Names() {
-			put(e, fNames, analysis.Analyze(a.Names, el.Text))
+			put(k, fNames, analysis.Analyze(a.Names, el.Text))
 		}
 		if el.Kind.Keys() {
-			put(e, fTranslit, analysis.Analyze(keys, el.Text))
+			put(k, fTranslit, analysis.Analyze(keys, el.Text))
 		}
 		if el.Kind.Stops() {
-			put(e, fStops, analysis.Analyze(a.Stops, el.Text))
+			put(k, fStops, analysis.Analyze(a.Stops, el.Text))
 		}
 	}
 	for i, c := range sd.Credits {
-		e := row(creditRow + i)
 		toks := analysis.Analyze(a.Names, c.Name)
-		put(e, fCredit, toks)
+		put(creditRow+i, fCredit, toks)
 		if slices.Contains(searchdoc.CreditRoles, c.Role) {
-			put(e, creditField(c.Role), toks)
+			put(creditRow+i, creditField(c.Role), toks)
 		}
 	}
-	kw := row(keywordRow)
 	word := func(field, value string) {
 		if value != "" {
-			put(kw, field, []analysis.Token{{Term: value, Position: 1}})
+			put(keywordRow, field, []analysis.Token{{Term: value, Position: 1}})
 		}
 	}
 	word(fCollect, sd.Collection)

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"fonds"
@@ -64,6 +66,39 @@ func TestSearchHostile(t *testing.T) {
 		if err != nil && !errors.Is(err, fonds.ErrInvalid) && !errors.Is(err, fonds.ErrTimeout) {
 			t.Errorf("Search(%.40q): %v, want results or an invalid request", q, err)
 		}
+	}
+}
+
+// TestSearchPutConcurrent puts versions of one document, and of documents
+// sharing words, from several goroutines at once: every Put succeeds, and
+// the index holds one of the versions, whole.
+func TestSearchPutConcurrent(t *testing.T) {
+	ctx := context.Background()
+	ix := openTestIndex(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 8 {
+				d := fondstest.IndexDocument("same", "1980", fmt.Sprintf("Version %d of writer %d about grain, word%d.", i, g, g))
+				other := fondstest.IndexDocument(fmt.Sprintf("other-%d-%d", g, i), "1981", "Another report about grain.")
+				if err := ix.Put(ctx, d, other); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("Put: %v", err)
+	}
+	res, err := ix.Search(ctx, fonds.SearchRequest{Query: "version"})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("Search(version) = %+v, %v, want the one document", res, err)
+	}
+	if res, _ := ix.Search(ctx, fonds.SearchRequest{Query: "grain", Limit: 100}); res.Total != 65 {
+		t.Errorf("Search(grain).Total = %d, want 65", res.Total)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"fonds"
 	"fonds/analysis"
 	"fonds/query"
@@ -72,6 +74,7 @@ type docMeta struct {
 // searchState is what one search reads from the database.
 type searchState struct {
 	ix    *Index
+	tx    pgx.Tx
 	total int            // documents in the index
 	df    map[string]int // documents having each term
 }
@@ -85,7 +88,7 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, ix.timeout())
 	defer cancel()
-	res, err := ix.search(ctx, req)
+	res, err := ix.inSnapshot(ctx, req)
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return nil, stopped(req.Query, ctx.Err())
@@ -98,11 +101,26 @@ func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	return res, nil
 }
 
+// inSnapshot answers a request in a read-only transaction, so that every
+// query of the search reads one state of the index.
+func (ix *Index) inSnapshot(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+	tx, err := ix.db.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	res, err := ix.search(ctx, tx, req)
+	if err != nil {
+		return nil, err
+	}
+	return res, tx.Commit(ctx)
+}
+
 func stopped(q string, err error) error {
 	return fmt.Errorf("postgres: search %q stopped: %w (%w)", q, fonds.ErrTimeout, err)
 }
 
-func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
+func (ix *Index) search(ctx context.Context, tx pgx.Tx, req fonds.SearchRequest) (*fonds.SearchResults, error) {
 	for _, n := range req.Facets {
 		if _, ok := facetColumns[n]; !ok {
 			return nil, fmt.Errorf("%w: no facet %q", fonds.ErrInvalid, n)
@@ -135,12 +153,15 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		}
 		return top
 	}
-	cut, err := ix.expand(ctx, b.exps)
+	cut, err := ix.expand(ctx, tx, b.exps)
 	if err != nil {
 		return nil, err
 	}
-	st := &searchState{ix: ix}
+	st := &searchState{ix: ix, tx: tx}
 	top := topOf(main)
+	if q.Root == nil {
+		return ix.browse(ctx, st, req, q, top, where, args)
+	}
 	docs, err := st.run(ctx, top, where, args)
 	if err != nil {
 		return nil, err
@@ -149,7 +170,7 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	if len(docs) == 0 && !b.stops {
 		r := &builder{an: ix.an, year: b.year, relax: true}
 		if main := r.node(q.Root); main != nil && r.relaxed {
-			c, err := ix.expand(ctx, r.exps)
+			c, err := ix.expand(ctx, tx, r.exps)
 			if err != nil {
 				return nil, err
 			}
@@ -163,12 +184,7 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 		}
 	}
 
-	limit := req.Limit
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	limit = min(limit, maxLimit)
-	offset := min(max(req.Offset, 0), maxOffset)
+	offset, limit := pageBounds(req)
 	byDate := req.Sort == fonds.ByDateAsc || (req.Sort != fonds.ByDateDesc && q.Root == nil)
 	switch {
 	case byDate || req.Sort == fonds.ByDateDesc:
@@ -210,6 +226,81 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	}
 	page := docs[offset:min(offset+limit, len(docs))]
 	if err := ix.hits(ctx, out, page, top, st, req.Highlight, b.keys); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// pageBounds returns the offset and limit of the page a request asks for.
+func pageBounds(req fonds.SearchRequest) (offset, limit int) {
+	limit = req.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	return min(max(req.Offset, 0), maxOffset), min(limit, maxLimit)
+}
+
+// browse answers a request without words, which lists every document the
+// filters admit in date order: counted, paged and faceted by the database,
+// without reading each document's row into Go.
+func (ix *Index) browse(ctx context.Context, st *searchState, req fonds.SearchRequest, q query.Query, top qnode, where string, args []any) (*fonds.SearchResults, error) {
+	out := &fonds.SearchResults{Interpreted: q.Interpreted, Hits: []fonds.Hit{}}
+	if err := st.tx.QueryRow(ctx, `SELECT count(*) FROM search_docs WHERE `+where, args...).Scan(&out.Total); err != nil {
+		return nil, err
+	}
+	if len(req.Facets) > 0 {
+		out.Facets = make(map[string][]fonds.FacetCount, len(req.Facets))
+		for _, name := range req.Facets {
+			col := facetColumns[name]
+			from := "search_docs, unnest(" + col + ") AS v (v)"
+			if col != "languages" && col != "persons" && col != "categories" {
+				from = "(SELECT *, " + col + " AS v FROM search_docs) AS d"
+			}
+			rows, err := st.tx.Query(ctx, `SELECT v, count(*) FROM `+from+` WHERE (`+where+`) AND v <> ''
+				GROUP BY v ORDER BY count(*) DESC, v LIMIT `+strconv.Itoa(facetSize), args...)
+			if err != nil {
+				return nil, err
+			}
+			counts := []fonds.FacetCount{}
+			for rows.Next() {
+				var c fonds.FacetCount
+				if err := rows.Scan(&c.Value, &c.Count); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				counts = append(counts, c)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+			out.Facets[name] = counts
+		}
+	}
+	offset, limit := pageBounds(req)
+	order := "start_day"
+	if req.Sort == fonds.ByDateDesc {
+		order = "start_day DESC"
+	}
+	rows, err := st.tx.Query(ctx, `SELECT id FROM search_docs WHERE `+where+`
+		ORDER BY `+order+` NULLS LAST, id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(offset), args...)
+	if err != nil {
+		return nil, err
+	}
+	var page []*docMeta
+	for rows.Next() {
+		d := &docMeta{score: 1}
+		if err := rows.Scan(&d.id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		page = append(page, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := ix.hits(ctx, out, page, top, st, req.Highlight, analysis.TranslitKeys{}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -305,7 +396,7 @@ func period(s string) (first, last time.Time, err error) {
 // expand resolves the expansions of a query, each to its share of the
 // budget: the nearest words of the vocabulary (for a fuzzy word), then the
 // shortest, then in order. It reports whether one left out words.
-func (ix *Index) expand(ctx context.Context, exps []*qterm) (bool, error) {
+func (ix *Index) expand(ctx context.Context, tx pgx.Tx, exps []*qterm) (bool, error) {
 	if len(exps) == 0 {
 		return false, nil
 	}
@@ -337,7 +428,7 @@ func (ix *Index) expand(ctx context.Context, exps []*qterm) (bool, error) {
 			// levenshtein reads at most 255 characters.
 			args[6] = min(args[6].(int), 250)
 		}
-		rows, err := ix.db.Query(ctx, sql, args...)
+		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return false, err
 		}
@@ -412,8 +503,14 @@ func (st *searchState) run(ctx context.Context, top qnode, where string, args []
 		lexes = append(lexes, l)
 	}
 	slices.Sort(lexes)
-	if err := st.ix.db.QueryRow(ctx, `SELECT count(*) FROM search_docs`).Scan(&st.total); err != nil {
-		return nil, err
+	if st.total == 0 {
+		// For the inverse document frequencies: exact in a small index,
+		// the planner's estimate in a large one, which costs no scan.
+		if err := st.tx.QueryRow(ctx, `SELECT CASE WHEN reltuples >= 10000 THEN reltuples::bigint
+			ELSE (SELECT count(*) FROM search_docs) END
+			FROM pg_class WHERE oid = 'search_docs'::regclass`).Scan(&st.total); err != nil {
+			return nil, err
+		}
 	}
 	// The positions of the terms in the documents that have any.
 	st.df = make(map[string]int)
@@ -423,7 +520,14 @@ func (st *searchState) run(ctx context.Context, top qnode, where string, args []
 		for i, l := range lexes {
 			quoted[i] = quoteLexeme(l)
 		}
-		rows, err := st.ix.db.Query(ctx, `SELECT e.doc_id, e.n, e.chunk, u.lexeme, u.positions
+		// Through the GIN index, always: the planner, which cannot tell
+		// how many elements a term is in, reads the whole table instead
+		// when the table is small or the terms unknown to its statistics,
+		// and reads each tsvector twice.
+		if _, err := st.tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+			return nil, err
+		}
+		rows, err := st.tx.Query(ctx, `SELECT e.doc_id, e.n, e.chunk, u.lexeme, u.positions
 			FROM search_elements e, unnest(e.terms) u
 			WHERE e.terms @@ $1::tsquery AND u.lexeme = ANY($2)`, strings.Join(quoted, " | "), lexes)
 		if err != nil {
@@ -457,6 +561,9 @@ func (st *searchState) run(ctx context.Context, top qnode, where string, args []
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
+		if _, err := st.tx.Exec(ctx, `SET LOCAL enable_seqscan = on`); err != nil {
+			return nil, err
+		}
 	}
 	if !all && len(terms) == 0 {
 		return nil, nil
@@ -472,7 +579,7 @@ func (st *searchState) run(ctx context.Context, top qnode, where string, args []
 		args = append(slices.Clone(args), ids)
 		sql += " AND id = ANY($" + strconv.Itoa(len(args)) + ")"
 	}
-	rows, err := st.ix.db.Query(ctx, sql, args...)
+	rows, err := st.tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -770,7 +877,7 @@ func (ix *Index) hits(ctx context.Context, out *fonds.SearchResults, page []*doc
 	if highlight {
 		cols += ", pages, summary"
 	}
-	rows, err := ix.db.Query(ctx, `SELECT `+cols+` FROM search_docs WHERE id = ANY($1)`, ids)
+	rows, err := st.tx.Query(ctx, `SELECT `+cols+` FROM search_docs WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return err
 	}
