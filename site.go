@@ -28,14 +28,27 @@ const (
 	SettingSiteAbout = "site.about"
 )
 
-// Settings is the part of a Store that keeps named settings.
-type Settings interface {
+// SettingReader reads named settings: what a site that only shows the
+// archive needs of them.
+type SettingReader interface {
+	// Setting returns the value of the named setting, or ErrNotFound.
 	Setting(ctx context.Context, name string) (string, error)
+}
+
+// SettingWriter sets named settings.
+type SettingWriter interface {
+	// PutSetting sets the named setting to value.
 	PutSetting(ctx context.Context, name, value string) error
 }
 
+// Settings is the part of a Store that keeps named settings.
+type Settings interface {
+	SettingReader
+	SettingWriter
+}
+
 // ReadSite returns the site as its settings say; what was never set is empty.
-func ReadSite(ctx context.Context, st Settings) (Site, error) {
+func ReadSite(ctx context.Context, st SettingReader) (Site, error) {
 	var s Site
 	for _, f := range s.fields() {
 		v, err := st.Setting(ctx, f.name)
@@ -48,7 +61,7 @@ func ReadSite(ctx context.Context, st Settings) (Site, error) {
 }
 
 // WriteSite checks the site and stores its settings.
-func WriteSite(ctx context.Context, st Settings, s Site) error {
+func WriteSite(ctx context.Context, st SettingWriter, s Site) error {
 	if err := s.Check(); err != nil {
 		return err
 	}
@@ -100,7 +113,7 @@ func (s *Site) fields() []siteField {
 // that every request can ask for it and an admin's change shows within
 // Refresh on every server of the archive. The zero Refresh is a second.
 type SiteCache struct {
-	Settings Settings
+	Settings SettingReader
 	Refresh  time.Duration
 	Now      func() time.Time // time.Now when nil; tests step it
 

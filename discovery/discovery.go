@@ -5,6 +5,7 @@
 package discovery
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -27,9 +28,17 @@ const PerSitemap = 50000
 // FeedSize is how many documents the feed holds.
 const FeedSize = 50
 
+// Store is what the sitemaps and the feed read of the archive: the stamps
+// of the published documents, a page of them, and the site's settings.
+type Store interface {
+	fonds.SettingReader
+	Documents(ctx context.Context, f fonds.Filter) ([]*fonds.Document, int, error)
+	Stamps(ctx context.Context, f fonds.Filter) (map[string]fonds.Stamp, error)
+}
+
 // Config configures the handler.
 type Config struct {
-	Store    fonds.Store
+	Store    Store
 	SiteName string
 	// BaseURL is the site's address without a trailing slash. It is
 	// required: links must never come from a client's Host header.

@@ -36,7 +36,7 @@ func TestFeedSite(t *testing.T) {
 	}
 	for i, st := range steps {
 		if st.site != nil {
-			if err := fonds.WriteSite(context.Background(), h.cfg.Store, *st.site); err != nil {
+			if err := fonds.WriteSite(context.Background(), h.cfg.Store.(fonds.Settings), *st.site); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -55,9 +55,16 @@ import (
 	"fonds"
 )
 
+// Store is what the IIIF handler reads of the archive: a document, whose
+// pages are the canvases, and its collection, whose title labels them.
+type Store interface {
+	Document(ctx context.Context, id string) (*fonds.Document, error)
+	Collection(ctx context.Context, slug string) (fonds.Collection, error)
+}
+
 // Config is what the IIIF handler needs.
 type Config struct {
-	Store  fonds.Store
+	Store  Store
 	Images *Images
 	// BaseURL is the address the site is reached at, e.g.
 	// "http://127.0.0.1:8080", from which every identifier is made. It is
@@ -75,7 +82,7 @@ type Config struct {
 
 // handler answers everything under /iiif/.
 type handler struct {
-	store   fonds.Store
+	store   Store
 	images  *Images
 	baseURL string
 	log     *slog.Logger

@@ -86,11 +86,18 @@ const (
 	maxBody = 64 << 10
 )
 
+// Store is what the handler reads of the archive: the records, the
+// collections that are its sets, and the site's settings.
+type Store interface {
+	fonds.RecordStore
+	fonds.SettingReader // the site's name
+	Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collection, error)
+}
+
 // Config configures the handler that New returns.
 type Config struct {
-	// Store is where the records come from: Records, EarliestDatestamp,
-	// Collections and Document are used.
-	Store fonds.Store
+	// Store is where the records come from.
+	Store Store
 	// BaseURL is the URL harvesters send requests to, such as
 	// "https://archive.example.org/oai". It is required: identifiers and
 	// the baseURL harvesters see must never come from a client's Host
@@ -128,7 +135,7 @@ type format struct {
 
 // handler is the http.Handler that New returns.
 type handler struct {
-	store     fonds.Store
+	store     Store
 	base      *url.URL // nil: derived from each request
 	name      string
 	email     string

@@ -34,12 +34,19 @@ var Released = fonds.Filter{Published: true, Restricted: true}
 // amortize the index's per-batch cost, small enough to keep memory flat.
 const batchSize = 500
 
+// Source is what Sync reads of the store: the stamps of the released
+// documents, and each one to index.
+type Source interface {
+	Stamps(ctx context.Context, f fonds.Filter) (map[string]fonds.Stamp, error)
+	Document(ctx context.Context, id string) (*fonds.Document, error)
+}
+
 // Sync makes the index hold exactly the released documents of the store
 // (restricted ones too, which the index marks), each at its current version. It compares the stamps (id and content hash)
 // of both, so that it reads from the store only the documents to index.
 // progress, if not nil, is called with the number of documents indexed so
 // far and the number to index.
-func Sync(ctx context.Context, store fonds.Store, ix fonds.Index, progress func(done, total int)) (Report, error) {
+func Sync(ctx context.Context, store Source, ix fonds.Index, progress func(done, total int)) (Report, error) {
 	var rep Report
 	want, err := store.Stamps(ctx, Released)
 	if err != nil {

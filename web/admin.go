@@ -303,7 +303,7 @@ type sitePage struct {
 }
 
 func (s *Server) adminSite(w http.ResponseWriter, r *http.Request) error {
-	st, err := fonds.ReadSite(r.Context(), settings{r: s.store})
+	st, err := fonds.ReadSite(r.Context(), s.store)
 	if err != nil {
 		return err
 	}
@@ -325,7 +325,7 @@ func (s *Server) adminEditSite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	old, err := fonds.ReadSite(ctx, settings{r: s.store})
+	old, err := fonds.ReadSite(ctx, s.store)
 	if err != nil {
 		return err
 	}
@@ -335,7 +335,7 @@ func (s *Server) adminEditSite(w http.ResponseWriter, r *http.Request) error {
 		Email: r.PostForm.Get("email"),
 		About: strings.ReplaceAll(r.PostForm.Get("about"), "\r\n", "\n"),
 	}
-	if err := fonds.WriteSite(ctx, settings{s.store, s.writes}, st); err != nil {
+	if err := fonds.WriteSite(ctx, s.writes, st); err != nil {
 		if errors.Is(err, fonds.ErrInvalid) {
 			// WriteSite checks before it writes: nothing is written.
 			msg := strings.TrimPrefix(err.Error(), fonds.ErrInvalid.Error()+": ")

@@ -201,7 +201,7 @@ func fresh(read, now time.Time, refresh time.Duration) bool {
 type stampReads interface {
 	LastChange(ctx context.Context) (int64, error)
 	Collections(ctx context.Context, f fonds.Filter) ([]fonds.Collection, error)
-	settingReader
+	fonds.SettingReader
 }
 
 // readStamp asks the store for the sequence number of its latest change,
@@ -217,7 +217,7 @@ func (c *pageCache) readStamp(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	site, err := fonds.ReadSite(ctx, settings{r: c.store})
+	site, err := fonds.ReadSite(ctx, c.store)
 	if err != nil {
 		return "", err
 	}

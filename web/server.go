@@ -169,7 +169,7 @@ func New(cfg Config) (*Server, error) {
 	if s.writes == nil {
 		s.writes, _ = cfg.Store.(Writes)
 	}
-	s.siteSettings = &fonds.SiteCache{Settings: settings{r: cfg.Store}}
+	s.siteSettings = &fonds.SiteCache{Settings: cfg.Store}
 	s.cache = newPageCache(cfg.Store, cfg.PageCacheBytes, cfg.PageCacheEntries, func() time.Time { return s.now() })
 	if s.cache != nil && cfg.PageCacheRefresh > 0 {
 		s.cache.refresh = cfg.PageCacheRefresh

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 
 	"fonds"
 )
@@ -76,32 +75,4 @@ type Writes interface {
 	DescribeEntity(ctx context.Context, e fonds.Entity, s fonds.Save) error
 	// PutSetting sets one of the site's settings.
 	PutSetting(ctx context.Context, name, value string) error
-}
-
-// errReadOnly is what a write of the settings through a site without
-// Writes returns; no route of such a site tries one.
-var errReadOnly = errors.New("web: the site is read-only")
-
-// settings is the fonds.Settings that fonds.ReadSite, fonds.WriteSite and
-// fonds.SiteCache take, made of the site's Reads and Writes: reading the
-// site's settings needs no Writes (w may be nil).
-type settings struct {
-	r settingReader
-	w Writes
-}
-
-// settingReader reads the site's settings.
-type settingReader interface {
-	Setting(ctx context.Context, name string) (string, error)
-}
-
-func (s settings) Setting(ctx context.Context, name string) (string, error) {
-	return s.r.Setting(ctx, name)
-}
-
-func (s settings) PutSetting(ctx context.Context, name, value string) error {
-	if s.w == nil {
-		return errReadOnly
-	}
-	return s.w.PutSetting(ctx, name, value)
 }
