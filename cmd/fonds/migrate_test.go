@@ -25,14 +25,19 @@ func TestMigrate(t *testing.T) {
 	mustFonds(t, "import", "--data", from, corpus, facsimiles(t))
 	editArchive(t, from)
 
+	// check runs fonds check, which must find no problem, and an index
+	// in step with the store: the migration built it.
 	check := func(args ...string) string {
 		t.Helper()
 		out, stderr := mustFonds(t, append([]string{"check"}, args...)...)
-		if !strings.Contains(stderr, ": 0 problems") {
+		if !strings.Contains(stderr, ": 0 problems") || !strings.Contains(stderr, "; 0 indexed, 0 removed") {
 			t.Errorf("check %v: %s", args, stderr)
 		}
 		return out
 	}
+	// The edits went to the store alone: a first check brings the index
+	// into step.
+	mustFonds(t, "check", "--data", from)
 	want := check("--data", from)
 	counts := regexp.MustCompile(`documents (\d+), versions (\d+), images (\d+), users (\d+), audit entries (\d+), aliases (\d+), deletions (\d+)`)
 	m := counts.FindStringSubmatch(want)
@@ -61,10 +66,15 @@ func TestMigrate(t *testing.T) {
 	if got := check("--data", back); got != want {
 		t.Errorf("check of the folder migrated back:\n%s\nwant, as the first folder's:\n%s", got, want)
 	}
-	// The search index was built: a search finds what the first archive
-	// holds.
-	if out, _ := mustFonds(t, "export", "--data", back, "--format", "json", seedID); !strings.Contains(out, `"Human rights"`) {
-		t.Errorf("export of the seed from the folder migrated back:\n%.500s", out)
+	if out, _ := mustFonds(t, "export", "--data", back, "--format", "json", seedID); !strings.Contains(out, "(checked)") {
+		t.Errorf("export of the edited seed from the folder migrated back:\n%.500s", out)
+	}
+
+	// Between two folders too.
+	again := filepath.Join(t.TempDir(), "again")
+	mustFonds(t, "migrate", "--from", back, "--to", again)
+	if got := check("--data", again); got != want {
+		t.Errorf("check of a folder migrated to a folder:\n%s\nwant\n%s", got, want)
 	}
 
 	t.Run("refusals", func(t *testing.T) {
@@ -118,6 +128,25 @@ func editArchive(t *testing.T, dir string) {
 		t.Fatal("no published document in the sample collection")
 	}
 	must(s.DeleteDocumentBy(ctx, docs[0].ID, fonds.Save{Author: "ed", Message: "a duplicate"}))
+	// Withdrawn to a draft, restricted, and embargoed: three statuses a
+	// harvest and the public lists tell apart.
+	for i, change := range []func(*fonds.Document){
+		func(d *fonds.Document) { d.Status = fonds.StatusDraft },
+		func(d *fonds.Document) { d.Restricted = true },
+		func(d *fonds.Document) { d.Embargo = "2999-01-01" },
+	} {
+		docs, _, err := s.Documents(ctx, fonds.Filter{Published: true, Limit: 1, Offset: i, Collection: "sample"})
+		must(err)
+		if len(docs) == 0 {
+			t.Fatal("too few published documents in the sample collection")
+		}
+		d, err := s.Document(ctx, docs[0].ID)
+		must(err)
+		change(d)
+		_, err = s.SaveDocument(ctx, d, fonds.Save{Author: "ed", Message: "held back", Version: d.Version})
+		must(err)
+	}
+	must(s.PutSession(ctx, &fonds.Session{ID: strings.Repeat("0f", 32), User: "ed", CSRF: "token", Address: "127.0.0.1"}))
 	es, err := s.Entities(ctx, fonds.EntityFilter{Kind: fonds.EntityPerson, Limit: 1})
 	must(err)
 	if len(es) == 0 {
