@@ -512,7 +512,10 @@ func (st *searchState) run(ctx context.Context, top qnode, where string, args []
 			return nil, err
 		}
 	}
-	// The positions of the terms in the documents that have any.
+	// The positions of the terms in the documents that have any: each
+	// element's tsvector cut to the query's terms (marked with weight A,
+	// then kept) before it is unnested, which costs a copy of it where
+	// unnesting it whole made an array for each of its terms.
 	st.df = make(map[string]int)
 	terms := make(map[string]map[string][]loc) // doc, lexeme
 	if len(lexes) > 0 {
@@ -528,8 +531,8 @@ func (st *searchState) run(ctx context.Context, top qnode, where string, args []
 			return nil, err
 		}
 		rows, err := st.tx.Query(ctx, `SELECT e.doc_id, e.n, e.chunk, u.lexeme, u.positions
-			FROM search_elements e, unnest(e.terms) u
-			WHERE e.terms @@ $1::tsquery AND u.lexeme = ANY($2)`, strings.Join(quoted, " | "), lexes)
+			FROM search_elements e, unnest(ts_filter(setweight(e.terms, 'A', $2), '{a}')) u
+			WHERE e.terms @@ $1::tsquery`, strings.Join(quoted, " | "), lexes)
 		if err != nil {
 			return nil, err
 		}
