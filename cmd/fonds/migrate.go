@@ -175,7 +175,9 @@ func migrate(ctx context.Context, src, dst *end, stderr io.Writer) (migrated, er
 	defer l.Abort()
 	err = dst.blobs.List(ctx, "", func(fonds.BlobInfo) error { return errHasImages })
 	if errors.Is(err, errHasImages) {
-		return st, fmt.Errorf("--to %s: %w: it holds page images already", dst.name, fonds.ErrConflict)
+		// What a migration killed before it could clean up leaves.
+		return st, fmt.Errorf("--to %s: %w: its store is empty but it holds page images already; if a migration left them, remove them (the folder images of a data folder; the rows of the table blobs of a PostgreSQL database) and migrate again",
+			dst.name, fonds.ErrConflict)
 	}
 	if err != nil {
 		return st, fmt.Errorf("--to %s: %w", dst.name, err)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -78,6 +80,15 @@ func TestMigrate(t *testing.T) {
 	}
 
 	t.Run("refusals", func(t *testing.T) {
+		// A folder with images and no store: what a migration killed
+		// midway leaves.
+		withImages := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(withImages, "images", "doc"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(withImages, "images", "doc", "page.png"), []byte("not really"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range []struct {
 			args []string
 			code int
@@ -86,6 +97,7 @@ func TestMigrate(t *testing.T) {
 			{[]string{"migrate", "--from", from, "--to", back}, 1, "not empty"},
 			{[]string{"migrate", "--from", back, "--to", db, "--data", t.TempDir()}, 1, "not empty"},
 			{[]string{"migrate", "--from", filepath.Join(t.TempDir(), "none"), "--to", t.TempDir()}, 1, "holds no archive"},
+			{[]string{"migrate", "--from", from, "--to", withImages}, 1, "holds page images already"},
 			{[]string{"migrate", "--from", from, "--to", db}, 2, "give --data"},
 			{[]string{"migrate", "--from", from}, 2, "give both"},
 		} {
@@ -154,4 +166,68 @@ func editArchive(t *testing.T, dir string) {
 	}
 	must(s.DescribeEntity(ctx, fonds.Entity{Kind: es[0].Kind, Key: es[0].Key, Role: "Described in a test"}, fonds.Save{Author: "ed"}))
 	must(s.Close())
+}
+
+// TestMigrateUndo fails a migration midway through the store, after the
+// page images are copied: the target is left as it was, its images removed
+// and its store empty.
+func TestMigrateUndo(t *testing.T) {
+	ctx := context.Background()
+	from := filepath.Join(t.TempDir(), "from")
+	mustFonds(t, "import", "--data", from, sampleDir, facsimiles(t))
+	src, err := openEnd(ctx, "--from", from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.close()
+	to := filepath.Join(t.TempDir(), "to")
+	dst, err := openEnd(ctx, "--to", to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.close()
+	target := dst.tr
+	dst.tr = failingLoad{target, 20}
+	var stderr strings.Builder
+	_, err = migrate(ctx, src, dst, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "is left as it was") {
+		t.Fatalf("migrate failing at item 20 = %v, want an error saying the target is left as it was", err)
+	}
+	n := 0
+	dst.blobs.List(ctx, "", func(b fonds.BlobInfo) error { n++; return nil })
+	if n > 0 {
+		t.Errorf("the target holds %d page images after the failed migration, want none", n)
+	}
+	l, err := target.Load(ctx)
+	if err != nil {
+		t.Fatalf("Load of the target after the failed migration = %v, want it empty", err)
+	}
+	l.Abort()
+}
+
+// failingLoad is a store whose loads fail at the item after the first n.
+type failingLoad struct {
+	fonds.Transferer
+	n int
+}
+
+func (f failingLoad) Load(ctx context.Context) (fonds.Loading, error) {
+	l, err := f.Transferer.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &failingLoading{Loading: l, left: f.n}, nil
+}
+
+type failingLoading struct {
+	fonds.Loading
+	left int
+}
+
+func (l *failingLoading) Add(ctx context.Context, it *fonds.Item) error {
+	if l.left == 0 {
+		return errors.New("the disk is full")
+	}
+	l.left--
+	return l.Loading.Add(ctx, it)
 }
