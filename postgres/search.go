@@ -48,8 +48,8 @@ type Index struct {
 
 var _ fonds.Index = (*Index)(nil)
 
-// DefaultTimeout is the default bound of a search.
-const DefaultTimeout = 10 * time.Second
+// DefaultTimeout is the default bound of a search, as the embedded index's.
+const DefaultTimeout = 5 * time.Second
 
 // DefaultMaxExpansion is the default of Index.MaxExpansion.
 const DefaultMaxExpansion = 2048

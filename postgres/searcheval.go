@@ -28,6 +28,9 @@ const (
 	rescoreWindow = 50
 	// maxPerExpansion bounds the words of one prefix or fuzzy word.
 	maxPerExpansion = 512
+	// scanPerTerm is how many words of the vocabulary a prefix may read
+	// per word it keeps.
+	scanPerTerm = 64
 	// How much words side by side raise a score (see package bleve's
 	// rescore).
 	nearPairs = 2
@@ -407,10 +410,13 @@ func (ix *Index) expand(ctx context.Context, tx pgx.Tx, exps []*qterm) (bool, er
 		var sql string
 		var args []any
 		if e.fuzziness == 0 {
+			// At most scanPerTerm words read per word kept, in the order
+			// of the vocabulary; of those, the shortest kept.
 			from := e.field + ":" + e.text
-			sql = `SELECT term FROM search_terms WHERE term >= $1 AND term < $2
-				ORDER BY length(term), term LIMIT $3`
-			args = []any{from, from + "\U0010FFFF", share + 1}
+			sql = `SELECT term FROM (
+				SELECT term FROM search_terms WHERE term >= $1 AND term < $2 ORDER BY term LIMIT $4
+			) t ORDER BY length(term), term LIMIT $3`
+			args = []any{from, from + "\U0010FFFF", share + 1, share * scanPerTerm}
 		} else {
 			if len(e.text) > 200 {
 				q.terms = []string{e.field + ":" + e.text}
