@@ -27,6 +27,7 @@ func TestTransfer(t *testing.T, open, other func(t *testing.T) fonds.Store) {
 	src := open(t)
 	FillForTransfer(t, src)
 	want := Snapshot(t, src)
+	wantDump := dumpText(t, src)
 
 	mid := other(t)
 	if _, err := fonds.Transfer(ctx, transferer(t, src), transferer(t, mid), nil); err != nil {
@@ -35,6 +36,9 @@ func TestTransfer(t *testing.T, open, other func(t *testing.T) fonds.Store) {
 	if got := Snapshot(t, mid); got != want {
 		t.Errorf("the other store after the transfer differs:\n%s", diffLines(want, got))
 	}
+	if got := dumpText(t, mid); got != wantDump {
+		t.Errorf("the other store's Dump differs:\n%s", diffLines(wantDump, got))
+	}
 	back := open(t)
 	n, err := fonds.Transfer(ctx, transferer(t, mid), transferer(t, back), nil)
 	if err != nil {
@@ -42,6 +46,9 @@ func TestTransfer(t *testing.T, open, other func(t *testing.T) fonds.Store) {
 	}
 	if got := Snapshot(t, back); got != want {
 		t.Errorf("the store transferred back differs:\n%s", diffLines(want, got))
+	}
+	if got := dumpText(t, back); got != wantDump {
+		t.Errorf("the Dump of the store transferred back differs:\n%s", diffLines(wantDump, got))
 	}
 	if n == 0 {
 		t.Errorf("Transfer back copied no items")
@@ -173,6 +180,28 @@ func FillForTransfer(t *testing.T, s fonds.Store) {
 	must(s.DescribeEntity(ctx, fonds.Entity{Kind: es[0].Kind, Key: es[0].Key, Name: "Described Name", Role: "Minister",
 		Authority: []string{"https://www.wikidata.org/wiki/Q1"}}, fonds.Save{Author: "alice"}))
 	must(s.DescribeEntity(ctx, fonds.Entity{Kind: fonds.EntityPlace, Key: "nowhere", Name: "Nowhere", Note: "mentioned by none"}, fonds.Save{Author: "alice"}))
+}
+
+// dumpText returns the items of s's Dump, one JSON line each, with the
+// passwords' hashes.
+func dumpText(t *testing.T, s fonds.Store) string {
+	t.Helper()
+	var b strings.Builder
+	err := transferer(t, s).Dump(context.Background(), func(it *fonds.Item) error {
+		j, err := json.Marshal(it)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s\n", j)
+		if it.User != nil {
+			fmt.Fprintf(&b, "password %s %s\n", it.User.Name, it.User.PasswordHash)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Dump: %v", err)
+	}
+	return b.String()
 }
 
 // Snapshot returns what s holds as its methods read it, as text, every

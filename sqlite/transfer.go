@@ -162,7 +162,10 @@ func scanDeletionItem(rows *sql.Rows) (*fonds.Item, error) {
 	if d.Datestamp, err = transferTime(stamp); err != nil {
 		return nil, err
 	}
-	d.Categories = list(cats)
+	// None is nil, as from every store.
+	if d.Categories = list(cats); len(d.Categories) == 0 {
+		d.Categories = nil
+	}
 	return &fonds.Item{Kind: fonds.ItemDeletion, Deletion: &d}, nil
 }
 
@@ -173,6 +176,9 @@ func scanEntityItem(rows *sql.Rows) (*fonds.Item, error) {
 		return nil, err
 	}
 	e.Kind, e.Authority = fonds.EntityKind(kind), list(authority)
+	if len(e.Authority) == 0 {
+		e.Authority = nil
+	}
 	return &fonds.Item{Kind: fonds.ItemEntity, Entity: &e}, nil
 }
 
