@@ -55,10 +55,11 @@ const DefaultTimeout = 5 * time.Second
 const DefaultMaxExpansion = 2048
 
 // Bounds of what is indexed: the words of a chunk of an element, and the
-// bytes of a term.
+// bytes of a term, which keep a chunk's tsvector under PostgreSQL's 1 MB
+// (2,048 terms of 256 bytes at most, with their positions).
 const (
 	chunkWords = 2048
-	maxLexeme  = 512
+	maxLexeme  = 256
 )
 
 // Index returns the search index on the store's database. Closing it
@@ -249,9 +250,13 @@ func (ix *Index) analyze(d *fonds.Document) *indexed {
 			put(creditRow+i, creditField(c.Role), toks)
 		}
 	}
+	// Each whole value at a position of its own, so that however many a
+	// document has, they are cut into chunks as a long text is.
+	pos := 0
 	word := func(field, value string) {
 		if value != "" {
-			put(keywordRow, field, []analysis.Token{{Term: value, Position: 1}})
+			pos++
+			put(keywordRow, field, []analysis.Token{{Term: value, Position: pos}})
 		}
 	}
 	word(fCollect, sd.Collection)

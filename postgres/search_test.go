@@ -51,6 +51,19 @@ func TestSearchHostile(t *testing.T) {
 	if err := ix.Put(ctx, d); err != nil {
 		t.Fatalf("Put of a long text: %v", err)
 	}
+	// Thousands of long whole values, which a tsvector of one chunk could
+	// not hold.
+	many := fondstest.IndexDocument("many", "1980", "A document of many categories.")
+	for i := range 5000 {
+		many.Categories = append(many.Categories, fmt.Sprintf("%d.%s", i, strings.Repeat("x", 250)))
+	}
+	many.Hash = many.ContentHash()
+	if err := ix.Put(ctx, many); err != nil {
+		t.Fatalf("Put of many categories: %v", err)
+	}
+	if res, err := ix.Search(ctx, fonds.SearchRequest{Query: "category:4999"}); err != nil || res.Total != 1 {
+		t.Errorf("Search(category:4999) = %+v, %v, want the document of many categories", res, err)
+	}
 	res, err := ix.Search(ctx, fonds.SearchRequest{Query: "quinoa", Highlight: true})
 	if err != nil || len(res.Hits) != 1 || !strings.Contains(res.Hits[0].Snippet, "<mark>quinoa</mark>") {
 		t.Errorf("Search(quinoa) = %+v, %v, want the long document with quinoa marked", res, err)

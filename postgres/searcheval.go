@@ -929,7 +929,17 @@ func (ix *Index) hits(ctx context.Context, out *fonds.SearchResults, page []*doc
 			}
 			d.collected = make(map[string]bool)
 			st.eval(top, d, d.collected)
-			h.Snippet, h.Page = ix.snippet(ctx, d.collected, s.pages, s.summary, s.hit.Pages, s.hit.Fields, keys)
+			// The elements the matching terms are in: only their texts
+			// are analyzed again.
+			touched := make(map[int]bool)
+			for lex := range d.collected {
+				for _, l := range d.terms[lex] {
+					if l.n >= 0 {
+						touched[l.n/rowFields] = true
+					}
+				}
+			}
+			h.Snippet, h.Page = ix.snippet(ctx, d.collected, touched, s.pages, s.summary, s.hit.Pages, s.hit.Fields, keys)
 		}
 		out.Hits = append(out.Hits, h)
 	}
@@ -938,10 +948,10 @@ func (ix *Index) hits(ctx context.Context, out *fonds.SearchResults, page []*doc
 
 // snippet returns the best passage of the document for the terms that
 // matched, with them marked, and the number of its page (0 when it is not
-// on a page). The texts are analyzed again, page by page, as they were
-// indexed, and their words whose terms matched are marked, up to
-// analysis.MaxSnippetMatches of them.
-func (ix *Index) snippet(ctx context.Context, matched map[string]bool, texts []string, summary string, pageNumbers []int, fieldsOf []string, keys analysis.TranslitKeys) (string, int) {
+// on a page). The texts of the elements touched are analyzed again, page
+// by page, as they were indexed, and their words whose terms matched are
+// marked, up to analysis.MaxSnippetMatches of them.
+func (ix *Index) snippet(ctx context.Context, matched map[string]bool, touched map[int]bool, texts []string, summary string, pageNumbers []int, fieldsOf []string, keys analysis.TranslitKeys) (string, int) {
 	a := ix.an
 	var onText, onSummary []analysis.Match
 	mark := func(k int, text, field string, an analysis.Analyzer, into *[]analysis.Match) {
@@ -952,7 +962,7 @@ func (ix *Index) snippet(ctx context.Context, matched map[string]bool, texts []s
 		}
 	}
 	for k, text := range texts {
-		if text == "" || len(onText) >= analysis.MaxSnippetMatches || ctx.Err() != nil {
+		if text == "" || !touched[k] || len(onText) >= analysis.MaxSnippetMatches || ctx.Err() != nil {
 			continue
 		}
 		for _, f := range []struct {
@@ -966,7 +976,9 @@ func (ix *Index) snippet(ctx context.Context, matched map[string]bool, texts []s
 		mark(k, text, fNames, a.Names, &onText)
 		mark(k, text, fStops, a.Stops, &onText)
 	}
-	if summary != "" {
+	// The summary is the element after the title (see
+	// searchdoc.Doc.Elements).
+	if summary != "" && touched[len(texts)+1] {
 		mark(-1, summary, fSummary, a.English, &onSummary)
 		mark(-1, summary, fNames, a.Names, &onSummary)
 		mark(-1, summary, fStops, a.Stops, &onSummary)
