@@ -179,8 +179,35 @@ func scanChangeItem(rows pgx.Rows) (*fonds.Item, error) {
 // lock of the feed's order from its start: every other write waits for it
 // to end, and two loads cannot both find the store empty.
 type loading struct {
-	tx   pgx.Tx
-	done bool
+	tx pgx.Tx
+	// queued holds the inserts that nothing else in the load reads or
+	// refers to (revisions, versions, the audit log, the change feed), the
+	// most numerous, sent a batch at a time rather than each in a round
+	// trip of its own.
+	queued pgx.Batch
+	bytes  int // of the bodies queued
+	done   bool
+}
+
+// The most inserts, and bytes of bodies, loading.queued holds before it is
+// sent: a few round trips a thousand items, memory bounded whatever the
+// size of the documents.
+const (
+	queueLimit      = 1000
+	queueBytesLimit = 16 << 20
+)
+
+// flush sends the queued inserts.
+func (l *loading) flush(ctx context.Context) error {
+	if l.queued.Len() == 0 {
+		return nil
+	}
+	err := sendBatch(ctx, l.tx, &l.queued)
+	l.queued, l.bytes = pgx.Batch{}, 0
+	if err != nil {
+		return fmt.Errorf("postgres: load versions, audit entries or changes: %w", translate(err))
+	}
+	return nil
 }
 
 // Load begins a load, after checking that the store holds nothing but
@@ -226,7 +253,7 @@ func (l *loading) Add(ctx context.Context, it *fonds.Item) error {
 		}
 		return fmt.Errorf("postgres: load %s: %w", what, translate(err))
 	}
-	return nil
+	return l.added(ctx)
 }
 
 func (l *loading) add(ctx context.Context, it *fonds.Item) error {
@@ -255,7 +282,8 @@ func (l *loading) add(ctx context.Context, it *fonds.Item) error {
 		_, err = tx.Exec(ctx, `INSERT INTO sessions (id, user_name, csrf, address, created, seen) VALUES ($1, $2, $3, $4, $5, $6)`,
 			ss.ID, ss.User, ss.CSRF, text(ss.Address), ss.Created, ss.Seen)
 	case it.Kind == fonds.ItemVersion && it.Version != nil:
-		err = loadVersion(ctx, tx, it.Version)
+		err = loadVersion(ctx, tx, &l.queued, it.Version)
+		l.bytes += len(it.Version.Body)
 	case it.Kind == fonds.ItemAlias:
 		_, err = tx.Exec(ctx, `INSERT INTO aliases (path, document_id) VALUES ($1, $2)`, text(it.Name), it.ID)
 	case it.Kind == fonds.ItemDeletion && it.Deletion != nil:
@@ -268,21 +296,30 @@ func (l *loading) add(ctx context.Context, it *fonds.Item) error {
 		if e.Seq <= 0 {
 			return fmt.Errorf("%w: an audit entry without a sequence number", fonds.ErrInvalid)
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO audit (seq, time, user_name, address, action, target, detail)
+		l.queued.Queue(`INSERT INTO audit (seq, time, user_name, address, action, target, detail)
 			OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			e.Seq, e.Time, text(e.User), text(e.Address), text(e.Action), text(e.Target), text(e.Detail))
 	case it.Kind == fonds.ItemChange && it.Change != nil:
-		_, err = tx.Exec(ctx, `INSERT INTO changes (seq, document_id) VALUES ($1, $2)`, it.Change.Seq, it.Change.ID)
+		l.queued.Queue(`INSERT INTO changes (seq, document_id) VALUES ($1, $2)`, it.Change.Seq, it.Change.ID)
 	default:
 		return fmt.Errorf("%w: an item of kind %q without its content", fonds.ErrInvalid, it.Kind)
 	}
 	return err
 }
 
+// added sends the queued inserts once there are enough of them.
+func (l *loading) added(ctx context.Context) error {
+	if l.queued.Len() < queueLimit && l.bytes < queueBytesLimit {
+		return nil
+	}
+	return l.flush(ctx)
+}
+
 // loadVersion writes one version: a revision, or the stored document with
 // what a save derives from it (its brief, its links; the counts come at
-// the end).
-func loadVersion(ctx context.Context, tx pgx.Tx, v *fonds.StoredVersion) error {
+// the end). The rows of revisions and versions, which nothing in the load
+// reads or refers to, are queued in b.
+func loadVersion(ctx context.Context, tx pgx.Tx, b *pgx.Batch, v *fonds.StoredVersion) error {
 	if err := stored.CheckID("document id", v.ID); err != nil {
 		return err
 	}
@@ -296,10 +333,8 @@ func loadVersion(ctx context.Context, tx pgx.Tx, v *fonds.StoredVersion) error {
 		sum = stored.Sum(v.Body)
 	}
 	if !v.Current {
-		if _, err := tx.Exec(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256)
-			VALUES ($1, $2, $3, $4, $5, $6)`, v.ID, v.N, v.Hash, v.Replaced, v.Body, sum); err != nil {
-			return err
-		}
+		b.Queue(`INSERT INTO revisions (document_id, n, hash, created, body, sha256)
+			VALUES ($1, $2, $3, $4, $5, $6)`, v.ID, v.N, v.Hash, v.Replaced, v.Body, sum)
 	} else {
 		c, err := stored.Decode(v.Body)
 		if err != nil {
@@ -334,9 +369,9 @@ func loadVersion(ctx context.Context, tx pgx.Tx, v *fonds.StoredVersion) error {
 			return err
 		}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO versions (document_id, n, hash, saved, author, message, status, deleted)
+	b.Queue(`INSERT INTO versions (document_id, n, hash, saved, author, message, status, deleted)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, v.ID, v.N, v.Hash, v.Saved, text(v.Author), text(v.Message), string(v.Status), v.Deleted)
-	return err
+	return nil
 }
 
 // loadDescription keeps what an editor said of an entity, as
@@ -381,6 +416,9 @@ func (l *loading) Commit(ctx context.Context) error {
 	}
 	l.done = true
 	defer l.tx.Rollback(ctx)
+	if err := l.flush(ctx); err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`DELETE FROM document_counts`,
 		sqlCountDocuments,
