@@ -25,7 +25,7 @@ func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("migrate", stderr)
 	from := fs.String("from", "", "the archive to copy: a data `folder` or a postgres:// URL")
 	to := fs.String("to", "", "the empty archive to copy it into: a data `folder` or a postgres:// URL")
-	data := fs.String("data", "", "with --to a postgres:// URL: the data `folder` of the new archive, for its search index and image cache")
+	data := fs.String("data", "", "with --to a postgres:// URL: the data `folder` of the new archive, for its cache of derived images")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError{"--from and --to name the same archive"}
 	}
 	if isURL(*to) && *data == "" {
-		return usageError{"with --to a postgres:// URL, give --data: the data folder of the new archive, which holds its search index"}
+		return usageError{"with --to a postgres:// URL, give --data: the data folder of the new archive, which holds its cache of derived images"}
 	}
 	if !isURL(*from) {
 		// Opening a folder creates its database: a mistyped --from would
