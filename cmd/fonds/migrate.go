@@ -154,9 +154,26 @@ type itemCounts map[fonds.ItemKind]int
 
 func (c itemCounts) String() string {
 	var parts []string
-	for _, k := range []fonds.ItemKind{fonds.ItemVersion, fonds.ItemCollection, fonds.ItemUser, fonds.ItemAudit,
-		fonds.ItemAlias, fonds.ItemDeletion, fonds.ItemSetting, fonds.ItemSession, fonds.ItemEntity, fonds.ItemChange} {
-		parts = append(parts, fmt.Sprintf("%d %s", c[k], k))
+	for _, k := range []struct {
+		kind         fonds.ItemKind
+		one, several string
+	}{
+		{fonds.ItemVersion, "version", "versions"},
+		{fonds.ItemCollection, "collection", "collections"},
+		{fonds.ItemUser, "user", "users"},
+		{fonds.ItemAudit, "audit entry", "audit entries"},
+		{fonds.ItemAlias, "alias", "aliases"},
+		{fonds.ItemDeletion, "deletion", "deletions"},
+		{fonds.ItemSetting, "setting", "settings"},
+		{fonds.ItemSession, "session", "sessions"},
+		{fonds.ItemEntity, "entity description", "entity descriptions"},
+		{fonds.ItemChange, "change", "changes"},
+	} {
+		name := k.several
+		if c[k.kind] == 1 {
+			name = k.one
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", c[k.kind], name))
 	}
 	return strings.Join(parts, ", ")
 }
