@@ -14,6 +14,7 @@ import (
 	"fonds"
 	"fonds/analysis"
 	"fonds/searchdoc"
+	"fonds/searchplan"
 )
 
 // Index is the fonds.Index on the PostgreSQL database of a Store: one index
@@ -89,30 +90,8 @@ func (ix *Index) maxExpansion() int {
 	return DefaultMaxExpansion
 }
 
-// The prefixes of the lexemes of each field, the fields of the embedded
-// index: the stemmed texts of pages by language, the title, summary, source
-// and notes, the name keys, transliteration keys and stop words of every
-// element, the credits, and the whole values filters search.
-const (
-	fEnglish   = "en"
-	fRussian   = "ru"
-	fOther     = "ot"
-	fTitle     = "ti"
-	fSummary   = "su"
-	fSource    = "so"
-	fNotes     = "no"
-	fNames     = "nm"
-	fTranslit  = "tr"
-	fStops     = "st"
-	fCredit    = "cr"
-	fCollect   = "co"
-	fLanguage  = "la"
-	fTypeLC    = "ty"
-	fCreatorLC = "cl"
-	fCategory  = "ca"
-	fReference = "re"
-	fYear      = "yr"
-)
+// The lexemes of a field are its terms prefixed by the field's name in
+// package searchplan and a colon ("en:human", "tr:saharov").
 
 // The element numbers of what is not an element of searchdoc.Doc.Elements:
 // the whole values, and the credits (from creditRow on).
@@ -128,15 +107,15 @@ const rowFields = 16
 // fieldSlot returns the number of a field among the rows of an element.
 func fieldSlot(field string) int {
 	switch field {
-	case fEnglish, fRussian, fOther, fTitle, fSummary, fNotes, fSource:
+	case searchplan.FieldEnglish, searchplan.FieldRussian, searchplan.FieldOther, searchplan.FieldTitle, searchplan.FieldSummary, searchplan.FieldNotes, searchplan.FieldSource:
 		return 0 // one of them per element
-	case fNames:
+	case searchplan.FieldNames:
 		return 1
-	case fTranslit:
+	case searchplan.FieldTranslit:
 		return 2
-	case fStops:
+	case searchplan.FieldStops:
 		return 3
-	case fCredit:
+	case searchplan.FieldCredit:
 		return 4
 	}
 	return 5 // a credit of a role
@@ -215,39 +194,39 @@ func (ix *Index) analyze(d *fonds.Document) *indexed {
 		keys := a.Translit
 		switch el.Kind {
 		case searchdoc.KindPage:
-			field, an := fOther, a.Plain
+			field, an := searchplan.FieldOther, a.Plain
 			switch el.Language {
 			case "en":
-				field, an, keys = fEnglish, a.English, a.TranslitEn
+				field, an, keys = searchplan.FieldEnglish, a.English, a.TranslitEn
 			case "ru":
-				field, an = fRussian, a.Russian
+				field, an = searchplan.FieldRussian, a.Russian
 			}
 			put(k, field, analysis.Analyze(an, el.Text))
 			out.hit.Fields = append(out.hit.Fields, field)
 		case searchdoc.KindTitle:
-			put(k, fTitle, analysis.Analyze(a.English, el.Text))
+			put(k, searchplan.FieldTitle, analysis.Analyze(a.English, el.Text))
 		case searchdoc.KindSummary:
-			put(k, fSummary, analysis.Analyze(a.English, el.Text))
+			put(k, searchplan.FieldSummary, analysis.Analyze(a.English, el.Text))
 		case searchdoc.KindNote:
-			put(k, fNotes, analysis.Analyze(a.English, el.Text))
+			put(k, searchplan.FieldNotes, analysis.Analyze(a.English, el.Text))
 		case searchdoc.KindSource:
-			put(k, fSource, analysis.Analyze(a.English, el.Text))
+			put(k, searchplan.FieldSource, analysis.Analyze(a.English, el.Text))
 		}
 		if el.Kind.Names() {
-			put(k, fNames, analysis.Analyze(a.Names, el.Text))
+			put(k, searchplan.FieldNames, analysis.Analyze(a.Names, el.Text))
 		}
 		if el.Kind.Keys() {
-			put(k, fTranslit, analysis.Analyze(keys, el.Text))
+			put(k, searchplan.FieldTranslit, analysis.Analyze(keys, el.Text))
 		}
 		if el.Kind.Stops() {
-			put(k, fStops, analysis.Analyze(a.Stops, el.Text))
+			put(k, searchplan.FieldStops, analysis.Analyze(a.Stops, el.Text))
 		}
 	}
 	for i, c := range sd.Credits {
 		toks := analysis.Analyze(a.Names, c.Name)
-		put(creditRow+i, fCredit, toks)
+		put(creditRow+i, searchplan.FieldCredit, toks)
 		if slices.Contains(searchdoc.CreditRoles, c.Role) {
-			put(creditRow+i, creditField(c.Role), toks)
+			put(creditRow+i, searchplan.CreditField(c.Role), toks)
 		}
 	}
 	// Each whole value at a position of its own, so that however many a
@@ -259,28 +238,20 @@ func (ix *Index) analyze(d *fonds.Document) *indexed {
 			put(keywordRow, field, []analysis.Token{{Term: value, Position: pos}})
 		}
 	}
-	word(fCollect, sd.Collection)
-	word(fCreatorLC, strings.ToLower(sd.Creator))
-	word(fTypeLC, strings.ToLower(sd.Type))
+	word(searchplan.FieldCollection, sd.Collection)
+	word(searchplan.FieldCreator, strings.ToLower(sd.Creator))
+	word(searchplan.FieldType, strings.ToLower(sd.Type))
 	for _, l := range sd.Languages {
-		word(fLanguage, l)
+		word(searchplan.FieldLanguage, l)
 	}
 	for _, c := range sd.Categories {
-		word(fCategory, c)
+		word(searchplan.FieldCategory, c)
 	}
 	for _, t := range sd.ReferenceTerms {
-		word(fReference, t)
+		word(searchplan.FieldReference, t)
 	}
-	word(fYear, sd.Year)
+	word(searchplan.FieldYear, sd.Year)
 	return out
-}
-
-// creditField returns the field of the credits of a role.
-func creditField(role string) string {
-	if role == "" || role == "credit" {
-		return fCredit
-	}
-	return fCredit + "_" + role
 }
 
 // chunks returns the tsvectors of an element, as text, each of at most

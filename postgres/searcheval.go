@@ -17,6 +17,7 @@ import (
 	"fonds"
 	"fonds/analysis"
 	"fonds/query"
+	"fonds/searchplan"
 )
 
 // Page sizes and bounds of search results, as the embedded index's.
@@ -134,34 +135,13 @@ func (ix *Index) search(ctx context.Context, tx pgx.Tx, req fonds.SearchRequest)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{an: ix.an}
-	if q.YearHint > 0 {
-		b.year = strconv.Itoa(q.YearHint)
-	}
-	main := b.node(q.Root)
-	if main == nil && q.Root != nil {
-		b.stops = true
-		main = b.node(q.Root)
-	}
-	switch {
-	case main == nil && q.Root != nil:
-		main = &qnone{}
-	case main == nil:
-		main = &qall{}
-	}
-	topOf := func(main qnode) qnode {
-		top := &qbool{must: []qnode{main}}
-		if q.YearHint > 0 {
-			top.should = append(top.should, term(fYear, strconv.Itoa(q.YearHint), analysis.BoostYear))
-		}
-		return top
-	}
-	cut, err := ix.expand(ctx, tx, b.exps)
+	plan := searchplan.Build(ix.an, q, false)
+	cut, err := ix.expand(ctx, tx, plan.Expansions)
 	if err != nil {
 		return nil, err
 	}
 	st := &searchState{ix: ix, tx: tx}
-	top := topOf(main)
+	top := plan.Root
 	if q.Root == nil {
 		return ix.browse(ctx, st, req, q, top, where, args)
 	}
@@ -170,16 +150,17 @@ func (ix *Index) search(ctx context.Context, tx pgx.Tx, req fonds.SearchRequest)
 		return nil, err
 	}
 	relaxed := false
-	if len(docs) == 0 && !b.stops {
-		r := &builder{an: ix.an, year: b.year, relax: true}
-		if main := r.node(q.Root); main != nil && r.relaxed {
-			c, err := ix.expand(ctx, tx, r.exps)
+	if len(docs) == 0 && !plan.Stops {
+		// No document has every word of a query of three words or more:
+		// those with all but one are found instead, and the reader told.
+		if r := searchplan.Build(ix.an, q, true); r != nil {
+			c, err := ix.expand(ctx, tx, r.Expansions)
 			if err != nil {
 				return nil, err
 			}
 			cut = cut || c
-			b.runs, b.keys = r.runs, r.keys
-			top = topOf(main)
+			plan.Runs, plan.Keys = r.Runs, r.Keys
+			top = r.Root
 			if docs, err = st.run(ctx, top, where, args); err != nil {
 				return nil, err
 			}
@@ -209,8 +190,8 @@ func (ix *Index) search(ctx context.Context, tx pgx.Tx, req fonds.SearchRequest)
 		})
 	default:
 		byScore(docs)
-		if len(b.runs) > 0 && offset < rescoreWindow {
-			st.rescore(b.runs, docs[:min(rescoreWindow, len(docs))])
+		if len(plan.Runs) > 0 && offset < rescoreWindow {
+			st.rescore(plan.Runs, docs[:min(rescoreWindow, len(docs))])
 		}
 	}
 
@@ -228,7 +209,7 @@ func (ix *Index) search(ctx context.Context, tx pgx.Tx, req fonds.SearchRequest)
 		return out, nil
 	}
 	page := docs[offset:min(offset+limit, len(docs))]
-	if err := ix.hits(ctx, out, page, top, st, req.Highlight, b.keys); err != nil {
+	if err := ix.hits(ctx, out, page, top, st, req.Highlight, plan.Keys); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -246,7 +227,7 @@ func pageBounds(req fonds.SearchRequest) (offset, limit int) {
 // browse answers a request without words, which lists every document the
 // filters admit in date order: counted, paged and faceted by the database,
 // without reading each document's row into Go.
-func (ix *Index) browse(ctx context.Context, st *searchState, req fonds.SearchRequest, q query.Query, top qnode, where string, args []any) (*fonds.SearchResults, error) {
+func (ix *Index) browse(ctx context.Context, st *searchState, req fonds.SearchRequest, q query.Query, top searchplan.Node, where string, args []any) (*fonds.SearchResults, error) {
 	out := &fonds.SearchResults{Interpreted: q.Interpreted, Hits: []fonds.Hit{}}
 	if err := st.tx.QueryRow(ctx, `SELECT count(*) FROM search_docs WHERE `+where, args...).Scan(&out.Total); err != nil {
 		return nil, err
@@ -357,14 +338,14 @@ func filterSQL(req fonds.SearchRequest, q query.Query) (string, []any, error) {
 	}
 	for _, r := range [][2]string{{q.DateFrom, q.DateTo}, {req.From, req.To}} {
 		if r[0] != "" {
-			first, _, err := period(r[0])
+			first, _, err := searchplan.Period(r[0])
 			if err != nil {
 				return "", nil, err
 			}
 			conds = append(conds, "end_day >= "+arg(first.Format("2006-01-02")))
 		}
 		if r[1] != "" {
-			_, last, err := period(r[1])
+			_, last, err := searchplan.Period(r[1])
 			if err != nil {
 				return "", nil, err
 			}
@@ -377,60 +358,41 @@ func filterSQL(req fonds.SearchRequest, q query.Query) (string, []any, error) {
 	return strings.Join(conds, " AND "), args, nil
 }
 
-// period returns the first and last day of a year, month or day.
-func period(s string) (first, last time.Time, err error) {
-	s = strings.TrimSpace(s)
-	for _, p := range []struct {
-		layout string
-		next   func(time.Time) time.Time
-	}{
-		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
-		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
-		{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }},
-	} {
-		t, err := time.Parse(p.layout, s)
-		if err == nil {
-			return t, p.next(t).AddDate(0, 0, -1), nil
-		}
-	}
-	return first, last, fmt.Errorf("%w: date %q: want a year, year-month or year-month-day (1977, 1977-05, 1977-05-19)", fonds.ErrInvalid, s)
-}
-
 // expand resolves the expansions of a query, each to its share of the
 // budget: the nearest words of the vocabulary (for a fuzzy word), then the
 // shortest, then in order. It reports whether one left out words.
-func (ix *Index) expand(ctx context.Context, tx pgx.Tx, exps []*qterm) (bool, error) {
+func (ix *Index) expand(ctx context.Context, tx pgx.Tx, exps []*searchplan.Term) (bool, error) {
 	if len(exps) == 0 {
 		return false, nil
 	}
 	share := min(maxPerExpansion, max(1, ix.maxExpansion()/len(exps)))
 	cut := false
 	for _, q := range exps {
-		e := q.exp
+		e := q.Expand
 		var sql string
 		var args []any
-		if e.fuzziness == 0 {
+		if e.Fuzziness == 0 {
 			// At most scanPerTerm words read per word kept, in the order
 			// of the vocabulary; of those, the shortest kept.
-			from := e.field + ":" + e.text
+			from := e.Field + ":" + e.Text
 			sql = `SELECT term FROM (
 				SELECT term FROM search_terms WHERE term >= $1 AND term < $2 ORDER BY term LIMIT $4
 			) t ORDER BY length(term), term LIMIT $3`
 			args = []any{from, from + "\U0010FFFF", share + 1, share * scanPerTerm}
 		} else {
-			if len(e.text) > 200 {
-				q.terms = []string{e.field + ":" + e.text}
+			if len(e.Text) > 200 {
+				q.Terms = []string{e.Text}
 				continue
 			}
-			n := len([]rune(e.text))
+			n := len([]rune(e.Text))
 			sql = `SELECT term FROM (
 				SELECT term, levenshtein_less_equal(substr(term, $4), $3, $5) AS d
 				FROM search_terms
 				WHERE term >= $1 AND term < $2 AND char_length(term) BETWEEN $6 AND $7
 			) t WHERE d <= $5 ORDER BY d, length(term), term LIMIT $8`
-			prefix := e.field + ":"
-			args = []any{prefix, e.field + ";", e.text, len([]rune(prefix)) + 1, e.fuzziness,
-				len([]rune(prefix)) + max(n-e.fuzziness, 1), len([]rune(prefix)) + n + e.fuzziness, share + 1}
+			prefix := e.Field + ":"
+			args = []any{prefix, e.Field + ";", e.Text, len([]rune(prefix)) + 1, e.Fuzziness,
+				len([]rune(prefix)) + max(n-e.Fuzziness, 1), len([]rune(prefix)) + n + e.Fuzziness, share + 1}
 			// levenshtein reads at most 255 characters.
 			args[6] = min(args[6].(int), 250)
 		}
@@ -454,10 +416,10 @@ func (ix *Index) expand(ctx context.Context, tx pgx.Tx, exps []*qterm) (bool, er
 		if len(terms) > share {
 			terms, cut = terms[:share], true
 		}
-		q.terms = nil
+		q.Terms = nil
 		for _, t := range terms {
 			_, w, _ := strings.Cut(t, ":")
-			q.terms = append(q.terms, w)
+			q.Terms = append(q.Terms, w)
 		}
 	}
 	return cut, nil
@@ -465,35 +427,35 @@ func (ix *Index) expand(ctx context.Context, tx pgx.Tx, exps []*qterm) (bool, er
 
 // lexemes returns the lexemes of the terms and phrases of a tree, and
 // whether it holds a node that matches every document.
-func lexemes(n qnode, into map[string]bool) (all bool) {
+func lexemes(n searchplan.Node, into map[string]bool) (all bool) {
 	switch n := n.(type) {
-	case *qterm:
-		for _, t := range n.terms {
-			into[n.field+":"+t] = true
+	case *searchplan.Term:
+		for _, t := range n.Terms {
+			into[n.Field+":"+t] = true
 		}
-	case *qphrase:
-		for _, t := range n.terms {
-			into[n.field+":"+t] = true
+	case *searchplan.Phrase:
+		for _, t := range n.Terms {
+			into[n.Field+":"+t] = true
 		}
-	case *qconj:
-		for _, c := range n.nodes {
+	case *searchplan.Conj:
+		for _, c := range n.Nodes {
 			all = lexemes(c, into) || all
 		}
-	case *qdisj:
-		for _, c := range n.nodes {
+	case *searchplan.Disj:
+		for _, c := range n.Nodes {
 			all = lexemes(c, into) || all
 		}
-	case *qbool:
-		for _, c := range n.must {
+	case *searchplan.Bool:
+		for _, c := range n.Must {
 			all = lexemes(c, into) || all
 		}
-		for _, c := range n.should {
+		for _, c := range n.Should {
 			lexemes(c, into)
 		}
-		for _, c := range n.not {
+		for _, c := range n.Not {
 			lexemes(c, into)
 		}
-	case *qall:
+	case *searchplan.All:
 		return true
 	}
 	return all
@@ -501,7 +463,7 @@ func lexemes(n qnode, into map[string]bool) (all bool) {
 
 // run finds the documents matching the tree among those the condition
 // where admits, each with its score.
-func (st *searchState) run(ctx context.Context, top qnode, where string, args []any) ([]*docMeta, error) {
+func (st *searchState) run(ctx context.Context, top searchplan.Node, where string, args []any) ([]*docMeta, error) {
 	set := make(map[string]bool)
 	all := lexemes(top, set)
 	lexes := make([]string, 0, len(set))
@@ -652,13 +614,13 @@ func (st *searchState) termScore(d *docMeta, lex string, boost float64) (bool, f
 
 // eval matches a node against a document, and scores it; with collect set
 // it records the terms that matched.
-func (st *searchState) eval(n qnode, d *docMeta, collect map[string]bool) (bool, float64) {
+func (st *searchState) eval(n searchplan.Node, d *docMeta, collect map[string]bool) (bool, float64) {
 	switch n := n.(type) {
-	case *qterm:
+	case *searchplan.Term:
 		matched, sum := 0, 0.0
-		for _, t := range n.terms {
-			lex := n.field + ":" + t
-			if ok, s := st.termScore(d, lex, n.boost); ok {
+		for _, t := range n.Terms {
+			lex := n.Field + ":" + t
+			if ok, s := st.termScore(d, lex, n.Boost); ok {
 				matched++
 				sum += s
 				if collect != nil {
@@ -669,24 +631,24 @@ func (st *searchState) eval(n qnode, d *docMeta, collect map[string]bool) (bool,
 		if matched == 0 {
 			return false, 0
 		}
-		return true, sum * float64(matched) / float64(len(n.terms))
-	case *qphrase:
+		return true, sum * float64(matched) / float64(len(n.Terms))
+	case *searchplan.Phrase:
 		if !st.phrase(n, d) {
 			return false, 0
 		}
 		sum := 0.0
-		for _, t := range n.terms {
-			lex := n.field + ":" + t
-			_, s := st.termScore(d, lex, n.boost)
+		for _, t := range n.Terms {
+			lex := n.Field + ":" + t
+			_, s := st.termScore(d, lex, n.Boost)
 			sum += s
 			if collect != nil {
 				collect[lex] = true
 			}
 		}
 		return true, sum
-	case *qconj:
+	case *searchplan.Conj:
 		sum := 0.0
-		for _, c := range n.nodes {
+		for _, c := range n.Nodes {
 			ok, s := st.eval(c, d, collect)
 			if !ok {
 				return false, 0
@@ -694,26 +656,26 @@ func (st *searchState) eval(n qnode, d *docMeta, collect map[string]bool) (bool,
 			sum += s
 		}
 		return true, sum
-	case *qdisj:
+	case *searchplan.Disj:
 		matched, sum := 0, 0.0
-		for _, c := range n.nodes {
+		for _, c := range n.Nodes {
 			if ok, s := st.eval(c, d, collect); ok {
 				matched++
 				sum += s
 			}
 		}
-		if matched == 0 || matched < n.min {
+		if matched == 0 || matched < n.Min {
 			return false, 0
 		}
-		return true, sum * float64(matched) / float64(len(n.nodes))
-	case *qbool:
-		for _, c := range n.not {
+		return true, sum * float64(matched) / float64(len(n.Nodes))
+	case *searchplan.Bool:
+		for _, c := range n.Not {
 			if ok, _ := st.eval(c, d, nil); ok {
 				return false, 0
 			}
 		}
 		sum := 0.0
-		for _, c := range n.must {
+		for _, c := range n.Must {
 			ok, s := st.eval(c, d, collect)
 			if !ok {
 				return false, 0
@@ -721,20 +683,20 @@ func (st *searchState) eval(n qnode, d *docMeta, collect map[string]bool) (bool,
 			sum += s
 		}
 		matched, should := 0, 0.0
-		for _, c := range n.should {
+		for _, c := range n.Should {
 			if ok, s := st.eval(c, d, collect); ok {
 				matched++
 				should += s
 			}
 		}
-		if len(n.must) == 0 && matched == 0 {
+		if len(n.Must) == 0 && matched == 0 {
 			return false, 0
 		}
 		if matched > 0 {
-			sum += should * float64(matched) / float64(len(n.should))
+			sum += should * float64(matched) / float64(len(n.Should))
 		}
 		return true, sum
-	case *qall:
+	case *searchplan.All:
 		return true, 1
 	}
 	return false, 0
@@ -742,13 +704,13 @@ func (st *searchState) eval(n qnode, d *docMeta, collect map[string]bool) (bool,
 
 // phrase reports whether the document has the terms of the phrase at
 // their offsets in one chunk of one element.
-func (st *searchState) phrase(p *qphrase, d *docMeta) bool {
-	first := d.terms[p.field+":"+p.terms[0]]
+func (st *searchState) phrase(p *searchplan.Phrase, d *docMeta) bool {
+	first := d.terms[p.Field+":"+p.Terms[0]]
 	for _, l := range first {
 		for _, start := range l.pos {
 			ok := true
-			for i := 1; i < len(p.terms) && ok; i++ {
-				ok = hasPos(d.terms[p.field+":"+p.terms[i]], l.n, l.chunk, start+p.offs[i])
+			for i := 1; i < len(p.Terms) && ok; i++ {
+				ok = hasPos(d.terms[p.Field+":"+p.Terms[i]], l.n, l.chunk, start+p.Offsets[i])
 			}
 			if ok {
 				return true
@@ -777,7 +739,7 @@ func (st *searchState) nearFields() []struct {
 	return []struct {
 		field string
 		an    analysis.Analyzer
-	}{{fEnglish, a.English}, {fRussian, a.Russian}, {fOther, a.Plain}, {fTitle, a.English}, {fSummary, a.English}, {fSource, a.English}}
+	}{{searchplan.FieldEnglish, a.English}, {searchplan.FieldRussian, a.Russian}, {searchplan.FieldOther, a.Plain}, {searchplan.FieldTitle, a.English}, {searchplan.FieldSummary, a.English}, {searchplan.FieldSource, a.English}}
 }
 
 // rescore ranks the window again by the words of the runs side by side,
@@ -810,10 +772,10 @@ func (st *searchState) rescore(runs []string, window []*docMeta) {
 					}
 				}
 				if len(ts) >= 3 && !whole {
-					p := &qphrase{field: f.field}
+					p := &searchplan.Phrase{Field: f.field}
 					for _, t := range ts {
-						p.terms = append(p.terms, t.Term)
-						p.offs = append(p.offs, t.Position-ts[0].Position)
+						p.Terms = append(p.Terms, t.Term)
+						p.Offsets = append(p.Offsets, t.Position-ts[0].Position)
 					}
 					whole = st.phrase(p, d)
 				}
@@ -877,7 +839,7 @@ func facetCounts(docs []*docMeta, names []string) map[string][]fonds.FacetCount 
 
 // hits reads what the hits of the page show, and, with highlight set, cuts
 // their snippets from their texts.
-func (ix *Index) hits(ctx context.Context, out *fonds.SearchResults, page []*docMeta, top qnode, st *searchState, highlight bool, keys analysis.TranslitKeys) error {
+func (ix *Index) hits(ctx context.Context, out *fonds.SearchResults, page []*docMeta, top searchplan.Node, st *searchState, highlight bool, keys analysis.TranslitKeys) error {
 	ids := make([]string, len(page))
 	for i, d := range page {
 		ids[i] = d.id
@@ -968,20 +930,20 @@ func (ix *Index) snippet(ctx context.Context, matched map[string]bool, touched m
 		for _, f := range []struct {
 			field string
 			an    analysis.Analyzer
-		}{{fEnglish, a.English}, {fRussian, a.Russian}, {fOther, a.Plain}} {
+		}{{searchplan.FieldEnglish, a.English}, {searchplan.FieldRussian, a.Russian}, {searchplan.FieldOther, a.Plain}} {
 			if k >= len(fieldsOf) || fieldsOf[k] == "" || fieldsOf[k] == f.field {
 				mark(k, text, f.field, f.an, &onText)
 			}
 		}
-		mark(k, text, fNames, a.Names, &onText)
-		mark(k, text, fStops, a.Stops, &onText)
+		mark(k, text, searchplan.FieldNames, a.Names, &onText)
+		mark(k, text, searchplan.FieldStops, a.Stops, &onText)
 	}
 	// The summary is the element after the title (see
 	// searchdoc.Doc.Elements).
 	if summary != "" && touched[len(texts)+1] {
-		mark(-1, summary, fSummary, a.English, &onSummary)
-		mark(-1, summary, fNames, a.Names, &onSummary)
-		mark(-1, summary, fStops, a.Stops, &onSummary)
+		mark(-1, summary, searchplan.FieldSummary, a.English, &onSummary)
+		mark(-1, summary, searchplan.FieldNames, a.Names, &onSummary)
+		mark(-1, summary, searchplan.FieldStops, a.Stops, &onSummary)
 	}
 	onText = analysis.FirstMatches(onText)
 	onSummary = analysis.FirstMatches(onSummary)
