@@ -8,7 +8,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-	bq "github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -177,60 +176,4 @@ func (q *expansion) expand(r index.IndexReader) ([]candidate, error) {
 	}
 	q.budget.record(len(cands), cut)
 	return cands, nil
-}
-
-// fuzzyMatch is a fuzzy word, or words, in one field: each word as the
-// field's analyzer makes it, within the edits, all of them required. It
-// stands for bleve's match query with a fuzziness, whose fuzzy words it
-// bounds as expansions.
-type fuzzyMatch struct {
-	field     string
-	analyzer  string // "" for the field's
-	text      string
-	fuzziness int
-	boost     float64
-	budget    *budget
-	// words are the expansions, one per word of the text; they are counted
-	// in the budget when the query is built, since the share of each
-	// depends on their number, but only made when it is searched, after
-	// the text is analyzed.
-	words int
-}
-
-// fuzzyMatch returns the query of a fuzzy word in a field, and counts its
-// words in the budget: a text analyzes to about as many terms as it has
-// words.
-func (b *budget) fuzzyMatch(field, analyzer, text string, fuzziness int, boost float64) *fuzzyMatch {
-	q := &fuzzyMatch{field: field, analyzer: analyzer, text: text, fuzziness: fuzziness, boost: boost, budget: b}
-	q.words = max(1, len(strings.Fields(text)))
-	b.n += q.words
-	return q
-}
-
-// Field returns the field searched (bleve's FieldableQuery).
-func (q *fuzzyMatch) Field() string { return q.field }
-
-// SetField sets the field searched (bleve's FieldableQuery).
-func (q *fuzzyMatch) SetField(f string) { q.field = f }
-
-// Searcher returns the searcher of every word of the text, fuzzy.
-func (q *fuzzyMatch) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	name := q.analyzer
-	if name == "" {
-		name = m.AnalyzerNameForPath(q.field)
-	}
-	a := m.AnalyzerNamed(name)
-	if a == nil {
-		return nil, errorf("no analyzer %q", name)
-	}
-	var words []bq.Query
-	for _, tok := range a.Analyze([]byte(q.text)) {
-		words = append(words, &expansion{field: q.field, text: string(tok.Term), fuzziness: q.fuzziness, boost: q.boost, budget: q.budget})
-	}
-	if len(words) == 0 {
-		return searcher.NewMatchNoneSearcher(r)
-	}
-	c := bq.NewConjunctionQuery(words)
-	c.SetBoost(q.boost)
-	return c.Searcher(ctx, r, m, options)
 }

@@ -9,8 +9,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
-
-	"fonds/query"
 )
 
 // A query of several plain words is often a title or a subject line typed
@@ -51,31 +49,6 @@ var nearFields = []struct {
 	{fieldTitle, analyzerEnglish},
 	{fieldSummary, analyzerEnglish},
 	{fieldSource, analyzerEnglish},
-}
-
-// wordRuns returns the words of each run of plain words (without a field,
-// prefix or fuzziness) among nodes, stop words included, that holds at
-// least two words. The year of the query's year hint ends a run: it ranks
-// the documents of that year, which need not write it.
-func (ix *builder) wordRuns(nodes []query.Node) []string {
-	var runs []string
-	var run []string
-	end := func() {
-		if len(run) >= 2 {
-			runs = append(runs, strings.Join(run, " "))
-		}
-		run = run[:0]
-	}
-	for _, n := range nodes {
-		t, ok := n.(query.Term)
-		if !ok || t.Field != "" || t.Prefix || t.Fuzziness != 0 || strings.TrimSpace(t.Text) == "" || ix.isYear(t) {
-			end()
-			continue
-		}
-		run = append(run, strings.TrimSpace(t.Text))
-	}
-	end()
-	return runs
 }
 
 // nearTerm is a term of a run of the query, at its position in the run.

@@ -4,23 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"fonds/translit"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
-	banalysis "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"fonds"
 	"fonds/analysis"
 	"fonds/query"
-	"fonds/searchdoc"
+	"fonds/searchplan"
 )
 
 // Page sizes of search results.
@@ -72,22 +71,9 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, ix.maxExpansion()+maxTermSearchers)
 	q := query.Parse(req.Query)
 
-	b := &builder{Index: ix, budget: &budget{max: ix.maxExpansion()}}
-	if q.YearHint > 0 {
-		b.year = strconv.Itoa(q.YearHint)
-	}
-	main := b.node(q.Root)
-	if main == nil && q.Root != nil {
-		// Only stop words: they are what is asked for, as exact words.
-		b.stops = true
-		main = b.node(q.Root)
-	}
-	switch {
-	case main == nil && q.Root != nil:
-		main = blevesearch.NewMatchNoneQuery()
-	case main == nil:
-		main = blevesearch.NewMatchAllQuery()
-	}
+	plan := searchplan.Build(planAnalyzers(), q, false)
+	b := &builder{Index: ix, budget: &budget{max: ix.maxExpansion()}, stops: plan.Stops, runs: plan.Runs, keys: plan.Keys}
+	main := b.translate(plan.Root)
 	var filters []bq.Query
 	for _, r := range [][2]string{{q.DateFrom, q.DateTo}, {req.From, req.To}} {
 		f, err := dateFilter(r[0], r[1])
@@ -118,9 +104,6 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 			top.AddFilter(filters[0])
 		default:
 			top.AddFilter(bq.NewConjunctionQuery(filters))
-		}
-		if q.YearHint > 0 {
-			top.AddShould(termQuery(fieldYear, strconv.Itoa(q.YearHint), boostYear))
 		}
 		return top
 	}
@@ -167,10 +150,9 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	if err == nil && res.Total == 0 && !b.stops {
 		// No document has every word of a query of three words or more:
 		// those with all but one are found instead, and the reader told.
-		r := &builder{Index: ix, budget: b.budget, year: b.year, relax: true}
-		if main := r.node(q.Root); main != nil && r.relaxed {
-			b.runs, b.keys = r.runs, r.keys
-			top = topOf(main)
+		if r := searchplan.Build(planAnalyzers(), q, true); r != nil {
+			b.runs, b.keys = r.Runs, r.Keys
+			top = topOf(b.translate(r.Root))
 			sr.Query = top
 			res, err = ix.idx.SearchInContext(ctx, sr)
 			relaxed = true
@@ -389,7 +371,7 @@ func dateFilter(from, to string) (bq.Query, error) {
 	}
 	var parts []bq.Query
 	if from != "" {
-		start, _, err := period(from)
+		start, _, err := searchplan.Period(from)
 		if err != nil {
 			return nil, err
 		}
@@ -397,7 +379,7 @@ func dateFilter(from, to string) (bq.Query, error) {
 		parts = append(parts, atLeast(fieldEnd, start.Format(dateLayout)))
 	}
 	if to != "" {
-		_, end, err := period(to)
+		_, end, err := searchplan.Period(to)
 		if err != nil {
 			return nil, err
 		}
@@ -441,25 +423,6 @@ func termRange(field, min, max string, minIncl, maxIncl bool) bq.Query {
 	return q
 }
 
-// period returns the first and last day of a year, month or day.
-func period(s string) (first, last time.Time, err error) {
-	s = strings.TrimSpace(s)
-	for _, p := range []struct {
-		layout string
-		next   func(time.Time) time.Time
-	}{
-		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
-		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
-		{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }},
-	} {
-		t, err := time.Parse(p.layout, s)
-		if err == nil {
-			return t, p.next(t).AddDate(0, 0, -1), nil
-		}
-	}
-	return first, last, fmt.Errorf("%w: date %q: want a year, year-month or year-month-day (1977, 1977-05, 1977-05-19)", fonds.ErrInvalid, s)
-}
-
 // facetFilter returns a filter per facet of the request: a document must
 // have one of the values asked of each facet.
 func facetFilter(filters map[string][]string) ([]bq.Query, error) {
@@ -492,448 +455,126 @@ func facetFilter(filters map[string][]string) ([]bq.Query, error) {
 	return out, nil
 }
 
-// builder translates a parsed query to bleve queries.
+// builder translates the plan of a query (package searchplan, which every
+// index shares) to bleve's queries, the expansions of its prefixes and
+// fuzzy words within the budget.
 type builder struct {
 	*Index
-	// year is the query's YearHint, or "". The query keeps it as a word, but
-	// a document of that year that does not write it is still found: the
-	// word only ranks higher the documents that have it.
-	year string
 	// keys are the transliteration keys searched, to mark in snippets.
 	keys analysis.TranslitKeys
 	// budget bounds the words the prefixes and fuzzy words stand for.
 	budget *budget
-	// stops is set for a query of only stop words, which are searched in
-	// the stops field; in any other query they are left out, as the
-	// stemmed fields leave them out of the text.
+	// stops is set for a query of only stop words.
 	stops bool
 	// runs are the runs of plain words of the query, by whose words side
 	// by side the first results are ranked again (see rescore).
 	runs []string
-	// negated counts the Nots around the node being translated.
-	negated int
-	// relax asks for the plain words of the query, when it has three or
-	// more of them, all but one; relaxed tells that it had; depth counts
-	// the Ands around the node being translated, of which only the
-	// outermost is relaxed.
-	relax, relaxed bool
-	depth          int
 }
 
-// isYear reports whether n is the word of the query's year hint.
-func (ix *builder) isYear(n query.Node) bool {
-	t, ok := n.(query.Term)
-	return ok && ix.year != "" && t.Field == "" && t.Text == ix.year && !t.Prefix && t.Fuzziness == 0
+// planAnalyzers returns the analyzers the plans of queries are built with,
+// the same chains as the mapping's (package analysis).
+var planAnalyzers = sync.OnceValue(func() *analysis.Set {
+	a, err := analysis.New()
+	if err != nil {
+		panic("bleve: analyzers: " + err.Error())
+	}
+	return a
+})
+
+// planFields maps the fields of plans to the fields of the index.
+var planFields = map[string]string{
+	searchplan.FieldEnglish:    fieldEnglish,
+	searchplan.FieldRussian:    fieldRussian,
+	searchplan.FieldOther:      fieldOther,
+	searchplan.FieldTitle:      fieldTitle,
+	searchplan.FieldSummary:    fieldSummary,
+	searchplan.FieldSource:     fieldSource,
+	searchplan.FieldNotes:      fieldNotes,
+	searchplan.FieldNames:      fieldNames,
+	searchplan.FieldTranslit:   fieldTranslit,
+	searchplan.FieldStops:      fieldStops,
+	searchplan.FieldCredit:     fieldCredit,
+	searchplan.FieldCollection: fieldCollect,
+	searchplan.FieldLanguage:   fieldLanguage,
+	searchplan.FieldType:       fieldTypeLC,
+	searchplan.FieldCreator:    fieldCreatorLC,
+	searchplan.FieldCategory:   fieldCategory,
+	searchplan.FieldReference:  fieldReference,
+	searchplan.FieldYear:       fieldYear,
 }
 
-// node translates a parsed query to a bleve query, or nil for none.
-func (ix *builder) node(n query.Node) bq.Query {
+// indexField returns the field of the index of a field of a plan: the
+// credits of a role are in fieldCredit+"_"+role.
+func indexField(f string) string {
+	if g, ok := planFields[f]; ok {
+		return g
+	}
+	if role, ok := strings.CutPrefix(f, searchplan.FieldCredit+"_"); ok {
+		return fieldCredit + "_" + role
+	}
+	return f
+}
+
+// translate returns the bleve query of a node of a plan.
+func (b *builder) translate(n searchplan.Node) bq.Query {
+	all := func(nodes []searchplan.Node) []bq.Query {
+		qs := make([]bq.Query, 0, len(nodes))
+		for _, c := range nodes {
+			qs = append(qs, b.translate(c))
+		}
+		return qs
+	}
 	switch n := n.(type) {
-	case query.Term:
-		return ix.term(n)
-	case query.Phrase:
-		return ix.phrase(n)
-	case query.Reference:
-		return ix.reference(n)
-	case query.And:
-		ix.depth++
-		defer func() { ix.depth-- }()
-		b := bq.NewBooleanQuery(nil, nil, nil)
-		must, mustNot := 0, 0
-		var years, words []bq.Query
-		for _, c := range n.Nodes {
-			if ix.isYear(c) {
-				if q := ix.node(c); q != nil {
-					years = append(years, q)
-				}
-				continue
-			}
-			if not, ok := c.(query.Not); ok {
-				if q := ix.not(not.Node); q != nil {
-					b.AddMustNot(q)
-					mustNot++
-				}
-				continue
-			}
-			q := ix.node(c)
-			switch t, ok := c.(query.Term); {
-			case q == nil:
-				continue
-			case ok && t.Field == "" && ix.relax && ix.depth == 1 && ix.negated == 0:
-				words = append(words, q)
-			default:
-				b.AddMust(q)
-			}
-			must++
+	case *searchplan.Term:
+		field := indexField(n.Field)
+		if e := n.Expand; e != nil {
+			return b.budget.expansion(indexField(e.Field), e.Text, e.Fuzziness, e.Boost)
 		}
-		if len(words) >= 3 {
-			most := bq.NewDisjunctionQuery(words)
-			most.SetMin(float64(len(words) - 1))
-			b.AddMust(most)
-			ix.relaxed = true
-		} else {
-			for _, q := range words {
-				b.AddMust(q)
-			}
+		qs := make([]bq.Query, len(n.Terms))
+		for i, t := range n.Terms {
+			qs[i] = termQuery(field, t, n.Boost)
 		}
-		if ix.stops && must > 1 {
-			// The words in the order typed rank first.
-			if p := ix.stopsPhrase(n.Nodes); p != nil {
-				b.AddShould(p)
-			}
-		}
-		if !ix.stops && ix.negated == 0 && must > 1 {
-			ix.runs = append(ix.runs, ix.wordRuns(n.Nodes)...)
-		}
-		switch {
-		case must > 0:
-			b.AddShould(years...)
-		case len(years) > 0:
-			// Only the year: the documents of that year or naming it.
-			b.AddMust(years...)
-		case mustNot > 0:
-			b.AddMust(bq.NewMatchAllQuery())
-		default:
-			return nil
-		}
-		return b
-	case query.Or:
-		var qs []bq.Query
-		for _, c := range n.Nodes {
-			if q := ix.node(c); q != nil {
-				qs = append(qs, q)
-			}
+		if len(qs) == 0 {
+			return blevesearch.NewMatchNoneQuery()
 		}
 		return disjunction(qs)
-	case query.Not:
-		q := ix.not(n.Node)
-		if q == nil {
-			return nil
+	case *searchplan.Phrase:
+		// As bleve's match phrase query builds it: a stop word the
+		// analyzer left out is a gap, which any word fills.
+		if len(n.Terms) == 0 {
+			return blevesearch.NewMatchNoneQuery()
 		}
-		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, []bq.Query{q})
-	}
-	return nil
-}
-
-// not translates the node of a Not: words the reader excludes are not
-// searched side by side (see rescore).
-func (ix *builder) not(n query.Node) bq.Query {
-	ix.negated++
-	defer func() { ix.negated-- }()
-	return ix.node(n)
-}
-
-// term translates a word, with or without a field.
-func (ix *builder) term(t query.Term) bq.Query {
-	text := strings.TrimSpace(t.Text)
-	if text == "" {
-		return nil
-	}
-	if t.Field == "" && !t.Prefix && ix.stopWord(text) {
-		// "the", "и": no document is without them, and the stemmed
-		// fields do not index them, so a query does not ask for them,
-		// unless it has no other words.
-		if !ix.stops {
-			return nil
+		slots := make([][]string, n.Offsets[len(n.Offsets)-1]+1)
+		for i, t := range n.Terms {
+			slots[n.Offsets[i]] = append(slots[n.Offsets[i]], t)
 		}
-		m := bq.NewMatchQuery(text)
-		m.SetField(fieldStops)
-		m.SetOperator(bq.MatchQueryOperatorAnd)
-		return m
-	}
-	if ix.isYear(t) {
-		return disjunction([]bq.Query{
-			ix.words(text, t, []weighted{{fieldEnglish, boostText}, {fieldRussian, boostText}, {fieldOther, boostText}, {fieldTitle, boostTitle}, {fieldSummary, boostSummary}}, false),
-			termQuery(fieldYear, ix.year, boostYear),
-		})
-	}
-	switch t.Field {
-	case "title":
-		return ix.words(text, t, []weighted{{fieldTitle, 1}}, false)
-	case "person":
-		return ix.names(text, t, 1)
-	case query.FieldCredit, query.FieldTranslator, query.FieldTranscriber, query.FieldEditor:
-		return ix.namesIn(creditField(t.Field), text, t, 1)
-	case "ref":
-		if t.Prefix {
-			norm := fonds.NormalizeReference(text)
-			key := fonds.ReferenceKey(text)
-			if key == norm {
-				return ix.budget.expansion(fieldReference, norm, 0, 1)
-			}
-			return disjunction([]bq.Query{ix.budget.expansion(fieldReference, norm, 0, 1), ix.budget.expansion(fieldReference, key, 0, 1)})
-		}
-		return termQuery(fieldReference, fonds.ReferenceKey(text), 1)
-	case "collection":
-		return termQuery(fieldCollect, strings.ToLower(text), 1)
-	case "lang":
-		return termQuery(fieldLanguage, languageCode(text), 1)
-	case "type":
-		return termQuery(fieldTypeLC, strings.ToLower(text), 1)
-	case "creator":
-		return termQuery(fieldCreatorLC, strings.ToLower(text), 1)
-	case "category":
-		// A section holds its subsections: category:2 finds 2.1.
-		sub := ix.budget.expansion(fieldCategory, text+".", 0, 1)
-		return disjunction([]bq.Query{termQuery(fieldCategory, text, 1), sub})
-	}
-	return ix.words(text, t, []weighted{
-		{fieldEnglish, boostText},
-		{fieldRussian, boostText},
-		{fieldOther, boostText},
-		{fieldTitle, boostTitle},
-		{fieldSummary, boostSummary},
-		{fieldSource, boostSource},
-		{fieldNotes, boostNotes},
-	}, true)
-}
-
-type weighted struct {
-	field string
-	boost float64
-}
-
-// words searches a word in text fields, and, when keys is set, by its name
-// and transliteration keys.
-func (ix *builder) words(text string, t query.Term, fields []weighted, keys bool) bq.Query {
-	fuzz := min(max(t.Fuzziness, 0), 2)
-	var qs []bq.Query
-	for _, f := range fields {
-		switch {
-		case t.Prefix:
-			qs = append(qs, ix.prefix(text, f.field, f.boost)...)
-		case fuzz > 0:
-			qs = append(qs, ix.budget.fuzzyMatch(f.field, "", text, fuzz, f.boost))
-		default:
-			m := bq.NewMatchQuery(text)
-			m.SetField(f.field)
-			m.SetBoost(f.boost)
-			m.SetOperator(bq.MatchQueryOperatorAnd)
-			qs = append(qs, m)
-		}
-	}
-	if keys {
-		if q := ix.names(text, t, boostNames); q != nil {
-			qs = append(qs, q)
-		}
-		if q := ix.namesIn(fieldCredit, text, t, boostCredit); q != nil {
-			qs = append(qs, q)
-		}
-		if t.Prefix {
-			qs = append(qs, ix.prefix(text, fieldTranslit, boostTranslit)...)
-			ix.keys.Prefixes = append(ix.keys.Prefixes, translit.WordKey(text))
-		} else if q := ix.translit(text, fuzz); q != nil {
-			qs = append(qs, q)
-		}
-	}
-	return disjunction(qs)
-}
-
-// translit searches the transliteration keys of the words of text, every
-// one of them, each in the translit field or, since the translit field of
-// English pages leaves out the words whose key is their English term (see
-// translitEnFilter), as a term of the English field.
-func (ix *builder) translit(text string, fuzz int) bq.Query {
-	key := func(field, k string) bq.Query {
-		if fuzz > 0 {
-			return ix.budget.expansion(field, k, fuzz, boostTranslit)
-		}
-		return termQuery(field, k, boostTranslit)
-	}
-	var keys []bq.Query
-	for _, tok := range ix.an.translit.Analyze([]byte(text)) {
-		k := string(tok.Term)
-		ix.keys.Terms = append(ix.keys.Terms, k)
-		keys = append(keys, disjunction([]bq.Query{key(fieldTranslit, k), key(fieldEnglish, k)}))
-	}
-	switch len(keys) {
-	case 0:
-		return nil
-	case 1:
-		return keys[0]
-	}
-	return bq.NewConjunctionQuery(keys)
-}
-
-// prefix searches the terms of a field that begin as the word does, as
-// written and as the field's analyzer reduces it (a stemmer may cut the end
-// of the word the reader typed: "politic" is indexed as "polit").
-func (ix *builder) prefix(text, field string, boost float64) []bq.Query {
-	var prefixes []string
-	switch field {
-	case fieldTranslit:
-		prefixes = []string{translit.WordKey(text)}
-	case fieldEnglish:
-		// With the key, for the words of English pages that the translit
-		// field leaves out (see translitEnFilter).
-		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text), translit.WordKey(text)}
-	case fieldTitle, fieldSummary, fieldSource, fieldNotes:
-		prefixes = []string{strings.ToLower(text), ix.analyzed(ix.an.english, text)}
-	case fieldRussian:
-		prefixes = []string{translit.Fold(text), ix.analyzed(ix.an.russian, text)}
-	default:
-		prefixes = []string{strings.ToLower(text)}
-	}
-	var qs []bq.Query
-	for i, p := range prefixes {
-		if p == "" || slices.Contains(prefixes[:i], p) {
-			continue
-		}
-		qs = append(qs, ix.budget.expansion(field, p, 0, boost))
-	}
-	return qs
-}
-
-// stopWord reports whether the word is an English or Russian stop word.
-func (ix *builder) stopWord(word string) bool {
-	return len(ix.an.english.Analyze([]byte(word))) == 0 || len(ix.an.russian.Analyze([]byte(word))) == 0
-}
-
-// analyzed returns the single term the analyzer makes of a word, or "".
-func (ix *builder) analyzed(a banalysis.Analyzer, word string) string {
-	toks := a.Analyze([]byte(word))
-	if len(toks) != 1 {
-		return ""
-	}
-	return string(toks[0].Term)
-}
-
-// names searches a word (or words) in the names field, by the key the
-// names analyzer gives it when capitalized, as a name in a text is.
-func (ix *builder) names(text string, t query.Term, boost float64) bq.Query {
-	return ix.namesIn(fieldNames, text, t, boost)
-}
-
-// creditField returns the index field of a credit field of the query.
-func creditField(f string) string {
-	if f == query.FieldCredit {
-		return fieldCredit
-	}
-	return fieldCredit + "_" + f
-}
-
-// namesIn searches a word (or words) in a field of names: the names field
-// or a credit field.
-func (ix *builder) namesIn(field, text string, t query.Term, boost float64) bq.Query {
-	capital := searchdoc.Capitalize(text)
-	if t.Prefix {
-		key := translit.NameKey(text)
-		if key == "" {
-			return nil
-		}
-		return ix.budget.expansion(field, key, 0, boost)
-	}
-	if len(ix.an.names.Analyze([]byte(capital))) == 0 {
-		return nil // a stop word
-	}
-	if fuzz := min(max(t.Fuzziness, 0), 2); fuzz > 0 {
-		return ix.budget.fuzzyMatch(field, analyzerNames, capital, fuzz, boost)
-	}
-	m := bq.NewMatchQuery(capital)
-	m.SetField(field)
-	m.Analyzer = analyzerNames
-	m.SetBoost(boost)
-	m.SetOperator(bq.MatchQueryOperatorAnd)
-	return m
-}
-
-// phrase translates a phrase.
-func (ix *builder) phrase(p query.Phrase) bq.Query {
-	text := strings.TrimSpace(strings.Join(p.Words, " "))
-	if text == "" {
-		return nil
-	}
-	matchPhrase := func(field, analyzer string, s string, boost float64) bq.Query {
-		q := bq.NewMatchPhraseQuery(s)
-		q.SetField(field)
-		if analyzer != "" {
-			q.Analyzer = analyzer
-		}
-		q.SetBoost(boost)
+		q := bq.NewMultiPhraseQuery(slots, indexField(n.Field))
+		q.SetBoost(n.Boost)
 		return q
-	}
-	switch p.Field {
-	case "title":
-		return matchPhrase(fieldTitle, "", text, 1)
-	case "person":
-		return matchPhrase(fieldNames, analyzerNames, searchdoc.Capitalize(text), 1)
-	case query.FieldCredit, query.FieldTranslator, query.FieldTranscriber, query.FieldEditor:
-		return matchPhrase(creditField(p.Field), analyzerNames, searchdoc.Capitalize(text), 1)
-	case "":
-	default:
-		// A field whose values are whole: creator:"Central Committee".
-		return ix.term(query.Term{Field: p.Field, Text: text})
-	}
-	stops, others := 0, 0
-	for _, w := range p.Words {
-		if ix.stopWord(w) {
-			stops++
-		} else {
-			others++
+	case *searchplan.Conj:
+		return bq.NewConjunctionQuery(all(n.Nodes))
+	case *searchplan.Disj:
+		d := bq.NewDisjunctionQuery(all(n.Nodes))
+		if n.Min > 0 {
+			d.SetMin(float64(n.Min))
 		}
-	}
-	if others == 0 {
-		// "to be or not to be": only the stops field holds these words.
-		return matchPhrase(fieldStops, "", text, boostText)
-	}
-	q := disjunction([]bq.Query{
-		matchPhrase(fieldEnglish, "", text, boostText),
-		matchPhrase(fieldRussian, "", text, boostText),
-		matchPhrase(fieldOther, "", text, boostText),
-		matchPhrase(fieldTitle, "", text, boostTitle),
-		matchPhrase(fieldSummary, "", text, boostSummary),
-		matchPhrase(fieldSource, "", text, boostSource),
-		matchPhrase(fieldNotes, "", text, boostNotes),
-		matchPhrase(fieldNames, analyzerNames, searchdoc.Capitalize(text), boostNames),
-		matchPhrase(fieldCredit, analyzerNames, searchdoc.Capitalize(text), boostCredit),
-	})
-	if stops == 0 {
+		return d
+	case *searchplan.Bool:
+		q := bq.NewBooleanQuery(nil, nil, nil)
+		if len(n.Must) > 0 {
+			q.AddMust(all(n.Must)...)
+		}
+		if len(n.Should) > 0 {
+			q.AddShould(all(n.Should)...)
+		}
+		if len(n.Not) > 0 {
+			q.AddMustNot(all(n.Not)...)
+		}
 		return q
+	case *searchplan.All:
+		return blevesearch.NewMatchAllQuery()
 	}
-	// The stemmed fields read a stop word of the phrase as any word: the
-	// document must also write the phrase's stop words, in its order.
-	return bq.NewConjunctionQuery([]bq.Query{q, matchPhrase(fieldStops, "", text, boostStopsInPhrase)})
-}
-
-// stopsPhrase returns the phrase of the words of a query of stop words, in
-// the stops field, or nil when the nodes are not all plain words.
-func (ix *builder) stopsPhrase(nodes []query.Node) bq.Query {
-	words := make([]string, 0, len(nodes))
-	for _, n := range nodes {
-		t, ok := n.(query.Term)
-		if !ok || t.Field != "" || t.Prefix || t.Fuzziness != 0 {
-			return nil
-		}
-		words = append(words, t.Text)
-	}
-	q := bq.NewMatchPhraseQuery(strings.Join(words, " "))
-	q.SetField(fieldStops)
-	q.SetBoost(boostStopsPhrase)
-	return q
-}
-
-// reference finds the document with the reference code first, and after it
-// those whose text cites it.
-func (ix *builder) reference(r query.Reference) bq.Query {
-	norm := r.Normalized
-	if norm == "" {
-		norm = fonds.NormalizeReference(r.Written)
-	}
-	// By the key, which every spelling of the series shares, and by the
-	// number, under another series.
-	qs := []bq.Query{termQuery(fieldReference, fonds.ReferenceKey(norm), boostReference)}
-	if n := fonds.ReferenceNumber(norm); n != "" {
-		qs = append(qs, termQuery(fieldReference, n, boostRefNumber))
-	}
-	if r.Written != "" {
-		for _, f := range []weighted{{fieldEnglish, boostText}, {fieldRussian, boostText}, {fieldSummary, boostSummary}, {fieldSource, boostSource}} {
-			q := bq.NewMatchPhraseQuery(r.Written)
-			q.SetField(f.field)
-			q.SetBoost(f.boost)
-			qs = append(qs, q)
-		}
-	}
-	return disjunction(qs)
+	return blevesearch.NewMatchNoneQuery()
 }
 
 func termQuery(field, term string, boost float64) bq.Query {
@@ -951,16 +592,4 @@ func disjunction(qs []bq.Query) bq.Query {
 		return qs[0]
 	}
 	return bq.NewDisjunctionQuery(qs)
-}
-
-// languageCode returns the code of a language named in a lang: filter.
-func languageCode(s string) string {
-	s = strings.ToLower(s)
-	switch s {
-	case "english", "английский", "англ":
-		return "en"
-	case "russian", "русский", "рус":
-		return "ru"
-	}
-	return searchdoc.BaseLanguage(s)
 }

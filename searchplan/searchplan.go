@@ -109,12 +109,6 @@ func Build(an *analysis.Set, q query.Query, relax bool) *Plan {
 	return &Plan{Root: top, Stops: b.stops, Relaxed: b.relaxed, Runs: b.runs, Keys: b.keys, Expansions: b.exps}
 }
 
-// AnalyzerOf returns the analyzer of the terms of a field.
-func AnalyzerOf(an *analysis.Set, field string) analysis.Analyzer {
-	b := &builder{an: an}
-	return b.analyzerOf(field)
-}
-
 // Node is a node of the plan: one of *Term, *Phrase, *Conj, *Disj, *Bool,
 // *All and *None.
 type Node interface{}
@@ -162,16 +156,25 @@ type Expansion struct {
 	Boost     float64
 }
 
-// builder translates a parsed query, as package bleve's builder does.
+// builder translates a parsed query to a plan.
 type builder struct {
-	an   *analysis.Set
+	an *analysis.Set
+	// year is the query's YearHint, or "". The query keeps it as a word, but
+	// a document of that year that does not write it is still found: the
+	// word only ranks higher the documents that have it.
 	year string
+	// keys are the transliteration keys searched, to mark in snippets.
 	keys analysis.TranslitKeys
 	// exps are the expansions of the query, resolved after it is built,
 	// each to its share of the budget.
-	exps  []*Term
+	exps []*Term
+	// stops is set for a query of only stop words, which are searched in
+	// the stops field; in any other query they are left out, as the
+	// stemmed fields leave them out of the text.
 	stops bool
-	runs  []string
+	// runs are the runs of plain words of the query, by whose words side
+	// by side the first results are ranked again.
+	runs []string
 	// negated counts the Nots around the node being translated; relax
 	// asks for all but one of three words or more, relaxed tells it did;
 	// depth counts the Ands around the node.
@@ -200,11 +203,13 @@ func (b *builder) expansion(field, text string, fuzz int, boost float64) Node {
 	return q
 }
 
+// isYear reports whether n is the word of the query's year hint.
 func (b *builder) isYear(n query.Node) bool {
 	t, ok := n.(query.Term)
 	return ok && b.year != "" && t.Field == "" && t.Text == b.year && !t.Prefix && t.Fuzziness == 0
 }
 
+// node translates a parsed query, or returns nil for none.
 func (b *builder) node(n query.Node) Node {
 	switch n := n.(type) {
 	case query.Term:
@@ -251,6 +256,7 @@ func (b *builder) node(n query.Node) Node {
 			q.Must = append(q.Must, words...)
 		}
 		if b.stops && must > 1 {
+			// The words in the order typed rank first.
 			if p := b.stopsPhrase(n.Nodes); p != nil {
 				q.Should = append(q.Should, p)
 			}
@@ -262,6 +268,7 @@ func (b *builder) node(n query.Node) Node {
 		case must > 0:
 			q.Should = append(q.Should, years...)
 		case len(years) > 0:
+			// Only the year: the documents of that year or naming it.
 			q.Must = append(q.Must, years...)
 		case mustNot > 0:
 			q.Must = append(q.Must, &All{})
@@ -287,13 +294,18 @@ func (b *builder) node(n query.Node) Node {
 	return nil
 }
 
+// not translates the node of a Not: words the reader excludes are not
+// searched side by side.
 func (b *builder) not(n query.Node) Node {
 	b.negated++
 	defer func() { b.negated-- }()
 	return b.node(n)
 }
 
-// wordRuns returns the runs of two plain words or more among nodes.
+// wordRuns returns the words of each run of plain words (without a field,
+// prefix or fuzziness) among nodes, stop words included, that holds at
+// least two words. The year of the query's year hint ends a run: it ranks
+// the documents of that year, which need not write it.
 func wordRuns(b *builder, nodes []query.Node) []string {
 	var runs, run []string
 	end := func() {
@@ -377,12 +389,16 @@ func (b *builder) matchPhrase(field, text string, an analysis.Analyzer, boost fl
 	return p
 }
 
+// term translates a word, with or without a field.
 func (b *builder) term(t query.Term) Node {
 	text := strings.TrimSpace(t.Text)
 	if text == "" {
 		return nil
 	}
 	if t.Field == "" && !t.Prefix && b.an.StopWord(text) {
+		// "the", "и": no document is without them, and the stemmed
+		// fields do not index them, so a query does not ask for them,
+		// unless it has no other words.
 		if !b.stops {
 			return nil
 		}
@@ -420,6 +436,7 @@ func (b *builder) term(t query.Term) Node {
 	case "creator":
 		return term(FieldCreator, strings.ToLower(text), 1)
 	case "category":
+		// A section holds its subsections: category:2 finds 2.1.
 		return disj([]Node{term(FieldCategory, text, 1), b.expansion(FieldCategory, text+".", 0, 1)})
 	}
 	return b.words(text, t, []weighted{
@@ -484,9 +501,10 @@ func (b *builder) fuzzyMatch(field string, an analysis.Analyzer, text string, fu
 	return &Conj{Nodes: qs}
 }
 
-// translit searches the transliteration keys of the words of text, each in
-// the translit field or as a term of the English field (see
-// analysis.TranslitEn).
+// translit searches the transliteration keys of the words of text, every
+// one of them, each in the translit field or, since the translit field of
+// English pages leaves out the words whose key is their English term (see
+// analysis.TranslitEn), as a term of the English field.
 func (b *builder) translit(text string, fuzz int) Node {
 	key := func(field, k string) Node {
 		if fuzz > 0 {
@@ -509,13 +527,16 @@ func (b *builder) translit(text string, fuzz int) Node {
 }
 
 // prefix searches the terms of a field that begin as the word does, as
-// written and as the field's analyzer reduces it.
+// written and as the field's analyzer reduces it (a stemmer may cut the end
+// of the word the reader typed: "politic" is indexed as "polit").
 func (b *builder) prefix(text, field string, boost float64) []Node {
 	var prefixes []string
 	switch field {
 	case FieldTranslit:
 		prefixes = []string{translit.WordKey(text)}
 	case FieldEnglish:
+		// With the key, for the words of English pages that the translit
+		// field leaves out (see analysis.TranslitEn).
 		prefixes = []string{strings.ToLower(text), analysis.Term(b.an.English, text), translit.WordKey(text)}
 	case FieldTitle, FieldSummary, FieldSource, FieldNotes:
 		prefixes = []string{strings.ToLower(text), analysis.Term(b.an.English, text)}
@@ -543,7 +564,9 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// namesIn searches a word (or words) in a field of names.
+// namesIn searches a word (or words) in a field of names (the names field
+// or a credit field), by the key the names analyzer gives it when
+// capitalized, as a name in a text is.
 func (b *builder) namesIn(field, text string, t query.Term, boost float64) Node {
 	capital := searchdoc.Capitalize(text)
 	if t.Prefix {
@@ -562,6 +585,7 @@ func (b *builder) namesIn(field, text string, t query.Term, boost float64) Node 
 	return b.match(field, capital, b.an.Names, boost)
 }
 
+// phrase translates a phrase.
 func (b *builder) phrase(p query.Phrase) Node {
 	text := strings.TrimSpace(strings.Join(p.Words, " "))
 	if text == "" {
@@ -576,6 +600,7 @@ func (b *builder) phrase(p query.Phrase) Node {
 		return b.matchPhrase(CreditField(p.Field), searchdoc.Capitalize(text), b.an.Names, 1)
 	case "":
 	default:
+		// A field whose values are whole: creator:"Central Committee".
 		return b.term(query.Term{Field: p.Field, Text: text})
 	}
 	stops, others := 0, 0
@@ -587,6 +612,7 @@ func (b *builder) phrase(p query.Phrase) Node {
 		}
 	}
 	if others == 0 {
+		// "to be or not to be": only the stops field holds these words.
 		return b.matchPhrase(FieldStops, text, nil, analysis.BoostText)
 	}
 	q := disj([]Node{
@@ -603,9 +629,13 @@ func (b *builder) phrase(p query.Phrase) Node {
 	if stops == 0 {
 		return q
 	}
+	// The stemmed fields read a stop word of the phrase as any word: the
+	// document must also write the phrase's stop words, in its order.
 	return &Conj{Nodes: []Node{q, b.matchPhrase(FieldStops, text, nil, analysis.BoostStopsInPhrase)}}
 }
 
+// stopsPhrase returns the phrase of the words of a query of stop words, in
+// the stops field, or nil when the nodes are not all plain words.
 func (b *builder) stopsPhrase(nodes []query.Node) Node {
 	words := make([]string, 0, len(nodes))
 	for _, n := range nodes {
@@ -618,6 +648,9 @@ func (b *builder) stopsPhrase(nodes []query.Node) Node {
 	return b.matchPhrase(FieldStops, strings.Join(words, " "), nil, analysis.BoostStopsPhrase)
 }
 
+// reference finds the document with the reference code first, and after it
+// those whose text cites it: by the key, which every spelling of the series
+// shares, and by the number, under another series.
 func (b *builder) reference(r query.Reference) Node {
 	norm := r.Normalized
 	if norm == "" {
