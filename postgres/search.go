@@ -100,6 +100,26 @@ const (
 	creditRow  = 1 << 20
 )
 
+// lengthFields are the fields whose number of terms in a document is kept,
+// in the order of search_docs.lengths, for the norms of scores.
+var lengthFields = []string{
+	searchplan.FieldEnglish, searchplan.FieldRussian, searchplan.FieldOther, searchplan.FieldTitle,
+	searchplan.FieldSummary, searchplan.FieldSource, searchplan.FieldNotes, searchplan.FieldNames,
+	searchplan.FieldTranslit, searchplan.FieldStops, searchplan.FieldCredit,
+	searchplan.CreditField("translator"), searchplan.CreditField("transcriber"), searchplan.CreditField("editor"),
+	searchplan.FieldCollection, searchplan.FieldLanguage, searchplan.FieldType, searchplan.FieldCreator,
+	searchplan.FieldCategory, searchplan.FieldReference, searchplan.FieldYear,
+}
+
+// lengthSlot is the index of each of lengthFields.
+var lengthSlot = func() map[string]int {
+	m := make(map[string]int, len(lengthFields))
+	for i, f := range lengthFields {
+		m[f] = i
+	}
+	return m
+}()
+
 // rowFields is the number of fields an element's rows are numbered by: the
 // row of field f of element k is k*rowFields + fieldSlot(f).
 const rowFields = 16
@@ -154,14 +174,14 @@ func (e *element) add(field string, toks []analysis.Token) {
 type indexed struct {
 	sd       *searchdoc.Doc
 	elements []*element
-	lengths  map[string]int
+	lengths  []int32 // by lengthSlot
 	hit      hitData
 }
 
 // analyze returns the rows of a released document.
 func (ix *Index) analyze(d *fonds.Document) *indexed {
 	sd := searchdoc.Of(d)
-	out := &indexed{sd: sd, lengths: make(map[string]int)}
+	out := &indexed{sd: sd, lengths: make([]int32, len(lengthFields))}
 	out.hit = hitData{Title: sd.Heading, Date: sd.Date, Collection: sd.Collection, References: sd.References}
 	a := ix.an
 	rows := make(map[int]*element)
@@ -179,7 +199,9 @@ func (ix *Index) analyze(d *fonds.Document) *indexed {
 			out.elements = append(out.elements, e)
 		}
 		e.add(field, toks)
-		out.lengths[field] += len(toks)
+		if i, ok := lengthSlot[field]; ok {
+			out.lengths[i] += int32(len(toks))
+		}
 	}
 	for k, el := range sd.Elements() {
 		if el.Kind == searchdoc.KindPage {
@@ -382,10 +404,6 @@ func (ix *Index) putBatch(ctx context.Context, ids []string, byID map[string]*fo
 		if err != nil {
 			return err
 		}
-		lengths, err := json.Marshal(r.lengths)
-		if err != nil {
-			return err
-		}
 		pages := make([]string, len(sd.Pages))
 		for k, p := range sd.Pages {
 			pages[k] = p.Text
@@ -401,7 +419,7 @@ func (ix *Index) putBatch(ctx context.Context, ids []string, byID map[string]*fo
 			pages = EXCLUDED.pages, summary = EXCLUDED.summary`,
 			sd.ID, sd.Hash, sd.Restricted, sd.Collection, sd.Creator, sd.Type, sd.Year, sd.Decade,
 			nullable(sd.Start), nullable(sd.End), nonNil(sd.Languages), nonNil(sd.Persons), nonNil(sd.Categories),
-			string(lengths), string(hit), pages, sd.Summary)
+			r.lengths, string(hit), pages, sd.Summary)
 		b.Queue(`DELETE FROM search_elements WHERE doc_id = $1`, sd.ID)
 		var ns, cs []int32
 		var vs []string

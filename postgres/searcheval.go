@@ -67,20 +67,20 @@ type loc struct {
 type docMeta struct {
 	id        string
 	start     *string
-	year      string
 	values    map[string][]string // facet values
-	lengths   map[string]int
-	terms     map[string][]loc // the query's terms in the document
+	lengths   []int32             // by lengthSlot
+	terms     map[string][]loc    // the query's terms in the document
 	score     float64
 	collected map[string]bool // the terms that matched, for snippets
 }
 
 // searchState is what one search reads from the database.
 type searchState struct {
-	ix    *Index
-	tx    pgx.Tx
-	total int            // documents in the index
-	df    map[string]int // documents having each term
+	ix     *Index
+	tx     pgx.Tx
+	facets []string       // the facets asked for
+	total  int            // documents in the index
+	df     map[string]int // documents having each term
 }
 
 // Search answers a request. It stops at the index's Timeout, or sooner when
@@ -140,7 +140,7 @@ func (ix *Index) search(ctx context.Context, tx pgx.Tx, req fonds.SearchRequest)
 	if err != nil {
 		return nil, err
 	}
-	st := &searchState{ix: ix, tx: tx}
+	st := &searchState{ix: ix, tx: tx, facets: req.Facets}
 	top := plan.Root
 	if q.Root == nil {
 		return ix.browse(ctx, st, req, q, top, where, args)
@@ -539,9 +539,13 @@ func (st *searchState) run(ctx context.Context, top searchplan.Node, where strin
 	if !all && len(terms) == 0 {
 		return nil, nil
 	}
-	// The documents the filters admit, of those.
-	sql := `SELECT id, start_day, year, decade, collection, creator, type, languages, persons, categories, lengths
-		FROM search_docs WHERE ` + where
+	// The documents the filters admit, of those, with the values of the
+	// facets asked for and, for a list in date order, their dates.
+	cols := []string{"id", "lengths", "start_day"}
+	for _, f := range st.facets {
+		cols = append(cols, facetColumns[f])
+	}
+	sql := `SELECT ` + strings.Join(cols, ", ") + ` FROM search_docs WHERE ` + where
 	if !all {
 		ids := make([]string, 0, len(terms))
 		for id := range terms {
@@ -557,31 +561,30 @@ func (st *searchState) run(ctx context.Context, top searchplan.Node, where strin
 	defer rows.Close()
 	var out []*docMeta
 	for rows.Next() {
-		d := &docMeta{values: make(map[string][]string)}
-		var year, decade, collection, creator, typ string
-		var langs, persons, cats []string
-		var lengths []byte
-		if err := rows.Scan(&d.id, &d.start, &year, &decade, &collection, &creator, &typ, &langs, &persons, &cats, &lengths); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(lengths, &d.lengths); err != nil {
-			return nil, err
-		}
-		d.year = year
-		one := func(v string) []string {
-			if v == "" {
-				return nil
+		d := &docMeta{values: make(map[string][]string, len(st.facets))}
+		dest := []any{&d.id, &d.lengths, &d.start}
+		values := make([]any, len(st.facets))
+		for i, f := range st.facets {
+			switch facetColumns[f] {
+			case "languages", "persons", "categories":
+				values[i] = new([]string)
+			default:
+				values[i] = new(string)
 			}
-			return []string{v}
 		}
-		d.values[fonds.FacetYear] = one(year)
-		d.values[fonds.FacetDecade] = one(decade)
-		d.values[fonds.FacetCollection] = one(collection)
-		d.values[fonds.FacetCreator] = one(creator)
-		d.values[fonds.FacetType] = one(typ)
-		d.values[fonds.FacetLanguage] = langs
-		d.values[fonds.FacetPerson] = persons
-		d.values[fonds.FacetCategory] = cats
+		if err := rows.Scan(append(dest, values...)...); err != nil {
+			return nil, err
+		}
+		for i, f := range st.facets {
+			switch v := values[i].(type) {
+			case *[]string:
+				d.values[f] = *v
+			case *string:
+				if *v != "" {
+					d.values[f] = []string{*v}
+				}
+			}
+		}
 		d.terms = terms[d.id]
 		if ok, score := st.eval(top, d, nil); ok {
 			if math.IsNaN(score) || math.IsInf(score, 0) {
@@ -608,7 +611,11 @@ func (st *searchState) termScore(d *docMeta, lex string, boost float64) (bool, f
 	}
 	idf := 1 + math.Log(float64(st.total)/float64(st.df[lex]+1))
 	field, _, _ := strings.Cut(lex, ":")
-	norm := 1 / math.Sqrt(float64(max(d.lengths[field], 1)))
+	n := int32(1)
+	if i, ok := lengthSlot[field]; ok && i < len(d.lengths) {
+		n = max(d.lengths[i], 1)
+	}
+	norm := 1 / math.Sqrt(float64(n))
 	return true, math.Sqrt(float64(freq)) * idf * idf * boost * norm
 }
 

@@ -23,8 +23,9 @@ CREATE TABLE search_docs (
 	languages text[] COLLATE "C" NOT NULL DEFAULT '{}',
 	persons text[] COLLATE "C" NOT NULL DEFAULT '{}',
 	categories text[] COLLATE "C" NOT NULL DEFAULT '{}',
-	-- The number of terms of each field, for the norms of the scores.
-	lengths jsonb NOT NULL DEFAULT '{}',
+	-- The number of terms of each field (in the order of lengthFields in
+	-- search.go), for the norms of the scores.
+	lengths integer[] NOT NULL DEFAULT '{}',
 	-- What a hit shows: title, date, references, collection, page numbers.
 	hit jsonb NOT NULL,
 	-- The page texts and the summary, which snippets are cut from.
