@@ -28,6 +28,8 @@ import (
 	"fonds/synth"
 	"fonds/text"
 	"fonds/translit"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // benchCmd measures import and search on a synthetic archive of known size:
@@ -46,6 +48,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	memprofile := fs.String("memprofile", "", "write a profile of the memory allocated up to the end of the import to this `file`")
 	traceFile := fs.String("trace", "", "write an execution trace of the import to this `file` (go tool trace)")
 	keep := fs.String("dir", "", "build the archive in this `folder` and keep it (default: a temporary folder, removed)")
+	dbURL := fs.String("db", "", "import into the empty PostgreSQL database at this `URL` (postgres://user@host:5432/name), not a SQLite database in the folder")
+	verbose := fs.Bool("v", false, "list the size of each table of the PostgreSQL database")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -58,6 +62,16 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{fmt.Sprintf("--clients must be from 1 to %d", maxLoadClients)}
 	case *duration < 0 || *duration > maxLoadDuration:
 		return usageError{fmt.Sprintf("--duration must be from 0 to %v", maxLoadDuration)}
+	}
+	// The database is checked before the corpus is written, which takes
+	// a while.
+	var pg *pgBench
+	if *dbURL != "" {
+		var err error
+		if pg, err = openPGBench(ctx, *dbURL); err != nil {
+			return err
+		}
+		defer pg.close()
 	}
 	dir := *keep
 	if dir == "" {
@@ -76,7 +90,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	a, err := openArchive(data, indexHeld)
+	// An empty URL is the SQLite database in the folder, whatever FONDS_DB
+	// says: bench never writes into an archive it was not given.
+	a, err := openArchiveAt(ctx, &location{data: data, db: dbFlag{url: *dbURL, set: true}}, indexHeld)
 	if err != nil {
 		return err
 	}
@@ -85,8 +101,16 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			a.Close()
 		}
 	}()
+	indexType := fmt.Sprintf("%T", a.index.ix)
 	fmt.Fprintf(stderr, "importing...\n")
+	var server *pgMemory
+	if pg != nil {
+		server = pg.sample(ctx)
+	}
 	imp, err := benchImport(ctx, a, src, stderr, *cpuprofile, *memprofile, *traceFile)
+	if server != nil {
+		imp.server = server.stop()
+	}
 	if err != nil {
 		return err
 	}
@@ -106,13 +130,31 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	indexSize, err := du(indexDir(data))
-	if err != nil {
-		return err
+	var indexSize, dbSize int64
+	var tables []tableSize
+	if pg != nil {
+		if tables, dbSize, err = pg.sizes(ctx); err != nil {
+			return err
+		}
 	}
-	dbSize, err := storeSize(data)
-	if err != nil {
-		return err
+	switch {
+	case pg != nil && strings.HasPrefix(indexType, "*postgres."):
+		// The index's tables are in the database beside the store's.
+		for _, t := range tables {
+			if strings.HasPrefix(t.name, "search_") {
+				indexSize += t.size
+			}
+		}
+		dbSize -= indexSize
+	default:
+		if indexSize, err = du(indexDir(data)); err != nil {
+			return err
+		}
+		if pg == nil {
+			if dbSize, err = storeSize(data); err != nil {
+				return err
+			}
+		}
 	}
 
 	var served *serveFigures
@@ -124,7 +166,16 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				paths = append(paths, "/search?"+url.Values{"q": {q}}.Encode())
 			}
 		}
-		served, err = benchServe(ctx, data, *clients, *duration, paths)
+		if pg != nil {
+			server = pg.sample(ctx)
+		}
+		served, err = benchServe(ctx, data, *dbURL, *clients, *duration, paths)
+		if server != nil {
+			mem := server.stop()
+			if served != nil {
+				served.server = mem
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -133,6 +184,11 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The report, as Markdown tables to paste into the README.
 	fmt.Fprintf(stdout, "fonds bench: %s synthetic documents (seed %d) on %s/%s, %d CPUs, %s\n\n",
 		thousands(*n), *seed, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	if pg != nil {
+		fmt.Fprintf(stdout, "Store: PostgreSQL %s (%s); search index: %s\n\n", pg.version, redactURL(*dbURL), indexType)
+	} else {
+		fmt.Fprintf(stdout, "Store: SQLite in the data folder; search index: %s\n\n", indexType)
+	}
 	fmt.Fprintf(stdout, "%.1f MB of text in %.1f MB of files (mean %.1f KB a document); %s\n\n",
 		mb(textBytes), mb(sourceBytes), float64(sourceBytes)/float64(*n)/1024, imp.sum)
 	fmt.Fprintf(stdout, "| Figure | %s documents |\n|---|---|\n", thousands(*n))
@@ -147,15 +203,30 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	perText := func(size int64) string {
 		return fmt.Sprintf("%.2f bytes a byte of text (%.1f MB)", float64(size)/float64(textBytes), mb(size))
 	}
-	row("On disk: store", "%s", perText(dbSize))
-	row("On disk: index", "%s", perText(indexSize))
+	switch {
+	case pg != nil && strings.HasPrefix(indexType, "*postgres."):
+		row("On disk: store", "%s (pg_database_size less the index's tables)", perText(dbSize))
+		row("On disk: index", "%s (pg_total_relation_size of the search_ tables)", perText(indexSize))
+	case pg != nil:
+		row("On disk: store", "%s (pg_database_size)", perText(dbSize))
+		row("On disk: index", "%s (in the data folder)", perText(indexSize))
+	default:
+		row("On disk: store", "%s", perText(dbSize))
+		row("On disk: index", "%s", perText(indexSize))
+	}
 	row("On disk: together", "%s", perText(dbSize+indexSize))
 	if imp.peak > 0 {
 		row("Peak memory: import", "%.0f MB (peak resident set, getrusage ru_maxrss)", mb(imp.peak))
 	}
+	if imp.server.ok {
+		row("Peak memory: PostgreSQL, import", "%s", imp.server)
+	}
 	if served != nil {
 		if served.peak > 0 {
 			row("Peak memory: serving", "%.0f MB (peak resident set of fonds serve under the load below, ru_maxrss)", mb(served.peak))
+		}
+		if served.server.ok {
+			row("Peak memory: PostgreSQL, serving", "%s", served.server)
 		}
 		t := served.stats.total()
 		row(fmt.Sprintf("Search page at %d clients", *clients), "%.0f requests/s (p50 %s, p99 %s, %d errors; page cache off)",
@@ -176,6 +247,13 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "Searches of the index in the process, one at a time; with facets: all eight (collection, decade, year, creator, type, language, person, category); as the page asks: those facets and snippets.")
+	if *verbose && pg != nil {
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "| Table | On disk (pg_total_relation_size) |\n|---|--:|")
+		for _, t := range tables {
+			fmt.Fprintf(stdout, "| %s | %.1f MB |\n", t.name, mb(t.size))
+		}
+	}
 	if served != nil && served.stats.total().errorCount() > 0 {
 		fmt.Fprintf(stdout, "errors of the search page: %s\n", served.stats.total().errorSummary())
 		return errReported
@@ -185,10 +263,11 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // importFigures are what bench measures of an import.
 type importFigures struct {
-	sum  ingest.Summary
-	took time.Duration
-	cpu  time.Duration // 0 when the system does not say
-	peak int64         // bytes; 0 when the system does not say
+	sum    ingest.Summary
+	took   time.Duration
+	cpu    time.Duration // 0 when the system does not say
+	peak   int64         // bytes; 0 when the system does not say
+	server serverMemory  // of the PostgreSQL server, when it is one
 }
 
 // benchImport imports the files below src into the archive, as "fonds
@@ -519,14 +598,16 @@ func caseForm(w string, rng *rand.Rand) string {
 
 // serveFigures are what bench measures of a server under load.
 type serveFigures struct {
-	stats *loadStats
-	peak  int64 // bytes; 0 when the system does not say
-	cpu   time.Duration
+	stats  *loadStats
+	peak   int64 // bytes; 0 when the system does not say
+	cpu    time.Duration
+	server serverMemory // of the PostgreSQL server, when it is one
 }
 
-// benchServe serves the archive in data with "fonds serve" on a loopback
-// address, sends it the paths from clients at once for d, then stops it.
-func benchServe(ctx context.Context, data string, clients int, d time.Duration, paths []string) (*serveFigures, error) {
+// benchServe serves the archive in data (its store in the PostgreSQL
+// database at dbURL, if not "") with "fonds serve" on a loopback address,
+// sends it the paths from clients at once for d, then stops it.
+func benchServe(ctx context.Context, data, dbURL string, clients int, d time.Duration, paths []string) (*serveFigures, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -538,7 +619,11 @@ func benchServe(ctx context.Context, data string, clients int, d time.Duration, 
 	addr := ln.Addr().String()
 	ln.Close()
 	// The page cache is off, so that every search is answered anew.
-	cmd := exec.CommandContext(ctx, exe, "serve", "--data", data, "--addr", addr, "--access-log=false", "--page-cache", "0")
+	args := []string{"serve", "--data", data, "--addr", addr, "--access-log=false", "--page-cache", "0"}
+	if dbURL != "" {
+		args = append(args, "--db", dbURL)
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -619,3 +704,141 @@ func du(path string) (int64, error) {
 }
 
 func mb(n int64) float64 { return float64(n) / (1 << 20) }
+
+// pgBench is bench's own connection to the PostgreSQL database it imports
+// into: it checks that the database is empty, watches the memory of the
+// server's processes and reads the sizes of the tables.
+type pgBench struct {
+	conn    *pgx.Conn
+	version string
+}
+
+// openPGBench connects to the database at raw (--db), and refuses one
+// that holds any table: bench measures an import from nothing, and
+// writes only into a database made for it.
+func openPGBench(ctx context.Context, raw string) (*pgBench, error) {
+	dsn, err := postgresURL(raw, "--db")
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("--db %s: %w", redactURL(raw), redactError(err, raw))
+	}
+	var tables int
+	var version string
+	err = conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+			AND n.nspname NOT LIKE 'pg\_%'), current_setting('server_version')`).Scan(&tables, &version)
+	if err == nil && tables > 0 {
+		err = fmt.Errorf("the database holds %d tables: bench imports into an empty database (CREATE DATABASE a new one)", tables)
+	}
+	if err != nil {
+		conn.Close(ctx)
+		return nil, fmt.Errorf("--db %s: %w", redactURL(raw), redactError(err, raw))
+	}
+	return &pgBench{conn: conn, version: version}, nil
+}
+
+func (p *pgBench) close() { p.conn.Close(context.Background()) }
+
+// tableSize is the size of a table on disk, its indexes and TOAST included.
+type tableSize struct {
+	name string
+	size int64
+}
+
+// sizes returns the tables of the database, largest first, and the size
+// of the database.
+func (p *pgBench) sizes(ctx context.Context) ([]tableSize, int64, error) {
+	var total int64
+	if err := p.conn.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := p.conn.Query(ctx, `SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = current_schema()
+		ORDER BY 2 DESC, 1`)
+	if err != nil {
+		return nil, 0, err
+	}
+	tables, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (tableSize, error) {
+		var t tableSize
+		err := row.Scan(&t.name, &t.size)
+		return t, err
+	})
+	return tables, total, err
+}
+
+// serverMemory is the memory of the PostgreSQL server's processes that
+// serve the database, at their peak.
+type serverMemory struct {
+	ok       bool  // false when the system does not say (a server elsewhere)
+	pss, rss int64 // the peaks of their sums, bytes
+	backends int   // the most processes at once
+}
+
+func (m serverMemory) String() string {
+	return fmt.Sprintf("%.0f MB proportional set (%.0f MB resident; peak sums over the database's backends, at most %d, read from /proc/PID/smaps_rollup every %v)",
+		mb(m.pss), mb(m.rss), m.backends, memoryEvery)
+}
+
+// memoryEvery is how often pgMemory reads the server's memory.
+const memoryEvery = 250 * time.Millisecond
+
+// pgMemory watches the memory of the server's backends of the database
+// until stopped. Their proportional set sizes share out the pages they
+// share (the buffer cache) among the processes mapping them, so that
+// their sum counts each page once; their resident sets count a shared
+// page in each.
+type pgMemory struct {
+	stopped chan struct{}
+	done    chan struct{}
+	peak    serverMemory
+}
+
+// sample starts watching; stop ends it. Bench's own connection, which
+// asks, is left out.
+func (p *pgBench) sample(ctx context.Context) *pgMemory {
+	m := &pgMemory{stopped: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		tick := time.NewTicker(memoryEvery)
+		defer tick.Stop()
+		for {
+			rows, err := p.conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+			if err != nil {
+				return
+			}
+			pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+			if err != nil {
+				return
+			}
+			var pss, rss int64
+			n := 0
+			for _, pid := range pids {
+				if ps, rs, ok := processMemory(int(pid)); ok {
+					pss, rss, n = pss+ps, rss+rs, n+1
+				}
+			}
+			if n > 0 {
+				m.peak.ok = true
+				m.peak.pss, m.peak.rss, m.peak.backends = max(m.peak.pss, pss), max(m.peak.rss, rss), max(m.peak.backends, n)
+			}
+			select {
+			case <-m.stopped:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return m
+}
+
+// stop stops the watching, and returns the peaks seen.
+func (m *pgMemory) stop() serverMemory {
+	close(m.stopped)
+	<-m.done
+	return m.peak
+}

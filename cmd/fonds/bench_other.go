@@ -13,3 +13,6 @@ func selfUsage() (cpu time.Duration, peak int64, ok bool) { return 0, 0, false }
 
 // childPeak reports ok false, as selfUsage does.
 func childPeak(*os.ProcessState) (int64, bool) { return 0, false }
+
+// processMemory reports ok false, as selfUsage does.
+func processMemory(pid int) (pss, rss int64, ok bool) { return 0, 0, false }

@@ -5,6 +5,8 @@ package main
 import (
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -37,4 +39,30 @@ func maxRSS(v int64) int64 {
 		return v
 	}
 	return v << 10
+}
+
+// processMemory returns the proportional and resident set sizes of the
+// process pid in bytes, from /proc/PID/smaps_rollup (Linux; reading
+// another user's asks for the right to trace it, which root has).
+func processMemory(pid int) (pss, rss int64, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/smaps_rollup")
+	if err != nil {
+		return 0, 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		name, value, found := strings.Cut(line, ":")
+		if !found || (name != "Pss" && name != "Rss") {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+		if err != nil {
+			return 0, 0, false
+		}
+		if name == "Pss" {
+			pss = kb << 10
+		} else {
+			rss = kb << 10
+		}
+	}
+	return pss, rss, rss > 0
 }
