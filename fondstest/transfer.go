@@ -133,6 +133,9 @@ func FillForTransfer(t *testing.T, s fonds.Store) {
 	must(s.PutCollection(ctx, fonds.Collection{Slug: Collection, Title: "Test", Description: "For the transfer"}))
 	must(s.PutCollection(ctx, fonds.Collection{Slug: "other", Title: "Other"}))
 	must(s.PutSetting(ctx, "site.name", "Transferred archive"))
+	// A setting is any string, a NUL and a name that sorts apart by
+	// case too: both stores give them back, in the order of their bytes.
+	must(s.PutSetting(ctx, "Zeta.note", "a\x00b"))
 	must(s.PutUser(ctx, &fonds.User{Name: "alice", FullName: "Alice A.", Email: "alice@example.org", Role: fonds.RoleEditor, PasswordHash: "hash-of-alice"}))
 	must(s.PutUser(ctx, &fonds.User{Name: "bob", Role: fonds.RoleReader, Disabled: true, PasswordHash: "hash-of-bob"}))
 	must(s.PutSession(ctx, &fonds.Session{ID: strings.Repeat("ab", 32), User: "alice", CSRF: "csrf", Address: "127.0.0.1"}))

@@ -25,15 +25,15 @@ func (s *Store) Dump(ctx context.Context, fn func(*fonds.Item) error) error {
 			q    string
 			scan func(pgx.Rows) (*fonds.Item, error)
 		}{
-			{"settings", `SELECT name, convert_from(value, 'UTF8') FROM settings ORDER BY name`, scanSettingItem},
+			{"settings", `SELECT name, value FROM settings ORDER BY name COLLATE "C"`, scanSettingItem},
 			{"collections", `SELECT slug, title, description FROM collections ORDER BY slug`, scanCollectionItem},
-			{"users", `SELECT ` + userColumns + ` FROM users ORDER BY name`, scanUserItem},
-			{"sessions", `SELECT id, user_name, csrf, address, created, seen FROM sessions ORDER BY id`, scanSessionItem},
+			{"users", `SELECT ` + userColumns + ` FROM users ORDER BY name COLLATE "C"`, scanUserItem},
+			{"sessions", `SELECT id, user_name, csrf, address, created, seen FROM sessions ORDER BY id COLLATE "C"`, scanSessionItem},
 			{"versions", sqlDumpVersions, scanVersionItem},
-			{"aliases", `SELECT path, document_id FROM aliases ORDER BY path`, scanAliasItem},
-			{"deletions", `SELECT id, collection, datestamp, categories FROM deletions ORDER BY id`, scanDeletionItem},
+			{"aliases", `SELECT path, document_id FROM aliases ORDER BY path COLLATE "C"`, scanAliasItem},
+			{"deletions", `SELECT id, collection, datestamp, categories FROM deletions ORDER BY id COLLATE "C"`, scanDeletionItem},
 			{"entities", `SELECT kind, key, editor_name, role, dates, note, authority FROM entities
-				WHERE described ORDER BY kind, key`, scanEntityItem},
+				WHERE described ORDER BY kind COLLATE "C", key COLLATE "C"`, scanEntityItem},
 			{"audit", `SELECT seq, time, user_name, address, action, target, detail FROM audit ORDER BY seq`, scanAuditItem},
 			{"changes", `SELECT seq, document_id FROM changes ORDER BY seq`, scanChangeItem},
 		} {
@@ -88,8 +88,12 @@ func moment(t *time.Time) time.Time {
 }
 
 func scanSettingItem(rows pgx.Rows) (*fonds.Item, error) {
+	// The value is bytes, which may hold a NUL, as the setting may.
+	var v []byte
 	it := &fonds.Item{Kind: fonds.ItemSetting}
-	return it, rows.Scan(&it.Name, &it.Value)
+	err := rows.Scan(&it.Name, &v)
+	it.Value = string(v)
+	return it, err
 }
 
 func scanCollectionItem(rows pgx.Rows) (*fonds.Item, error) {
@@ -261,8 +265,8 @@ func (l *loading) add(ctx context.Context, it *fonds.Item) error {
 	var err error
 	switch {
 	case it.Kind == fonds.ItemSetting:
-		_, err = tx.Exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, convert_to($2, 'UTF8'))
-			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, text(it.Name), text(it.Value))
+		_, err = tx.Exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, text(it.Name), []byte(it.Value))
 	case it.Kind == fonds.ItemCollection && it.Collection != nil:
 		c := it.Collection
 		if err := stored.CheckID("collection slug", c.Slug); err != nil {
