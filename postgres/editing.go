@@ -153,15 +153,13 @@ func (s *Store) release(ctx context.Context, t time.Time) (int, error) {
 		var done []string
 		var entries []*fonds.AuditEntry
 		cs := make(counts)
+		// A release changes who may see the documents' mentions, and so
+		// the rows of the entities they mention: every lock is taken
+		// first, in the order every writer takes them.
+		if err := lockIDs(ctx, tx, ids); err != nil {
+			return err
+		}
 		for _, id := range ids {
-			// A release changes who may see the document's mentions,
-			// and so the rows of the entities it mentions.
-			if err := lockID(ctx, tx, id); err != nil {
-				return err
-			}
-			if err := lockEntities(ctx, tx, id, nil); err != nil {
-				return err
-			}
 			e, err := releaseOne(ctx, tx, id, t, cs)
 			if err != nil {
 				return fmt.Errorf("%s: %w", id, err)

@@ -97,10 +97,41 @@ const (
 // lockID takes, until the end of tx, the lock of the writes of the
 // document id. Two ids may share a lock, which costs only a wait.
 func lockID(ctx context.Context, tx pgx.Tx, id string) error {
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(lockDocument), int32(h.Sum32()))
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(lockDocument), idLockKey(id))
 	return err
+}
+
+// lockIDs takes, until the end of tx, the locks of the documents' ids in
+// the order of their keys, then those of the entities they mention as
+// stored: what a write of several documents at once takes before it
+// changes any, so that it waits for no lock while holding one that a
+// writer of one of them, which takes them in the same order, waits for.
+func lockIDs(ctx context.Context, tx pgx.Tx, ids []string) error {
+	keys := make([]int32, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, idLockKey(id))
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	// unnest yields the array in its order, the order the locks are taken.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) k`, int32(lockDocument), keys); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT kind, key FROM mentions WHERE document_id = ANY($1)`, ids)
+	if err != nil {
+		return err
+	}
+	refs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ref, error) {
+		var r ref
+		var kind string
+		err := row.Scan(&kind, &r.key)
+		r.kind = fonds.EntityKind(kind)
+		return r, err
+	})
+	if err != nil {
+		return err
+	}
+	return lockEntities(ctx, tx, "", refs)
 }
 
 // lockEntities takes, until the end of tx, the locks of the entities the
