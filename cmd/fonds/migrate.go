@@ -180,8 +180,8 @@ func (c itemCounts) String() string {
 
 // migrate copies the store and the images of src into dst: it begins the
 // load of the store (which refuses a target that is not empty), copies
-// the images into the target, which must have none, then the store, and
-// commits. On a failure the load is rolled back and the images copied are
+// the store from one snapshot, then the images into the target, which
+// must have none, and commits. On a failure the load is rolled back and the images copied are
 // removed; what cannot be removed is named.
 func migrate(ctx context.Context, src, dst *end, stderr io.Writer) (migrated, error) {
 	st := migrated{items: itemCounts{}}
@@ -215,6 +215,22 @@ func migrate(ctx context.Context, src, dst *end, stderr io.Writer) (migrated, er
 		}
 		return fmt.Errorf("%w; %s is left as it was", cause, dst.name)
 	}
+	err = src.tr.Dump(ctx, func(it *fonds.Item) error {
+		if err := l.Add(ctx, it); err != nil {
+			return err
+		}
+		st.items[it.Kind]++
+		p.show(func() string {
+			return fmt.Sprintf("%d versions of documents, %d audit entries", st.items[fonds.ItemVersion], st.items[fonds.ItemAudit])
+		})
+		return nil
+	})
+	if err != nil {
+		p.done()
+		return st, undo(fmt.Errorf("copying the store: %w", err))
+	}
+	// The images after the store's snapshot, so that a document the
+	// snapshot holds has its images, even one added while it was read.
 	err = src.blobs.List(ctx, "", func(b fonds.BlobInfo) error {
 		r, err := src.blobs.Open(ctx, b.Key)
 		if err != nil {
@@ -232,22 +248,11 @@ func migrate(ctx context.Context, src, dst *end, stderr io.Writer) (migrated, er
 		return nil
 	})
 	if err != nil {
+		p.done()
 		return st, undo(fmt.Errorf("copying the page images: %w", err))
 	}
-	err = src.tr.Dump(ctx, func(it *fonds.Item) error {
-		if err := l.Add(ctx, it); err != nil {
-			return err
-		}
-		st.items[it.Kind]++
-		p.show(func() string {
-			return fmt.Sprintf("%d page images; %d versions of documents, %d audit entries", st.images, st.items[fonds.ItemVersion], st.items[fonds.ItemAudit])
-		})
-		return nil
-	})
-	if err == nil {
-		p.show(func() string { return "committing" })
-		err = l.Commit(ctx)
-	}
+	p.show(func() string { return "committing" })
+	err = l.Commit(ctx)
 	p.done()
 	if err != nil {
 		return st, undo(fmt.Errorf("copying the store: %w", err))
