@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -18,9 +19,11 @@ import (
 )
 
 // Index is the fonds.Index on the PostgreSQL database of a Store: one index
-// every server on the database shares, written in the same transactions
-// as any other row, so that a document put through one server is found
-// through every other at once.
+// every server on the database shares, so that a document put through one
+// server is found through every other at once. It is written after the
+// store's transactions, by whoever indexes a save (the followers of the
+// servers, an import, a reindex), each Put checked against the store's
+// row of each document (see Put).
 //
 // Go analyzes each released document as the embedded index does (package
 // analysis): its terms, each prefixed by its field ("en:human",
@@ -340,73 +343,173 @@ func quoteLexeme(s string) string {
 
 // Put indexes the released documents, replacing those indexed with their
 // ids, and removes from the index the others (a draft, an embargoed
-// document) in one transaction. Of two Puts of one id at once, one waits
-// for the other's commit, on the row of the id.
+// document), in transactions of at most putBatchDocs documents or
+// putBatchBytes bytes of rows.
+//
+// The store is the judge of what is released: a document is written only
+// if the row of its id in the table documents is released and has its
+// hash, and it is marked restricted as that row is; if the row is gone or
+// not released, the document is removed from the index; if the row has
+// another hash, the index is left as it is, for the Put of that newer
+// version. So a late Put of an old copy (an import's, beside a server's
+// follower) cannot bring back a document restricted or taken back to draft
+// since. Each batch reads the rows under the locks of the documents' ids,
+// which a save takes too (see lockID), so that no save of one of them
+// commits between the check and the write, and of two Puts of one id one
+// waits for the other.
 func (ix *Index) Put(ctx context.Context, docs ...*fonds.Document) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: index put: %w", err)
 	}
 	now := time.Now()
-	// Sorted by id, so that writers lock the rows of ids in one order; the
-	// last of one id wins.
+	// Sorted by id; the last of one id wins.
 	byID := make(map[string]*fonds.Document, len(docs))
 	for _, d := range docs {
 		byID[d.ID] = d
 	}
-	ids := slices.Sorted(func(yield func(string) bool) {
-		for id := range byID {
-			if !yield(id) {
-				return
-			}
+	ids := slices.Sorted(maps.Keys(byID))
+	var batch []*prepared
+	size := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
 		}
-	})
-	const batchSize = 200
-	for start := 0; start < len(ids); start += batchSize {
-		if err := ix.putBatch(ctx, ids[start:min(start+batchSize, len(ids))], byID, now); err != nil {
+		if err := ix.putBatch(ctx, batch); err != nil {
 			return fmt.Errorf("postgres: index put: %w", translate(err))
 		}
+		batch, size = batch[:0], 0
+		return nil
 	}
-	return nil
-}
-
-func (ix *Index) putBatch(ctx context.Context, ids []string, byID map[string]*fonds.Document, now time.Time) error {
-	var rows []*indexed
-	var gone []string
-	terms := make(map[string]bool)
 	for _, id := range ids {
-		d := byID[id]
-		if !d.Released(now) {
-			gone = append(gone, id)
-			continue
+		p, err := ix.prepare(byID[id], now)
+		if err != nil {
+			return fmt.Errorf("postgres: index put %s: %w", id, err)
 		}
-		r := ix.analyze(d)
-		for _, e := range r.elements {
-			for lex := range e.terms {
-				terms[lex] = true
+		if len(batch) > 0 && size+p.size > putBatchBytes {
+			if err := flush(); err != nil {
+				return err
 			}
 		}
-		rows = append(rows, r)
+		batch = append(batch, p)
+		size += p.size
+		if len(batch) == putBatchDocs {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 	}
+	return flush()
+}
+
+// Bounds of the batch of one transaction of Put: its documents, and the
+// bytes of their rows (texts, tsvectors, hit), as ingest bounds its own.
+const (
+	putBatchDocs  = 200
+	putBatchBytes = 4 << 20
+)
+
+// prepared is a document ready to be written: its rows, or nil when its
+// copy is not released.
+type prepared struct {
+	id, hash string
+	rows     *indexed
+	hit      string
+	pages    []string
+	// The element number, chunk number and tsvector text of each chunk.
+	ns, cs []int32
+	vs     []string
+	size   int // bytes of the rows, about
+}
+
+// prepare analyzes a document out of any transaction, so that the locks
+// of a batch are held only while it is written.
+func (ix *Index) prepare(d *fonds.Document, now time.Time) (*prepared, error) {
+	p := &prepared{id: d.ID, hash: d.Hash, size: len(d.ID)}
+	if !d.Released(now) {
+		return p, nil
+	}
+	r := ix.analyze(d)
+	hit, err := json.Marshal(r.hit)
+	if err != nil {
+		return nil, err
+	}
+	p.rows, p.hit = r, string(hit)
+	p.size += len(hit) + len(r.sd.Summary)
+	p.pages = make([]string, len(r.sd.Pages))
+	for k, pg := range r.sd.Pages {
+		p.pages[k] = pg.Text
+		p.size += len(pg.Text)
+	}
+	for _, e := range r.elements {
+		for c, v := range e.chunks() {
+			p.ns, p.cs, p.vs = append(p.ns, int32(e.n)), append(p.cs, int32(c)), append(p.vs, v)
+			p.size += len(v)
+		}
+	}
+	return p, nil
+}
+
+// docState is what the row of a document in the table documents says of
+// it.
+type docState struct {
+	hash                 string
+	released, restricted bool
+}
+
+func (ix *Index) putBatch(ctx context.Context, batch []*prepared) error {
 	tx, err := ix.db.Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback(ctx)
-	if len(gone) > 0 {
-		if _, err := tx.Exec(ctx, `DELETE FROM search_docs WHERE id = ANY($1)`, gone); err != nil {
-			return err
-		}
+	ids := make([]string, len(batch))
+	keys := make([]int32, len(batch))
+	for i, p := range batch {
+		ids[i], keys[i] = p.id, idLockKey(p.id)
 	}
-	b := &pgx.Batch{}
-	for _, r := range rows {
-		sd := r.sd
-		hit, err := json.Marshal(r.hit)
-		if err != nil {
+	// The locks in the order of their keys, as a batch of saves takes them
+	// (see lockBatch), so that neither waits for the other forever.
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) k`, int32(lockDocument), keys); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT id, hash, released, restricted FROM documents WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return err
+	}
+	states := make(map[string]docState, len(batch))
+	for rows.Next() {
+		var id string
+		var s docState
+		if err := rows.Scan(&id, &s.hash, &s.released, &s.restricted); err != nil {
+			rows.Close()
 			return err
 		}
-		pages := make([]string, len(sd.Pages))
-		for k, p := range sd.Pages {
-			pages[k] = p.Text
+		states[id] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var gone []string
+	terms := make(map[string]bool)
+	b := &pgx.Batch{}
+	for _, p := range batch {
+		st, ok := states[p.id]
+		switch {
+		case !ok || !st.released:
+			gone = append(gone, p.id)
+			continue
+		case st.hash != p.hash || p.rows == nil:
+			// Another version is in the store: its own Put writes it.
+			continue
+		}
+		sd := p.rows.sd
+		for _, e := range p.rows.elements {
+			for lex := range e.terms {
+				terms[lex] = true
+			}
 		}
 		b.Queue(`INSERT INTO search_docs (id, hash, restricted, collection, creator, type, year, decade,
 			start_day, end_day, languages, persons, categories, lengths, hit, pages, summary)
@@ -417,27 +520,21 @@ func (ix *Index) putBatch(ctx context.Context, ids []string, byID map[string]*fo
 			end_day = EXCLUDED.end_day, languages = EXCLUDED.languages, persons = EXCLUDED.persons,
 			categories = EXCLUDED.categories, lengths = EXCLUDED.lengths, hit = EXCLUDED.hit,
 			pages = EXCLUDED.pages, summary = EXCLUDED.summary`,
-			sd.ID, sd.Hash, sd.Restricted, sd.Collection, sd.Creator, sd.Type, sd.Year, sd.Decade,
+			sd.ID, p.hash, st.restricted, sd.Collection, sd.Creator, sd.Type, sd.Year, sd.Decade,
 			nullable(sd.Start), nullable(sd.End), nonNil(sd.Languages), nonNil(sd.Persons), nonNil(sd.Categories),
-			r.lengths, string(hit), pages, sd.Summary)
+			p.rows.lengths, p.hit, p.pages, sd.Summary)
 		b.Queue(`DELETE FROM search_elements WHERE doc_id = $1`, sd.ID)
-		var ns, cs []int32
-		var vs []string
-		for _, e := range r.elements {
-			for c, v := range e.chunks() {
-				ns, cs, vs = append(ns, int32(e.n)), append(cs, int32(c)), append(vs, v)
-			}
-		}
 		b.Queue(`INSERT INTO search_elements (doc_id, n, chunk, terms)
 			SELECT $1, n, c, v::tsvector FROM unnest($2::integer[], $3::integer[], $4::text[]) AS t (n, c, v)`,
-			sd.ID, ns, cs, vs)
+			sd.ID, p.ns, p.cs, p.vs)
+	}
+	if len(gone) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM search_docs WHERE id = ANY($1)`, gone); err != nil {
+			return err
+		}
 	}
 	if len(terms) > 0 {
-		list := make([]string, 0, len(terms))
-		for t := range terms {
-			list = append(list, t)
-		}
-		slices.Sort(list)
+		list := slices.Sorted(maps.Keys(terms))
 		b.Queue(`INSERT INTO search_terms (term) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT DO NOTHING`, list)
 	}
 	if b.Len() > 0 {

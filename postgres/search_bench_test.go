@@ -11,20 +11,9 @@ import (
 	"fonds/synth"
 )
 
-// benchIndex returns the index of a new database.
-func benchIndex(b *testing.B) *Index {
-	b.Helper()
-	s, err := Open(context.Background(), testDatabase(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	ix, err := s.Index()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return ix
-}
+// benchIndex returns the index of a new database, which saves in the
+// store each document it is given before it indexes it.
+func benchIndex(b *testing.B) *savedIndex { return newSavedIndex(b) }
 
 // BenchmarkSearchContract searches the corpus of the Index contract for
 // words, names, phrases, prefixes and references, with the facets the

@@ -12,19 +12,61 @@ import (
 	"fonds/fondstest"
 )
 
-// openTestIndex returns the index of a new, empty database.
-func openTestIndex(t *testing.T) fonds.Index {
-	t.Helper()
-	s, err := Open(context.Background(), testDatabase(t))
+// openTestIndex returns the index of a new, empty database, each document
+// put in it saved in the store first, as the index indexes only what the
+// store holds released.
+func openTestIndex(t *testing.T) fonds.Index { return newSavedIndex(t) }
+
+// newSavedIndex returns the savedIndex of a new, empty database.
+func newSavedIndex(tb testing.TB) *savedIndex {
+	tb.Helper()
+	s, err := Open(context.Background(), testDatabase(tb))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	tb.Cleanup(func() { s.Close() })
 	ix, err := s.Index()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return ix
+	return &savedIndex{Index: ix, s: s, collections: make(map[string]bool)}
+}
+
+// savedIndex is an Index whose Put saves the documents in the store before
+// it indexes them, as an import or an edit does.
+type savedIndex struct {
+	*Index
+	s           *Store
+	mu          sync.Mutex
+	collections map[string]bool
+}
+
+func (si *savedIndex) Put(ctx context.Context, docs ...*fonds.Document) error {
+	if err := si.save(ctx, docs...); err != nil {
+		return err
+	}
+	return si.Index.Put(ctx, docs...)
+}
+
+func (si *savedIndex) save(ctx context.Context, docs ...*fonds.Document) error {
+	si.mu.Lock()
+	for _, d := range docs {
+		if !si.collections[d.Collection] {
+			if err := si.s.PutCollection(ctx, fonds.Collection{Slug: d.Collection, Title: d.Collection}); err != nil {
+				si.mu.Unlock()
+				return err
+			}
+			si.collections[d.Collection] = true
+		}
+	}
+	si.mu.Unlock()
+	for start := 0; start < len(docs); start += 500 {
+		batch := docs[start:min(start+500, len(docs))]
+		if _, err := si.s.SaveDocuments(ctx, batch, make([]fonds.Save, len(batch))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func TestSearchIndex(t *testing.T) {
@@ -122,15 +164,7 @@ func FuzzSearch(f *testing.F) {
 		f.Add(q)
 	}
 	ctx := context.Background()
-	s, err := Open(ctx, testDatabase(f))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { s.Close() })
-	ix, err := s.Index()
-	if err != nil {
-		f.Fatal(err)
-	}
+	ix := newSavedIndex(f)
 	if err := ix.Put(ctx, fondstest.IndexCorpus()...); err != nil {
 		f.Fatal(err)
 	}
@@ -140,4 +174,62 @@ func FuzzSearch(f *testing.F) {
 			t.Errorf("Search(%q): %v", q, err)
 		}
 	})
+}
+
+// TestSearchPutStale puts an old copy of a document after its newer version
+// restricted it, as an import's late write beside a server's follower
+// does: the index keeps the newer version, and the public does not find
+// the document. A copy of a document the store holds no longer, or holds
+// as a draft, is taken out of the index.
+func TestSearchPutStale(t *testing.T) {
+	ctx := context.Background()
+	ix := newSavedIndex(t)
+	v1 := fondstest.IndexDocument("stale", "1980", "A report on the medlar harvest.")
+	if err := ix.Put(ctx, v1); err != nil {
+		t.Fatal(err)
+	}
+	old := *v1
+	v2 := fondstest.IndexDocument("stale", "1980", "A report on the medlar harvest.")
+	v2.Restricted = true
+	v2.Hash = v2.ContentHash()
+	if err := ix.Put(ctx, v2); err != nil {
+		t.Fatal(err)
+	}
+	// The late write of the old copy, without saving it.
+	if err := ix.Index.Put(ctx, &old); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := ix.Search(ctx, fonds.SearchRequest{Query: "medlar"}); err != nil || res.Total != 0 {
+		t.Errorf("Search(medlar) after a stale Put = %+v, %v, want none", res, err)
+	}
+	if res, err := ix.Search(ctx, fonds.SearchRequest{Query: "medlar", Restricted: true}); err != nil || res.Total != 1 {
+		t.Errorf("Search(medlar, Restricted) after a stale Put = %+v, %v, want the document", res, err)
+	}
+	if got, _ := ix.Stamps(ctx); got["stale"] != v2.Hash {
+		t.Errorf("Stamps()[stale] = %q, want the restricted version's %q", got["stale"], v2.Hash)
+	}
+
+	// Taken back to draft in the store, then an old released copy put:
+	// the document leaves the index.
+	draft := fondstest.IndexDocument("stale", "1980", "A report on the medlar harvest.")
+	draft.Status = fonds.StatusDraft
+	draft.Hash = draft.ContentHash()
+	if err := ix.save(ctx, draft); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Index.Put(ctx, &old); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := ix.Search(ctx, fonds.SearchRequest{Query: "medlar", Restricted: true}); err != nil || res.Total != 0 {
+		t.Errorf("Search(medlar) of a draft = %+v, %v, want none", res, err)
+	}
+
+	// A document the store never held is not indexed.
+	ghost := fondstest.IndexDocument("ghost", "1980", "A quince.")
+	if err := ix.Index.Put(ctx, ghost); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ix.Stamps(ctx); len(got) != 0 {
+		t.Errorf("Stamps() = %v, want none", got)
+	}
 }
