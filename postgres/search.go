@@ -573,6 +573,34 @@ func (ix *Index) Delete(ctx context.Context, ids ...string) error {
 	return nil
 }
 
+// PruneTerms rebuilds the vocabulary that prefixes and fuzzy words expand
+// to, which Put and Delete only add to: the terms no indexed element has
+// (of documents deleted or changed since) are removed, and their number
+// returned. It reads every element, as a reindex does, so it is for the end
+// of one. Puts wait for it to commit before they add to the vocabulary
+// (the table's lock), so that no term they write is removed meanwhile.
+func (ix *Index) PruneTerms(ctx context.Context) (int64, error) {
+	tx, err := ix.db.Begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: index prune: %w", translate(err))
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE search_terms IN SHARE MODE`); err != nil {
+		return 0, fmt.Errorf("postgres: index prune: %w", translate(err))
+	}
+	tag, err := tx.Exec(ctx, `WITH used AS MATERIALIZED (
+			SELECT word COLLATE "C" AS word FROM ts_stat('SELECT terms FROM search_elements')
+		)
+		DELETE FROM search_terms t WHERE NOT EXISTS (SELECT 1 FROM used WHERE used.word = t.term)`)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: index prune: %w", translate(err))
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("postgres: index prune: %w", translate(err))
+	}
+	return tag.RowsAffected(), nil
+}
+
 // Stamps returns the id and content hash of every indexed document.
 func (ix *Index) Stamps(ctx context.Context) (map[string]string, error) {
 	rows, err := ix.db.Query(ctx, `SELECT id, hash FROM search_docs`)

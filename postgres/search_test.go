@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -232,4 +233,87 @@ func TestSearchPutStale(t *testing.T) {
 	if got, _ := ix.Stamps(ctx); len(got) != 0 {
 		t.Errorf("Stamps() = %v, want none", got)
 	}
+}
+
+// TestSearchPruneTerms changes and deletes documents, then prunes the
+// vocabulary: the terms no document has any longer go, the others stay,
+// and a prefix still finds what it found.
+func TestSearchPruneTerms(t *testing.T) {
+	ctx := context.Background()
+	ix := newSavedIndex(t)
+	a := fondstest.IndexDocument("a", "1980", "Zanzibar and quince.")
+	b := fondstest.IndexDocument("b", "1981", "Zeppelin and quince.")
+	if err := ix.Put(ctx, a, b); err != nil {
+		t.Fatal(err)
+	}
+	a2 := fondstest.IndexDocument("a", "1980", "Quinces only.")
+	if err := ix.Put(ctx, a2); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	has := func(term string) bool {
+		var ok bool
+		if err := ix.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM search_terms WHERE term = $1)`, term).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !has("en:zanzibar") {
+		t.Fatalf("search_terms lacks en:zanzibar before pruning")
+	}
+	n, err := ix.PruneTerms(ctx)
+	if err != nil {
+		t.Fatalf("PruneTerms: %v", err)
+	}
+	if n == 0 {
+		t.Errorf("PruneTerms() = 0, want the terms of the old version and the deleted document")
+	}
+	for _, term := range []string{"en:zanzibar", "en:zeppelin"} {
+		if has(term) {
+			t.Errorf("search_terms has %s after pruning", term)
+		}
+	}
+	if !has("en:quinc") && !has("en:quince") {
+		t.Errorf("search_terms lost the stem of quince, which a document has")
+	}
+	if res, err := ix.Search(ctx, fonds.SearchRequest{Query: "quin*"}); err != nil || res.Total != 1 {
+		t.Errorf("Search(quin*) after pruning = %+v, %v, want the document", res, err)
+	}
+	if n, err := ix.PruneTerms(ctx); err != nil || n != 0 {
+		t.Errorf("PruneTerms() again = %d, %v, want 0", n, err)
+	}
+}
+
+// TestSearchExpansionNote searches a prefix that matches more words than
+// the index expands it to: the document of the shortest words is found,
+// and the note says what was kept.
+func TestSearchExpansionNote(t *testing.T) {
+	ctx := context.Background()
+	ix := newSavedIndex(t)
+	ix.MaxExpansion = 2
+	long := fondstest.IndexDocument("long", "1980", "Zealotry among zeppelins.")
+	short := fondstest.IndexDocument("short", "1981", "Zen and zeal.")
+	if err := ix.Put(ctx, long, short); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, fonds.SearchRequest{Query: "ze*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := indexIDs(res); !slices.Contains(got, "short") {
+		t.Errorf("Search(ze*) = %v, want short, which has the shortest words", got)
+	}
+	if !strings.Contains(res.Interpreted, noteExpansion) {
+		t.Errorf("Search(ze*).Interpreted = %q, want the note of expansions", res.Interpreted)
+	}
+}
+
+func indexIDs(res *fonds.SearchResults) []string {
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
 }

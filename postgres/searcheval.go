@@ -38,10 +38,13 @@ const (
 	nearWhole = 4
 )
 
-// Notes added to SearchResults.Interpreted, as the embedded index's.
+// Notes added to SearchResults.Interpreted. The note of expansions says
+// what this index keeps of a prefix or fuzzy word that matches too many
+// words (see expand), where the embedded index keeps the most frequent.
 const (
-	noteExpansion = "Some prefixes or fuzzy words match too many words: only the most frequent of them were searched."
-	noteRelaxed   = "No document has all of these words: shown are those that have all but one."
+	noteExpansion = "Some prefixes or fuzzy words match too many words: only some of them were searched " +
+		"(for a prefix, the shortest of the first in alphabetical order; for a fuzzy word, the closest)."
+	noteRelaxed = "No document has all of these words: shown are those that have all but one."
 )
 
 // facetColumns are the columns of search_docs of each facet.
