@@ -59,6 +59,16 @@ var facetColumns = map[string]string{
 	fonds.FacetCategory:   "categories",
 }
 
+// arrayColumn reports whether a column of facetColumns holds an array of
+// values rather than one.
+func arrayColumn(col string) bool {
+	switch col {
+	case "languages", "persons", "categories":
+		return true
+	}
+	return false
+}
+
 // loc is where a term is in a document: an element, a chunk of it, and
 // the positions in the chunk.
 type loc struct {
@@ -239,9 +249,9 @@ func (ix *Index) browse(ctx context.Context, st *searchState, req fonds.SearchRe
 		out.Facets = make(map[string][]fonds.FacetCount, len(req.Facets))
 		for _, name := range req.Facets {
 			col := facetColumns[name]
-			from := "search_docs, unnest(" + col + ") AS v (v)"
-			if col != "languages" && col != "persons" && col != "categories" {
-				from = "(SELECT *, " + col + " AS v FROM search_docs) AS d"
+			from := "(SELECT *, " + col + " AS v FROM search_docs) AS d"
+			if arrayColumn(col) {
+				from = "search_docs, unnest(" + col + ") AS v (v)"
 			}
 			rows, err := st.tx.Query(ctx, `SELECT v, count(*) FROM `+from+` WHERE (`+where+`) AND v <> ''
 				GROUP BY v ORDER BY count(*) DESC, v LIMIT `+strconv.Itoa(facetSize), args...)
@@ -265,6 +275,8 @@ func (ix *Index) browse(ctx context.Context, st *searchState, req fonds.SearchRe
 		}
 	}
 	offset, limit := pageBounds(req)
+	// Each order is read a page at a time from an index of its own
+	// (search_docs_date, search_docs_date_desc).
 	order := "start_day"
 	if req.Sort == fonds.ByDateDesc {
 		order = "start_day DESC"
@@ -333,7 +345,7 @@ func filterSQL(req fonds.SearchRequest, q query.Query) (string, []any, error) {
 		if len(values) == 0 {
 			continue
 		}
-		if strings.HasSuffix(col, "s") && col != "decade" {
+		if arrayColumn(col) {
 			conds = append(conds, col+" && "+arg(values)+"::text[]")
 		} else {
 			conds = append(conds, col+" = ANY("+arg(values)+"::text[])")
@@ -568,10 +580,9 @@ func (st *searchState) run(ctx context.Context, top searchplan.Node, where strin
 		dest := []any{&d.id, &d.lengths, &d.start}
 		values := make([]any, len(st.facets))
 		for i, f := range st.facets {
-			switch facetColumns[f] {
-			case "languages", "persons", "categories":
+			if arrayColumn(facetColumns[f]) {
 				values[i] = new([]string)
-			default:
+			} else {
 				values[i] = new(string)
 			}
 		}
@@ -891,8 +902,9 @@ func (ix *Index) hits(ctx context.Context, out *fonds.SearchResults, page []*doc
 	for _, d := range page {
 		s, ok := byID[d.id]
 		if !ok {
-			// Deleted since it was found.
-			continue
+			// The page was found in this transaction's snapshot, which
+			// holds every row of it.
+			return fmt.Errorf("hit %s: not in the index", d.id)
 		}
 		h := fonds.Hit{ID: d.id, Title: s.hit.Title, Date: s.hit.Date, References: s.hit.References, Collection: s.hit.Collection, Score: d.score}
 		if highlight {
