@@ -374,7 +374,13 @@ func (ix *Index) Put(ctx context.Context, docs ...*fonds.Document) error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := ix.putBatch(ctx, batch); err != nil {
+		// A batch that lost to another writer's locks (a release takes
+		// those of several ids in its own order) runs again, as inTx does.
+		err := ix.putBatch(ctx, batch)
+		for i := 0; i < retries && lostRace(err) && ctx.Err() == nil; i++ {
+			err = ix.putBatch(ctx, batch)
+		}
+		if err != nil {
 			return fmt.Errorf("postgres: index put: %w", translate(err))
 		}
 		batch, size = batch[:0], 0
