@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fonds"
 	"fonds/fondstest"
@@ -316,4 +317,42 @@ func indexIDs(res *fonds.SearchResults) []string {
 		ids = append(ids, h.ID)
 	}
 	return ids
+}
+
+// TestSearchPutBig puts documents whose rows weigh more than one batch
+// holds: they go in several transactions, each of at most putBatchBytes,
+// and every one is indexed.
+func TestSearchPutBig(t *testing.T) {
+	ctx := context.Background()
+	ix := newSavedIndex(t)
+	text := strings.Repeat("Grain and barley in the long report. ", 8000) // about 300 KB
+	var docs []*fonds.Document
+	for i := range 16 {
+		docs = append(docs, fondstest.IndexDocument(fmt.Sprintf("big-%02d", i), "1980", text+fmt.Sprintf(" word%d", i)))
+	}
+	var size int
+	for _, d := range docs {
+		p, err := ix.prepare(d, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		size += p.size
+	}
+	if size <= 2*putBatchBytes {
+		t.Fatalf("the documents' rows weigh %d bytes, want more than two batches", size)
+	}
+	if err := ix.Put(ctx, docs...); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	if res, err := ix.Search(ctx, fonds.SearchRequest{Query: "barley"}); err != nil || res.Total != len(docs) {
+		t.Errorf("Search(barley) = %+v, %v, want %d documents", res, err, len(docs))
+	}
+	// The rows written by one transaction share its id (xmin).
+	var txs int
+	if err := ix.db.QueryRow(ctx, `SELECT count(DISTINCT xmin::text) FROM search_docs`).Scan(&txs); err != nil {
+		t.Fatal(err)
+	}
+	if want := size/putBatchBytes + 1; txs < want {
+		t.Errorf("the documents were written in %d transactions, want at least %d", txs, want)
+	}
 }
