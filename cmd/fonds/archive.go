@@ -253,7 +253,20 @@ func (a *archive) reputIndex(ctx context.Context, stderr io.Writer) (reindex.Rep
 	after, err := reindex.Sync(ctx, a.store, a.index, nil)
 	rep.Indexed += after.Indexed
 	rep.Removed += after.Removed
+	if err != nil {
+		return rep, err
+	}
+	// The vocabulary that prefixes expand to keeps the words of removed
+	// documents until a reindex prunes it.
+	if p, ok := a.index.current().(termPruner); ok {
+		_, err = p.PruneTerms(ctx)
+	}
 	return rep, err
+}
+
+// termPruner is an index whose vocabulary a reindex prunes.
+type termPruner interface {
+	PruneTerms(ctx context.Context) (int64, error)
 }
 
 // unstamped is an index that reports no stamps, so that reindex.Sync puts
