@@ -25,6 +25,28 @@ func TestBench(t *testing.T) {
 	}
 }
 
+// TestBenchPostgres runs a small benchmark into a PostgreSQL database, and
+// then again into the same one, which it refuses: it is no longer empty.
+func TestBenchPostgres(t *testing.T) {
+	db := testDatabase(t)
+	stdout, _ := mustFonds(t, "bench", "--n", "60", "--queries", "3", "--duration", "1s", "-v", "--dir", t.TempDir(), "--db", db)
+	for _, want := range []string{
+		"Store: PostgreSQL", "search index: *", "| Import rate |", "| On disk: store |", "pg_database_size",
+		"| On disk: index |", "| Search page at 16 clients |", "| word |", "| documents |",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the report lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "errors of the search page") {
+		t.Errorf("the search page failed:\n%s", stdout)
+	}
+	_, stderr, code := runFonds(t, "bench", "--n", "60", "--duration", "0", "--dir", t.TempDir(), "--db", db)
+	if code == 0 || !strings.Contains(stderr, "empty database") {
+		t.Errorf("fonds bench --db (a database not empty): exit %d, %q; want a refusal", code, stderr)
+	}
+}
+
 func TestBenchUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"bench", "--n", "0"},
