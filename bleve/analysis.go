@@ -8,8 +8,6 @@ import (
 // init registers its pieces with bleve's registry under the names the
 // mappings of existing indexes refer to.
 const (
-	yoFilterName = analysis.YoFilterName
-
 	analyzerEnglish    = analysis.English
 	analyzerRussian    = analysis.Russian
 	analyzerPlain      = analysis.Plain

@@ -32,24 +32,6 @@ const (
 	facetSize = 20
 )
 
-// The boosts of the fields, which every index ranks by (see package
-// analysis).
-const (
-	boostTitle         = analysis.BoostTitle
-	boostNames         = analysis.BoostNames
-	boostSummary       = analysis.BoostSummary
-	boostText          = analysis.BoostText
-	boostSource        = analysis.BoostSource
-	boostNotes         = analysis.BoostNotes
-	boostTranslit      = analysis.BoostTranslit
-	boostCredit        = analysis.BoostCredit
-	boostReference     = analysis.BoostReference
-	boostRefNumber     = analysis.BoostRefNumber
-	boostYear          = analysis.BoostYear
-	boostStopsPhrase   = analysis.BoostStopsPhrase
-	boostStopsInPhrase = analysis.BoostStopsInPhrase
-)
-
 // Search answers a request. It stops at the index's Timeout, or sooner
 // when ctx is done, with an error that is a fonds.ErrTimeout.
 func (ix *Index) Search(ctx context.Context, req fonds.SearchRequest) (*fonds.SearchResults, error) {
