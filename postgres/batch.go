@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"slices"
 
 	"fonds"
 	"fonds/internal/stored"
@@ -79,36 +78,12 @@ func (s *Store) SaveDocuments(ctx context.Context, docs []*fonds.Document, saves
 // than each wait for the other.
 func lockBatch(ctx context.Context, tx pgx.Tx, docs []*fonds.Document) error {
 	ids := make([]string, 0, len(docs))
-	keys := make([]int32, 0, len(docs))
 	var refs []ref
 	for _, d := range docs {
 		ids = append(ids, d.ID)
-		keys = append(keys, idLockKey(d.ID))
 		refs = append(refs, mentionRefs(d)...)
 	}
-	slices.Sort(keys)
-	keys = slices.Compact(keys)
-	// unnest yields the array in its order, the order the locks are taken.
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) k`, int32(lockDocument), keys); err != nil {
-		return err
-	}
-	// The entities the documents mention as stored, read under their ids'
-	// locks so that no save changes them meanwhile.
-	rows, err := tx.Query(ctx, `SELECT DISTINCT kind, key FROM mentions WHERE document_id = ANY($1)`, ids)
-	if err != nil {
-		return err
-	}
-	old, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ref, error) {
-		var r ref
-		var kind string
-		err := row.Scan(&kind, &r.key)
-		r.kind = fonds.EntityKind(kind)
-		return r, err
-	})
-	if err != nil {
-		return err
-	}
-	if err := lockEntities(ctx, tx, "", append(old, refs...)); err != nil {
+	if err := lockIDs(ctx, tx, ids, refs); err != nil {
 		return err
 	}
 	return lockFeedOrder(ctx, tx)

@@ -156,7 +156,7 @@ func (s *Store) release(ctx context.Context, t time.Time) (int, error) {
 		// A release changes who may see the documents' mentions, and so
 		// the rows of the entities they mention: every lock is taken
 		// first, in the order every writer takes them.
-		if err := lockIDs(ctx, tx, ids); err != nil {
+		if err := lockIDs(ctx, tx, ids, nil); err != nil {
 			return err
 		}
 		for _, id := range ids {

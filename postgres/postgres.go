@@ -103,10 +103,11 @@ func lockID(ctx context.Context, tx pgx.Tx, id string) error {
 
 // lockIDs takes, until the end of tx, the locks of the documents' ids in
 // the order of their keys, then those of the entities they mention as
-// stored: what a write of several documents at once takes before it
-// changes any, so that it waits for no lock while holding one that a
-// writer of one of them, which takes them in the same order, waits for.
-func lockIDs(ctx context.Context, tx pgx.Tx, ids []string) error {
+// stored and of those in more: what a write of several documents at once
+// takes before it changes any, so that it waits for no lock while holding
+// one that a writer of one of them, which takes them in the same order,
+// waits for.
+func lockIDs(ctx context.Context, tx pgx.Tx, ids []string, more []ref) error {
 	keys := make([]int32, 0, len(ids))
 	for _, id := range ids {
 		keys = append(keys, idLockKey(id))
@@ -121,6 +122,8 @@ func lockIDs(ctx context.Context, tx pgx.Tx, ids []string) error {
 	if err != nil {
 		return err
 	}
+	// The entities the documents mention as stored, read under their ids'
+	// locks so that no save changes them meanwhile.
 	refs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ref, error) {
 		var r ref
 		var kind string
@@ -131,7 +134,7 @@ func lockIDs(ctx context.Context, tx pgx.Tx, ids []string) error {
 	if err != nil {
 		return err
 	}
-	return lockEntities(ctx, tx, "", refs)
+	return lockEntities(ctx, tx, "", append(refs, more...))
 }
 
 // lockEntities takes, until the end of tx, the locks of the entities the
