@@ -26,16 +26,12 @@ const (
 	maxLimit      = 100
 	maxOffset     = 10000
 	facetSize     = 20
-	rescoreWindow = 50
+	rescoreWindow = searchplan.RescoreWindow
 	// maxPerExpansion bounds the words of one prefix or fuzzy word.
 	maxPerExpansion = 512
 	// scanPerTerm is how many words of the vocabulary a prefix may read
 	// per word it keeps.
 	scanPerTerm = 64
-	// How much words side by side raise a score (see package bleve's
-	// rescore).
-	nearPairs = 2
-	nearWhole = 4
 )
 
 // Notes added to SearchResults.Interpreted. The note of expansions says
@@ -654,7 +650,7 @@ func (st *searchState) eval(n searchplan.Node, d *docMeta, collect map[string]bo
 		}
 		return true, sum * float64(matched) / float64(len(n.Terms))
 	case *searchplan.Phrase:
-		if !st.phrase(n, d) {
+		if !d.phrase(n) {
 			return false, 0
 		}
 		sum := 0.0
@@ -725,7 +721,7 @@ func (st *searchState) eval(n searchplan.Node, d *docMeta, collect map[string]bo
 
 // phrase reports whether the document has the terms of the phrase at
 // their offsets in one chunk of one element.
-func (st *searchState) phrase(p *searchplan.Phrase, d *docMeta) bool {
+func (d *docMeta) phrase(p *searchplan.Phrase) bool {
 	first := d.terms[p.Field+":"+p.Terms[0]]
 	for _, l := range first {
 		for _, start := range l.pos {
@@ -750,83 +746,42 @@ func hasPos(locs []loc, n, chunk, pos int) bool {
 	return false
 }
 
-// nearFields are the fields whose words side by side count, with the
-// analyzer that reads the query's words as the field's terms.
-func (st *searchState) nearFields() []struct {
-	field string
-	an    analysis.Analyzer
-} {
-	a := st.ix.an
-	return []struct {
-		field string
-		an    analysis.Analyzer
-	}{{searchplan.FieldEnglish, a.English}, {searchplan.FieldRussian, a.Russian}, {searchplan.FieldOther, a.Plain}, {searchplan.FieldTitle, a.English}, {searchplan.FieldSummary, a.English}, {searchplan.FieldSource, a.English}}
-}
-
-// rescore ranks the window again by the words of the runs side by side,
-// as the embedded index does (see package bleve's rescore).
+// rescore ranks the window again by the words of the runs side by side
+// (see searchplan.Near).
 func (st *searchState) rescore(runs []string, window []*docMeta) {
-	fields := st.nearFields()
-	terms := make([][][]analysis.Token, len(fields))
-	for i, f := range fields {
-		terms[i] = make([][]analysis.Token, len(runs))
-		for j, run := range runs {
-			terms[i][j] = analysis.Analyze(f.an, run)
-		}
-	}
-	pairs := 0
-	for j := range runs {
-		pairs += max(len(terms[0][j])-1, 0)
-	}
-	if pairs == 0 {
+	near := searchplan.NewNear(st.ix.an, runs)
+	if near == nil {
 		return
 	}
 	for _, d := range window {
-		near, whole := 0, false
-		for j := range runs {
-			found := make([]bool, max(len(terms[0][j])-1, 0))
-			for i, f := range fields {
-				ts := terms[i][j]
-				for k := 1; k < len(ts); k++ {
-					if k-1 < len(found) && !found[k-1] && adjacent(d.terms[f.field+":"+ts[k-1].Term], d.terms[f.field+":"+ts[k].Term], ts[k].Position-ts[k-1].Position) {
-						found[k-1] = true
-					}
-				}
-				if len(ts) >= 3 && !whole {
-					p := &searchplan.Phrase{Field: f.field}
-					for _, t := range ts {
-						p.Terms = append(p.Terms, t.Term)
-						p.Offsets = append(p.Offsets, t.Position-ts[0].Position)
-					}
-					whole = st.phrase(p, d)
-				}
-			}
-			for _, ok := range found {
-				if ok {
-					near++
-				}
-			}
-		}
-		f := 1 + nearPairs*float64(near)/float64(pairs)
-		if whole {
-			f += nearWhole
-		}
-		d.score *= f
+		d.score *= near.Factor(d)
 	}
 	byScore(window)
 }
 
-// adjacent reports whether a position of b is dist places after one of a,
-// in the same chunk of the same element.
-func adjacent(a, b []loc, dist int) bool {
-	for _, la := range a {
+// Adjacent reports whether a position of term b is dist places after one
+// of term a, in the same chunk of the same element of field.
+func (d *docMeta) Adjacent(field, a, b string, dist int) bool {
+	bs := d.terms[field+":"+b]
+	for _, la := range d.terms[field+":"+a] {
 		for _, p := range la.pos {
-			if hasPos(b, la.n, la.chunk, p+dist) {
+			if hasPos(bs, la.n, la.chunk, p+dist) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// Whole reports whether the terms stand in one chunk of one element of
+// field at their distances from the first.
+func (d *docMeta) Whole(field string, ts []analysis.Token) bool {
+	p := &searchplan.Phrase{Field: field}
+	for _, t := range ts {
+		p.Terms = append(p.Terms, t.Term)
+		p.Offsets = append(p.Offsets, t.Position-ts[0].Position)
+	}
+	return d.phrase(p)
 }
 
 // facetCounts counts the values of the facets named among the documents
