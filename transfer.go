@@ -2,6 +2,7 @@ package fonds
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -81,6 +82,18 @@ type Item struct {
 	Entity *Entity
 	Audit  *AuditEntry
 	Change *Change
+}
+
+// String names the item in a message: its kind, and the version and id
+// or the name it is of.
+func (it *Item) String() string {
+	switch {
+	case it.Version != nil:
+		return fmt.Sprintf("version %d of %s", it.Version.N, QuoteName(it.Version.ID))
+	case it.Name != "":
+		return string(it.Kind) + " " + QuoteName(it.Name)
+	}
+	return string(it.Kind)
 }
 
 // StoredVersion is one version of a document as a store keeps it: a

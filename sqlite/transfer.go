@@ -240,17 +240,10 @@ func (l *loading) Add(ctx context.Context, it *fonds.Item) error {
 		return errors.New("sqlite: load: already ended")
 	}
 	if err := l.add(ctx, it); err != nil {
-		what := string(it.Kind)
-		switch {
-		case it.Version != nil:
-			what = fmt.Sprintf("version %d of %s", it.Version.N, fonds.QuoteName(it.Version.ID))
-		case it.Name != "":
-			what += " " + fonds.QuoteName(it.Name)
-		}
 		if isForeignKey(err) {
 			err = fmt.Errorf("%w: %w (what it refers to is not loaded)", fonds.ErrInvalid, err)
 		}
-		return fmt.Errorf("sqlite: load %s: %w", what, translate(err))
+		return fmt.Errorf("sqlite: load %s: %w", it, translate(err))
 	}
 	return nil
 }
