@@ -118,23 +118,29 @@ func lockIDs(ctx context.Context, tx pgx.Tx, ids []string, more []ref) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) k`, int32(lockDocument), keys); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT DISTINCT kind, key FROM mentions WHERE document_id = ANY($1)`, ids)
+	// The entities the documents mention as stored, read under their ids'
+	// locks so that no save changes them meanwhile.
+	refs, err := storedRefs(ctx, tx, `SELECT DISTINCT kind, key FROM mentions WHERE document_id = ANY($1)`, ids)
 	if err != nil {
 		return err
 	}
-	// The entities the documents mention as stored, read under their ids'
-	// locks so that no save changes them meanwhile.
-	refs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ref, error) {
+	return lockEntities(ctx, tx, "", append(refs, more...))
+}
+
+// storedRefs returns the entities of the mentions a query of their kinds
+// and keys reads.
+func storedRefs(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]ref, error) {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ref, error) {
 		var r ref
 		var kind string
 		err := row.Scan(&kind, &r.key)
 		r.kind = fonds.EntityKind(kind)
 		return r, err
 	})
-	if err != nil {
-		return err
-	}
-	return lockEntities(ctx, tx, "", append(refs, more...))
 }
 
 // lockEntities takes, until the end of tx, the locks of the entities the
@@ -148,17 +154,7 @@ func lockIDs(ctx context.Context, tx pgx.Tx, ids []string, more []ref) error {
 // no document.
 func lockEntities(ctx context.Context, tx pgx.Tx, id string, refs []ref) error {
 	if id != "" {
-		rows, err := tx.Query(ctx, `SELECT kind, key FROM mentions WHERE document_id = $1`, id)
-		if err != nil {
-			return err
-		}
-		old, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ref, error) {
-			var r ref
-			var kind string
-			err := row.Scan(&kind, &r.key)
-			r.kind = fonds.EntityKind(kind)
-			return r, err
-		})
+		old, err := storedRefs(ctx, tx, `SELECT kind, key FROM mentions WHERE document_id = $1`, id)
 		if err != nil {
 			return err
 		}
