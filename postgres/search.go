@@ -357,7 +357,21 @@ func quoteLexeme(s string) string {
 // which a save takes too (see lockID), so that no save of one of them
 // commits between the check and the write, and of two Puts of one id one
 // waits for the other.
+//
+// A document the index holds already as the store does, at its hash and
+// restriction, is not written again: every server sharing the database
+// puts each change its follower reads, after the server that made it.
 func (ix *Index) Put(ctx context.Context, docs ...*fonds.Document) error {
+	return ix.put(ctx, docs, false)
+}
+
+// Rewrite is Put, but writes again the documents the index holds as the
+// store does too: what a reindex does, after the analysis changed.
+func (ix *Index) Rewrite(ctx context.Context, docs ...*fonds.Document) error {
+	return ix.put(ctx, docs, true)
+}
+
+func (ix *Index) put(ctx context.Context, docs []*fonds.Document, rewrite bool) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: index put: %w", err)
 	}
@@ -366,6 +380,11 @@ func (ix *Index) Put(ctx context.Context, docs ...*fonds.Document) error {
 	byID := make(map[string]*fonds.Document, len(docs))
 	for _, d := range docs {
 		byID[d.ID] = d
+	}
+	if !rewrite {
+		if err := ix.dropCurrent(ctx, byID); err != nil {
+			return fmt.Errorf("postgres: index put: %w", translate(err))
+		}
 	}
 	ids := slices.Sorted(maps.Keys(byID))
 	var batch []*prepared
@@ -405,6 +424,33 @@ func (ix *Index) Put(ctx context.Context, docs ...*fonds.Document) error {
 		}
 	}
 	return flush()
+}
+
+// dropCurrent removes from docs those the index holds at their hash, as
+// the store holds them released with it and with the same restriction.
+// What it leaves is written under the locks of putBatch, which judges
+// again; what it drops is what a write would leave as it is.
+func (ix *Index) dropCurrent(ctx context.Context, docs map[string]*fonds.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	ids := slices.Collect(maps.Keys(docs))
+	rows, err := ix.db.Query(ctx, `SELECT s.id, s.hash FROM search_docs s JOIN documents d ON d.id = s.id
+		WHERE s.id = ANY($1) AND d.released AND d.hash = s.hash AND d.restricted = s.restricted`, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, hash string
+		if err := rows.Scan(&id, &hash); err != nil {
+			return err
+		}
+		if d := docs[id]; d != nil && d.Hash == hash && d.Released(time.Now()) {
+			delete(docs, id)
+		}
+	}
+	return rows.Err()
 }
 
 // Bounds of the batch of one transaction of Put: its documents, and the

@@ -236,6 +236,59 @@ func TestSearchPutStale(t *testing.T) {
 	}
 }
 
+// TestSearchPutCurrent puts documents the index holds already, as the
+// follower of every other server sharing the database does: they are not
+// written again, unless rewritten, or restricted since.
+func TestSearchPutCurrent(t *testing.T) {
+	ctx := context.Background()
+	ix := newSavedIndex(t)
+	d := fondstest.IndexDocument("current", "1980", "A report on the medlar harvest.")
+	if err := ix.Put(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	// xmin names the transaction that wrote a row's version.
+	writer := func() string {
+		t.Helper()
+		var doc, elements string
+		if err := ix.db.QueryRow(ctx, `SELECT xmin::text FROM search_docs WHERE id = $1`, d.ID).Scan(&doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.db.QueryRow(ctx, `SELECT min(xmin::text) FROM search_elements WHERE doc_id = $1`, d.ID).Scan(&elements); err != nil {
+			t.Fatal(err)
+		}
+		return doc + "/" + elements
+	}
+	first := writer()
+	if err := ix.Index.Put(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if got := writer(); got != first {
+		t.Errorf("Put of the indexed document wrote it again: %s, was %s", got, first)
+	}
+	if err := ix.Rewrite(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	rewritten := writer()
+	if rewritten == first {
+		t.Errorf("Rewrite left the indexed document as it was (%s)", first)
+	}
+
+	// Restricted in the store under the same hash (a change of access):
+	// written again, as restricted.
+	if _, err := ix.db.Exec(ctx, `UPDATE documents SET restricted = true WHERE id = $1`, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Index.Put(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if got := writer(); got == rewritten {
+		t.Errorf("Put of a document restricted since left it as it was (%s)", got)
+	}
+	if res, err := ix.Search(ctx, fonds.SearchRequest{Query: "medlar"}); err != nil || res.Total != 0 {
+		t.Errorf("Search(medlar) of a restricted document = %+v, %v, want none", res, err)
+	}
+}
+
 // TestSearchPruneTerms changes and deletes documents, then prunes the
 // vocabulary: the terms no document has any longer go, the others stay,
 // and a prefix still finds what it found.

@@ -238,7 +238,11 @@ func (a *archive) rebuildIndex(ctx context.Context, stderr io.Writer) (reindex.R
 // then removes those the store no longer has.
 func (a *archive) reputIndex(ctx context.Context, stderr io.Writer) (reindex.Report, error) {
 	bar := newBar(stderr, -1, "indexing")
-	rep, err := reindex.Sync(ctx, a.store, unstamped{a.index}, func(done, total int) {
+	all := unstamped{Index: a.index}
+	if rw, ok := a.index.current().(rewriter); ok {
+		all.rewrite = rw.Rewrite
+	}
+	rep, err := reindex.Sync(ctx, a.store, all, func(done, total int) {
 		if bar != nil {
 			bar.ChangeMax(total)
 			bar.Set(done)
@@ -270,11 +274,28 @@ type termPruner interface {
 }
 
 // unstamped is an index that reports no stamps, so that reindex.Sync puts
-// every document in it again.
-type unstamped struct{ fonds.Index }
+// every document in it again, and writes each again (rewrite) where the
+// index would leave one it holds at the same hash.
+type unstamped struct {
+	fonds.Index
+	rewrite func(ctx context.Context, docs ...*fonds.Document) error
+}
 
 func (unstamped) Stamps(context.Context) (map[string]string, error) {
 	return map[string]string{}, nil
+}
+
+func (u unstamped) Put(ctx context.Context, docs ...*fonds.Document) error {
+	if u.rewrite != nil {
+		return u.rewrite(ctx, docs...)
+	}
+	return u.Index.Put(ctx, docs...)
+}
+
+// rewriter is an index that writes again on request the documents it
+// holds at the same hash.
+type rewriter interface {
+	Rewrite(ctx context.Context, docs ...*fonds.Document) error
 }
 
 // openArchiveCmd parses the flags of a command that takes only --data and

@@ -13,10 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"fonds"
 	"fonds/internal/pgtest"
@@ -138,10 +141,40 @@ func TestPostgresArchive(t *testing.T) {
 		t.Errorf("the server's log shows the password, or not the database:\n%s", log)
 	}
 
+	// The indexed words of the document lost, its row left at its hash,
+	// as an index written by another analysis would be: an index Put
+	// leaves such a document as it is, a reindex writes it again.
+	ix, err := st.Index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	finds := func() bool {
+		t.Helper()
+		res, err := ix.Search(context.Background(), fonds.SearchRequest{Query: "Iakovlev"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(res.Hits, func(h fonds.Hit) bool { return h.ID == id })
+	}
+	conn, err := pgx.Connect(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(context.Background(), `DELETE FROM search_elements WHERE doc_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(context.Background())
+	if finds() {
+		t.Fatalf("Iakovlev finds %s with its words lost", id)
+	}
+
 	// reindex, beside the first server, rebuilds the index in the
 	// database, which the server searches meanwhile.
 	if _, stderr, code := runCmd(t, "reindex", "--db", db, "--data", data); code != 0 || !strings.Contains(stderr, "19 published documents") {
 		t.Errorf("reindex: exit %d\n%s", code, stderr)
+	}
+	if !finds() {
+		t.Errorf("after reindex, Iakovlev does not find %s in the index", id)
 	}
 	if !found(t, base, "Iakovlev", id) {
 		t.Errorf("after reindex, a search for Iakovlev does not find %s", id)
