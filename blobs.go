@@ -36,6 +36,17 @@ type Blobs interface {
 	List(ctx context.Context, prefix string, fn func(BlobInfo) error) error
 }
 
+// BlobLocker is Blobs that several processes share (several servers on one
+// database), whose keys a caller can lock in all of them at once: a blob
+// read, changed and written again (a manifest of sums) under its key's
+// lock loses no other server's change.
+type BlobLocker interface {
+	// Lock waits for the lock of key, takes it and returns the function
+	// that gives it back. It locks key for every holder of the blobs, this
+	// process's other callers too; it does not stop a Put of the key.
+	Lock(ctx context.Context, key string) (unlock func(), err error)
+}
+
 // BlobInfo describes a stored blob.
 type BlobInfo struct {
 	Key      string

@@ -59,12 +59,35 @@ func (im *Images) readManifest(id string, bad func(string)) (map[string]string, 
 // record sets the sums of the files in set, and drops those of the files
 // in drop, in the manifest of document id. Atomic: temp file + rename.
 func (im *Images) record(id string, set map[string]string, drop []string) error {
-	im.fixity.Lock()
-	defer im.fixity.Unlock()
+	unlock, err := im.lockFixity(id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	return im.recordLocked(id, set, drop)
 }
 
-// recordLocked is record for a caller that holds im.fixity.
+// lockFixity takes the lock under which the manifest of document id is
+// read and written: this process's, and, where the blobs are shared by
+// several servers, the lock of the manifest's key in all of them.
+func (im *Images) lockFixity(id string) (unlock func(), err error) {
+	im.fixity.Lock()
+	locker, ok := im.blobs.(fonds.BlobLocker)
+	if !ok {
+		return im.fixity.Unlock, nil
+	}
+	release, err := locker.Lock(context.Background(), key(id, ManifestName))
+	if err != nil {
+		im.fixity.Unlock()
+		return nil, err
+	}
+	return func() {
+		release()
+		im.fixity.Unlock()
+	}, nil
+}
+
+// recordLocked is record for a caller that holds the lock of lockFixity.
 func (im *Images) recordLocked(id string, set map[string]string, drop []string) error {
 	sums, err := im.readManifest(id, nil)
 	if err != nil {
@@ -224,9 +247,12 @@ func (im *Images) Remove(id string) error {
 		return fmt.Errorf("iiif: remove images: document id %q cannot name a folder: %w", id, fonds.ErrInvalid)
 	}
 	ctx := context.Background()
-	im.fixity.Lock()
+	unlock, err := im.lockFixity(id)
+	if err != nil {
+		return fmt.Errorf("iiif: remove images of %s: %w", id, err)
+	}
 	var keys []string
-	err := im.blobs.List(ctx, id+"/", func(b fonds.BlobInfo) error {
+	err = im.blobs.List(ctx, id+"/", func(b fonds.BlobInfo) error {
 		keys = append(keys, b.Key)
 		return nil
 	})
@@ -240,7 +266,7 @@ func (im *Images) Remove(id string) error {
 		// What a crash left behind, such as an image being written.
 		err = os.RemoveAll(d.Path(id))
 	}
-	im.fixity.Unlock()
+	unlock()
 	im.removeDerived(id, "")
 	if err != nil {
 		return fmt.Errorf("iiif: remove images of %s: %w", id, err)

@@ -157,8 +157,11 @@ func (im *Images) RemoveImage(id, facs string) error {
 	if !validID(id) || !validFacs(facs) {
 		return fmt.Errorf("iiif: remove image %q of %q: %w", facs, id, fonds.ErrInvalid)
 	}
-	im.fixity.Lock()
-	defer im.fixity.Unlock()
+	unlock, err := im.lockFixity(id)
+	if err != nil {
+		return fmt.Errorf("iiif: remove image %s of %s: %w", facs, id, err)
+	}
+	defer unlock()
 	if err := im.blobs.Delete(context.Background(), key(id, facs)); err != nil {
 		return fmt.Errorf("iiif: remove image: %w", err)
 	}
@@ -654,8 +657,11 @@ func (im *Images) Reorder(id string, to map[int]int) (map[int]string, error) {
 			return nil, fmt.Errorf("iiif: reorder images of %s: page %d gives its image and takes none: %w", id, p, fonds.ErrInvalid)
 		}
 	}
-	im.fixity.Lock()
-	defer im.fixity.Unlock()
+	unlock, err := im.lockFixity(id)
+	if err != nil {
+		return nil, fmt.Errorf("iiif: reorder images of %s: %w", id, err)
+	}
+	defer unlock()
 	ctx := context.Background()
 	sums, err := im.readManifest(id, nil)
 	if err != nil {

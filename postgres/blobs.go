@@ -31,9 +31,12 @@ var _ fonds.Blobs = (*Blobs)(nil)
 // holds little.
 const blobChunk = 1 << 20
 
-// lockBlob is the class of the advisory lock under which a key is given to
-// a blob.
-const lockBlob = 5
+// The classes of the advisory locks of blobs: the lock under which a key
+// is given to a blob, and the one a caller holds on a key (Lock).
+const (
+	lockBlob     = 5
+	lockBlobHeld = 6
+)
 
 // Blobs returns the blobs of the store's database, each at most maxBytes.
 func (s *Store) Blobs(maxBytes int64) *Blobs {
@@ -49,10 +52,44 @@ func checkKey(op, key string) error {
 
 // lockKey takes, until the end of tx, the lock under which key is given.
 func lockKey(ctx context.Context, tx pgx.Tx, key string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(lockBlob), blobLockKey(key))
+	return err
+}
+
+// blobLockKey returns the second key of the locks of key.
+func blobLockKey(key string) int32 {
 	h := fnv.New32a()
 	h.Write([]byte(key))
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(lockBlob), int32(h.Sum32()))
-	return err
+	return int32(h.Sum32())
+}
+
+var _ fonds.BlobLocker = (*Blobs)(nil)
+
+// Lock takes the lock of key in every server on the database, on a
+// connection of its own that it holds until unlock: a session's advisory
+// lock, which the database gives back if the connection is lost. Two keys
+// may share a lock, which costs only a wait.
+func (b *Blobs) Lock(ctx context.Context, key string) (func(), error) {
+	if err := checkKey("lock", key); err != nil {
+		return nil, err
+	}
+	conn, err := b.db.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lock blob %q: %w", key, translate(err))
+	}
+	k := blobLockKey(key)
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, int32(lockBlobHeld), k); err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("postgres: lock blob %q: %w", key, translate(err))
+	}
+	return func() {
+		// Given back whatever the caller's context became; a connection
+		// that cannot give it back is closed, which does.
+		if _, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, int32(lockBlobHeld), k); err != nil {
+			conn.Conn().Close(context.Background())
+		}
+		conn.Release()
+	}, nil
 }
 
 // errTooLarge stops the copy of a blob larger than the bound.
