@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -405,25 +408,57 @@ func (ix *Index) put(ctx context.Context, docs []*fonds.Document, rewrite bool) 
 		batch, size = batch[:0], 0
 		return nil
 	}
-	for _, id := range ids {
-		p, err := ix.prepare(byID[id], now)
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), prepareChunk)]
+		ids = ids[len(chunk):]
+		ready, err := ix.prepareAll(chunk, byID, now)
 		if err != nil {
-			return fmt.Errorf("postgres: index put %s: %w", id, err)
+			return err
 		}
-		if len(batch) > 0 && size+p.size > putBatchBytes {
-			if err := flush(); err != nil {
-				return err
+		for _, p := range ready {
+			if len(batch) > 0 && size+p.size > putBatchBytes {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
-		}
-		batch = append(batch, p)
-		size += p.size
-		if len(batch) == putBatchDocs {
-			if err := flush(); err != nil {
-				return err
+			batch = append(batch, p)
+			size += p.size
+			if len(batch) == putBatchDocs {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return flush()
+}
+
+// prepareChunk is how many documents Put analyzes at once, on every core:
+// few enough that their rows are small beside the batch of a transaction.
+const prepareChunk = 32
+
+// prepareAll prepares the documents of ids, in their order, on as many
+// goroutines as there are cores: the analysis is most of the CPU a Put
+// costs, and each document's is its own.
+func (ix *Index) prepareAll(ids []string, docs map[string]*fonds.Document, now time.Time) ([]*prepared, error) {
+	out := make([]*prepared, len(ids))
+	errs := make([]error, len(ids))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ids)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(ids); i = int(next.Add(1) - 1) {
+				out[i], errs[i] = ix.prepare(docs[ids[i]], now)
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("postgres: index put %s: %w", ids[i], err)
+		}
+	}
+	return out, nil
 }
 
 // dropCurrent removes from docs those the index holds at their hash, as
