@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
+
+	"fonds/bleve"
 )
 
 // TestBench runs a small benchmark to its end, server and all, and checks
@@ -84,5 +88,29 @@ func TestThousands(t *testing.T) {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestBenchStopped times searches in an index that stops every one at its
+// timeout: each is counted as stopped, none ends the benchmark.
+func TestBenchStopped(t *testing.T) {
+	ix, err := bleve.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ix.Timeout = time.Nanosecond
+	kinds := []*benchKind{{name: "word", queries: []string{"committee", "report"}}}
+	if err := timeSearches(context.Background(), ix, kinds); err != nil {
+		t.Fatalf("timeSearches: %v", err)
+	}
+	if want := 2 * len(searchModes); kinds[0].stopped != want || len(kinds[0].modes) != len(searchModes) {
+		t.Errorf("stopped %d, modes %d; want %d, %d", kinds[0].stopped, len(kinds[0].modes), want, len(searchModes))
+	}
+	// A search that fails otherwise still ends it.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := timeSearches(ctx, ix, []*benchKind{{name: "word", queries: []string{"committee"}}}); err == nil {
+		t.Error("timeSearches with its context cancelled: no error")
 	}
 }
