@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fonds"
 	"fonds/bleve"
@@ -287,6 +290,49 @@ func TestHealthz(t *testing.T) {
 	s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 	if w.Code != 503 || !strings.Contains(w.Body.String(), "store: unavailable") || !strings.Contains(f.log.String(), "has not returned") {
 		t.Errorf("GET /healthz again = %d %q, want 503 with the store unavailable at once", w.Code, w.Body.String())
+	}
+}
+
+// slowStore answers an alias after a while, as a store under load does.
+type slowStore struct {
+	fonds.Store
+	calls *atomic.Int32
+}
+
+func (s slowStore) Alias(ctx context.Context, path string) (string, error) {
+	s.calls.Add(1)
+	time.Sleep(100 * time.Millisecond)
+	return "", fonds.ErrNotFound
+}
+
+// TestHealthzConcurrent asks /healthz many times at once, as several load
+// balancers do: every request joins the check under way, and is answered
+// ok by it.
+func TestHealthzConcurrent(t *testing.T) {
+	f := newFixture(t)
+	calls := new(atomic.Int32)
+	s, err := New(Config{Store: slowStore{Store: f.store, calls: calls}, Logger: slog.New(slog.NewTextHandler(f.log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const requests = 16
+	codes := make([]int, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Go(func() {
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+			codes[i] = w.Code
+		})
+	}
+	wg.Wait()
+	for i, code := range codes {
+		if code != 200 {
+			t.Errorf("request %d of %d at once: GET /healthz = %d, want 200\n%s", i+1, requests, code, f.log)
+		}
+	}
+	if n := calls.Load(); n >= requests {
+		t.Errorf("%d requests at once ran %d checks of the store, want them to share runs", requests, n)
 	}
 }
 

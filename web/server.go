@@ -29,7 +29,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"fonds"
@@ -633,29 +632,53 @@ const healthTimeout = 2 * time.Second
 type healthCheck struct {
 	name  string
 	check func(context.Context) error
-	// busy is set while a check runs. A check that outlives its deadline
-	// (one blocked on a lock may not heed its context) is not started
-	// again until it returns, so that a stuck store cannot gather one
-	// goroutine per health check.
-	busy atomic.Bool
+
+	mu sync.Mutex
+	// running is the check under way, which every request for /healthz
+	// meanwhile waits for rather than failing or starting another. A check
+	// that outlives its deadline (one blocked on a lock may not heed its
+	// context) is not started again until it returns, so that a stuck
+	// store cannot gather one goroutine per health check.
+	running *healthRun
 }
 
-// run runs the check under a deadline, and returns its error, or one
-// saying it did not answer in time.
+// healthRun is one run of a check.
+type healthRun struct {
+	deadline time.Time
+	done     chan struct{}
+	err      error // set before done is closed
+}
+
+// run runs the check under a deadline, or joins the run under way, and
+// returns its error, or one saying it did not answer in time.
 func (c *healthCheck) run(ctx context.Context) error {
-	if !c.busy.CompareAndSwap(false, true) {
+	c.mu.Lock()
+	r := c.running
+	switch {
+	case r != nil && time.Now().After(r.deadline):
+		c.mu.Unlock()
 		return errors.New("the last check has not returned")
+	case r == nil:
+		r = &healthRun{deadline: time.Now().Add(healthTimeout), done: make(chan struct{})}
+		c.running = r
+		go func() {
+			// Not the request's context: the run answers every request
+			// that joins it.
+			checkCtx, cancel := context.WithDeadline(context.Background(), r.deadline)
+			defer cancel()
+			r.err = c.check(checkCtx)
+			c.mu.Lock()
+			c.running = nil
+			c.mu.Unlock()
+			close(r.done)
+		}()
 	}
-	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
+	c.mu.Unlock()
+	ctx, cancel := context.WithDeadline(ctx, r.deadline)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		defer c.busy.Store(false)
-		done <- c.check(ctx)
-	}()
 	select {
-	case err := <-done:
-		return err
+	case <-r.done:
+		return r.err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
