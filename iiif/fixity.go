@@ -13,6 +13,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"fonds"
 )
@@ -76,16 +77,24 @@ func (im *Images) lockFixity(id string) (unlock func(), err error) {
 	if !ok {
 		return im.fixity.Unlock, nil
 	}
-	release, err := locker.Lock(context.Background(), key(id, ManifestName))
+	// Another server holds it only while it changes the manifest: one
+	// that holds it this long is stuck, and the change is refused.
+	ctx, cancel := context.WithTimeout(context.Background(), manifestLockWait)
+	defer cancel()
+	release, err := locker.Lock(ctx, key(id, ManifestName))
 	if err != nil {
 		im.fixity.Unlock()
-		return nil, err
+		return nil, fmt.Errorf("the manifest of %s is locked by another server: %w", id, err)
 	}
 	return func() {
 		release()
 		im.fixity.Unlock()
 	}, nil
 }
+
+// manifestLockWait bounds the wait for the lock of a manifest that
+// another server holds.
+const manifestLockWait = 30 * time.Second
 
 // recordLocked is record for a caller that holds the lock of lockFixity.
 func (im *Images) recordLocked(id string, set map[string]string, drop []string) error {

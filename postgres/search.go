@@ -385,7 +385,7 @@ func (ix *Index) put(ctx context.Context, docs []*fonds.Document, rewrite bool) 
 		byID[d.ID] = d
 	}
 	if !rewrite {
-		if err := ix.dropCurrent(ctx, byID); err != nil {
+		if err := ix.dropCurrent(ctx, byID, now); err != nil {
 			return fmt.Errorf("postgres: index put: %w", translate(err))
 		}
 	}
@@ -465,7 +465,7 @@ func (ix *Index) prepareAll(ids []string, docs map[string]*fonds.Document, now t
 // the store holds them released with it and with the same restriction.
 // What it leaves is written under the locks of putBatch, which judges
 // again; what it drops is what a write would leave as it is.
-func (ix *Index) dropCurrent(ctx context.Context, docs map[string]*fonds.Document) error {
+func (ix *Index) dropCurrent(ctx context.Context, docs map[string]*fonds.Document, now time.Time) error {
 	if len(docs) == 0 {
 		return nil
 	}
@@ -481,7 +481,7 @@ func (ix *Index) dropCurrent(ctx context.Context, docs map[string]*fonds.Documen
 		if err := rows.Scan(&id, &hash); err != nil {
 			return err
 		}
-		if d := docs[id]; d != nil && d.Hash == hash && d.Released(time.Now()) {
+		if d := docs[id]; d != nil && d.Hash == hash && d.Released(now) {
 			delete(docs, id)
 		}
 	}
