@@ -20,11 +20,10 @@ var _ fonds.BatchSaver = (*Store)(nil)
 // The transaction takes every lock its saves will take before the first
 // of them: the locks of the documents' ids in the order of their keys,
 // then those of every entity they mention now or mentioned before, then
-// the feed's order. Each save then takes its own again, which a session
-// that holds an advisory lock is granted at once. Taken one save at a
-// time instead, the lock of a later id would be asked for under the
-// feed's lock, which a concurrent save of that id waits for while
-// holding it.
+// the feed's order; the saves then take none of their own. Taken one save
+// at a time instead, the lock of a later id would be asked for under the
+// feed's lock, which a concurrent save of that id waits for while holding
+// it.
 func (s *Store) SaveDocuments(ctx context.Context, docs []*fonds.Document, saves []fonds.Save) ([]fonds.PutResult, error) {
 	if len(saves) != len(docs) {
 		return nil, fmt.Errorf("postgres: save documents: %w: %d saves for %d documents", fonds.ErrInvalid, len(saves), len(docs))

@@ -1,11 +1,7 @@
 package postgres
 
 import (
-	"context"
-
 	"fonds"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // The access of a document as document_counts counts it.
@@ -51,16 +47,14 @@ func (cs counts) add(collection string, year, month int, access string, by int) 
 // apply writes the counts in tx. It is called under the lock of the
 // feed's order (see written), so that writers change the rows one at a
 // time.
-func (cs counts) apply(ctx context.Context, tx pgx.Tx) error {
-	var b pgx.Batch
+func (cs counts) apply(p *pending) {
 	for k, n := range cs {
 		if n != 0 {
-			b.Queue(`INSERT INTO document_counts (collection, year, month, access, n) VALUES ($1, $2, $3, $4, $5)
+			p.queue(`INSERT INTO document_counts (collection, year, month, access, n) VALUES ($1, $2, $3, $4, $5)
 				ON CONFLICT (collection, year, month, access) DO UPDATE SET n = document_counts.n + excluded.n`,
 				k.collection, k.year, k.month, k.access, n)
 		}
 	}
-	return sendBatch(ctx, tx, &b)
 }
 
 // counted reports whether document_counts counts what f admits: not the

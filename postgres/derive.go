@@ -92,7 +92,12 @@ func deriveDocuments(ctx context.Context, db *pgxpool.Pool, after string) (int, 
 		if err := lockEntities(ctx, tx, id, mentionRefs(d)); err != nil {
 			return 0, "", err
 		}
-		if err := link(ctx, tx, d, v, false); err != nil {
+		p := newPending(tx)
+		err = link(ctx, p, d, v, false)
+		if err == nil {
+			err = p.send(ctx)
+		}
+		if err != nil {
 			return 0, "", fmt.Errorf("%s: %w", id, err)
 		}
 	}

@@ -153,23 +153,30 @@ func conditions(f fonds.Filter, a *args) []string {
 	return conds
 }
 
-// put stores d in tx as saved by sv, and returns what it did and a copy of
-// d as stored. It holds the lock of d's id from its first read, so that a
-// save of the same document at once waits for this one to commit and then
-// sees it.
-func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fonds.PutResult, *fonds.Document, error) {
+// lockSave takes, until the end of tx, the locks a save of d takes, in the
+// order every writer takes them: its id's, those of the entities it
+// mentions as stored and as saved, and the feed's order (see lockBatch for
+// several documents). A save of the same document at once waits for this
+// one to commit and then sees it.
+func lockSave(ctx context.Context, tx pgx.Tx, d *fonds.Document) error {
 	if err := lockID(ctx, tx, d.ID); err != nil {
-		return "", nil, err
+		return err
 	}
 	if err := lockEntities(ctx, tx, d.ID, mentionRefs(d)); err != nil {
-		return "", nil, err
+		return err
 	}
-	// The time of the save, a harvest's datestamp, is taken under the lock
-	// of the feed's order, so that datestamps follow the order of commits:
-	// a harvest from a time misses no save committed after it.
-	if err := lockFeedOrder(ctx, tx); err != nil {
-		return "", nil, err
-	}
+	return lockFeedOrder(ctx, tx)
+}
+
+// put stores d in tx as saved by sv, and returns what it did and a copy of
+// d as stored. It must hold the locks of lockSave (or lockBatch). The time
+// of the save, a harvest's datestamp, is taken under the lock of the
+// feed's order, so that datestamps follow the order of commits: a harvest
+// from a time misses no save committed after it.
+//
+// Its writes are queued and sent in as few round trips as the reads among
+// them allow (see pending).
+func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fonds.PutResult, *fonds.Document, error) {
 	t := now()
 	var old struct {
 		hash, origin, status, collection string
@@ -177,11 +184,25 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 		year, month                      int
 		released                         bool
 	}
-	err := tx.QueryRow(ctx, `SELECT hash, origin, status, created, updated, collection, year, month, released
-		FROM documents WHERE id = $1`, d.ID).
-		Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated, &old.collection, &old.year, &old.month, &old.released)
-	found := err == nil
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	// The version after those kept as revisions (which outlive a deleted
+	// document, so that a re-added one carries on counting), and after
+	// the stored one, which a change makes a revision: read with the
+	// stored one in one round trip.
+	var version int
+	found := true
+	p := newPending(tx)
+	p.queue(`SELECT hash, origin, status, created, updated, collection, year, month, released
+		FROM documents WHERE id = $1`, d.ID).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&old.hash, &old.origin, &old.status, &old.created, &old.updated, &old.collection, &old.year, &old.month, &old.released)
+		if errors.Is(err, pgx.ErrNoRows) {
+			found, err = false, nil
+		}
+		return err
+	})
+	p.queue(`SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = $1`, d.ID).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&version)
+	})
+	if err := p.send(ctx); err != nil {
 		return "", nil, err
 	}
 	if found && old.origin != "" && d.Origin != "" && old.origin != text(d.Origin) && !sv.Replace {
@@ -190,13 +211,6 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 	result, created := fonds.Added, t
 	if found {
 		result, created = fonds.Updated, old.created.UTC()
-	}
-	// The version after those kept as revisions (which outlive a deleted
-	// document, so that a re-added one carries on counting), and after
-	// the stored one, which a change makes a revision.
-	var version int
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = $1`, d.ID).Scan(&version); err != nil {
-		return "", nil, err
 	}
 	have := 0
 	if found {
@@ -218,9 +232,7 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 		return fonds.Unchanged, &c, nil
 	}
 	if found {
-		if err := keepRevision(ctx, tx, d.ID, have, t); err != nil {
-			return "", nil, err
-		}
+		keepRevision(p, d.ID, have, t)
 	}
 	brief, err := json.Marshal(c.Brief())
 	if err != nil {
@@ -228,7 +240,7 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 	}
 	cats := texts(c.Categories)
 	a := stored.AccessOf(&c, t)
-	if _, err := tx.Exec(ctx, `INSERT INTO documents
+	p.queue(`INSERT INTO documents
 		(id, collection, date_start, date_end, year, month, status, state, released, restricted, embargo_at,
 			title, hash, origin, created, updated, number, section, categories, body, sha256, brief)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
@@ -241,38 +253,26 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 			body = excluded.body, sha256 = excluded.sha256, brief = excluded.brief`,
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), stored.Month(c.Date), string(a.Status),
 		string(c.Status), a.Released, a.Restricted, embargoAt(a), text(c.Title), c.Hash, text(c.Origin), created, t,
-		c.Number, text(c.Section), cats, body, stored.Sum(body), brief); err != nil {
-		if isForeignKey(err) {
-			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
-		}
-		return "", nil, err
-	}
-	if err := putAliases(ctx, tx, c.ID, c.Aliases); err != nil {
-		return "", nil, err
-	}
-	if err := link(ctx, tx, &c, visibility{public: a.Status == fonds.StatusPublished, released: a.Released, state: c.Status}, !found); err != nil {
-		return "", nil, err
+		c.Number, text(c.Section), cats, body, stored.Sum(body), brief)
+	putAliases(p, c.ID, c.Aliases)
+	if err := link(ctx, p, &c, visibility{public: a.Status == fonds.StatusPublished, released: a.Released, state: c.Status}, !found); err != nil {
+		return "", nil, savedErr(err, &c)
 	}
 	switch {
 	case a.Status == fonds.StatusPublished:
 		// Public again: the record is the document, not its deletion.
-		_, err = tx.Exec(ctx, `DELETE FROM deletions WHERE id = $1`, c.ID)
+		p.queue(`DELETE FROM deletions WHERE id = $1`, c.ID)
 	case found && old.status == string(fonds.StatusPublished):
 		// Withdrawn, made a draft, restricted or embargoed again: to a
 		// harvester, deleted.
-		err = noteDeletion(ctx, tx, c.ID, c.Collection, cats, t)
-	}
-	if err != nil {
-		return "", nil, err
+		noteDeletion(p, c.ID, c.Collection, cats, t)
 	}
 	author, message := stored.Bound(sv.Author, stored.MaxName), stored.Bound(sv.Message, stored.MaxDetail)
-	if _, err := tx.Exec(ctx, `INSERT INTO versions (document_id, n, hash, saved, author, message, status)
+	p.queue(`INSERT INTO versions (document_id, n, hash, saved, author, message, status)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (document_id, n) DO UPDATE SET hash = excluded.hash, saved = excluded.saved,
 			author = excluded.author, message = excluded.message, status = excluded.status, deleted = false`,
-		c.ID, c.Version, c.Hash, t, text(author), text(message), string(c.Status)); err != nil {
-		return "", nil, err
-	}
+		c.ID, c.Version, c.Hash, t, text(author), text(message), string(c.Status))
 	detail := "added"
 	if result == fonds.Updated {
 		detail = fmt.Sprintf("updated to version %d", c.Version)
@@ -286,10 +286,22 @@ func put(ctx context.Context, tx pgx.Tx, d *fonds.Document, sv fonds.Save) (fond
 		cs.add(old.collection, old.year, old.month, accessOf(old.status, old.released), -1)
 	}
 	cs.add(c.Collection, c.Date.Year(), stored.Month(c.Date), accessOf(string(a.Status), a.Released), 1)
-	if err := written(ctx, tx, []string{c.ID}, cs, &e); err != nil {
-		return "", nil, err
+	written(p, []string{c.ID}, cs, &e)
+	if err := p.send(ctx); err != nil {
+		return "", nil, savedErr(err, &c)
 	}
 	return result, &c, nil
+}
+
+// savedErr returns the error of a save of c, naming c's collection when
+// the database refused its row for a collection that does not exist: the
+// one reference the writes of a save can break, the others being to the
+// document they write.
+func savedErr(err error, c *fonds.Document) error {
+	if isForeignKey(err) {
+		return fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
+	}
+	return err
 }
 
 // embargoAt returns the end of the embargo of a, or nil (NULL) for none.
@@ -300,61 +312,46 @@ func embargoAt(a stored.Access) any {
 	return a.EmbargoAt
 }
 
-// written ends a write of tx: under the lock of the feed's order, held to
-// the commit, it changes the counts of documents, numbers the change of
-// each document id and adds the audit entries, so that their numbers
-// follow the order of commits.
-func written(ctx context.Context, tx pgx.Tx, ids []string, cs counts, entries ...*fonds.AuditEntry) error {
-	if err := lockFeedOrder(ctx, tx); err != nil {
-		return err
-	}
-	if err := cs.apply(ctx, tx); err != nil {
-		return err
-	}
+// written ends a write queued on p: under the lock of the feed's order,
+// held to the commit, it changes the counts of documents, numbers the
+// change of each document id and adds the audit entries (setting their
+// Seq when p is sent), so that their numbers follow the order of commits.
+func written(p *pending, ids []string, cs counts, entries ...*fonds.AuditEntry) {
+	p.queue(sqlLockFeedOrder, int32(lockFeed))
+	cs.apply(p)
 	for _, id := range ids {
-		if _, err := tx.Exec(ctx, `INSERT INTO changes (document_id, seq) VALUES ($1, nextval('changes_seq'))
-			ON CONFLICT (document_id) DO UPDATE SET seq = excluded.seq`, id); err != nil {
-			return err
-		}
+		p.queue(`INSERT INTO changes (document_id, seq) VALUES ($1, nextval('changes_seq'))
+			ON CONFLICT (document_id) DO UPDATE SET seq = excluded.seq`, id)
 	}
 	for _, e := range entries {
-		if err := audit(ctx, tx, e); err != nil {
-			return err
-		}
+		audit(p, e)
 	}
-	return nil
 }
 
 // keepRevision keeps the stored version of the document id, replaced or
 // deleted at t, as its revision n, copying it inside the database with the
 // checksum stored with it, so that damage to it is still found.
-func keepRevision(ctx context.Context, tx pgx.Tx, id string, n int, t time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256)
+func keepRevision(p *pending, id string, n int, t time.Time) {
+	p.queue(`INSERT INTO revisions (document_id, n, hash, created, body, sha256)
 		SELECT id, $2, hash, $3, body, sha256 FROM documents WHERE id = $1`, id, n, t)
-	return err
 }
 
 // putAliases makes paths the aliases of the document id. A path another
 // document held moves to this one: the latest import of an old URL wins.
-func putAliases(ctx context.Context, tx pgx.Tx, id string, paths []string) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM aliases WHERE document_id = $1`, id); err != nil {
-		return err
+func putAliases(p *pending, id string, paths []string) {
+	p.queue(`DELETE FROM aliases WHERE document_id = $1`, id)
+	if len(paths) > 0 {
+		p.queue(`INSERT INTO aliases (path, document_id) SELECT DISTINCT p, $2 FROM unnest($1::text[]) p
+			ON CONFLICT (path) DO UPDATE SET document_id = excluded.document_id`, paths, id)
 	}
-	if len(paths) == 0 {
-		return nil
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO aliases (path, document_id) SELECT DISTINCT p, $2 FROM unnest($1::text[]) p
-		ON CONFLICT (path) DO UPDATE SET document_id = excluded.document_id`, paths, id)
-	return err
 }
 
 // noteDeletion records that the document was withdrawn from the public at t.
 // A deletion is kept until the document is public again.
-func noteDeletion(ctx context.Context, tx pgx.Tx, id, collection string, cats []string, t time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO deletions (id, collection, datestamp, categories) VALUES ($1, $2, $3, $4)
+func noteDeletion(p *pending, id, collection string, cats []string, t time.Time) {
+	p.queue(`INSERT INTO deletions (id, collection, datestamp, categories) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, datestamp = excluded.datestamp,
 			categories = excluded.categories`, id, collection, t, cats)
-	return err
 }
 
 // PutDocument stores d in one transaction. It is SaveDocument with a zero
@@ -378,6 +375,9 @@ func (s *Store) SaveDocument(ctx context.Context, d *fonds.Document, sv fonds.Sa
 	var res fonds.PutResult
 	var c *fonds.Document
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockSave(ctx, tx, d); err != nil {
+			return err
+		}
 		var err error
 		res, c, err = put(ctx, tx, d, sv)
 		return err
@@ -697,29 +697,26 @@ func deleteDocument(ctx context.Context, tx pgx.Tx, id string, sv fonds.Save) er
 	t := now()
 	// The deleted version is kept like any replaced one: nothing is lost,
 	// and a citation of it still finds it.
-	if err := keepRevision(ctx, tx, id, version, t); err != nil {
-		return err
-	}
-	if err := unlink(ctx, tx, id); err != nil {
+	p := newPending(tx)
+	keepRevision(p, id, version, t)
+	if err := unlink(ctx, p, id); err != nil {
 		return err
 	}
 	var collection, status string
 	var cats []string
 	var year, month int
 	var released bool
-	err = tx.QueryRow(ctx, `DELETE FROM documents WHERE id = $1 RETURNING collection, status, categories, year, month, released`, id).
-		Scan(&collection, &status, &cats, &year, &month, &released)
-	if err != nil {
+	p.queue(`DELETE FROM documents WHERE id = $1 RETURNING collection, status, categories, year, month, released`, id).
+		QueryRow(func(row pgx.Row) error {
+			return row.Scan(&collection, &status, &cats, &year, &month, &released)
+		})
+	if err := p.send(ctx); err != nil {
 		return err
 	}
 	if status == string(fonds.StatusPublished) {
-		if err := noteDeletion(ctx, tx, id, collection, cats, t); err != nil {
-			return err
-		}
+		noteDeletion(p, id, collection, cats, t)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE versions SET deleted = true WHERE document_id = $1 AND n = $2`, id, version); err != nil {
-		return err
-	}
+	p.queue(`UPDATE versions SET deleted = true WHERE document_id = $1 AND n = $2`, id, version)
 	detail := fmt.Sprintf("deleted version %d", version)
 	if m := stored.Bound(sv.Message, stored.MaxDetail); m != "" {
 		detail += ": " + m
@@ -727,5 +724,6 @@ func deleteDocument(ctx context.Context, tx pgx.Tx, id string, sv fonds.Save) er
 	e := fonds.AuditEntry{Time: t, User: sv.Author, Address: sv.Address, Action: "delete", Target: id, Detail: detail}
 	cs := make(counts)
 	cs.add(collection, year, month, accessOf(status, released), -1)
-	return written(ctx, tx, []string{id}, cs, &e)
+	written(p, []string{id}, cs, &e)
+	return p.send(ctx)
 }

@@ -172,7 +172,9 @@ func (s *Store) release(ctx context.Context, t time.Time) (int, error) {
 		if len(done) == 0 {
 			return nil
 		}
-		return written(ctx, tx, done, cs, entries...)
+		p := newPending(tx)
+		written(p, done, cs, entries...)
+		return p.send(ctx)
 	})
 	if err != nil {
 		return 0, err
@@ -238,7 +240,11 @@ func (s *Store) Audit(ctx context.Context, e *fonds.AuditEntry) error {
 	if c.Time.IsZero() {
 		c.Time = now()
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error { return written(ctx, tx, nil, nil, &c) })
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		p := newPending(tx)
+		written(p, nil, nil, &c)
+		return p.send(ctx)
+	})
 	if err != nil {
 		return fmt.Errorf("postgres: audit: %w", translate(err))
 	}
@@ -246,16 +252,16 @@ func (s *Store) Audit(ctx context.Context, e *fonds.AuditEntry) error {
 	return nil
 }
 
-// audit writes e in tx and sets its Seq, its Time in UTC to the
-// microsecond, and its texts as kept.
-func audit(ctx context.Context, tx pgx.Tx, e *fonds.AuditEntry) error {
+// audit queues the writing of e on p. It sets e's Time in UTC to the
+// microsecond and its texts as kept, and its Seq when p is sent.
+func audit(p *pending, e *fonds.AuditEntry) {
 	e.Time = e.Time.UTC().Truncate(time.Microsecond)
 	e.User, e.Address = stored.Bound(e.User, stored.MaxName), stored.Bound(e.Address, stored.MaxName)
 	e.Action, e.Target, e.Detail = stored.Bound(e.Action, stored.MaxName), stored.Bound(e.Target, stored.MaxTarget), stored.Bound(e.Detail, stored.MaxDetail)
 	e.User, e.Address, e.Action, e.Target, e.Detail = text(e.User), text(e.Address), text(e.Action), text(e.Target), text(e.Detail)
-	return tx.QueryRow(ctx, `INSERT INTO audit (time, user_name, address, action, target, detail)
+	p.queue(`INSERT INTO audit (time, user_name, address, action, target, detail)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`,
-		e.Time, e.User, e.Address, e.Action, e.Target, e.Detail).Scan(&e.Seq)
+		e.Time, e.User, e.Address, e.Action, e.Target, e.Detail).QueryRow(func(row pgx.Row) error { return row.Scan(&e.Seq) })
 }
 
 // AuditEntries returns the entries of the audit log after the Seq after,

@@ -391,7 +391,9 @@ func (s *Store) DescribeEntity(ctx context.Context, e fonds.Entity, sv fonds.Sav
 			return err
 		}
 		a := stored.DescriptionEntry(e, sv, now())
-		return written(ctx, tx, nil, nil, &a)
+		p := newPending(tx)
+		written(p, nil, nil, &a)
+		return p.send(ctx)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: describe entity %s/%s: %w", e.Kind, e.Key, translate(err))

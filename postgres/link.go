@@ -63,17 +63,17 @@ func sendBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch) error {
 // with visibility v: its mentions, citations and identities replace those
 // kept before (none when fresh, a document just added), and the entities
 // they mention are counted, named and sorted again. Mentions that did not
-// change are left alone. The statements go in batches, a round trip each.
-func link(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibility, fresh bool) error {
+// change are left alone. The writes are queued on p, which is sent where
+// a read needs them done.
+func link(ctx context.Context, p *pending, c *fonds.Document, v visibility, fresh bool) error {
 	var old map[ref]mentionRow
 	if !fresh {
 		var err error
-		if old, err = storedMentions(ctx, tx, c.ID); err != nil {
+		if old, err = storedMentions(ctx, p, c.ID); err != nil {
 			return err
 		}
 	}
 	d := make(deltas)
-	var b pgx.Batch
 	for _, m := range entity.Mentions(c) {
 		r := ref{m.Kind, m.Key}
 		row := mentionRow{
@@ -91,12 +91,12 @@ func link(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibility, fresh
 			continue
 		}
 		if had {
-			b.Queue(`UPDATE mentions SET name = $4, written = $5, passage = $6, spellings = $7, authority = $8, date_start = $9
+			p.queue(`UPDATE mentions SET name = $4, written = $5, passage = $6, spellings = $7, authority = $8, date_start = $9
 				WHERE document_id = $1 AND kind = $2 AND key = $3`,
 				c.ID, string(r.kind), r.key, row.name, row.written, row.passage, row.spellings, row.authority, row.start)
 			d.Add(r, o.spellings, o.authority, -1)
 		} else {
-			b.Queue(`INSERT INTO mentions (document_id, kind, key, name, written, passage, spellings, authority,
+			p.queue(`INSERT INTO mentions (document_id, kind, key, name, written, passage, spellings, authority,
 				date_start, public, released, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 				c.ID, string(r.kind), r.key, row.name, row.written, row.passage, row.spellings, row.authority,
 				row.start, row.public, row.released, row.state)
@@ -104,21 +104,19 @@ func link(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibility, fresh
 		d.Add(r, row.spellings, row.authority, 1)
 	}
 	for r, o := range old {
-		b.Queue(`DELETE FROM mentions WHERE document_id = $1 AND kind = $2 AND key = $3`, c.ID, string(r.kind), r.key)
+		p.queue(`DELETE FROM mentions WHERE document_id = $1 AND kind = $2 AND key = $3`, c.ID, string(r.kind), r.key)
 		d.Add(r, o.spellings, o.authority, -1)
 	}
-	if err := sendBatch(ctx, tx, &b); err != nil {
+	if err := applyDeltas(ctx, p, d, v); err != nil {
 		return err
 	}
-	if err := applyDeltas(ctx, tx, d, v); err != nil {
-		return err
-	}
-	return linkCitations(ctx, tx, c, v, fresh)
+	linkCitations(p, c, v, fresh)
+	return nil
 }
 
 // unlink removes what link kept of the document id, before its deletion.
-func unlink(ctx context.Context, tx pgx.Tx, id string) error {
-	old, err := storedMentions(ctx, tx, id)
+func unlink(ctx context.Context, p *pending, id string) error {
+	old, err := storedMentions(ctx, p, id)
 	if err != nil {
 		return err
 	}
@@ -128,20 +126,20 @@ func unlink(ctx context.Context, tx pgx.Tx, id string) error {
 		d.Add(r, o.spellings, o.authority, -1)
 		v = visibility{public: o.public, released: o.released}
 	}
-	var b pgx.Batch
 	for _, q := range []string{`DELETE FROM mentions WHERE document_id = $1`, `DELETE FROM citations WHERE document_id = $1`,
 		`DELETE FROM identities WHERE document_id = $1`} {
-		b.Queue(q, id)
+		p.queue(q, id)
 	}
-	if err := sendBatch(ctx, tx, &b); err != nil {
-		return err
-	}
-	return applyDeltas(ctx, tx, d, v)
+	return applyDeltas(ctx, p, d, v)
 }
 
-// storedMentions returns the rows of mentions of the document id.
-func storedMentions(ctx context.Context, tx pgx.Tx, id string) (map[ref]mentionRow, error) {
-	rows, err := tx.Query(ctx, `SELECT kind, key, name, written, passage, spellings, authority, date_start, public, released, state
+// storedMentions returns the rows of mentions of the document id, after
+// the writes queued on p.
+func storedMentions(ctx context.Context, p *pending, id string) (map[ref]mentionRow, error) {
+	if err := p.send(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := p.tx.Query(ctx, `SELECT kind, key, name, written, passage, spellings, authority, date_start, public, released, state
 		FROM mentions WHERE document_id = $1`, id)
 	if err != nil {
 		return nil, err
@@ -164,25 +162,23 @@ func storedMentions(ctx context.Context, tx pgx.Tx, id string) (map[ref]mentionR
 
 // linkCitations replaces the citations and identities of c (it has none
 // when fresh).
-func linkCitations(ctx context.Context, tx pgx.Tx, c *fonds.Document, v visibility, fresh bool) error {
-	var b pgx.Batch
+func linkCitations(p *pending, c *fonds.Document, v visibility, fresh bool) {
 	if !fresh {
-		b.Queue(`DELETE FROM citations WHERE document_id = $1`, c.ID)
-		b.Queue(`DELETE FROM identities WHERE document_id = $1`, c.ID)
+		p.queue(`DELETE FROM citations WHERE document_id = $1`, c.ID)
+		p.queue(`DELETE FROM identities WHERE document_id = $1`, c.ID)
 	}
 	for _, ct := range entity.Citations(c) {
 		if len(ct.Target) <= stored.MaxTarget && len(ct.Anchor) <= stored.MaxWords {
-			b.Queue(`INSERT INTO citations (document_id, target, anchor, written, date_start, public, released, state)
+			p.queue(`INSERT INTO citations (document_id, target, anchor, written, date_start, public, released, state)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
 				c.ID, text(ct.Target), text(ct.Anchor), text(stored.Bound(ct.Written, stored.MaxWords)), c.Date.Start, v.public, v.released, string(v.state))
 		}
 	}
 	for _, t := range entity.Identities(c) {
 		if len(t) <= stored.MaxTarget {
-			b.Queue(`INSERT INTO identities (target, document_id, public) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, text(t), c.ID, v.public)
+			p.queue(`INSERT INTO identities (target, document_id, public) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, text(t), c.ID, v.public)
 		}
 	}
-	return sendBatch(ctx, tx, &b)
 }
 
 // deltas are how a save changes the counts of the spellings and
@@ -193,23 +189,22 @@ type deltas = entitysql.Deltas[ref]
 // in all and among the documents of visibility v, and names the entities
 // whose spellings changed again: from the names added alone when none
 // went, and from all their names when one went.
-func applyDeltas(ctx context.Context, tx pgx.Tx, ds deltas, v visibility) error {
+func applyDeltas(ctx context.Context, p *pending, ds deltas, v visibility) error {
 	seen := entitysql.Seen
 	added := make(map[ref][]string)
-	var b pgx.Batch
 	var nameDrops []ref
 	for r, d := range ds {
 		for name, n := range d.Names {
 			switch {
 			case n > 0:
-				b.Queue(`INSERT INTO entity_names (kind, key, name, folded, inverted, documents, public, released)
+				p.queue(`INSERT INTO entity_names (kind, key, name, folded, inverted, documents, public, released)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 					ON CONFLICT (kind, key, name) DO UPDATE SET documents = entity_names.documents + excluded.documents,
 						public = entity_names.public + excluded.public, released = entity_names.released + excluded.released`,
 					string(r.kind), r.key, name, stored.Fold(name), stored.Inverted(r.kind, name), n, seen(n, v.public), seen(n, v.released))
 				added[r] = append(added[r], name)
 			case n < 0:
-				b.Queue(`UPDATE entity_names SET documents = documents + $4, public = public + $5, released = released + $6
+				p.queue(`UPDATE entity_names SET documents = documents + $4, public = public + $5, released = released + $6
 					WHERE kind = $1 AND key = $2 AND name = $3`, string(r.kind), r.key, name, n, seen(n, v.public), seen(n, v.released))
 				nameDrops = append(nameDrops, r)
 			}
@@ -217,19 +212,16 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, ds deltas, v visibility) error 
 		for uri, n := range d.Authority {
 			switch {
 			case n > 0:
-				b.Queue(`INSERT INTO entity_authorities (kind, key, uri, documents, public, released) VALUES ($1, $2, $3, $4, $5, $6)
+				p.queue(`INSERT INTO entity_authorities (kind, key, uri, documents, public, released) VALUES ($1, $2, $3, $4, $5, $6)
 					ON CONFLICT (kind, key, uri) DO UPDATE SET documents = entity_authorities.documents + excluded.documents,
 						public = entity_authorities.public + excluded.public, released = entity_authorities.released + excluded.released`,
 					string(r.kind), r.key, uri, n, seen(n, v.public), seen(n, v.released))
 			case n < 0:
-				b.Queue(`UPDATE entity_authorities SET documents = documents + $4, public = public + $5, released = released + $6
+				p.queue(`UPDATE entity_authorities SET documents = documents + $4, public = public + $5, released = released + $6
 					WHERE kind = $1 AND key = $2 AND uri = $3`, string(r.kind), r.key, uri, n, seen(n, v.public), seen(n, v.released))
-				b.Queue(`DELETE FROM entity_authorities WHERE kind = $1 AND key = $2 AND uri = $3 AND documents <= 0`, string(r.kind), r.key, uri)
+				p.queue(`DELETE FROM entity_authorities WHERE kind = $1 AND key = $2 AND uri = $3 AND documents <= 0`, string(r.kind), r.key, uri)
 			}
 		}
-	}
-	if err := sendBatch(ctx, tx, &b); err != nil {
-		return err
 	}
 	// A spelling no document writes any more may have named the entity.
 	removed := make(map[ref]bool)
@@ -237,46 +229,79 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, ds deltas, v visibility) error 
 		if removed[r] {
 			continue
 		}
-		tag, err := tx.Exec(ctx, `DELETE FROM entity_names WHERE kind = $1 AND key = $2 AND documents <= 0`, string(r.kind), r.key)
+		if err := p.send(ctx); err != nil {
+			return err
+		}
+		tag, err := p.tx.Exec(ctx, `DELETE FROM entity_names WHERE kind = $1 AND key = $2 AND documents <= 0`, string(r.kind), r.key)
 		if err != nil {
 			return err
 		}
 		removed[r] = tag.RowsAffected() > 0
 	}
-	return rename(ctx, tx, added, removed)
+	return rename(ctx, p, added, removed)
 }
 
 // rename names again the entities whose spellings a save added (added)
 // and took away (removed), and writes those whose names changed.
-func rename(ctx context.Context, tx pgx.Tx, added map[ref][]string, removed map[ref]bool) error {
-	var b pgx.Batch
-	for _, r := range entitysql.Renamed(added, removed) {
-		var met, ru, editor string
-		var sorted bool
-		// The lock of the entity, which every writer of its rows takes
-		// first (see lockEntities), keeps its names from changing between
-		// this read and the write below.
-		err := tx.QueryRow(ctx, `SELECT met_name, met_ru, editor_name, length(sort_en) > 0 FROM entities WHERE kind = $1 AND key = $2`,
-			string(r.kind), r.key).Scan(&met, &ru, &editor, &sorted)
-		if errors.Is(err, pgx.ErrNoRows) {
-			continue // no document mentions it any more
-		} else if err != nil {
+func rename(ctx context.Context, p *pending, added map[ref][]string, removed map[ref]bool) error {
+	rs := entitysql.Renamed(added, removed)
+	if len(rs) == 0 {
+		return nil
+	}
+	// The names of each entity as they are, read in one round trip after
+	// the writes queued. The lock of each, which every writer of its rows
+	// takes first (see lockEntities), keeps them from changing between
+	// this read and the writes below.
+	type names struct {
+		met, ru, editor string
+		sorted, found   bool
+	}
+	got := make([]names, len(rs))
+	for i, r := range rs {
+		n := &got[i]
+		p.queue(`SELECT met_name, met_ru, editor_name, length(sort_en) > 0 FROM entities WHERE kind = $1 AND key = $2`,
+			string(r.kind), r.key).QueryRow(func(row pgx.Row) error {
+			err := row.Scan(&n.met, &n.ru, &n.editor, &n.sorted)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil // no document mentions it any more
+			}
+			n.found = err == nil
 			return err
+		})
+	}
+	if err := p.send(ctx); err != nil {
+		return err
+	}
+	type change struct {
+		r               ref
+		met, ru, editor string
+	}
+	var changed []change
+	for i, r := range rs {
+		n := got[i]
+		if !n.found {
+			continue
 		}
-		var newMet, newRu string
+		var met, ru string
 		if removed[r] {
-			if newMet, newRu, err = metNames(ctx, tx, r); err != nil {
+			var err error
+			if met, ru, err = metNames(ctx, p.tx, r); err != nil {
 				return err
 			}
 		} else {
-			newMet, newRu = stored.BestNames(r.kind, append(added[r], met, ru))
+			met, ru = stored.BestNames(r.kind, append(added[r], n.met, n.ru))
 		}
-		if sorted && newMet == met && newRu == ru {
+		if n.sorted && met == n.met && ru == n.ru {
 			continue
 		}
-		queueNames(&b, r, newMet, newRu, editor)
+		changed = append(changed, change{r, met, ru, n.editor})
 	}
-	return sendBatch(ctx, tx, &b)
+	// Queued once every read above is done, so that each read the names
+	// as they were.
+	for _, c := range changed {
+		queueNames(&p.b, c.r, c.met, c.ru, c.editor)
+	}
+	return nil
 }
 
 // metNames returns the best names of the entity r among every spelling

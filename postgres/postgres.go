@@ -184,9 +184,13 @@ func lockEntities(ctx context.Context, tx pgx.Tx, id string, refs []ref) error {
 // takes it before it reads the time it writes, so that its datestamp
 // follows that order too; the writes of documents wait for each other.
 func lockFeedOrder(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, int32(lockFeed))
+	_, err := tx.Exec(ctx, sqlLockFeedOrder, int32(lockFeed))
 	return err
 }
+
+// sqlLockFeedOrder is the statement of lockFeedOrder, for a writer that
+// queues it (see written).
+const sqlLockFeedOrder = `SELECT pg_advisory_xact_lock($1, 0)`
 
 // now returns the current time as the store keeps it: in UTC, to the
 // microsecond as PostgreSQL keeps times, so that it equals itself read

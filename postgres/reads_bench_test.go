@@ -60,6 +60,9 @@ func fillRange(ctx context.Context, tx pgx.Tx, i0, j int) error {
 		if i%10 == 3 {
 			d.Status = fonds.StatusDraft
 		}
+		if err := lockSave(ctx, tx, d); err != nil {
+			return err
+		}
 		if _, _, err := put(ctx, tx, d, fonds.Save{}); err != nil {
 			return err
 		}

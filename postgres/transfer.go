@@ -285,7 +285,9 @@ func (l *loading) add(ctx context.Context, it *fonds.Item) error {
 		_, err = tx.Exec(ctx, `INSERT INTO aliases (path, document_id) VALUES ($1, $2)`, text(it.Name), it.ID)
 	case it.Kind == fonds.ItemDeletion && it.Deletion != nil:
 		d := it.Deletion
-		err = noteDeletion(ctx, tx, d.ID, text(d.Collection), texts(d.Categories), d.Datestamp)
+		p := newPending(tx)
+		noteDeletion(p, d.ID, text(d.Collection), texts(d.Categories), d.Datestamp)
+		err = p.send(ctx)
 	case it.Kind == fonds.ItemEntity && it.Entity != nil:
 		err = loadDescription(ctx, tx, *it.Entity)
 	case it.Kind == fonds.ItemAudit && it.Audit != nil:
@@ -362,7 +364,11 @@ func loadVersion(ctx context.Context, tx pgx.Tx, b *pgx.Batch, v *fonds.StoredVe
 			}
 			return err
 		}
-		if err := link(ctx, tx, c, visibility{public: a.Status == fonds.StatusPublished, released: a.Released, state: c.Status}, true); err != nil {
+		p := newPending(tx)
+		if err := link(ctx, p, c, visibility{public: a.Status == fonds.StatusPublished, released: a.Released, state: c.Status}, true); err != nil {
+			return err
+		}
+		if err := p.send(ctx); err != nil {
 			return err
 		}
 	}
