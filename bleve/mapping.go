@@ -18,7 +18,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-10"
+const mappingVersion = "fonds-11"
 
 // The fields of an indexed document. What each holds is the indexed view of
 // the document (package searchdoc), which every Index implementation reads.
@@ -340,8 +340,10 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		}
 	}
 
-	// Neither sorted nor counted: no doc values.
-	add(fieldID, nil, sd.ID, index.IndexField, nil)
+	// Sorted by, to order hits of equal score or date (see byID): its doc
+	// values are read in the pass that reads the facets' values of a hit,
+	// which costs less than looking up each hit's stored id.
+	add(fieldID, nil, sd.ID, facetsOpt, nil)
 	keyword(fieldCollect, sd.Collection)
 	keyword(fieldCreator, sd.Creator)
 	add(fieldCreatorLC, nil, sd.Creator, index.IndexField, a.lower)

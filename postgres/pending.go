@@ -29,10 +29,7 @@ func (p *pending) queue(sql string, args ...any) *pgx.QueuedQuery {
 // send runs the queued statements, if any, in one round trip, and reports
 // the first that failed.
 func (p *pending) send(ctx context.Context) error {
-	if p.b.Len() == 0 {
-		return nil
-	}
 	b := p.b
 	p.b = pgx.Batch{}
-	return p.tx.SendBatch(ctx, &b).Close()
+	return sendBatch(ctx, p.tx, &b)
 }
