@@ -79,16 +79,16 @@ func (s *Store) revision(ctx context.Context, id string, n int) (*fonds.Document
 	}
 	defer tx.Rollback()
 	var body []byte
-	err = tx.QueryRowContext(ctx, `SELECT CAST(body AS BLOB) FROM revisions WHERE document_id = ? AND n = ?`, id, n).Scan(&body)
+	err = tx.QueryRowContext(ctx, `SELECT `+bodyOf("")+` FROM revisions WHERE document_id = ? AND n = ?`, id, n).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The stored document is the version after its revisions.
-		err = tx.QueryRowContext(ctx, `SELECT CAST(body AS BLOB) FROM documents
+		err = tx.QueryRowContext(ctx, `SELECT `+bodyOf("")+` FROM documents
 			WHERE id = ?1 AND (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1) = ?2`, id, n).Scan(&body)
 	}
 	if err != nil {
 		return nil, err
 	}
-	d, err := stored.Decode(body)
+	d, err := decodeBody(body)
 	if err != nil {
 		return nil, err
 	}
@@ -176,11 +176,11 @@ func releaseOne(ctx context.Context, tx *sql.Tx, id string, at, t time.Time) err
 	var body []byte
 	var restricted bool
 	var collection, cats string
-	if err := tx.QueryRowContext(ctx, `SELECT CAST(body AS BLOB), restricted, collection, categories FROM documents WHERE id = ?`, id).
+	if err := tx.QueryRowContext(ctx, `SELECT `+bodyOf("")+`, restricted, collection, categories FROM documents WHERE id = ?`, id).
 		Scan(&body, &restricted, &collection, &cats); err != nil {
 		return err
 	}
-	c, err := stored.Decode(body)
+	c, err := decodeBody(body)
 	if err != nil {
 		return err
 	}
@@ -192,8 +192,8 @@ func releaseOne(ctx context.Context, tx *sql.Tx, id string, at, t time.Time) err
 	if restricted {
 		status = fonds.StatusDraft
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE documents SET body = CAST(? AS TEXT), sha256 = ?, updated = ?, released = 1, status = ?
-		WHERE id = ?`, body, stored.Sum(body), formatTime(at), string(status), id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE documents SET body = '', packed = ?, sha256 = ?, updated = ?, released = 1, status = ?
+		WHERE id = ?`, pack(body), stored.Sum(body), formatTime(at), string(status), id); err != nil {
 		return err
 	}
 	if err := putBrief(ctx, tx, c); err != nil {

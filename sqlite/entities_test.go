@@ -367,6 +367,14 @@ func TestMigrationDerivesLinks(t *testing.T) {
 		}
 	}
 	s.Close()
+	srcDB, err := sql.Open("sqlite", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := UnpackBodies(srcDB); err != nil {
+		t.Fatal(err)
+	}
+	srcDB.Close()
 
 	old := filepath.Join(dir, "old.db")
 	db, err := sql.Open("sqlite", old)

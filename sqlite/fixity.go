@@ -16,7 +16,8 @@ import (
 const fillBatch = 256
 
 // fillSums records the checksums of the versions written before they were
-// kept, once, in the transaction of the migration that adds their columns.
+// kept, once, in the transaction of the migration that adds their columns:
+// long before bodies were packed, so that every body it reads is JSON.
 // It reads a batch at a time, each after the key of the last, so that it
 // holds few bodies in memory and reads no row twice.
 func fillSums(ctx context.Context, tx *sql.Tx) error {
@@ -164,17 +165,26 @@ func (s *Store) verify(ctx context.Context, problem func(string)) (int, error) {
 				return err
 			}
 			checked++
+			json, err := unpack(body)
+			if err != nil {
+				version := "current version"
+				if n > 0 {
+					version = fmt.Sprintf("revision %d", n)
+				}
+				problem(fmt.Sprintf("document %q, %s: %v: the stored text is damaged", id, version, err))
+				continue
+			}
 			// A NULL sum is none recorded, as an empty one is.
-			if p := stored.CheckSum(id, n, body, recorded.String); p != "" {
+			if p := stored.CheckSum(id, n, json, recorded.String); p != "" {
 				problem(p)
 			}
 		}
 		return rows.Err()
 	}
-	if err := check(`SELECT id, 0, body, sha256 FROM documents ORDER BY id`); err != nil {
+	if err := check(`SELECT id, 0, ` + bodyOf("") + `, sha256 FROM documents ORDER BY id`); err != nil {
 		return checked, err
 	}
-	if err := check(`SELECT document_id, n, body, sha256 FROM revisions ORDER BY document_id, n`); err != nil {
+	if err := check(`SELECT document_id, n, ` + bodyOf("") + `, sha256 FROM revisions ORDER BY document_id, n`); err != nil {
 		return checked, err
 	}
 	return checked, nil

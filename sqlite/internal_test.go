@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -403,4 +404,49 @@ func TestAuditBounds(t *testing.T) {
 	if err != nil || len(vs) != 1 || len(vs[0].Author) > stored.MaxName || len(vs[0].Message) > stored.MaxDetail {
 		t.Errorf("History(doc) = %d versions, %v, want one with its author and message bounded", len(vs), err)
 	}
+}
+
+// UnpackBodies writes the bodies of the documents with the ids (every
+// document when none is given), and of their revisions, as a store wrote
+// them before bodies were packed: JSON in body, packed NULL.
+func UnpackBodies(db *sql.DB, ids ...string) error {
+	type row struct {
+		id   string
+		n    int // 0 for the document, n for its revision n
+		body []byte
+	}
+	rows, err := db.Query(`SELECT id, 0, packed FROM documents WHERE packed IS NOT NULL
+		UNION ALL SELECT document_id, n, packed FROM revisions WHERE packed IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		var packed []byte
+		if err := rows.Scan(&r.id, &r.n, &packed); err != nil {
+			rows.Close()
+			return err
+		}
+		if len(ids) > 0 && !slices.Contains(ids, r.id) {
+			continue
+		}
+		if r.body, err = unpack(packed); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	for _, r := range todo {
+		q, args := `UPDATE documents SET body = CAST(? AS TEXT), packed = NULL WHERE id = ?`, []any{r.body, r.id}
+		if r.n > 0 {
+			q = `UPDATE revisions SET body = CAST(? AS TEXT), packed = NULL WHERE document_id = ? AND n = ?`
+			args = append(args, r.n)
+		}
+		if _, err := db.Exec(q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -510,11 +510,11 @@ func deriveDocuments(ctx context.Context, db *sql.DB, after string) (int, string
 		var v visibility
 		var number int
 		var section string
-		if err := tx.QueryRowContext(ctx, `SELECT CAST(body AS BLOB), status = 'published', released, state, number, section
+		if err := tx.QueryRowContext(ctx, `SELECT `+bodyOf("")+`, status = 'published', released, state, number, section
 			FROM documents WHERE id = ?`, id).Scan(&body, &v.public, &v.released, &v.state, &number, &section); err != nil {
 			return 0, "", err
 		}
-		d, err := stored.Decode(body)
+		d, err := decodeBody(body)
 		if err != nil {
 			return 0, "", fmt.Errorf("%s: %w", id, err)
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"fonds"
-	"fonds/internal/stored"
 )
 
 // earliestQuery selects the datestamp of the oldest record: the earlier of
@@ -70,7 +69,7 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 			return nil, 0, err
 		}
 		if !r.Deleted {
-			if r.Document, err = stored.Decode(body); err != nil {
+			if r.Document, err = decodeBody(body); err != nil {
 				return nil, 0, err
 			}
 		}
@@ -92,7 +91,7 @@ func (s *Store) records(ctx context.Context, f fonds.RecordFilter) ([]fonds.Reco
 func recordsQuery(f fonds.RecordFilter, limit int) (string, []any) {
 	docs, docArgs := recordConditions(f, "updated")
 	dels, delArgs := recordConditions(f, "datestamp")
-	q := `SELECT r.id, r.collection, r.datestamp, r.deleted, coalesce(p.categories, r.categories), CAST(p.body AS BLOB)
+	q := `SELECT r.id, r.collection, r.datestamp, r.deleted, coalesce(p.categories, r.categories), ` + bodyOf("p") + `
 		FROM (SELECT * FROM (
 			SELECT * FROM (SELECT id, collection, updated AS datestamp, 0 AS deleted, NULL AS categories
 				FROM documents` + where(append([]string{"status = 'published'"}, docs...)...) + `

@@ -451,15 +451,15 @@ const (
 	sqlNextVersion = `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?`
 	sqlPutDocument = `INSERT INTO documents
 		(id, collection, date_start, date_end, year, month, status, title, hash, origin, created, updated, body, sha256, categories,
-			state, released, restricted, embargo_at, number, section)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?)
+			state, released, restricted, embargo_at, number, section, packed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			collection = excluded.collection, date_start = excluded.date_start, date_end = excluded.date_end,
 			year = excluded.year, month = excluded.month, status = excluded.status, title = excluded.title,
 			hash = excluded.hash, origin = excluded.origin, updated = excluded.updated, body = excluded.body,
 			sha256 = excluded.sha256, categories = excluded.categories, state = excluded.state,
 			released = excluded.released, restricted = excluded.restricted, embargo_at = excluded.embargo_at,
-			number = excluded.number, section = excluded.section`
+			number = excluded.number, section = excluded.section, packed = excluded.packed`
 	sqlPutBrief = `INSERT INTO document_briefs (id, brief) VALUES (?, ?)
 		ON CONFLICT (id) DO UPDATE SET brief = excluded.brief`
 	sqlDeleteAliases = `DELETE FROM aliases WHERE document_id = ?`
@@ -593,12 +593,11 @@ func (st statements) put(ctx context.Context, tx *sql.Tx, d *fonds.Document, sv 
 		return "", nil, err
 	}
 	a := stored.AccessOf(&c, t)
-	// The body goes as bytes, cast to text by SQLite, rather than as a
-	// string, which would copy it once more.
+	// The checksum is that of the JSON, whatever form it is kept in.
 	if _, err := st.exec(ctx, tx, sqlPutDocument,
 		c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), stored.Month(c.Date), string(a.Status),
-		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), body, stored.Sum(body), cats,
-		string(c.Status), a.Released, a.Restricted, embargoAt(a), c.Number, c.Section); err != nil {
+		c.Title, c.Hash, c.Origin, formatTime(created), formatTime(t), stored.Sum(body), cats,
+		string(c.Status), a.Released, a.Restricted, embargoAt(a), c.Number, c.Section, pack(body)); err != nil {
 		if isForeignKey(err) {
 			return "", nil, fmt.Errorf("%w: collection %q does not exist", fonds.ErrInvalid, c.Collection)
 		}
@@ -666,16 +665,20 @@ func (st statements) putBrief(ctx context.Context, tx *sql.Tx, c *fonds.Document
 func keepRevision(ctx context.Context, tx *sql.Tx, id string, t time.Time) error {
 	var n int
 	var missing bool
-	err := tx.QueryRowContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256)
-		SELECT id, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), hash, ?2, body, sha256
+	err := tx.QueryRowContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256, packed)
+		SELECT id, (SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE document_id = ?1), hash, ?2, body, sha256, packed
 		FROM documents WHERE id = ?1
 		RETURNING n, sha256 IS NULL OR sha256 = ''`, id, formatTime(t)).Scan(&n, &missing)
 	if err != nil || !missing {
 		return err // sql.ErrNoRows: no such document
 	}
-	var body []byte
-	if err := tx.QueryRowContext(ctx, `SELECT body FROM revisions WHERE document_id = ? AND n = ?`, id, n).Scan(&body); err != nil {
+	var b []byte
+	if err := tx.QueryRowContext(ctx, `SELECT `+bodyOf("")+` FROM revisions WHERE document_id = ? AND n = ?`, id, n).Scan(&b); err != nil {
 		return err
+	}
+	body, err := unpack(b)
+	if err != nil {
+		return fmt.Errorf("document %s: %w", id, err)
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE revisions SET sha256 = ? WHERE document_id = ? AND n = ?`, stored.Sum(body), id, n)
 	return err
@@ -1001,20 +1004,19 @@ func place(ctx context.Context, tx *sql.Tx, id string) (position, error) {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return p, err
 	}
-	var written string
-	err = tx.QueryRowContext(ctx, `SELECT coalesce(json_extract(body, '$.date.start'), ''), coalesce(json_extract(body, '$.created'), ''),
-			coalesce(json_extract(body, '$.number'), 0)
-		FROM revisions WHERE document_id = ? ORDER BY n DESC LIMIT 1`, id).Scan(&p.start, &written, &p.number)
+	var body []byte
+	err = tx.QueryRowContext(ctx, `SELECT `+bodyOf("")+`
+		FROM revisions WHERE document_id = ? ORDER BY n DESC LIMIT 1`, id).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return position{}, fmt.Errorf("%w: no document %s to continue after", fonds.ErrNotFound, id)
 	} else if err != nil {
 		return position{}, err
 	}
-	t, err := time.Parse(time.RFC3339Nano, written)
+	last, err := decodeBody(body)
 	if err != nil {
-		return position{}, fmt.Errorf("creation time of %s: %w", id, err)
+		return position{}, fmt.Errorf("last version of %s: %w", id, err)
 	}
-	p.created = formatTime(t)
+	p.start, p.created, p.number = last.Date.Start, formatTime(last.Created), last.Number
 	return p, nil
 }
 
@@ -1026,7 +1028,7 @@ func column(brief bool) string {
 	if brief {
 		return "CAST((SELECT brief FROM document_briefs WHERE id = documents.id) AS BLOB)"
 	}
-	return "CAST(body AS BLOB)"
+	return bodyOf("")
 }
 
 // scanDocuments decodes the documents the rows hold, in the column that
@@ -1039,7 +1041,7 @@ func scanDocuments(rows *sql.Rows) ([]*fonds.Document, error) {
 		if err := rows.Scan(&body); err != nil {
 			return nil, err
 		}
-		d, err := stored.Decode(body)
+		d, err := decodeBody(body)
 		if err != nil {
 			return nil, err
 		}
@@ -1271,7 +1273,7 @@ func (s *Store) revisions(ctx context.Context, id string) ([]fonds.Revision, err
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT n, hash, created, CAST(body AS BLOB) FROM revisions
+	rows, err := tx.QueryContext(ctx, `SELECT n, hash, created, `+bodyOf("")+` FROM revisions
 		WHERE document_id = ? ORDER BY n`, id)
 	if err != nil {
 		return nil, err
@@ -1288,7 +1290,7 @@ func (s *Store) revisions(ctx context.Context, id string) ([]fonds.Revision, err
 		if r.Created, err = parseTime(created); err != nil {
 			return nil, fmt.Errorf("revision %d: %w", r.N, err)
 		}
-		if r.Document, err = stored.Decode(body); err != nil {
+		if r.Document, err = decodeBody(body); err != nil {
 			return nil, fmt.Errorf("revision %d: %w", r.N, err)
 		}
 		revs = append(revs, r)

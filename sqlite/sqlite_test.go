@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -46,6 +47,16 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// unpackBodies writes the bodies in the database at path as they were
+// written before they were packed, for a test that copies them into a
+// database of an earlier version.
+func unpackBodies(t *testing.T, path string) {
+	t.Helper()
+	if err := sqlite.UnpackBodies(rawDB(t, path)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // versions returns the versions recorded in schema_migrations, in order.
@@ -449,8 +460,9 @@ func verify(t *testing.T, s *sqlite.Store) (int, []string) {
 }
 
 // TestVerifyFindsDamage changes a byte of stored text behind the store's
-// back, in a current version and in a revision, and checks that Verify
-// names each.
+// back, in a current version and in a revision kept as JSON (as a store
+// wrote them before bodies were packed), and cuts the end of a packed body,
+// and checks that Verify names each.
 func TestVerifyFindsDamage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fonds.db")
 	s := open(t, path)
@@ -460,9 +472,16 @@ func TestVerifyFindsDamage(t *testing.T) {
 		t.Fatalf("Verify() = %d, %q, want 6 and no problems", n, problems)
 	}
 	db := rawDB(t, path)
+	if err := sqlite.UnpackBodies(db, "doc-1", "doc-2"); err != nil {
+		t.Fatal(err)
+	}
+	if n, problems := verify(t, s); n != 6 || len(problems) != 0 {
+		t.Fatalf("Verify() of bodies unpacked = %d, %q, want 6 and no problems", n, problems)
+	}
 	for _, q := range []string{
 		`UPDATE documents SET body = replace(body, 'Changed.', 'Chanced.') WHERE id = 'doc-1'`,
 		`UPDATE revisions SET body = replace(body, 'first paragraph', 'first paragrapH') WHERE document_id = 'doc-2' AND n = 1`,
+		`UPDATE documents SET packed = substr(packed, 1, length(packed) - 4) WHERE id = 'doc-0'`,
 	} {
 		if res, err := db.Exec(q); err != nil {
 			t.Fatal(err)
@@ -471,10 +490,10 @@ func TestVerifyFindsDamage(t *testing.T) {
 		}
 	}
 	n, problems := verify(t, s)
-	if n != 6 || len(problems) != 2 {
-		t.Fatalf("Verify() after damage = %d, %q, want 6 and two problems", n, problems)
+	if n != 6 || len(problems) != 3 {
+		t.Fatalf("Verify() after damage = %d, %q, want 6 and three problems", n, problems)
 	}
-	for i, want := range []string{`document "doc-1", current version`, `document "doc-2", revision 1`} {
+	for i, want := range []string{`document "doc-0", current version`, `document "doc-1", current version`, `document "doc-2", revision 1`} {
 		if !strings.HasPrefix(problems[i], want) {
 			t.Errorf("Verify() problem %d = %q, want it to start %q", i, problems[i], want)
 		}
@@ -522,6 +541,7 @@ func TestMigrationFillsSums(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+	unpackBodies(t, src)
 
 	// A database of version 4 holding them.
 	old := filepath.Join(dir, "old.db")
@@ -643,6 +663,7 @@ func TestMigrationFillsEditing(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+	unpackBodies(t, src)
 
 	old := filepath.Join(dir, "old.db")
 	db := rawDB(t, old)
@@ -1069,5 +1090,72 @@ func TestRecordCounts(t *testing.T) {
 		if tt.want >= 0 && tt.f.Limit == 0 && len(recs) != tt.want {
 			t.Errorf("Records(%+v) = %d records, want %d", tt.f, len(recs), tt.want)
 		}
+	}
+}
+
+// TestPackedBodies checks that a store keeps bodies packed, smaller than
+// their JSON; that one written before packing (JSON in body) reads the
+// same, in a document, a list and a revision; and that its next save packs
+// it.
+func TestPackedBodies(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fonds.db")
+	s := open(t, path)
+	defer s.Close()
+	fill(t, s, "doc", 2)
+	db := rawDB(t, path)
+	var plain, packed int
+	if err := db.QueryRow(`SELECT sum(length(CAST(body AS BLOB))), sum(length(packed)) FROM documents`).Scan(&plain, &packed); err != nil {
+		t.Fatal(err)
+	}
+	if plain != 0 || packed == 0 {
+		t.Fatalf("bodies: %d bytes as JSON, %d packed; want all packed", plain, packed)
+	}
+	read := func() (*fonds.Document, []*fonds.Document, []fonds.Revision) {
+		t.Helper()
+		d, err := s.Document(ctx, "doc-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, _, err := s.Documents(ctx, fonds.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		revs, err := s.Revisions(ctx, "doc-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, list, revs
+	}
+	d, list, revs := read()
+	if err := sqlite.UnpackBodies(db); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT sum(length(CAST(body AS BLOB))), coalesce(sum(length(packed)), 0) FROM documents`).Scan(&plain, &packed); err != nil {
+		t.Fatal(err)
+	}
+	if plain <= packed || packed != 0 {
+		t.Fatalf("bodies unpacked: %d bytes as JSON, %d packed", plain, packed)
+	}
+	d2, list2, revs2 := read()
+	if !reflect.DeepEqual(d, d2) || !reflect.DeepEqual(list, list2) || !reflect.DeepEqual(revs, revs2) {
+		t.Fatalf("a body kept as JSON reads otherwise than packed:\n%+v\n%+v", d, d2)
+	}
+	if n, problems := verify(t, s); n != 4 || len(problems) != 0 {
+		t.Fatalf("Verify() of bodies as JSON = %d, %q", n, problems)
+	}
+	d2.Summary = "Changed again."
+	if _, err := s.PutDocument(ctx, d2); err != nil {
+		t.Fatal(err)
+	}
+	var kept string
+	if err := db.QueryRow(`SELECT CAST(body AS TEXT) || '|' || typeof(packed) FROM documents WHERE id = 'doc-1'`).Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	if kept != "|blob" {
+		t.Errorf("body after a save = %q, want it packed", kept)
+	}
+	if n, problems := verify(t, s); n != 5 || len(problems) != 0 {
+		t.Fatalf("Verify() after the save = %d, %q", n, problems)
 	}
 }

@@ -51,7 +51,7 @@ func (s *Store) Dump(ctx context.Context, fn func(*fonds.Item) error) error {
 // columns of the stored document.
 const sqlDumpVersions = `SELECT v.document_id, v.n, v.hash, v.saved, v.author, v.message, v.status, v.deleted,
 		r.n IS NULL AND d.id IS NOT NULL, coalesce(r.created, ''),
-		CAST(coalesce(r.body, d.body, '') AS BLOB), coalesce(r.sha256, d.sha256, ''),
+		coalesce(r.packed, CAST(r.body AS BLOB), d.packed, CAST(d.body AS BLOB), X''), coalesce(r.sha256, d.sha256, ''),
 		coalesce(d.created, ''), coalesce(d.updated, ''), coalesce(d.released, 0)
 	FROM versions v
 	LEFT JOIN revisions r ON r.document_id = v.document_id AND r.n = v.n
@@ -135,6 +135,11 @@ func scanVersionItem(rows *sql.Rows) (*fonds.Item, error) {
 	if len(v.Body) == 0 {
 		return nil, fmt.Errorf("version %d of %s: no body is stored", v.N, v.ID)
 	}
+	body, err := unpack(v.Body)
+	if err != nil {
+		return nil, fmt.Errorf("version %d of %s: %w", v.N, v.ID, err)
+	}
+	v.Body = body
 	for _, t := range []struct {
 		s string
 		t *time.Time
@@ -324,8 +329,8 @@ func loadVersion(ctx context.Context, tx *sql.Tx, v *fonds.StoredVersion) error 
 		sum = v.Sum
 	}
 	if !v.Current {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256)
-			VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?)`, v.ID, v.N, v.Hash, formatTime(v.Replaced), v.Body, sum); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (document_id, n, hash, created, body, sha256, packed)
+			VALUES (?, ?, ?, ?, '', ?, ?)`, v.ID, v.N, v.Hash, formatTime(v.Replaced), sum, pack(v.Body)); err != nil {
 			return err
 		}
 	} else {
@@ -348,8 +353,8 @@ func loadVersion(ctx context.Context, tx *sql.Tx, v *fonds.StoredVersion) error 
 		}
 		if _, err := tx.ExecContext(ctx, sqlPutDocument,
 			c.ID, c.Collection, c.Date.Start, c.Date.End, c.Date.Year(), stored.Month(c.Date), string(a.Status),
-			c.Title, v.Hash, c.Origin, formatTime(v.Created), formatTime(v.Updated), v.Body, sum, cats,
-			string(c.Status), a.Released, a.Restricted, embargoAt(a), c.Number, c.Section); err != nil {
+			c.Title, v.Hash, c.Origin, formatTime(v.Created), formatTime(v.Updated), sum, cats,
+			string(c.Status), a.Released, a.Restricted, embargoAt(a), c.Number, c.Section, pack(v.Body)); err != nil {
 			if isForeignKey(err) {
 				return fmt.Errorf("%w: collection %q is not loaded", fonds.ErrInvalid, c.Collection)
 			}
