@@ -167,11 +167,7 @@ func (s *Store) verify(ctx context.Context, problem func(string)) (int, error) {
 			checked++
 			json, err := unpack(body)
 			if err != nil {
-				version := "current version"
-				if n > 0 {
-					version = fmt.Sprintf("revision %d", n)
-				}
-				problem(fmt.Sprintf("document %q, %s: %v: the stored text is damaged", id, version, err))
+				problem(stored.Damaged(id, n, err))
 				continue
 			}
 			// A NULL sum is none recorded, as an empty one is.

@@ -384,18 +384,30 @@ func CheckKeys(keys []string) ([]string, error) {
 // current one) of the document id, whose body is body and whose SHA-256
 // was recorded as recorded when it was written: "" when nothing is.
 func CheckSum(id string, n int, body []byte, recorded string) string {
-	version := "current version"
-	if n > 0 {
-		version = fmt.Sprintf("revision %d", n)
-	}
 	switch got := Sum(body); {
 	case recorded == "":
-		return fmt.Sprintf("document %q, %s: no SHA-256 recorded", id, version)
+		return fmt.Sprintf("document %q, %s: no SHA-256 recorded", id, versionName(n))
 	case got != recorded:
 		return fmt.Sprintf("document %q, %s: SHA-256 is %s, recorded %s: the stored text has changed",
-			id, version, got, recorded)
+			id, versionName(n), got, recorded)
 	}
 	return ""
+}
+
+// Damaged returns the problem of the stored version n (0 for the current
+// one) of the document id, whose body could not be read as stored (err),
+// in the words of CheckSum.
+func Damaged(id string, n int, err error) string {
+	return fmt.Sprintf("document %q, %s: %v: the stored text is damaged", id, versionName(n), err)
+}
+
+// versionName names the stored version n of a document: 0 is the current
+// one.
+func versionName(n int) string {
+	if n > 0 {
+		return fmt.Sprintf("revision %d", n)
+	}
+	return "current version"
 }
 
 // CheckSessionsDeletion reports, as an ErrInvalid, a deletion of sessions
