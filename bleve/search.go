@@ -538,9 +538,7 @@ func (b *builder) translate(n searchplan.Node) bq.Query {
 		for i, t := range n.Terms {
 			slots[n.Offsets[i]] = append(slots[n.Offsets[i]], t)
 		}
-		q := bq.NewMultiPhraseQuery(slots, indexField(n.Field))
-		q.SetBoost(n.Boost)
-		return q
+		return newPhraseQuery(slots, indexField(n.Field), n.Boost)
 	case *searchplan.Conj:
 		return bq.NewConjunctionQuery(all(n.Nodes))
 	case *searchplan.Disj:
