@@ -341,32 +341,63 @@ func (ix *Index) Delete(ctx context.Context, ids ...string) error {
 	return nil
 }
 
-// stampsPage is the number of documents Stamps reads per search.
-var stampsPage = 5000
-
-// Stamps returns the id and content hash of every indexed document.
+// Stamps returns the id and content hash of every indexed document. It
+// reads the doc values of the two fields of every document once, in the
+// order of the index: paging through a search sorted by id read every
+// document again for each page, and the stored fields of each, its texts
+// with its hash (2.1 s at 100,000 documents, and growing as their square).
 func (ix *Index) Stamps(ctx context.Context) (map[string]string, error) {
-	stamps := make(map[string]string)
-	var after []string
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, errorf("stamps: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, errorf("stamps: %w", err)
+	}
+	defer r.Close()
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, errorf("stamps: %w", err)
+	}
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, errorf("stamps: %w", err)
+	}
+	defer all.Close()
+	dv, err := r.DocValueReader([]string{fieldID, fieldHash})
+	if err != nil {
+		return nil, errorf("stamps: %w", err)
+	}
+	stamps := make(map[string]string, n)
+	var id, hash string
+	visit := func(field string, term []byte) {
+		switch field {
+		case fieldID:
+			id = string(term)
+		case fieldHash:
+			hash = string(term)
 		}
-		req := blevesearch.NewSearchRequestOptions(blevesearch.NewMatchAllQuery(), stampsPage, 0, false)
-		req.Fields = []string{fieldHash}
-		req.SortBy([]string{"_id"})
-		req.SearchAfter = after
-		res, err := ix.idx.SearchInContext(ctx, req)
+	}
+	for i := 0; ; i++ {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		doc, err := all.Next()
 		if err != nil {
 			return nil, errorf("stamps: %w", err)
 		}
-		for _, h := range res.Hits {
-			hash, _ := h.Fields[fieldHash].(string)
-			stamps[h.ID] = hash
-		}
-		if len(res.Hits) < stampsPage {
+		if doc == nil {
 			return stamps, nil
 		}
-		after = []string{res.Hits[len(res.Hits)-1].ID}
+		id, hash = "", ""
+		if err := dv.VisitDocValues(doc, visit); err != nil {
+			return nil, errorf("stamps: %w", err)
+		}
+		if id != "" {
+			stamps[id] = hash
+		}
 	}
 }

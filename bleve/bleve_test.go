@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -83,32 +84,36 @@ func TestOpenOutdated(t *testing.T) {
 	}
 }
 
-// TestStampsPages reads stamps over several pages of the search Stamps
-// pages through.
-func TestStampsPages(t *testing.T) {
-	defer func(n int) { stampsPage = n }(stampsPage)
-	stampsPage = 7
+// TestStampsSegments reads the stamps of documents put in several
+// batches, some of them put again changed and some deleted, which leaves
+// them in several segments of the index, some with deleted documents.
+func TestStampsSegments(t *testing.T) {
 	ctx := context.Background()
 	ix := openTemp(t)
 	defer ix.Close()
-	var docs []*fonds.Document
-	for i := range 30 {
-		docs = append(docs, fondstest.IndexDocument(fmt.Sprintf("doc-%02d", i), "1980", "Text."))
+	want := make(map[string]string)
+	for b := range 3 {
+		var docs []*fonds.Document
+		for i := range 20 {
+			d := fondstest.IndexDocument(fmt.Sprintf("doc-%02d", b*10+i), "1980", fmt.Sprintf("Text of batch %d.", b))
+			docs = append(docs, d)
+			want[d.ID] = d.Hash
+		}
+		if err := ix.Put(ctx, docs...); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := ix.Put(ctx, docs...); err != nil {
+	if err := ix.Delete(ctx, "doc-03", "doc-41"); err != nil {
 		t.Fatal(err)
 	}
+	delete(want, "doc-03")
+	delete(want, "doc-41")
 	got, err := ix.Stamps(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(docs) {
-		t.Fatalf("Stamps() has %d documents, want %d", len(got), len(docs))
-	}
-	for _, d := range docs {
-		if got[d.ID] != d.Hash {
-			t.Errorf("Stamps()[%s] = %q, want %q", d.ID, got[d.ID], d.Hash)
-		}
+	if !maps.Equal(got, want) {
+		t.Errorf("Stamps() = %v, want %v", got, want)
 	}
 }
 

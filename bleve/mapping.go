@@ -18,7 +18,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-11"
+const mappingVersion = "fonds-12"
 
 // The fields of an indexed document. What each holds is the indexed view of
 // the document (package searchdoc), which every Index implementation reads.
@@ -72,7 +72,7 @@ const (
 	// numeric ranges, took a tenth of the index.
 	fieldStart = "date_start"
 	fieldEnd   = "date_end"
-	fieldHash  = "hash" // stored content hash, for Stamps
+	fieldHash  = "hash" // content hash, as doc values, for Stamps
 	// fieldRestricted is "true" in a restricted document, which a search
 	// leaves out unless it asks for restricted documents. A document
 	// without it is public: an index written before it held none.
@@ -170,6 +170,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.IncludeTermVectors = false
 		return f
 	}
+	hashField := func() *mapping.FieldMapping {
+		f := kw()
+		f.DocValues = true
+		return f
+	}
 	fields := map[string]*mapping.FieldMapping{
 		fieldText:                stored(),
 		fieldEnglish:             text(analyzerEnglish, false),
@@ -201,7 +206,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldEnd + monthSuffix:   kw(),
 		fieldStart + yearSuffix:  kw(),
 		fieldEnd + yearSuffix:    kw(),
-		fieldHash:                stored(),
+		fieldHash:                hashField(),
 		fieldHit:                 stored(),
 		fieldRestricted:          kw(),
 	}
@@ -364,7 +369,10 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	addDay(doc, fieldStart, sd.Start)
 	addDay(doc, fieldEnd, sd.End)
 
-	add(fieldHash, nil, sd.Hash, storedOnly, nil)
+	// Read for every document by Stamps, in order: its doc values are
+	// kept in chunks, compressed. A field has doc values only if it is
+	// indexed too.
+	add(fieldHash, nil, sd.Hash, index.IndexField|index.DocValues|index.SkipFreqNorm, nil)
 	if sd.Restricted {
 		add(fieldRestricted, nil, "true", index.IndexField, nil)
 	}
