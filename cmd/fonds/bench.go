@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -219,12 +220,18 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if imp.peak > 0 {
 		row("Peak memory: import", "%.0f MB (peak resident set, getrusage ru_maxrss)", mb(imp.peak))
 	}
+	if imp.anon > 0 {
+		row("Peak anonymous memory: import", "%.0f MB (RssAnon, read every %v: the resident set less the pages of mapped files)", mb(imp.anon), anonEvery)
+	}
 	if imp.server.ok {
 		row("Peak memory: PostgreSQL, import", "%s", imp.server)
 	}
 	if served != nil {
 		if served.peak > 0 {
-			row("Peak memory: serving", "%.0f MB (peak resident set of fonds serve under the load below, ru_maxrss)", mb(served.peak))
+			row("Peak memory: serving", "%.0f MB (peak resident set of fonds serve, from its start to the end of the load below, %s)", mb(served.peak), served.peakHow)
+		}
+		if served.anon > 0 {
+			row("Peak anonymous memory: serving", "%.0f MB (RssAnon of fonds serve from its start to the end of the load, read every %v)", mb(served.anon), anonEvery)
 		}
 		if served.server.ok {
 			row("Peak memory: PostgreSQL, serving", "%s", served.server)
@@ -272,6 +279,7 @@ type importFigures struct {
 	took   time.Duration
 	cpu    time.Duration // 0 when the system does not say
 	peak   int64         // bytes; 0 when the system does not say
+	anon   int64         // peak anonymous memory, bytes; 0 when the system does not say
 	server serverMemory  // of the PostgreSQL server, when it is one
 }
 
@@ -311,9 +319,11 @@ func benchImport(ctx context.Context, a *archive, src string, stderr io.Writer, 
 		defer trace.Stop()
 	}
 	cpu0, _, _ := selfUsage()
+	anon := watchAnonymous(os.Getpid())
 	start := time.Now()
 	sum, errs := im.Import(ctx, files)
 	f.took = time.Since(start)
+	f.anon = anon.stop()
 	if cpu, peak, ok := selfUsage(); ok {
 		f.cpu, f.peak = cpu-cpu0, peak
 	}
@@ -612,10 +622,13 @@ func caseForm(w string, rng *rand.Rand) string {
 
 // serveFigures are what bench measures of a server under load.
 type serveFigures struct {
-	stats  *loadStats
-	peak   int64 // bytes; 0 when the system does not say
-	cpu    time.Duration
-	server serverMemory // of the PostgreSQL server, when it is one
+	stats *loadStats
+	peak  int64 // bytes; 0 when the system does not say
+	anon  int64 // peak anonymous memory, bytes; 0 when the system does not say
+	// peakHow names what peak was read from.
+	peakHow string
+	cpu     time.Duration
+	server  serverMemory // of the PostgreSQL server, when it is one
 }
 
 // benchServe serves the archive in data (its store in the PostgreSQL
@@ -643,6 +656,9 @@ func benchServe(ctx context.Context, data, dbURL string, clients int, d time.Dur
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	// From its start, as ru_maxrss counts.
+	anon := watchAnonymous(cmd.Process.Pid)
+	defer anon.stop()
 	// exited is closed when the server has exited, with waitErr set.
 	exited := make(chan struct{})
 	var waitErr error
@@ -679,6 +695,8 @@ func benchServe(ctx context.Context, data, dbURL string, clients int, d time.Dur
 		}
 	}
 	stats := lt.run(ctx, clients, d, 0)
+	anonPeak := anon.stop()
+	hwm, hwmOK := residentPeak(cmd.Process.Pid)
 	lt.client.CloseIdleConnections()
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		cmd.Process.Kill() // no interrupt on this system
@@ -687,8 +705,12 @@ func benchServe(ctx context.Context, data, dbURL string, clients int, d time.Dur
 	if waitErr != nil {
 		return nil, fmt.Errorf("fonds serve: %v: %s", waitErr, lastLines(logs.String(), 5))
 	}
-	f := &serveFigures{stats: stats, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	f.peak, _ = childPeak(cmd.ProcessState)
+	f := &serveFigures{stats: stats, anon: anonPeak, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	f.peak, f.peakHow = hwm, "VmHWM"
+	if !hwmOK {
+		f.peak, _ = childPeak(cmd.ProcessState)
+		f.peakHow = "ru_maxrss"
+	}
 	return f, nil
 }
 
@@ -850,6 +872,46 @@ func (p *pgBench) sample(ctx context.Context) *pgMemory {
 		}
 	}()
 	return m
+}
+
+// anonEvery is how often anonPeak reads a process's memory: reading its
+// status costs microseconds.
+const anonEvery = 100 * time.Millisecond
+
+// anonPeak watches the anonymous memory of a process (see
+// anonymousMemory) until stopped, and keeps its peak.
+type anonPeak struct {
+	once    sync.Once
+	stopped chan struct{}
+	done    chan struct{}
+	peak    int64 // bytes; 0 when the system does not say
+}
+
+func watchAnonymous(pid int) *anonPeak {
+	m := &anonPeak{stopped: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		tick := time.NewTicker(anonEvery)
+		defer tick.Stop()
+		for {
+			if n, ok := anonymousMemory(pid); ok {
+				m.peak = max(m.peak, n)
+			}
+			select {
+			case <-m.stopped:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return m
+}
+
+// stop stops the watching, and returns the peak seen.
+func (m *anonPeak) stop() int64 {
+	m.once.Do(func() { close(m.stopped) })
+	<-m.done
+	return m.peak
 }
 
 // stop stops the watching, and returns the peaks seen.

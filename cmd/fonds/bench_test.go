@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,13 @@ func TestBench(t *testing.T) {
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the report lacks %q:\n%s", want, stdout)
+		}
+	}
+	if runtime.GOOS == "linux" {
+		for _, want := range []string{"| Peak anonymous memory: import |", "| Peak anonymous memory: serving |"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("the report lacks %q:\n%s", want, stdout)
+			}
 		}
 	}
 	if strings.Contains(stdout, "errors of the search page") {

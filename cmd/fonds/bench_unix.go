@@ -66,3 +66,36 @@ func processMemory(pid int) (pss, rss int64, ok bool) {
 	}
 	return pss, rss, rss > 0
 }
+
+// residentPeak returns the peak resident set of the running process pid in
+// bytes, from VmHWM in /proc/PID/status (Linux; other systems report ok
+// false). The ru_maxrss of a child that has ended will not do: Linux
+// counts in it the resident set of the process that started it, which it
+// was a copy of until it ran its program.
+func residentPeak(pid int) (int64, bool) {
+	return statusField(pid, "VmHWM:")
+}
+
+// anonymousMemory returns the resident anonymous memory of the process pid
+// in bytes: its heap and stacks, without the pages of the files it maps
+// (the index's segments, the database), which the kernel shares with its
+// page cache and takes back when memory runs short. Linux says it in
+// /proc/PID/status; other systems report ok false.
+func anonymousMemory(pid int) (int64, bool) {
+	return statusField(pid, "RssAnon:")
+}
+
+// statusField returns a size in /proc/PID/status, in bytes.
+func statusField(pid int, name string) (int64, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if value, found := strings.CutPrefix(line, name); found {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+			return kb << 10, err == nil
+		}
+	}
+	return 0, false
+}
