@@ -42,11 +42,16 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 	if len(q.slots) == 1 {
 		return q.slotSearcher(ctx, r, q.slots[0], options)
 	}
-	options.IncludeTermVectors = true
-	s := &phraseSearcher{options: options, slotOf: make([]int, len(q.slots))}
+	// The slots' searchers score the documents that have every word,
+	// without reading positions; the positions are read by readers of
+	// their own, and only for those documents.
+	scoring := options
+	scoring.IncludeTermVectors = false
+	s := &phraseSearcher{locations: options.IncludeTermVectors, slotOf: make([]int, len(q.slots))}
 	// Slots of the same words share a searcher: "committee committee"
-	// reads the positions of committee once.
+	// reads committee once.
 	shared := make(map[string]int)
+	terms := make(map[string]int)
 	for k, words := range q.slots {
 		s.slotOf[k] = -1
 		if len(words) == 0 {
@@ -55,7 +60,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		key := strings.Join(words, "\x00")
 		i, ok := shared[key]
 		if !ok {
-			ws, err := q.slotSearcher(ctx, r, words, options)
+			ws, err := q.slotSearcher(ctx, r, words, scoring)
 			if err != nil {
 				s.Close()
 				return nil, err
@@ -64,6 +69,22 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 			shared[key] = i
 			s.searchers = append(s.searchers, ws)
 			s.offsets = append(s.offsets, nil)
+			for _, w := range words {
+				j, ok := terms[w]
+				if !ok {
+					tr, err := r.TermFieldReader(ctx, []byte(w), q.field, true, true, true)
+					if err != nil {
+						s.Close()
+						return nil, err
+					}
+					j = len(s.terms)
+					terms[w] = j
+					s.terms = append(s.terms, &phraseTerm{word: w, reader: tr})
+				}
+				if !slices.Contains(s.terms[j].groups, i) {
+					s.terms[j].groups = append(s.terms[j].groups, i)
+				}
+			}
 		}
 		s.slotOf[k] = i
 		s.offsets[i] = append(s.offsets[i], uint64(k))
@@ -98,21 +119,26 @@ func (q *phraseQuery) slotSearcher(ctx context.Context, r index.IndexReader, wor
 // by side in one element of the field, and scores them as bleve's phrase
 // searcher does: the sum of the scores of the words of each slot.
 //
-// Bleve's phrase searcher reads a conjunction of the words, which copies the
-// positions of every word of every document it reads into one list, then
-// builds a map of them and sorts it to take out those two searchers both
-// read; for a phrase of common words that was most of its time. This one
-// reads the positions of each slot's words as its searcher gives them,
-// each as one number, sorted, and looks each slot's next up in them; only
-// the positions of a document that has the phrase are copied.
+// Bleve's phrase searcher reads a conjunction of the words with their
+// positions, which copies the positions of every word of every document
+// that has them all into one list, then builds a map of them and sorts it;
+// for a phrase of common words that was most of its time. This one finds
+// the documents that have every word with searchers that read no
+// positions, then reads the positions of the words in those documents
+// only, each as one number, sorted, and looks each slot's next up in them.
 type phraseSearcher struct {
-	options search.SearcherOptions
-	// searchers are the searchers of the words of the slots, one for the
-	// slots of the same words; slotOf gives each slot's, -1 for a slot any
-	// word fills, and offsets each searcher's slots.
+	// locations tells whether the search asks for the positions of the
+	// matches, which the snippets mark.
+	locations bool
+	// searchers score the words of the slots, one for the slots of the
+	// same words; slotOf gives each slot's, -1 for a slot any word fills,
+	// and offsets each searcher's slots.
 	searchers []search.Searcher
 	slotOf    []int
 	offsets   [][]uint64
+	// terms are the words of the phrase, each with the reader of its
+	// positions.
+	terms []*phraseTerm
 	// currs is each searcher's match at hand, nil when it has no more.
 	currs       []*search.DocumentMatch
 	initialized bool
@@ -123,37 +149,80 @@ type phraseSearcher struct {
 	starts []uint64
 }
 
+// phraseTerm is a word of a phrase and the reader of its positions, which
+// moves only forward, to the documents the searchers stand at.
+type phraseTerm struct {
+	word   string
+	reader index.TermFieldReader
+	doc    index.TermFieldDoc
+	at     *index.TermFieldDoc // where the reader stands; nil before its first
+	done   bool                // the reader has no more documents
+	groups []int               // the searchers of the slots that hold the word
+}
+
+// read returns the positions of the word in the document id, or nil.
+func (t *phraseTerm) read(id index.IndexInternalID) ([]*index.TermFieldVector, error) {
+	if t.done {
+		return nil, nil
+	}
+	if t.at == nil || t.at.ID.Compare(id) < 0 {
+		var err error
+		if t.at, err = t.reader.Advance(id, t.doc.Reset()); err != nil {
+			return nil, err
+		}
+		if t.at == nil {
+			t.done = true
+			return nil, nil
+		}
+	}
+	if t.at.ID.Compare(id) != 0 {
+		return nil, nil
+	}
+	return t.at.Vectors, nil
+}
+
 // posKey returns a position and the element of the field it is in as one
 // number, which the next position of the element follows. Every array
 // field of the index has at most one array position; a location with more
 // cannot be part of a phrase.
-func posKey(l *search.Location) (uint64, bool) {
+func posKey(v *index.TermFieldVector) (uint64, bool) {
 	const posBits = 32
 	var element uint64
-	switch len(l.ArrayPositions) {
+	switch len(v.ArrayPositions) {
 	case 0:
 	case 1:
-		element = l.ArrayPositions[0] + 1
+		element = v.ArrayPositions[0] + 1
 	default:
 		return 0, false
 	}
-	if l.Pos >= 1<<posBits || element >= 1<<(64-posBits) {
+	if v.Pos >= 1<<posBits || element >= 1<<(64-posBits) {
 		return 0, false
 	}
-	return element<<posBits | l.Pos, true
+	return element<<posBits | v.Pos, true
 }
 
 // match returns the match of the document at which every searcher stands
 // if it has the phrase, with the positions of the phrase's words where they
-// make the phrase, which the snippets mark, or nil.
-func (s *phraseSearcher) match() *search.DocumentMatch {
-	for i, c := range s.currs {
+// make the phrase if the search asks for them, or nil.
+func (s *phraseSearcher) match() (*search.DocumentMatch, error) {
+	id := s.currs[0].IndexInternalID
+	for i := range s.at {
 		s.at[i] = s.at[i][:0]
-		for j := range c.FieldTermLocations {
-			if key, ok := posKey(&c.FieldTermLocations[j].Location); ok {
-				s.at[i] = append(s.at[i], key)
+	}
+	for _, t := range s.terms {
+		vs, err := t.read(id)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			if key, ok := posKey(v); ok {
+				for _, i := range t.groups {
+					s.at[i] = append(s.at[i], key)
+				}
 			}
 		}
+	}
+	for i := range s.at {
 		slices.Sort(s.at[i])
 	}
 	s.starts = s.starts[:0]
@@ -172,7 +241,7 @@ next:
 		s.starts = append(s.starts, start)
 	}
 	if len(s.starts) == 0 {
-		return nil
+		return nil, nil
 	}
 
 	rv := s.currs[0]
@@ -181,58 +250,66 @@ next:
 	for _, i := range s.slotOf {
 		if i >= 0 {
 			sum += s.currs[i].Score
-			if s.options.Explain {
+			if s.currs[i].Expl != nil {
 				expl = append(expl, s.currs[i].Expl)
 			}
 		}
 	}
-	// The locations of the first searcher kept are swapped to the front,
-	// not copied: bleve's scorers reuse each location's array positions
-	// when the match is used again, and two locations sharing theirs
-	// would overwrite each other's. Those of the other searchers are
-	// copied, with their array positions.
-	n := 0
-	for i, c := range s.currs {
-		for j := range c.FieldTermLocations {
-			ftl := &c.FieldTermLocations[j]
-			if !s.onPhrase(i, ftl) {
-				continue
-			}
-			if i == 0 {
-				rv.FieldTermLocations[n], rv.FieldTermLocations[j] = rv.FieldTermLocations[j], rv.FieldTermLocations[n]
-				n++
-				continue
-			}
-			// Written over one of the first searcher's left out, whose
-			// array positions it takes.
-			if n == len(rv.FieldTermLocations) {
-				rv.FieldTermLocations = append(rv.FieldTermLocations, search.FieldTermLocation{})
-			}
-			loc := &rv.FieldTermLocations[n]
-			ap := append(loc.Location.ArrayPositions[:0], ftl.Location.ArrayPositions...)
-			*loc = *ftl
-			loc.Location.ArrayPositions = ap
-			n++
-		}
-	}
-	rv.FieldTermLocations = rv.FieldTermLocations[:n]
 	rv.Score = sum
-	if s.options.Explain {
+	if len(expl) > 0 {
 		rv.Expl = &search.Explanation{Value: sum, Message: "sum of:", Children: expl}
 	}
-	return rv
+	if s.locations {
+		s.locate(rv)
+	}
+	return rv, nil
 }
 
-// onPhrase reports whether a location of searcher i's words is where they
-// make the phrase.
-func (s *phraseSearcher) onPhrase(i int, ftl *search.FieldTermLocation) bool {
-	key, ok := posKey(&ftl.Location)
+// locate sets the locations of the match to those of the phrase's words
+// where they make the phrase. Each keeps array positions of its own, in
+// the backing array of the location it writes over, as bleve's scorers
+// do: they reuse them when the match is used again.
+func (s *phraseSearcher) locate(rv *search.DocumentMatch) {
+	ftls := rv.FieldTermLocations[:0]
+	for _, t := range s.terms {
+		if t.at == nil || t.at.ID.Compare(rv.IndexInternalID) != 0 {
+			continue
+		}
+		for _, v := range t.at.Vectors {
+			if !s.onPhrase(t, v) {
+				continue
+			}
+			var ap search.ArrayPositions
+			if n := len(ftls); n < cap(ftls) {
+				ap = ftls[:n+1][n].Location.ArrayPositions[:0]
+			}
+			ftls = append(ftls, search.FieldTermLocation{
+				Field: v.Field,
+				Term:  t.word,
+				Location: search.Location{
+					Pos:            v.Pos,
+					Start:          v.Start,
+					End:            v.End,
+					ArrayPositions: append(ap, v.ArrayPositions...),
+				},
+			})
+		}
+	}
+	rv.FieldTermLocations = ftls
+}
+
+// onPhrase reports whether a position of the word t is where it makes the
+// phrase.
+func (s *phraseSearcher) onPhrase(t *phraseTerm, v *index.TermFieldVector) bool {
+	key, ok := posKey(v)
 	if !ok {
 		return false
 	}
-	for _, k := range s.offsets[i] {
-		if _, found := slices.BinarySearch(s.starts, key-k); found {
-			return true
+	for _, i := range t.groups {
+		for _, k := range s.offsets[i] {
+			if _, found := slices.BinarySearch(s.starts, key-k); found {
+				return true
+			}
 		}
 	}
 	return false
@@ -270,7 +347,10 @@ func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch,
 		if behind {
 			continue
 		}
-		rv := s.match()
+		rv, err := s.match()
+		if err != nil {
+			return nil, err
+		}
 		for i, ws := range s.searchers {
 			if s.currs[i] != rv {
 				ctx.DocumentMatchPool.Put(s.currs[i])
@@ -334,6 +414,11 @@ func (s *phraseSearcher) Close() error {
 			first = err
 		}
 	}
+	for _, t := range s.terms {
+		if err := t.reader.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
 	return first
 }
 
@@ -373,6 +458,9 @@ func (s *phraseSearcher) Size() int {
 	n := 0
 	for _, ws := range s.searchers {
 		n += ws.Size()
+	}
+	for _, t := range s.terms {
+		n += t.reader.Size()
 	}
 	for _, at := range s.at {
 		n += 8 * cap(at)
