@@ -16,12 +16,19 @@ func fc(value string, count int) fonds.FacetCount {
 }
 
 func TestFacetCounts(t *testing.T) {
-	terms := func(field string, counts map[string]int) search.FacetResults {
-		fr := &search.FacetResult{Field: field, Terms: &search.TermFacets{}}
+	// terms returns the counts of the values of one facet, among a value
+	// of every other facet, which must be left out.
+	terms := func(facet string, counts map[string]int) search.FacetResults {
+		fr := &search.FacetResult{Field: fieldFacets, Terms: &search.TermFacets{}}
 		for term, n := range counts {
-			fr.Terms.Add(&search.TermFacet{Term: term, Count: n})
+			fr.Terms.Add(&search.TermFacet{Term: string(facetCodes[facet]) + term, Count: n})
 		}
-		return search.FacetResults{field: fr}
+		for other, code := range facetCodes {
+			if other != facet {
+				fr.Terms.Add(&search.TermFacet{Term: string(code) + "other", Count: 1000})
+			}
+		}
+		return search.FacetResults{fieldFacets: fr}
 	}
 	many := make(map[string]int)
 	var want []fonds.FacetCount
@@ -32,7 +39,7 @@ func TestFacetCounts(t *testing.T) {
 			want = append(want, fonds.FacetCount{Value: name, Count: 100 - i})
 		}
 	}
-	years := terms(fieldYear, map[string]int{"1977": 3, "1979": 3, "1968": 4, "1960": 1})
+	years := terms(fonds.FacetYear, map[string]int{"1977": 3, "1979": 3, "1968": 4, "1960": 1})
 	tests := []struct {
 		name  string
 		in    search.FacetResults
@@ -44,13 +51,13 @@ func TestFacetCounts(t *testing.T) {
 			[]fonds.FacetCount{fc("1968", 4), fc("1977", 3), fc("1979", 3), fc("1960", 1)}},
 		{"decades from years", years, fonds.FacetDecade,
 			[]fonds.FacetCount{fc("1970s", 6), fc("1960s", 5)}},
-		{"ties by value", terms(fieldLanguage, map[string]int{"ru": 2, "en": 2, "de": 1}), fonds.FacetLanguage,
+		{"ties by value", terms(fonds.FacetLanguage, map[string]int{"ru": 2, "en": 2, "de": 1}), fonds.FacetLanguage,
 			[]fonds.FacetCount{fc("en", 2), fc("ru", 2), fc("de", 1)}},
-		{"cut to the facet size", terms(fieldPerson, many), fonds.FacetPerson, want},
+		{"cut to the facet size", terms(fonds.FacetPerson, many), fonds.FacetPerson, want},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := facetCounts(tt.in, []string{tt.facet, fonds.FacetCollection})
+			got := facetCounts(tt.in, []string{tt.facet, fonds.FacetCategory})
 			if len(got) != 2 {
 				t.Errorf("facetCounts(%s) has %d facets, want the 2 asked", tt.name, len(got))
 			}
@@ -63,8 +70,11 @@ func TestFacetCounts(t *testing.T) {
 
 func TestFacetRequests(t *testing.T) {
 	got, err := facetRequests([]string{fonds.FacetDecade, fonds.FacetCollection})
-	if want := map[string]int{fieldYear: math.MaxInt32, fieldCollect: facetSize}; err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("facetRequests(decade, collection) = %v, %v, want %v", got, err, want)
+	if err != nil || got == nil || got.Field != fieldFacets || got.Size != math.MaxInt32 {
+		t.Errorf("facetRequests(decade, collection) = %v, %v, want every value of %s", got, err, fieldFacets)
+	}
+	if got, err := facetRequests(nil); got != nil || err != nil {
+		t.Errorf("facetRequests(none) = %v, %v, want nil", got, err)
 	}
 	if _, err := facetRequests([]string{"colour"}); err == nil {
 		t.Errorf("facetRequests(colour) = nil error, want one")

@@ -18,7 +18,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the way documents are
 // turned into fields changes: an index of another version is rebuilt.
-const mappingVersion = "fonds-12"
+const mappingVersion = "fonds-13"
 
 // The fields of an indexed document. What each holds is the indexed view of
 // the document (package searchdoc), which every Index implementation reads.
@@ -80,10 +80,8 @@ const (
 	fieldHit        = "hit" // stored hitData
 )
 
-// facetFields maps the names of facets to their fields. Each facet's field
-// keeps its values as doc values, so that a search reads those of the
-// facets it asks for only; the decade has none: it is counted from the
-// year.
+// facetFields maps the names of facets to their fields, which filters
+// search.
 var facetFields = map[string]string{
 	fonds.FacetDecade:     fieldDecade,
 	fonds.FacetYear:       fieldYear,
@@ -93,6 +91,24 @@ var facetFields = map[string]string{
 	fonds.FacetLanguage:   fieldLanguage,
 	fonds.FacetPerson:     fieldPerson,
 	fonds.FacetCategory:   fieldCategory,
+}
+
+// fieldFacets holds the values of every facet of a document as doc values,
+// each behind the code of its facet (facetCodes), which a search counts in
+// one pass: read from a field of each facet, they cost five times as much
+// a hit, each field's values of a hit in a place of their own. The decade
+// has no code: it is counted from the year.
+const fieldFacets = "facets"
+
+// facetCodes gives the code of each facet's values in fieldFacets.
+var facetCodes = map[string]byte{
+	fonds.FacetYear:       'y',
+	fonds.FacetCollection: 'c',
+	fonds.FacetCreator:    'r',
+	fonds.FacetType:       't',
+	fonds.FacetLanguage:   'l',
+	fonds.FacetPerson:     'p',
+	fonds.FacetCategory:   'g',
 }
 
 // hitData is what a hit shows, stored as one JSON field so that a page of
@@ -116,8 +132,9 @@ const (
 	// matches are found again for snippets (see snippet).
 	keysOnly   = index.IndexField
 	keywordOpt = index.IndexField | index.DocValues
-	// facetsOpt are the options of the facet fields, whose doc values are
-	// read for every hit of a search counting their facet: each document's
+	// facetsOpt are the options of the facets' field and of the id, whose
+	// doc values are read for every hit of a search that counts facets or
+	// orders hits of equal score: each document's
 	// are kept apart and uncompressed, so that a search reads those of its
 	// hits only, not whole chunks of a thousand documents to decompress.
 	// Their terms are filtered by, not scored.
@@ -170,6 +187,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.IncludeTermVectors = false
 		return f
 	}
+	facets := func() *mapping.FieldMapping {
+		f := kw()
+		f.DocValues = true
+		return f
+	}
 	hashField := func() *mapping.FieldMapping {
 		f := kw()
 		f.DocValues = true
@@ -209,6 +231,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldHash:                hashField(),
 		fieldHit:                 stored(),
 		fieldRestricted:          kw(),
+		fieldFacets:              facets(),
 	}
 	for _, role := range searchdoc.CreditRoles {
 		fields[fieldCredit+"_"+role] = text(analyzerNames, false)
@@ -264,23 +287,25 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 		}
 		doc.AddField(document.NewTextFieldCustom(name, pos, []byte(value), opts, an))
 	}
-	// A facet's value is indexed in its field, for filters, with doc
-	// values to count it by.
-	keyword := func(name, value string) {
+	// A facet's value is indexed in its field, for filters, and kept
+	// among the facets' doc values, to count it by.
+	keyword := func(facet, name, value string) {
 		if value == "" {
 			return
 		}
-		opts := index.IndexField
+		opts := index.IndexField | index.SkipFreqNorm // filtered by, not scored
 		switch name {
 		case fieldYear:
 			// Scored too: a year among the words of a query ranks its
 			// documents first.
-			opts = facetsOpt &^ index.SkipFreqNorm
+			opts = index.IndexField
 		case fieldDecade:
-		default:
-			opts = facetsOpt
+			opts = index.IndexField
 		}
 		add(name, nil, value, opts, nil)
+		if code, ok := facetCodes[facet]; ok {
+			add(fieldFacets, nil, string(code)+value, facetsOpt, nil)
+		}
 	}
 	at := func(k int) []uint64 { return []uint64{uint64(k)} }
 
@@ -332,7 +357,7 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	add(fieldSummary, nil, sd.Summary, storedOnly|analyzed, a.english)
 	add(fieldSource, nil, sd.Source, analyzed, a.english)
 	for _, p := range sd.Persons {
-		keyword(fieldPerson, p)
+		keyword(fonds.FacetPerson, fieldPerson, p)
 	}
 	for i, n := range sd.Notes {
 		add(fieldNotes, at(i), n, analyzed, a.english)
@@ -349,23 +374,23 @@ func (a *analyzers) documentOf(d *fonds.Document) (*document.Document, error) {
 	// values are read in the pass that reads the facets' values of a hit,
 	// which costs less than looking up each hit's stored id.
 	add(fieldID, nil, sd.ID, facetsOpt, nil)
-	keyword(fieldCollect, sd.Collection)
-	keyword(fieldCreator, sd.Creator)
+	keyword(fonds.FacetCollection, fieldCollect, sd.Collection)
+	keyword(fonds.FacetCreator, fieldCreator, sd.Creator)
 	add(fieldCreatorLC, nil, sd.Creator, index.IndexField, a.lower)
-	keyword(fieldType, sd.Type)
+	keyword(fonds.FacetType, fieldType, sd.Type)
 	add(fieldTypeLC, nil, sd.Type, index.IndexField, a.lower)
 	for _, l := range sd.Languages {
-		keyword(fieldLanguage, l)
+		keyword(fonds.FacetLanguage, fieldLanguage, l)
 	}
 	for _, c := range sd.Categories {
-		keyword(fieldCategory, c)
+		keyword(fonds.FacetCategory, fieldCategory, c)
 	}
 	for _, t := range sd.ReferenceTerms {
 		add(fieldReference, nil, t, index.IndexField, nil)
 	}
-	keyword(fieldYear, sd.Year)
+	keyword(fonds.FacetYear, fieldYear, sd.Year)
 	// Filtered by; counted from the year (see facetCounts).
-	keyword(fieldDecade, sd.Decade)
+	keyword(fonds.FacetDecade, fieldDecade, sd.Decade)
 	addDay(doc, fieldStart, sd.Start)
 	addDay(doc, fieldEnd, sd.End)
 

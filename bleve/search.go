@@ -123,8 +123,8 @@ func (ix *Index) search(ctx context.Context, req fonds.SearchRequest) (*fonds.Se
 	if err != nil {
 		return nil, b.budget, err
 	}
-	for field, size := range facets {
-		sr.AddFacet(field, blevesearch.NewFacetRequest(field, size))
+	if facets != nil {
+		sr.AddFacet(fieldFacets, facets)
 	}
 
 	res, err := ix.idx.SearchInContext(ctx, sr)
@@ -270,59 +270,51 @@ func (ix *Index) locate(ctx context.Context, q bq.Query, hits search.DocumentMat
 	return out, nil
 }
 
-// facetRequests returns the fields to count for the facets named, with the
-// number of values to ask of each: the decade is counted from every year.
-func facetRequests(names []string) (map[string]int, error) {
-	out := make(map[string]int, len(names))
+// facetRequests checks the names of the facets asked for, and returns the
+// facet request that counts them: every facet's values are counted in one
+// pass over fieldFacets (see facetCounts).
+func facetRequests(names []string) (*blevesearch.FacetRequest, error) {
 	for _, n := range names {
-		field, ok := facetFields[n]
-		if !ok {
+		if _, ok := facetFields[n]; !ok {
 			return nil, fmt.Errorf("%w: no facet %q", fonds.ErrInvalid, n)
 		}
-		size := facetSize
-		if n == fonds.FacetDecade {
-			field = fieldYear
-		}
-		if field == fieldYear {
-			size = math.MaxInt32
-		}
-		out[field] = max(out[field], size)
 	}
-	return out, nil
+	if len(names) == 0 {
+		return nil, nil
+	}
+	return blevesearch.NewFacetRequest(fieldFacets, math.MaxInt32), nil
 }
 
-// facetCounts returns the counts of the facets named, and counts the
-// decades from the years: each facet's values most first (ties in the order
-// of the values), cut to facetSize.
+// facetCounts returns the counts of the facets named, from those of the
+// values of fieldFacets, and counts the decades from the years: each
+// facet's values most first (ties in the order of the values), cut to
+// facetSize.
 func facetCounts(results search.FacetResults, names []string) map[string][]fonds.FacetCount {
-	out := make(map[string][]fonds.FacetCount, len(names))
-	terms := func(field string) []*search.TermFacet {
-		fr := results[field]
-		if fr == nil || fr.Terms == nil {
-			return nil
+	byCode := make(map[byte][]fonds.FacetCount)
+	if fr := results[fieldFacets]; fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			if len(t.Term) > 1 {
+				byCode[t.Term[0]] = append(byCode[t.Term[0]], fonds.FacetCount{Value: t.Term[1:], Count: t.Count})
+			}
 		}
-		return fr.Terms.Terms()
 	}
+	out := make(map[string][]fonds.FacetCount, len(names))
 	for _, n := range names {
-		counts := []fonds.FacetCount{}
+		var counts []fonds.FacetCount
 		if n == fonds.FacetDecade {
 			// A document has one year, and its decade is that of the
 			// year (see documentOf).
 			decades := make(map[string]int)
-			for _, t := range terms(fieldYear) {
-				if y, err := strconv.Atoi(t.Term); err == nil {
-					decades[strconv.Itoa(y/10*10)+"s"] += t.Count
+			for _, y := range byCode[facetCodes[fonds.FacetYear]] {
+				if year, err := strconv.Atoi(y.Value); err == nil {
+					decades[strconv.Itoa(year/10*10)+"s"] += y.Count
 				}
 			}
 			for d, c := range decades {
 				counts = append(counts, fonds.FacetCount{Value: d, Count: c})
 			}
 		} else {
-			for _, t := range terms(facetFields[n]) {
-				if t.Term != "" {
-					counts = append(counts, fonds.FacetCount{Value: t.Term, Count: t.Count})
-				}
-			}
+			counts = slices.Clone(byCode[facetCodes[n]])
 		}
 		slices.SortFunc(counts, func(a, b fonds.FacetCount) int {
 			if a.Count != b.Count {
@@ -330,6 +322,9 @@ func facetCounts(results search.FacetResults, names []string) map[string][]fonds
 			}
 			return strings.Compare(a.Value, b.Value)
 		})
+		if counts == nil {
+			counts = []fonds.FacetCount{}
+		}
 		out[n] = counts[:min(len(counts), facetSize)]
 	}
 	return out
