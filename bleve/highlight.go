@@ -2,6 +2,8 @@ package bleve
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	banalysis "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
@@ -62,8 +64,8 @@ func snippet(ctx context.Context, dm *search.DocumentMatch, h *hitData, translit
 	if err := ctx.Err(); err != nil {
 		return "", 0, err
 	}
-	onText = analysis.FirstMatches(onText)
-	onSummary = analysis.FirstMatches(onSummary)
+	onText = analysis.FirstMatches(besideOthers(onText))
+	onSummary = analysis.FirstMatches(besideOthers(onSummary))
 	// The pages to decompress: up to the last page with a match, since the
 	// pages after it, which score nothing, cannot change the best passage;
 	// none if only the summary matched; all if nothing did.
@@ -111,4 +113,50 @@ func snippet(ctx context.Context, dm *search.DocumentMatch, h *hitData, translit
 		return analysis.Passage(summary, nil, 0), 0, nil
 	}
 	return "", 0, nil
+}
+
+// besideOthers returns the matches without those of the stops field that
+// stand apart from every other match. A phrase's stop words are searched in
+// the stops field as words of their own ("the Soviet Union" asks for "the"
+// there), so that every "the" of the document matches, and only those
+// beside the phrase's other words, or beside a stop word that is, are the
+// phrase's. Marked, the others took the first marks of a snippet and drew
+// it to the passage with the most of them. A query of stop words only
+// keeps them all.
+func besideOthers(ms []analysis.Match) []analysis.Match {
+	isStop := func(m analysis.Match) bool { return strings.HasPrefix(m.Term, fieldStops+" ") }
+	if !slices.ContainsFunc(ms, func(m analysis.Match) bool { return !isStop(m) }) {
+		return ms
+	}
+	slices.SortFunc(ms, analysis.CompareMatches)
+	keep := make([]bool, len(ms))
+	for i, m := range ms {
+		keep[i] = !isStop(m)
+	}
+	// near reports whether two matches of the text touch, or stand one
+	// space apart.
+	near := func(a, b analysis.Match) bool {
+		return a.Page == b.Page && a.Start <= b.End+1 && b.Start <= a.End+1
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := range ms {
+			if keep[i] {
+				continue
+			}
+			for _, j := range []int{i - 1, i + 1} {
+				if j >= 0 && j < len(ms) && keep[j] && near(ms[i], ms[j]) {
+					keep[i], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	out := ms[:0]
+	for i, m := range ms {
+		if keep[i] {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -132,3 +132,35 @@ func spanWords(s fonds.Span) string {
 	}
 	return b.String()
 }
+
+// TestSnippetStopWordsOfPhrase checks that a phrase with a stop word marks
+// the stop word where it stands in the phrase, and not every other place
+// the document writes it; a query of stop words only marks them all.
+func TestSnippetStopWordsOfPhrase(t *testing.T) {
+	ctx := context.Background()
+	ix := openTemp(t)
+	defer ix.Close()
+	text := "The report of the committee went to the ministry. Then the Soviet Union replied to the note of the embassy."
+	if err := ix.Put(ctx, textDocument("d1", "Reply", text)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ query, want string }{
+		{`"the Soviet Union"`, "Then <mark>the</mark> <mark>Soviet</mark> <mark>Union</mark> replied to the note of the embassy."},
+		{`"the note of the embassy"`, "replied to <mark>the</mark> <mark>note</mark> <mark>of</mark> <mark>the</mark> <mark>embassy</mark>."},
+		{`"to the"`, "went <mark>to</mark> <mark>the</mark> ministry"},
+	} {
+		res, err := ix.Search(ctx, fonds.SearchRequest{Query: tt.query, Highlight: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 1 {
+			t.Fatalf("Search(%s): %d hits, want 1", tt.query, len(res.Hits))
+		}
+		if got := res.Hits[0].Snippet; !strings.Contains(got, tt.want) {
+			t.Errorf("Search(%s): snippet %q, want it to hold %q", tt.query, got, tt.want)
+		}
+		if tt.query != `"to the"` && strings.Contains(res.Hits[0].Snippet, "<mark>The</mark> report") {
+			t.Errorf("Search(%s): snippet %q marks a stop word outside the phrase", tt.query, res.Hits[0].Snippet)
+		}
+	}
+}
