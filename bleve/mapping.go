@@ -187,12 +187,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.IncludeTermVectors = false
 		return f
 	}
-	facets := func() *mapping.FieldMapping {
-		f := kw()
-		f.DocValues = true
-		return f
-	}
-	hashField := func() *mapping.FieldMapping {
+	// withDocValues is a whole value read for every hit or every
+	// document: the facets' values and the hash.
+	withDocValues := func() *mapping.FieldMapping {
 		f := kw()
 		f.DocValues = true
 		return f
@@ -228,10 +225,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldEnd + monthSuffix:   kw(),
 		fieldStart + yearSuffix:  kw(),
 		fieldEnd + yearSuffix:    kw(),
-		fieldHash:                hashField(),
+		fieldHash:                withDocValues(),
 		fieldHit:                 stored(),
 		fieldRestricted:          kw(),
-		fieldFacets:              facets(),
+		fieldFacets:              withDocValues(),
 	}
 	for _, role := range searchdoc.CreditRoles {
 		fields[fieldCredit+"_"+role] = text(analyzerNames, false)

@@ -72,6 +72,12 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 			for _, w := range words {
 				j, ok := terms[w]
 				if !ok {
+					// A reader of positions counts against bleve's bound on
+					// the terms of one search, as a term searcher does.
+					if err := search.RecordTermSearcher(ctx); err != nil {
+						s.Close()
+						return nil, err
+					}
 					tr, err := r.TermFieldReader(ctx, []byte(w), q.field, true, true, true)
 					if err != nil {
 						s.Close()
@@ -426,11 +432,7 @@ func (s *phraseSearcher) Close() error {
 // of them weighs.
 func (s *phraseSearcher) Weight() float64 {
 	var w float64
-	for _, i := range s.slotOf {
-		if i >= 0 {
-			w += s.searchers[i].Weight()
-		}
-	}
+	s.bySlot(func(ws search.Searcher) { w += ws.Weight() })
 	return w
 }
 
@@ -444,12 +446,18 @@ func (s *phraseSearcher) SetQueryNorm(norm float64) {
 // phrase, as bleve's phrase searcher does.
 func (s *phraseSearcher) Count() uint64 {
 	var n uint64
+	s.bySlot(func(ws search.Searcher) { n += ws.Count() })
+	return n
+}
+
+// bySlot calls f with the searcher of each slot a word fills: a searcher
+// of several slots once for each, as a conjunction of the slots counts it.
+func (s *phraseSearcher) bySlot(f func(search.Searcher)) {
 	for _, i := range s.slotOf {
 		if i >= 0 {
-			n += s.searchers[i].Count()
+			f(s.searchers[i])
 		}
 	}
-	return n
 }
 
 func (s *phraseSearcher) Min() int { return 0 }

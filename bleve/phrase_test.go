@@ -44,10 +44,7 @@ func pagedDocument(id string, pages []string) *fonds.Document {
 // phrase finds and scores what bleve's multi-phrase query does.
 func TestPhraseMatchesText(t *testing.T) {
 	ctx := context.Background()
-	ix, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := openTemp(t)
 	defer ix.Close()
 	words := []string{"alpha", "beta", "gamma", "delta"}
 	r := rand.New(rand.NewPCG(1, 2))

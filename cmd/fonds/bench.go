@@ -823,55 +823,81 @@ func (m serverMemory) String() string {
 // 12 % of the import's CPU at 370,000 documents.
 const memoryEvery = 2 * time.Second
 
+// watcher calls a sample function at an interval, from its start until
+// stopped, or until the sample returns false.
+type watcher struct {
+	once    sync.Once
+	stopped chan struct{}
+	done    chan struct{}
+}
+
+func watch(every time.Duration, sample func() bool) *watcher {
+	w := &watcher{stopped: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for sample() {
+			select {
+			case <-w.stopped:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return w
+}
+
+// stop stops the watching and waits for the last sample; it may be called
+// more than once.
+func (w *watcher) stop() {
+	w.once.Do(func() { close(w.stopped) })
+	<-w.done
+}
+
 // pgMemory watches the memory of the server's backends of the database
 // until stopped. Their proportional set sizes share out the pages they
 // share (the buffer cache) among the processes mapping them, so that
 // their sum counts each page once; their resident sets count a shared
 // page in each.
 type pgMemory struct {
-	stopped chan struct{}
-	done    chan struct{}
-	peak    serverMemory
+	w    *watcher
+	peak serverMemory
 }
 
 // sample starts watching; stop ends it. Bench's own connection, which
 // asks, is left out.
 func (p *pgBench) sample(ctx context.Context) *pgMemory {
-	m := &pgMemory{stopped: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(m.done)
-		tick := time.NewTicker(memoryEvery)
-		defer tick.Stop()
-		for {
-			rows, err := p.conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
-			if err != nil {
-				return
-			}
-			pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-			if err != nil {
-				return
-			}
-			var pss, rss int64
-			n := 0
-			for _, pid := range pids {
-				if ps, rs, ok := processMemory(int(pid)); ok {
-					pss, rss, n = pss+ps, rss+rs, n+1
-				}
-			}
-			if n > 0 {
-				m.peak.ok = true
-				m.peak.pss, m.peak.rss, m.peak.backends = max(m.peak.pss, pss), max(m.peak.rss, rss), max(m.peak.backends, n)
-			}
-			select {
-			case <-m.stopped:
-				return
-			case <-ctx.Done():
-				return
-			case <-tick.C:
+	m := &pgMemory{}
+	m.w = watch(memoryEvery, func() bool {
+		rows, err := p.conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+		if err != nil {
+			return false
+		}
+		pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+		if err != nil {
+			return false
+		}
+		var pss, rss int64
+		n := 0
+		for _, pid := range pids {
+			if ps, rs, ok := processMemory(int(pid)); ok {
+				pss, rss, n = pss+ps, rss+rs, n+1
 			}
 		}
-	}()
+		if n > 0 {
+			m.peak.ok = true
+			m.peak.pss, m.peak.rss, m.peak.backends = max(m.peak.pss, pss), max(m.peak.rss, rss), max(m.peak.backends, n)
+		}
+		return ctx.Err() == nil
+	})
 	return m
+}
+
+// stop stops the watching, and returns the peaks seen.
+func (m *pgMemory) stop() serverMemory {
+	m.w.stop()
+	return m.peak
 }
 
 // anonEvery is how often anonPeak reads a process's memory: reading its
@@ -881,42 +907,24 @@ const anonEvery = 100 * time.Millisecond
 // anonPeak watches the anonymous memory of a process (see
 // anonymousMemory) until stopped, and keeps its peak.
 type anonPeak struct {
-	once    sync.Once
-	stopped chan struct{}
-	done    chan struct{}
-	peak    int64 // bytes; 0 when the system does not say
+	w    *watcher
+	peak int64 // bytes; 0 when the system does not say
 }
 
 func watchAnonymous(pid int) *anonPeak {
-	m := &anonPeak{stopped: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(m.done)
-		tick := time.NewTicker(anonEvery)
-		defer tick.Stop()
-		for {
-			if n, ok := anonymousMemory(pid); ok {
-				m.peak = max(m.peak, n)
-			}
-			select {
-			case <-m.stopped:
-				return
-			case <-tick.C:
-			}
+	m := &anonPeak{}
+	m.w = watch(anonEvery, func() bool {
+		if n, ok := anonymousMemory(pid); ok {
+			m.peak = max(m.peak, n)
 		}
-	}()
+		return true
+	})
 	return m
 }
 
-// stop stops the watching, and returns the peak seen.
+// stop stops the watching, and returns the peak seen; it may be called
+// more than once.
 func (m *anonPeak) stop() int64 {
-	m.once.Do(func() { close(m.stopped) })
-	<-m.done
-	return m.peak
-}
-
-// stop stops the watching, and returns the peaks seen.
-func (m *pgMemory) stop() serverMemory {
-	close(m.stopped)
-	<-m.done
+	m.w.stop()
 	return m.peak
 }
